@@ -1,0 +1,5 @@
+"""Command-line subcommands, one module per noun; each module registers its parser.
+
+Modules here import services lazily inside their handlers, so that ``warroom incident list``
+pays only for what it uses.
+"""

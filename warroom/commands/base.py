@@ -1,0 +1,59 @@
+"""What every subcommand handler receives, and how it prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warroom.services import Services
+
+Handler = Callable[["CommandContext"], int]
+
+
+@dataclass
+class CommandContext:
+    """Parsed arguments, the acting person, and lazily opened services."""
+
+    args: argparse.Namespace
+    actor: str
+    db_url: str | None
+    as_json: bool
+    _services: Services | None = field(default=None, repr=False)
+
+    @property
+    def services(self) -> Services:
+        """Open the database and build the services on first use."""
+        if self._services is None:
+            from warroom.services import build_services
+            from warroom.storage.database import open_database
+
+            db = open_database(self.db_url)
+            for warning in db.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            self._services = build_services(db)
+        return self._services
+
+    def emit(self, data: Any, human: str | Callable[[], str]) -> None:
+        """Print ``data`` as one JSON document with ``--json``, else the human text."""
+        if self.as_json:
+            # Serialise fully before writing: a failure never leaves half a document.
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        else:
+            text = human() if callable(human) else human
+            if text:
+                print(text)
+
+    def close(self) -> None:
+        """Release the database connection."""
+        if self._services is not None:
+            self._services.db.dispose()
+
+
+def read_text_argument(value: str) -> str:
+    """Return ``value``, or standard input when the value is '-'."""
+    return sys.stdin.read() if value == "-" else value

@@ -1,0 +1,177 @@
+"""``warroom draft new|edit|submit|approve|reject|release|list|show``."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.base import CommandContext, read_text_argument
+from warroom.commands.parsing import add_subparser, iso_time, positive_id
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``draft`` command and its subcommands."""
+    parser = add_subparser(subparsers, "draft", "write, review and release statements")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = add_subparser(actions, "new", "write a draft; prints its id", handler=_new)
+    new.add_argument("id", type=positive_id, help="incident id")
+    new.add_argument(
+        "--channel",
+        action="append",
+        metavar="NAME",
+        help="target channel (repeatable; a template brings its own)",
+    )
+    new.add_argument("--text", help="statement text ('-' reads stdin)")
+    new.add_argument("--subject", default="")
+    new.add_argument("--template", metavar="KEY", help="start from a playbook template")
+    new.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fill a template placeholder (repeatable)",
+    )
+    new.add_argument(
+        "--next-update-by",
+        type=iso_time,
+        metavar="TIME",
+        help="when the statement promises the next public update",
+    )
+    edit = add_subparser(actions, "edit", "save new content (voids approvals)", handler=_edit)
+    edit.add_argument("draft", type=positive_id)
+    edit.add_argument("--text", help="new text ('-' reads stdin)")
+    edit.add_argument("--subject")
+    edit.add_argument("--channel", action="append", metavar="NAME")
+    edit.add_argument("--next-update-by", type=iso_time, metavar="TIME")
+    edit.add_argument(
+        "--expect-version",
+        type=positive_id,
+        metavar="N",
+        help="refuse the save if someone changed the draft since version N",
+    )
+    for name, help_text in (
+        ("submit", "send a draft for review"),
+        ("approve", "approve the current text"),
+        ("release", "release an approved statement to its channels"),
+        ("show", "show a statement with its revisions"),
+    ):
+        sub = add_subparser(actions, name, help_text, handler=_transition)
+        sub.add_argument("draft", type=positive_id)
+    reject = add_subparser(
+        actions, "reject", "send back to draft with a reason", handler=_transition
+    )
+    reject.add_argument("draft", type=positive_id)
+    reject.add_argument("--reason", required=True)
+    listing = add_subparser(actions, "list", "list an incident's statements", handler=_list)
+    listing.add_argument("id", type=positive_id, help="incident id")
+
+
+def _placeholder_values(pairs: list[str]) -> dict[str, str]:
+    from warroom.domain.errors import ValidationError
+
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValidationError(f"--set needs NAME=VALUE, not {pair!r}")
+        values[name.strip()] = value
+    return values
+
+
+def _new(ctx: CommandContext) -> int:
+    from warroom.commands.render import statement_json
+    from warroom.domain.errors import ValidationError
+
+    args = ctx.args
+    statements = ctx.services.statements
+    if args.template:
+        statement = statements.draft_from_template(
+            args.id,
+            args.template,
+            _placeholder_values(args.set),
+            ctx.actor,
+            channel_names=args.channel or (),
+        )
+        if args.next_update_by or args.text:
+            statement = statements.edit(
+                statement.id,
+                ctx.actor,
+                text=read_text_argument(args.text) if args.text else None,
+                next_update_by=args.next_update_by,
+            )
+    else:
+        if args.text is None:
+            raise ValidationError("a draft needs --text (or --template)")
+        if not args.channel:
+            raise ValidationError("a draft needs at least one --channel")
+        statement = statements.draft(
+            args.id,
+            args.channel,
+            read_text_argument(args.text),
+            ctx.actor,
+            subject=args.subject,
+            next_update_by=args.next_update_by,
+        )
+    ctx.emit(statement_json(statement), str(statement.id))
+    return 0
+
+
+def _edit(ctx: CommandContext) -> int:
+    from warroom.commands.render import statement_json
+
+    args = ctx.args
+    kwargs = {}
+    if args.next_update_by is not None:
+        kwargs["next_update_by"] = args.next_update_by
+    statement = ctx.services.statements.edit(
+        args.draft,
+        ctx.actor,
+        text=read_text_argument(args.text) if args.text is not None else None,
+        subject=args.subject,
+        channel_names=args.channel,
+        expected_version=args.expect_version,
+        **kwargs,
+    )
+    ctx.emit(
+        statement_json(statement),
+        f"statement {statement.id} saved as revision "
+        f"{statement.revision} ({statement.state.value.replace('_', ' ')})",
+    )
+    return 0
+
+
+def _transition(ctx: CommandContext) -> int:
+    from warroom.commands.render import revision_json, statement_json, statement_line
+
+    args = ctx.args
+    statements = ctx.services.statements
+    if args.action == "show":
+        statement = statements.get(args.draft)
+        revisions = statements.revisions(statement.id)
+        data = statement_json(statement)
+        data["revisions"] = [revision_json(r) for r in revisions]
+        ctx.emit(data, lambda: statement_line(statement) + "\n\n" + statement.text)
+        return 0
+    if args.action == "submit":
+        statement = statements.submit(args.draft, ctx.actor)
+    elif args.action == "approve":
+        statement = statements.approve(args.draft, ctx.actor)
+    elif args.action == "reject":
+        statement = statements.reject(args.draft, ctx.actor, args.reason)
+    else:
+        statement = statements.release(args.draft, ctx.actor)
+    ctx.emit(
+        statement_json(statement),
+        f"statement {statement.id} is {statement.state.value.replace('_', ' ')}",
+    )
+    return 0
+
+
+def _list(ctx: CommandContext) -> int:
+    from warroom.commands.render import statement_json, statement_line
+
+    statements = ctx.services.statements.for_incident(ctx.args.id)
+    ctx.emit(
+        [statement_json(s) for s in statements],
+        lambda: "\n".join(statement_line(s) for s in statements) or "no statements",
+    )
+    return 0

@@ -1,0 +1,103 @@
+"""``warroom incident open|list|show|close``."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.base import CommandContext
+from warroom.commands.parsing import add_subparser, iso_time, positive_id, severity
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``incident`` command and its subcommands."""
+    parser = add_subparser(subparsers, "incident", "open, list, show and close incidents")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    opener = add_subparser(actions, "open", "declare a new incident; prints its id", handler=_open)
+    opener.add_argument("title")
+    opener.add_argument("--severity", type=severity, required=True, help="1 (worst) to 4")
+    opener.add_argument("--playbook", help="playbook key (see 'warroom playbook list')")
+    opener.add_argument("--approvals", type=int, help="approvals a statement needs (1-5)")
+    opener.add_argument("--began", type=iso_time, help="when it began (ISO 8601, UTC default)")
+    opener.add_argument("--aware", type=iso_time, help="when the company became aware")
+    add_subparser(actions, "list", "list incidents", handler=_list)
+    show = add_subparser(actions, "show", "show one incident", handler=_show)
+    show.add_argument("id", type=positive_id)
+    close = add_subparser(
+        actions, "close", "close an incident (it becomes read-only)", handler=_close
+    )
+    close.add_argument("id", type=positive_id)
+
+
+def _open(ctx: CommandContext) -> int:
+    from warroom.commands.render import incident_json
+
+    args = ctx.args
+    incident = ctx.services.incidents.open(
+        args.title,
+        args.severity,
+        ctx.actor,
+        playbook_key=args.playbook,
+        began_at=args.began,
+        aware_at=args.aware,
+        approvals_required=args.approvals,
+    )
+    ctx.emit(incident_json(incident), str(incident.id))
+    return 0
+
+
+def _list(ctx: CommandContext) -> int:
+    from warroom.commands.render import incident_json, incident_line
+
+    incidents = ctx.services.incidents.all()
+    ctx.emit(
+        [incident_json(i) for i in incidents],
+        lambda: "\n".join(incident_line(i) for i in incidents) or "no incidents",
+    )
+    return 0
+
+
+def _show(ctx: CommandContext) -> int:
+    from warroom.commands.render import incident_json, statement_line
+
+    services = ctx.services
+    incident = services.incidents.get(ctx.args.id)
+    statements = services.statements.for_incident(incident.id)
+    items = services.checklist.items(incident.id)
+    deadline, label = services.incidents.regulator_deadline(incident.id)
+    data = incident_json(incident)
+    data["statements"] = [{"id": s.id, "state": s.state.value} for s in statements]
+    data["checklist"] = {"done": sum(i.is_done for i in items), "total": len(items)}
+    data["regulator_deadline"] = deadline.isoformat() if deadline else None
+    data["regulator_deadline_label"] = label
+
+    def human() -> str:
+        lines = [
+            f"Incident {incident.id}: {incident.title}",
+            f"  {incident.severity.label}, {incident.state.value}, "
+            f"playbook {incident.playbook_key or 'none'}, "
+            f"{incident.approvals_required} approval(s) per statement",
+            f"  began    {incident.began_at:%Y-%m-%d %H:%M}Z",
+            f"  aware    {incident.aware_at:%Y-%m-%d %H:%M}Z",
+            f"  declared {incident.declared_at:%Y-%m-%d %H:%M}Z",
+        ]
+        if incident.closed_at:
+            lines.append(f"  closed   {incident.closed_at:%Y-%m-%d %H:%M}Z")
+        if deadline:
+            lines.append(f"  regulator deadline {deadline:%Y-%m-%d %H:%M}Z ({label})")
+        lines.append(
+            f"  {incident.entry_count} timeline entries; checklist "
+            f"{data['checklist']['done']}/{data['checklist']['total']} done"
+        )
+        lines += ["  statements:"] + [f"  {statement_line(s)}" for s in statements]
+        return "\n".join(lines)
+
+    ctx.emit(data, human)
+    return 0
+
+
+def _close(ctx: CommandContext) -> int:
+    from warroom.commands.render import incident_json
+
+    incident = ctx.services.incidents.close(ctx.args.id, ctx.actor)
+    ctx.emit(incident_json(incident), f"incident {incident.id} closed")
+    return 0

@@ -1,0 +1,67 @@
+"""``warroom log add|list``: the incident timeline."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.base import CommandContext, read_text_argument
+from warroom.commands.parsing import add_subparser, positive_id
+
+KINDS = ("note", "decision", "action", "inbound", "statement", "status")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``log`` command and its subcommands."""
+    parser = add_subparser(subparsers, "log", "add to and read an incident's timeline")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = add_subparser(actions, "add", "append an entry (text '-' reads stdin)", handler=_add)
+    add.add_argument("id", type=positive_id, help="incident id")
+    add.add_argument("text")
+    add.add_argument("--kind", choices=KINDS, default="note")
+    add.add_argument(
+        "--corrects",
+        type=positive_id,
+        metavar="SEQ",
+        help="number (#) of the entry this one corrects",
+    )
+    listing = add_subparser(actions, "list", "print the timeline, oldest first", handler=_list)
+    listing.add_argument("id", type=positive_id, help="incident id")
+    listing.add_argument("--kind", choices=KINDS, action="append", help="only these kinds")
+    listing.add_argument("--search", default="", help="only entries containing this text")
+    listing.add_argument("--last", type=positive_id, metavar="N", help="only the last N entries")
+
+
+def _add(ctx: CommandContext) -> int:
+    from warroom.commands.render import entry_json
+    from warroom.domain.timeline import EntryKind
+
+    args = ctx.args
+    text = read_text_argument(args.text)
+    timeline = ctx.services.timeline
+    if args.corrects:
+        original = timeline.entry_by_seq(args.id, args.corrects)
+        entry = timeline.correct(args.id, original.id, text, ctx.actor)
+    else:
+        entry = timeline.add(args.id, text, ctx.actor, EntryKind.parse(args.kind))
+    ctx.emit(entry_json(entry), f"#{entry.seq}")
+    return 0
+
+
+def _list(ctx: CommandContext) -> int:
+    from warroom.commands.render import entry_json, entry_line
+    from warroom.domain.timeline import EntryKind
+
+    args = ctx.args
+    kinds = [EntryKind.parse(k) for k in args.kind or []]
+    timeline = ctx.services.timeline
+    if args.last:
+        entries = timeline.entries(
+            args.id, kinds=kinds, search=args.search, limit=args.last, newest_first=True
+        )[::-1]
+    else:
+        entries = timeline.entries(args.id, kinds=kinds, search=args.search)
+    ctx.emit(
+        [entry_json(e) for e in entries],
+        lambda: "\n".join(entry_line(e) for e in entries) or "no entries",
+    )
+    return 0

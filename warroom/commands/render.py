@@ -1,0 +1,182 @@
+"""Domain objects as JSON-ready dicts and as short human lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from warroom.domain.channels import Channel
+from warroom.domain.checklist import ChecklistItem
+from warroom.domain.clock import iso_utc
+from warroom.domain.incidents import Incident
+from warroom.domain.playbooks import Playbook
+from warroom.domain.statements import Revision, Statement
+from warroom.domain.timeline import TimelineEntry
+
+
+def _time(value: Any) -> str | None:
+    return iso_utc(value) if value is not None else None
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    """Return an incident as JSON data."""
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "severity": int(incident.severity),
+        "state": incident.state.value,
+        "playbook": incident.playbook_key,
+        "began_at": _time(incident.began_at),
+        "aware_at": _time(incident.aware_at),
+        "declared_at": _time(incident.declared_at),
+        "closed_at": _time(incident.closed_at),
+        "created_by": incident.created_by,
+        "approvals_required": incident.approvals_required,
+        "entry_count": incident.entry_count,
+        "head_hash": incident.head_hash,
+    }
+
+
+def incident_line(incident: Incident) -> str:
+    """Return a one-line summary of an incident."""
+    return (
+        f"{incident.id:>4}  {incident.severity.label}  {incident.state.value:<6}  "
+        f"{incident.declared_at:%Y-%m-%d %H:%M}Z  {incident.title}"
+    )
+
+
+def entry_json(entry: TimelineEntry) -> dict[str, Any]:
+    """Return a timeline entry as JSON data."""
+    return {
+        "id": entry.id,
+        "incident_id": entry.incident_id,
+        "seq": entry.seq,
+        "kind": entry.kind.value,
+        "text": entry.text,
+        "author": entry.author,
+        "created_at": _time(entry.created_at),
+        "corrects_id": entry.corrects_id,
+        "data": dict(entry.data),
+        "hash": entry.hash,
+    }
+
+
+def entry_line(entry: TimelineEntry) -> str:
+    """Return a one-line summary of a timeline entry."""
+    correction = f" (corrects entry id {entry.corrects_id})" if entry.corrects_id else ""
+    return (
+        f"#{entry.seq:<4} {entry.created_at:%Y-%m-%d %H:%M:%S}Z  {entry.kind.value:<9} "
+        f"{entry.author}: {entry.text}{correction}"
+    )
+
+
+def statement_json(statement: Statement) -> dict[str, Any]:
+    """Return a statement as JSON data."""
+    return {
+        "id": statement.id,
+        "incident_id": statement.incident_id,
+        "channels": list(statement.channel_names),
+        "subject": statement.subject,
+        "text": statement.text,
+        "state": statement.state.value,
+        "revision": statement.revision,
+        "version": statement.version,
+        "author": statement.author,
+        "revision_author": statement.revision_author,
+        "created_at": _time(statement.created_at),
+        "updated_at": _time(statement.updated_at),
+        "next_update_by": _time(statement.next_update_by),
+        "template": statement.template_key,
+        "content_hash": statement.content_hash,
+        "approvals": [
+            {
+                "approver": a.approver,
+                "at": _time(a.approved_at),
+                "content_hash": a.content_hash,
+                "revision": a.revision,
+                "valid": a.content_hash == statement.content_hash,
+            }
+            for a in statement.approvals
+        ],
+        "rejection_reason": statement.rejection_reason,
+        "released_at": _time(statement.released_at),
+        "released_by": statement.released_by,
+    }
+
+
+def statement_line(statement: Statement) -> str:
+    """Return a one-line summary of a statement."""
+    preview = " ".join(statement.text.split())
+    if len(preview) > 60:
+        preview = preview[:57] + "..."
+    approvals = len(statement.valid_approvals)
+    return (
+        f"{statement.id:>4}  {statement.state.value:<9}  r{statement.revision}  "
+        f"{approvals} approval(s)  [{', '.join(statement.channel_names)}]  {preview}"
+    )
+
+
+def revision_json(revision: Revision) -> dict[str, Any]:
+    """Return a statement revision as JSON data."""
+    return {
+        "revision": revision.revision,
+        "subject": revision.subject,
+        "text": revision.text,
+        "author": revision.author,
+        "created_at": _time(revision.created_at),
+        "content_hash": revision.content_hash,
+    }
+
+
+def item_json(item: ChecklistItem) -> dict[str, Any]:
+    """Return a checklist item as JSON data."""
+    return {
+        "id": item.id,
+        "incident_id": item.incident_id,
+        "phase": item.phase.value,
+        "position": item.position,
+        "text": item.text,
+        "owner_role": item.owner_role,
+        "due_at": _time(item.due_at),
+        "done_by": item.done_by,
+        "done_at": _time(item.done_at),
+    }
+
+
+def channel_json(channel: Channel) -> dict[str, Any]:
+    """Return a channel as JSON data (settings hold no secrets)."""
+    return {
+        "id": channel.id,
+        "name": channel.name,
+        "kind": channel.kind.value,
+        "configured": channel.configured,
+        "settings": dict(channel.settings),
+        "limit": channel.limit.maximum,
+        "limit_unit": channel.limit.unit,
+        "last_ok_at": _time(channel.last_ok_at),
+        "last_checked_at": _time(channel.last_checked_at),
+        "last_error": channel.last_error,
+    }
+
+
+def playbook_json(playbook: Playbook, today: Any) -> dict[str, Any]:
+    """Return a playbook summary as JSON data."""
+    deadline = playbook.regulator_deadline
+    return {
+        "key": playbook.key,
+        "name": playbook.name,
+        "description": playbook.description,
+        "items": len(playbook.items),
+        "regulator_deadline_hours": deadline.total_seconds() / 3600 if deadline else None,
+        "regulator_deadline_label": playbook.regulator_deadline_label,
+        "templates": [
+            {
+                "key": t.key,
+                "name": t.name,
+                "channels": list(t.channels),
+                "signed_off_by": t.signed_off_by,
+                "review_by": t.review_by.isoformat() if t.review_by else None,
+                "stale": t.is_stale(today),
+            }
+            for t in playbook.templates
+        ],
+    }

@@ -1,0 +1,107 @@
+"""Channels a statement can go out on, and how long a statement may be on each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from warroom.domain.errors import ValidationError
+from warroom.domain.text_length import count_characters, count_graphemes
+
+
+class ChannelKind(StrEnum):
+    """The kinds of outbound channel War Room can publish to."""
+
+    EMAIL = "email"
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+    WEBHOOK = "webhook"
+
+    @classmethod
+    def parse(cls, value: str) -> ChannelKind:
+        """Return the kind named ``value`` or refuse it with the list of kinds."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            names = ", ".join(kind.value for kind in cls)
+            raise ValidationError(f"unknown channel kind {value!r}; use one of {names}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class LengthLimit:
+    """A channel's limit: ``maximum`` units, counted as ``unit`` ('characters'/'graphemes')."""
+
+    maximum: int | None
+    unit: str
+
+    def measure(self, text: str) -> int:
+        """Return the length of ``text`` in this limit's unit."""
+        return count_graphemes(text) if self.unit == "graphemes" else count_characters(text)
+
+    def fits(self, text: str) -> bool:
+        """Tell whether ``text`` is within the limit."""
+        return self.maximum is None or self.measure(text) <= self.maximum
+
+
+#: Per-kind limits: Mastodon 500 characters, Bluesky 300 graphemes, webhook 4,000, email none.
+LIMITS: dict[ChannelKind, LengthLimit] = {
+    ChannelKind.EMAIL: LengthLimit(None, "characters"),
+    ChannelKind.MASTODON: LengthLimit(500, "characters"),
+    ChannelKind.BLUESKY: LengthLimit(300, "graphemes"),
+    ChannelKind.WEBHOOK: LengthLimit(4000, "characters"),
+}
+
+#: Bluesky also enforces a byte limit on post text.
+BLUESKY_MAX_BYTES = 3000
+
+CHANNEL_NAME_MAX = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A named outbound channel. ``settings`` holds non-secret configuration only."""
+
+    id: int
+    name: str
+    kind: ChannelKind
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    configured: bool = False
+    last_ok_at: datetime | None = None
+    last_error: str = ""
+    last_checked_at: datetime | None = None
+
+    @property
+    def limit(self) -> LengthLimit:
+        """Return the length limit that this channel's kind imposes."""
+        return LIMITS[self.kind]
+
+
+def check_fits(channel: Channel, text: str) -> None:
+    """Refuse ``text`` if it is over ``channel``'s limit, saying by how much."""
+    limit = channel.limit
+    if not limit.fits(text):
+        length = limit.measure(text)
+        raise ValidationError(
+            f"the text is {length} {limit.unit} but channel {channel.name!r} "
+            f"({channel.kind.value}) allows {limit.maximum}"
+        )
+    if channel.kind is ChannelKind.BLUESKY and len(text.encode("utf-8")) > BLUESKY_MAX_BYTES:
+        raise ValidationError(
+            f"the text is over Bluesky's {BLUESKY_MAX_BYTES}-byte limit "
+            f"for channel {channel.name!r}"
+        )
+
+
+def validate_channel_name(name: str) -> str:
+    """Accept a short name of letters, digits, dot, dash and underscore."""
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > CHANNEL_NAME_MAX:
+        raise ValidationError(f"a channel name needs 1 to {CHANNEL_NAME_MAX} characters")
+    if not all(char.isalnum() or char in "._-" for char in cleaned):
+        raise ValidationError(
+            f"channel name {cleaned!r} may hold only letters, digits, '.', '_' and '-'"
+        )
+    return cleaned

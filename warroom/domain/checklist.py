@@ -1,0 +1,67 @@
+"""Playbook checklist items: phases, owners, due times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from warroom.domain.errors import ValidationError
+
+
+class Phase(StrEnum):
+    """The phases a crisis is worked in, in order."""
+
+    FIRST_15_MINUTES = "first-15-minutes"
+    FIRST_HOUR = "first-hour"
+    ONGOING = "ongoing"
+    AFTER = "after"
+
+    @classmethod
+    def parse(cls, value: str) -> Phase:
+        """Return the phase named ``value`` or refuse it with the list of phases."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            names = ", ".join(phase.value for phase in cls)
+            raise ValidationError(f"unknown phase {value!r}; use one of {names}") from None
+
+    @property
+    def heading(self) -> str:
+        """Return the heading people read, e.g. 'First 15 minutes'."""
+        return {
+            Phase.FIRST_15_MINUTES: "First 15 minutes",
+            Phase.FIRST_HOUR: "First hour",
+            Phase.ONGOING: "Ongoing",
+            Phase.AFTER: "After the crisis",
+        }[self]
+
+    @property
+    def order(self) -> int:
+        """Return the phase's position, for sorting."""
+        return list(Phase).index(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One step of the playbook for one incident. ``due_at`` is None when it has no deadline."""
+
+    id: int
+    incident_id: int
+    phase: Phase
+    position: int
+    text: str
+    owner_role: str
+    due_offset: timedelta | None
+    due_at: datetime | None
+    done_by: str | None = None
+    done_at: datetime | None = None
+
+    @property
+    def is_done(self) -> bool:
+        """Tell whether someone has ticked the item."""
+        return self.done_at is not None
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Tell whether the item is still open past its due time."""
+        return not self.is_done and self.due_at is not None and now > self.due_at

@@ -1,0 +1,128 @@
+"""Incidents: what happened, how bad it is, and the three times regulators care about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+
+from warroom.domain.errors import RuleViolation, ValidationError
+
+
+class Severity(IntEnum):
+    """SEV1 is the worst. The number drives approvals needed and the update cadence."""
+
+    SEV1 = 1
+    SEV2 = 2
+    SEV3 = 3
+    SEV4 = 4
+
+    @classmethod
+    def parse(cls, value: int | str) -> Severity:
+        """Accept 1..4 or 'SEV1'..'SEV4'; anything else is a validation error."""
+        text = str(value).strip().upper().removeprefix("SEV")
+        try:
+            return cls(int(text))
+        except ValueError:
+            raise ValidationError(f"severity must be 1, 2, 3 or 4, not {value!r}") from None
+
+    @property
+    def label(self) -> str:
+        """Return the short label people use in the room, e.g. 'SEV1'."""
+        return f"SEV{int(self)}"
+
+
+#: How often the public must hear from us, by severity (None: no cadence).
+UPDATE_CADENCE: dict[Severity, timedelta | None] = {
+    Severity.SEV1: timedelta(minutes=30),
+    Severity.SEV2: timedelta(minutes=60),
+    Severity.SEV3: timedelta(hours=4),
+    Severity.SEV4: None,
+}
+
+TITLE_MAX = 200
+
+
+def default_approvals_required(severity: Severity) -> int:
+    """Return the approvals a statement needs: two for SEV1/SEV2, one otherwise."""
+    return 2 if severity <= Severity.SEV2 else 1
+
+
+class IncidentState(StrEnum):
+    """An incident is open until closed; a closed incident is read-only."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """A crisis being worked. Times are aware UTC.
+
+    ``began_at``: when the problem started; ``aware_at``: when the company learned of it (the
+    GDPR 72-hour clock runs from here); ``declared_at``: when the incident was declared.
+    """
+
+    id: int
+    title: str
+    severity: Severity
+    state: IncidentState
+    playbook_key: str | None
+    began_at: datetime
+    aware_at: datetime
+    declared_at: datetime
+    closed_at: datetime | None
+    created_by: str
+    approvals_override: int | None = None
+    entry_count: int = 0
+    head_hash: str = ""
+    lessons_learned: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the incident can still be changed."""
+        return self.state is IncidentState.OPEN
+
+    @property
+    def approvals_required(self) -> int:
+        """Return the approvals a statement of this incident needs before release."""
+        if self.approvals_override is not None:
+            return self.approvals_override
+        return default_approvals_required(self.severity)
+
+    @property
+    def update_cadence(self) -> timedelta | None:
+        """Return the longest allowed silence towards the public for this severity."""
+        return UPDATE_CADENCE[self.severity]
+
+    def ensure_open(self) -> None:
+        """Refuse any change to a closed incident."""
+        if not self.is_open:
+            raise RuleViolation(f"incident {self.id} is closed and read-only")
+
+
+def validate_title(title: str) -> str:
+    """Return the stripped title, or refuse an empty or oversize one."""
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise ValidationError("the incident title is empty")
+    if len(cleaned) > TITLE_MAX:
+        raise ValidationError(
+            f"the incident title is {len(cleaned)} characters; at most {TITLE_MAX}"
+        )
+    return cleaned
+
+
+def validate_times(began_at: datetime, aware_at: datetime, declared_at: datetime) -> None:
+    """Refuse an impossible order: awareness before the start, declaration before awareness."""
+    if aware_at < began_at:
+        raise ValidationError("the company cannot have become aware before the incident began")
+    if declared_at < aware_at:
+        raise ValidationError("the incident cannot be declared before the company became aware")
+
+
+def validate_approvals_override(value: int | None) -> int | None:
+    """Accept None (severity default) or 1..5 approvals."""
+    if value is not None and not 1 <= value <= 5:
+        raise ValidationError("approvals required must be between 1 and 5")
+    return value

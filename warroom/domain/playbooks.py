@@ -1,0 +1,178 @@
+"""Crisis playbooks: phased checklists and holding-statement templates.
+
+Playbooks are human-edited TOML files; a mistake in one must be reported with the file, the
+field and the problem, never as a traceback. Parsing lives here (pure, no file access); the
+services layer finds and reads the files.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from warroom.domain.checklist import Phase
+from warroom.domain.errors import ValidationError
+
+_KEY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookItem:
+    """A checklist step as the playbook describes it."""
+
+    phase: Phase
+    text: str
+    owner_role: str
+    due_offset: timedelta | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatementTemplate:
+    """A pre-written holding statement with ``{placeholders}``.
+
+    ``signed_off_by``/``review_by`` record a pre-approval (e.g. by legal); past ``review_by``
+    the sign-off is stale and must not be relied on.
+    """
+
+    key: str
+    name: str
+    channels: tuple[str, ...]
+    subject: str
+    text: str
+    signed_off_by: str | None = None
+    review_by: date | None = None
+
+    def is_stale(self, today: date) -> bool:
+        """Tell whether the pre-approval is past its review date."""
+        return self.review_by is not None and today > self.review_by
+
+
+@dataclass(frozen=True, slots=True)
+class Playbook:
+    """A crisis type's plan: checklist items, templates and an optional regulator deadline."""
+
+    key: str
+    name: str
+    description: str
+    items: tuple[PlaybookItem, ...]
+    templates: tuple[StatementTemplate, ...]
+    regulator_deadline: timedelta | None = None
+    regulator_deadline_label: str = ""
+    source: str = ""
+
+    def template(self, key: str) -> StatementTemplate:
+        """Return the template called ``key`` or refuse with the available keys."""
+        for template in self.templates:
+            if template.key == key:
+                return template
+        known = ", ".join(t.key for t in self.templates) or "none"
+        raise ValidationError(f"playbook {self.key!r} has no template {key!r} (has: {known})")
+
+
+class _Reader:
+    """Reads fields out of parsed TOML, naming file and field in every complaint."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, problem: str) -> ValidationError:
+        return ValidationError(f"{self.source}: {where}: {problem}")
+
+    def text(
+        self, table: Mapping[str, Any], name: str, where: str, *, required: bool = True
+    ) -> str:
+        value = table.get(name)
+        if value is None:
+            if required:
+                raise self.fail(f"{where}{name}", "is missing")
+            return ""
+        if not isinstance(value, str):
+            raise self.fail(f"{where}{name}", f"must be text, not {type(value).__name__}")
+        if required and not value.strip():
+            raise self.fail(f"{where}{name}", "is empty")
+        return value.strip()
+
+    def minutes(self, table: Mapping[str, Any], name: str, where: str) -> timedelta | None:
+        value = table.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(f"{where}{name}", "must be a whole number of minutes, 0 or more")
+        return timedelta(minutes=value)
+
+    def tables(self, data: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+        value = data.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(name, f"must be a list of tables ([[{name}]])")
+        return value
+
+
+def parse_playbook(text: str, source: str) -> Playbook:
+    """Parse a playbook from TOML ``text``; ``source`` names the file in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationError(f"{source}: not valid TOML: {error}") from None
+    read = _Reader(source)
+    key = read.text(data, "key", "")
+    if not set(key) <= _KEY_CHARS:
+        raise read.fail("key", "use lowercase letters, digits and '-' only")
+    hours = data.get("regulator_deadline_hours")
+    if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int) or hours <= 0):
+        raise read.fail("regulator_deadline_hours", "must be a positive whole number of hours")
+    items = []
+    for index, table in enumerate(read.tables(data, "items")):
+        where = f"items[{index}]."
+        phase_name = read.text(table, "phase", where)
+        try:
+            phase = Phase.parse(phase_name)
+        except ValidationError as error:
+            raise read.fail(f"{where}phase", str(error)) from None
+        items.append(
+            PlaybookItem(
+                phase=phase,
+                text=read.text(table, "text", where),
+                owner_role=read.text(table, "owner", where),
+                due_offset=read.minutes(table, "due_minutes", where),
+            )
+        )
+    if not items:
+        raise read.fail("items", "a playbook needs at least one checklist item")
+    templates = [_parse_template(read, t, i) for i, t in enumerate(read.tables(data, "templates"))]
+    keys = [t.key for t in templates]
+    if len(keys) != len(set(keys)):
+        raise read.fail("templates", "two templates share a key")
+    return Playbook(
+        key=key,
+        name=read.text(data, "name", ""),
+        description=read.text(data, "description", "", required=False),
+        items=tuple(items),
+        templates=tuple(templates),
+        regulator_deadline=timedelta(hours=hours) if hours else None,
+        regulator_deadline_label=read.text(data, "regulator_deadline_label", "", required=False),
+        source=source,
+    )
+
+
+def _parse_template(read: _Reader, table: Mapping[str, Any], index: int) -> StatementTemplate:
+    where = f"templates[{index}]."
+    channels = table.get("channels", [])
+    if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+        raise read.fail(f"{where}channels", "must be a list of channel names")
+    review_by = table.get("review_by")
+    if isinstance(review_by, datetime):
+        review_by = review_by.date()
+    if review_by is not None and not isinstance(review_by, date):
+        raise read.fail(f"{where}review_by", "must be a date such as 2027-01-31")
+    return StatementTemplate(
+        key=read.text(table, "key", where),
+        name=read.text(table, "name", where),
+        channels=tuple(channels),
+        subject=read.text(table, "subject", where, required=False),
+        text=read.text(table, "text", where),
+        signed_off_by=read.text(table, "signed_off_by", where, required=False) or None,
+        review_by=review_by,
+    )

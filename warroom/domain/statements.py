@@ -1,0 +1,215 @@
+"""Outbound statements and the approval workflow that guards them.
+
+States: draft -> in review -> approved -> released. An approval is bound to the exact
+content it approved (a hash of subject and text), so any edit voids it without anyone
+having to remember to. The author of the current text never approves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from warroom.domain.channels import Channel, check_fits
+from warroom.domain.errors import RuleViolation, ValidationError
+
+STATEMENT_TEXT_MAX = 100_000
+SUBJECT_MAX = 200
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+class StatementState(StrEnum):
+    """Where a statement is in its life."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    RELEASED = "released"
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """One person's approval of one exact content (``content_hash``)."""
+
+    statement_id: int
+    approver: str
+    approved_at: datetime
+    content_hash: str
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """The content of a statement as one person left it."""
+
+    statement_id: int
+    revision: int
+    subject: str
+    text: str
+    author: str
+    created_at: datetime
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """An outbound statement for one or more channels.
+
+    ``author`` wrote it first; ``revision_author`` wrote the current text. ``version`` rises on
+    every change and backs the optimistic check that keeps concurrent edits from being lost.
+    """
+
+    id: int
+    incident_id: int
+    channels: tuple[Channel, ...]
+    subject: str
+    text: str
+    state: StatementState
+    revision: int
+    author: str
+    revision_author: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    next_update_by: datetime | None = None
+    template_key: str | None = None
+    approvals: tuple[Approval, ...] = ()
+    rejection_reason: str = ""
+    released_at: datetime | None = None
+    released_by: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Return the hash of what would be published: subject and text."""
+        return content_hash(self.subject, self.text)
+
+    @property
+    def valid_approvals(self) -> tuple[Approval, ...]:
+        """Return the approvals bound to the current content (edits void the others)."""
+        current = self.content_hash
+        return tuple(a for a in self.approvals if a.content_hash == current)
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        """Return the names of the target channels."""
+        return tuple(channel.name for channel in self.channels)
+
+
+def content_hash(subject: str, text: str) -> str:
+    """Return the SHA-256 (hex) of a statement's publishable content."""
+    return hashlib.sha256(f"{subject}\x00{text}".encode()).hexdigest()
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Return the ``{placeholder}`` names still present in ``text``, in order, once each."""
+    return list(dict.fromkeys(_PLACEHOLDER.findall(text)))
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` placeholders that have a value; leave the others for a person."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def validate_content(subject: str, text: str, channels: Sequence[Channel]) -> tuple[str, str]:
+    """Return cleaned subject and text, or refuse empty, oversize or channel-less content."""
+    cleaned_text = text.strip()
+    cleaned_subject = " ".join(subject.split())
+    if not channels:
+        raise ValidationError("a statement needs at least one channel")
+    if not cleaned_text:
+        raise ValidationError("the statement text is empty")
+    if len(cleaned_text) > STATEMENT_TEXT_MAX:
+        raise ValidationError(
+            f"the statement text is {len(cleaned_text)} characters; at most {STATEMENT_TEXT_MAX}"
+        )
+    if len(cleaned_subject) > SUBJECT_MAX:
+        raise ValidationError(f"the subject is over {SUBJECT_MAX} characters")
+    for channel in channels:
+        check_fits(channel, cleaned_text)
+    return cleaned_subject, cleaned_text
+
+
+def ensure_editable(statement: Statement) -> None:
+    """Refuse edits to a released statement: what went out is history."""
+    if statement.state is StatementState.RELEASED:
+        raise RuleViolation(f"statement {statement.id} is released and can no longer be edited")
+
+
+def ensure_submittable(statement: Statement) -> None:
+    """Only a draft goes to review, and only with every placeholder filled."""
+    if statement.state is not StatementState.DRAFT:
+        raise RuleViolation(
+            f"statement {statement.id} is {statement.state.value.replace('_', ' ')}; "
+            "only a draft can be submitted"
+        )
+    missing = placeholders_in(statement.subject + "\n" + statement.text)
+    if missing:
+        names = ", ".join("{" + name + "}" for name in missing)
+        raise RuleViolation(f"statement {statement.id} still has placeholders to fill: {names}")
+
+
+def approval_refusal(statement: Statement, approver: str) -> str | None:
+    """Return why ``approver`` may not approve ``statement`` now, or None if they may."""
+    if statement.state is not StatementState.IN_REVIEW:
+        state = statement.state.value.replace("_", " ")
+        return f"statement {statement.id} is {state}; only a statement in review can be approved"
+    if approver in (statement.author, statement.revision_author):
+        return "you wrote this: another approver must approve"
+    if any(a.approver == approver for a in statement.valid_approvals):
+        return f"{approver} has already approved this text"
+    return None
+
+
+def ensure_can_approve(statement: Statement, approver: str) -> None:
+    """Raise the refusal from :func:`approval_refusal`, if any."""
+    reason = approval_refusal(statement, approver)
+    if reason:
+        raise RuleViolation(reason)
+
+
+def ensure_can_reject(statement: Statement, reason: str) -> str:
+    """A rejection needs a statement in review (or approved) and a stated reason."""
+    if statement.state not in (StatementState.IN_REVIEW, StatementState.APPROVED):
+        state = statement.state.value.replace("_", " ")
+        raise RuleViolation(f"statement {statement.id} is {state}; there is nothing to reject")
+    cleaned = reason.strip()
+    if not cleaned:
+        raise ValidationError("a rejection needs a reason")
+    return cleaned
+
+
+def release_refusal(statement: Statement, approvals_required: int) -> str | None:
+    """Return why ``statement`` may not be released now, or None if it may."""
+    if statement.state is StatementState.RELEASED:
+        return f"statement {statement.id} is already released"
+    have = len(statement.valid_approvals)
+    if statement.state is not StatementState.APPROVED or have < approvals_required:
+        return (
+            f"statement {statement.id} needs {approvals_required} approval(s) of its current "
+            f"text before release; it has {have}"
+        )
+    return None
+
+
+def ensure_can_release(statement: Statement, approvals_required: int) -> None:
+    """Raise the refusal from :func:`release_refusal`, if any."""
+    reason = release_refusal(statement, approvals_required)
+    if reason:
+        raise RuleViolation(reason)
+
+
+def state_after_approval(statement: Statement, approvals_required: int) -> StatementState:
+    """Return the state once an approval is added: approved when enough approvals are in."""
+    count = len(statement.valid_approvals) + 1
+    return StatementState.APPROVED if count >= approvals_required else StatementState.IN_REVIEW
+
+
+def state_after_edit(statement: Statement) -> StatementState:
+    """An edit of a statement in review or approved sends it back to review."""
+    if statement.state in (StatementState.IN_REVIEW, StatementState.APPROVED):
+        return StatementState.IN_REVIEW
+    return StatementState.DRAFT

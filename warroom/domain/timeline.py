@@ -1,0 +1,195 @@
+"""The append-only incident timeline and its tamper-evident hash chain.
+
+Each entry's hash covers its own fields and the hash of the entry before it in the same
+incident, so altering, removing or reordering any entry breaks every hash after it. The
+chain's head (last sequence number and hash) is kept on the incident, which makes an append
+O(1) and makes removal of the last entry detectable too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from warroom.domain.clock import iso_utc
+from warroom.domain.errors import ValidationError
+
+GENESIS_HASH = "0" * 64
+ENTRY_TEXT_MAX = 20_000
+
+
+class EntryKind(StrEnum):
+    """What an entry records. Services add 'status' and 'statement' entries on state changes."""
+
+    NOTE = "note"
+    DECISION = "decision"
+    ACTION = "action"
+    INBOUND = "inbound"
+    STATEMENT = "statement"
+    STATUS = "status"
+
+    @classmethod
+    def parse(cls, value: str) -> EntryKind:
+        """Return the kind named ``value`` or refuse it with the list of kinds."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            names = ", ".join(kind.value for kind in cls)
+            raise ValidationError(f"unknown entry kind {value!r}; use one of {names}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One fact on the timeline. ``seq`` counts from 1 within its incident.
+
+    ``data`` holds machine-readable details of system entries (e.g. the statement id and
+    content hash an approval was bound to); it is covered by the hash like everything else.
+    """
+
+    id: int
+    incident_id: int
+    seq: int
+    kind: EntryKind
+    text: str
+    author: str
+    created_at: datetime
+    corrects_id: int | None
+    prev_hash: str
+    hash: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def validate_entry_text(text: str) -> str:
+    """Return the text without outer blank space, or refuse empty or oversize text."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValidationError("the entry text is empty")
+    if len(cleaned) > ENTRY_TEXT_MAX:
+        raise ValidationError(
+            f"the entry text is {len(cleaned)} characters; at most {ENTRY_TEXT_MAX}"
+        )
+    return cleaned
+
+
+def canonical_data(data: Mapping[str, Any]) -> str:
+    """Serialise ``data`` deterministically (sorted keys, no spaces, UTF-8 kept)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(
+    *,
+    prev_hash: str,
+    incident_id: int,
+    seq: int,
+    kind: str,
+    text: str,
+    author: str,
+    created_at: datetime,
+    corrects_seq: int | None,
+    data: Mapping[str, Any],
+) -> str:
+    """Return the SHA-256 (hex) of an entry chained to ``prev_hash``.
+
+    The correction link is hashed as the corrected entry's *sequence number*, not its
+    database id, so the chain can be verified from an export that carries no row ids.
+    """
+    body = canonical_data(
+        {
+            "prev": prev_hash,
+            "incident": incident_id,
+            "seq": seq,
+            "kind": kind,
+            "text": text,
+            "author": author,
+            "at": iso_utc(created_at),
+            "corrects": corrects_seq,
+            "data": dict(data),
+        }
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRecord:
+    """The fields of one entry as found in a database or an export, for verification."""
+
+    incident_id: int
+    seq: int
+    kind: str
+    text: str
+    author: str
+    created_at: datetime
+    corrects_seq: int | None
+    data: Mapping[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """The outcome of a verification: intact, or the first broken entry and why."""
+
+    ok: bool
+    entry_count: int
+    head_hash: str
+    broken_seq: int | None = None
+    problem: str = ""
+
+    def describe(self) -> str:
+        """Return one line a person can act on."""
+        if self.ok:
+            return f"intact: {self.entry_count} entries, chain head {self.head_hash}"
+        return f"broken at entry {self.broken_seq}: {self.problem}"
+
+
+def verify_chain(
+    records: Iterable[ChainRecord],
+    *,
+    expected_count: int | None = None,
+    expected_head: str | None = None,
+) -> ChainReport:
+    """Check that records form an unbroken chain from the genesis hash.
+
+    ``expected_count``/``expected_head`` come from the incident (or an export's footer): they
+    reveal entries removed from the end, which the chain alone cannot show.
+    """
+    previous = GENESIS_HASH
+    count = 0
+    for expected_seq, record in enumerate(records, start=1):
+        count = expected_seq
+        if record.seq != expected_seq:
+            problem = (
+                f"expected entry {expected_seq} here but found entry {record.seq} "
+                "(an entry was removed or the order changed)"
+            )
+            return ChainReport(False, count - 1, previous, expected_seq, problem)
+        if record.prev_hash != previous:
+            problem = "its link to the previous entry does not match (entries removed or reordered)"
+            return ChainReport(False, count - 1, previous, record.seq, problem)
+        recomputed = entry_hash(
+            prev_hash=previous,
+            incident_id=record.incident_id,
+            seq=record.seq,
+            kind=record.kind,
+            text=record.text,
+            author=record.author,
+            created_at=record.created_at,
+            corrects_seq=record.corrects_seq,
+            data=record.data,
+        )
+        if recomputed != record.hash:
+            problem = "its content does not match its hash (the entry was altered)"
+            return ChainReport(False, count - 1, previous, record.seq, problem)
+        previous = record.hash
+    if expected_count is not None and count != expected_count:
+        problem = f"the log ends after {count} entries but {expected_count} were recorded"
+        return ChainReport(False, count, previous, count + 1, problem)
+    if expected_head is not None and previous != expected_head:
+        problem = "the recorded chain head does not match the last entry"
+        return ChainReport(False, count, previous, count, problem)
+    return ChainReport(True, count, previous)

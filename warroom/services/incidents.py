@@ -1,0 +1,146 @@
+"""Opening, listing and closing incidents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from warroom.domain.clock import as_utc
+from warroom.domain.incidents import (
+    Incident,
+    Severity,
+    validate_approvals_override,
+    validate_times,
+    validate_title,
+)
+from warroom.domain.timeline import EntryKind
+from warroom.services.context import ServiceContext
+from warroom.services.playbooks import PlaybookCatalog
+from warroom.services.statements import create_draft
+from warroom.storage import changes, checklist_repo, incident_repo, timeline_repo
+
+
+class IncidentService:
+    """Incident lifecycle."""
+
+    def __init__(self, context: ServiceContext, playbooks: PlaybookCatalog) -> None:
+        self._ctx = context
+        self._playbooks = playbooks
+
+    def open(
+        self,
+        title: str,
+        severity: Severity | int | str,
+        actor: str,
+        *,
+        playbook_key: str | None = None,
+        began_at: datetime | None = None,
+        aware_at: datetime | None = None,
+        declared_at: datetime | None = None,
+        approvals_required: int | None = None,
+    ) -> Incident:
+        """Declare an incident; with a playbook, create its checklist and template drafts."""
+        cleaned = validate_title(title)
+        level = severity if isinstance(severity, Severity) else Severity.parse(severity)
+        validate_approvals_override(approvals_required)
+        now = self._ctx.clock()
+        declared = as_utc(declared_at) if declared_at else now
+        aware = as_utc(aware_at) if aware_at else declared
+        began = as_utc(began_at) if began_at else aware
+        validate_times(began, aware, declared)
+        playbook = self._playbooks.get(playbook_key) if playbook_key else None
+        with self._ctx.db.transaction() as session:
+            incident_id = incident_repo.add(
+                session,
+                title=cleaned,
+                severity=level,
+                playbook_key=playbook.key if playbook else None,
+                began_at=began,
+                aware_at=aware,
+                declared_at=declared,
+                created_by=actor,
+                approvals_override=approvals_required,
+                regulator_deadline=playbook.regulator_deadline if playbook else None,
+                regulator_deadline_label=playbook.regulator_deadline_label if playbook else "",
+            )
+            text = f"Incident opened: {cleaned} ({level.label})"
+            if playbook:
+                text += f", playbook {playbook.name}"
+            timeline_repo.append(
+                session,
+                incident_id=incident_id,
+                kind=EntryKind.STATUS,
+                text=text,
+                author=actor,
+                at=now,
+                data={"event": "incident.opened", "severity": int(level)},
+            )
+            if playbook:
+                checklist_repo.add_from_playbook(session, incident_id, playbook.items, declared)
+                for template in playbook.templates:
+                    create_draft(
+                        session,
+                        incident_id=incident_id,
+                        channel_names=list(template.channels) or ["email"],
+                        subject=template.subject,
+                        text=template.text,
+                        actor=actor,
+                        at=now,
+                        template_key=template.key,
+                        check_limits=False,
+                    )
+            changes.bump(session)
+            return incident_repo.get(session, incident_id)
+
+    def all(self) -> list[Incident]:
+        """Return every incident, open ones first."""
+        with self._ctx.db.reading() as session:
+            return incident_repo.list_all(session)
+
+    def get(self, incident_id: int) -> Incident:
+        """Return one incident or raise NotFoundError."""
+        with self._ctx.db.reading() as session:
+            return incident_repo.get(session, incident_id)
+
+    def regulator_deadline(self, incident_id: int) -> tuple[datetime | None, str]:
+        """Return when the regulator must be told (from awareness), and what the rule is."""
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, incident_id)
+            window, label = incident_repo.regulator_deadline(session, incident_id)
+        return (incident.aware_at + window if window else None), label
+
+    def close(self, incident_id: int, actor: str) -> Incident:
+        """Close the incident: from now on it is read-only."""
+        with self._ctx.db.transaction() as session:
+            incident = incident_repo.get(session, incident_id)
+            incident.ensure_open()
+            now = self._ctx.clock()
+            timeline_repo.append(
+                session,
+                incident_id=incident_id,
+                kind=EntryKind.STATUS,
+                text=f"Incident closed by {actor}",
+                author=actor,
+                at=now,
+                data={"event": "incident.closed"},
+            )
+            incident_repo.close(session, incident_id, now)
+            changes.bump(session)
+            return incident_repo.get(session, incident_id)
+
+    def change_counter(self) -> int:
+        """Return a number that changes whenever anyone writes to the database."""
+        with self._ctx.db.reading() as session:
+            return changes.current(session)
+
+    def now(self) -> datetime:
+        """Return the service clock's time (overdue checks, clocks)."""
+        return self._ctx.clock()
+
+    def today(self) -> date:
+        """Return today's date by the service clock (for template staleness)."""
+        return self._ctx.clock().date()
+
+    @staticmethod
+    def age(incident: Incident, now: datetime) -> timedelta:
+        """Return how long ago the incident was declared."""
+        return now - incident.declared_at

@@ -1,0 +1,73 @@
+"""Find and read playbook files: the bundled ones and a person's own."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from warroom.domain.errors import NotFoundError, ValidationError
+from warroom.domain.playbooks import Playbook, parse_playbook
+from warroom.resource_paths import resource
+
+PLAYBOOKS_ENV = "WARROOM_PLAYBOOKS"
+MAX_PLAYBOOK_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class PlaybookProblem:
+    """A playbook file that could not be used, and why (file, field, problem)."""
+
+    path: Path
+    message: str
+
+
+class PlaybookCatalog:
+    """The playbooks found in the bundled folder and in ``$WARROOM_PLAYBOOKS`` (os.pathsep
+    separated folders; a file there overrides a bundled playbook with the same key)."""
+
+    def __init__(self, folders: list[Path] | None = None) -> None:
+        if folders is None:
+            folders = [resource("playbooks")]
+            extra = os.environ.get(PLAYBOOKS_ENV, "")
+            folders += [Path(part) for part in extra.split(os.pathsep) if part]
+        self.folders = folders
+
+    def load(self) -> tuple[list[Playbook], list[PlaybookProblem]]:
+        """Return every valid playbook by key, and a problem for every invalid file."""
+        found: dict[str, Playbook] = {}
+        problems: list[PlaybookProblem] = []
+        for folder in self.folders:
+            for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+                try:
+                    playbook = read_playbook(path)
+                except ValidationError as error:
+                    problems.append(PlaybookProblem(path, str(error)))
+                    continue
+                found[playbook.key] = playbook
+        return sorted(found.values(), key=lambda p: p.key), problems
+
+    def get(self, key: str) -> Playbook:
+        """Return the playbook ``key``; a broken file for that key is reported as such."""
+        playbooks, problems = self.load()
+        for playbook in playbooks:
+            if playbook.key == key:
+                return playbook
+        for problem in problems:
+            if problem.path.stem == key:
+                raise ValidationError(problem.message)
+        known = ", ".join(p.key for p in playbooks) or "none"
+        raise NotFoundError(f"no playbook {key!r} (playbooks: {known})")
+
+
+def read_playbook(path: Path) -> Playbook:
+    """Read and validate one playbook file."""
+    try:
+        if path.stat().st_size > MAX_PLAYBOOK_BYTES:
+            raise ValidationError(f"{path}: the file is over {MAX_PLAYBOOK_BYTES} bytes")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{path}: not UTF-8 text") from None
+    except OSError as error:
+        raise ValidationError(f"{path}: cannot be read ({error.strerror})") from None
+    return parse_playbook(text, str(path))

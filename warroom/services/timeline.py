@@ -1,0 +1,107 @@
+"""Logging to the timeline, reading it, and proving it was not altered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from warroom.domain.errors import RuleViolation
+from warroom.domain.timeline import (
+    ChainReport,
+    EntryKind,
+    TimelineEntry,
+    validate_entry_text,
+    verify_chain,
+)
+from warroom.services.context import ServiceContext
+from warroom.storage import changes, incident_repo, timeline_repo
+
+
+class TimelineService:
+    """Append-only access to incident timelines."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._ctx = context
+
+    def add(
+        self, incident_id: int, text: str, actor: str, kind: EntryKind = EntryKind.NOTE
+    ) -> TimelineEntry:
+        """Log a fact, decision, action, inbound message, statement or status change."""
+        cleaned = validate_entry_text(text)
+        with self._ctx.db.transaction() as session:
+            incident_repo.get(session, incident_id).ensure_open()
+            entry = timeline_repo.append(
+                session,
+                incident_id=incident_id,
+                kind=kind,
+                text=cleaned,
+                author=actor,
+                at=self._ctx.clock(),
+            )
+            changes.bump(session)
+            return entry
+
+    def correct(self, incident_id: int, entry_id: int, text: str, actor: str) -> TimelineEntry:
+        """Add a correction of an earlier entry: a new entry pointing at it, same kind."""
+        cleaned = validate_entry_text(text)
+        with self._ctx.db.transaction() as session:
+            incident_repo.get(session, incident_id).ensure_open()
+            original = timeline_repo.entry(session, entry_id)
+            if original.incident_id != incident_id:
+                raise RuleViolation(f"entry {entry_id} belongs to another incident")
+            entry = timeline_repo.append(
+                session,
+                incident_id=incident_id,
+                kind=original.kind,
+                text=cleaned,
+                author=actor,
+                at=self._ctx.clock(),
+                corrects_id=entry_id,
+                data={"event": "entry.corrected", "corrects_seq": original.seq},
+            )
+            changes.bump(session)
+            return entry
+
+    def entries(
+        self,
+        incident_id: int,
+        *,
+        after_seq: int = 0,
+        before_seq: int | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+        kinds: Sequence[EntryKind] = (),
+        search: str = "",
+    ) -> list[TimelineEntry]:
+        """Return a slice of the timeline (oldest first unless ``newest_first``)."""
+        with self._ctx.db.reading() as session:
+            incident_repo.get(session, incident_id)
+            return timeline_repo.entries(
+                session,
+                incident_id,
+                after_seq=after_seq,
+                before_seq=before_seq,
+                limit=limit,
+                newest_first=newest_first,
+                kinds=kinds,
+                search=search,
+            )
+
+    def entry_by_seq(self, incident_id: int, seq: int) -> TimelineEntry:
+        """Return the entry numbered ``seq`` (#) in an incident."""
+        with self._ctx.db.reading() as session:
+            return timeline_repo.entry_by_seq(session, incident_id, seq)
+
+    def corrected_ids(self, incident_id: int) -> set[int]:
+        """Return the ids of entries that have been corrected by a later entry."""
+        with self._ctx.db.reading() as session:
+            return timeline_repo.corrected_ids(session, incident_id)
+
+    def verify(self, incident_id: int) -> ChainReport:
+        """Recompute the hash chain of a live incident against what it recorded."""
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, incident_id)
+            return verify_chain(
+                timeline_repo.chain_records(session, incident_id),
+                expected_count=incident.entry_count,
+                expected_head=incident.head_hash,
+            )

@@ -1,0 +1,81 @@
+"""Channels in the database (non-secret settings only: secrets live in the keychain)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warroom.domain.channels import Channel, ChannelKind
+from warroom.domain.errors import NotFoundError
+from warroom.storage.models import ChannelRow
+
+
+def to_domain(row: ChannelRow) -> Channel:
+    """Map a row to the domain object."""
+    return Channel(
+        id=row.id,
+        name=row.name,
+        kind=ChannelKind(row.kind),
+        settings=dict(row.settings or {}),
+        configured=row.configured,
+        last_ok_at=row.last_ok_at,
+        last_error=row.last_error or "",
+        last_checked_at=row.last_checked_at,
+    )
+
+
+def list_all(session: Session) -> list[Channel]:
+    """Return every channel by name."""
+    return [to_domain(row) for row in session.scalars(select(ChannelRow).order_by(ChannelRow.name))]
+
+
+def by_name(session: Session, name: str) -> Channel:
+    """Return the channel called ``name`` or raise NotFoundError listing the known names."""
+    row = session.scalar(select(ChannelRow).where(ChannelRow.name == name))
+    if row is None:
+        known = ", ".join(c.name for c in list_all(session)) or "none"
+        raise NotFoundError(f"no channel {name!r} (channels: {known})")
+    return to_domain(row)
+
+
+def by_names(session: Session, names: Sequence[str]) -> list[Channel]:
+    """Return the channels named, in the order named, without duplicates."""
+    return [by_name(session, name) for name in dict.fromkeys(names)]
+
+
+def by_id(session: Session, channel_id: int) -> Channel:
+    """Return the channel with ``channel_id`` or raise NotFoundError."""
+    row = session.get(ChannelRow, channel_id)
+    if row is None:
+        raise NotFoundError(f"no channel {channel_id}")
+    return to_domain(row)
+
+
+def upsert(
+    session: Session, *, name: str, kind: ChannelKind, settings: Mapping[str, Any]
+) -> Channel:
+    """Create the channel or reconfigure it (kind and settings replaced)."""
+    row = session.scalar(select(ChannelRow).where(ChannelRow.name == name))
+    if row is None:
+        row = ChannelRow(name=name, kind=kind.value, last_error="")
+        session.add(row)
+    row.kind = kind.value
+    row.settings = dict(settings)
+    row.configured = True
+    session.flush()
+    return to_domain(row)
+
+
+def record_check(session: Session, channel_id: int, at: datetime, error: str) -> None:
+    """Remember the outcome of the last reachability check or delivery."""
+    row = session.get(ChannelRow, channel_id)
+    if row is None:
+        raise NotFoundError(f"no channel {channel_id}")
+    row.last_checked_at = at
+    row.last_error = error
+    if not error:
+        row.last_ok_at = at

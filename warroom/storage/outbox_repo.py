@@ -1,0 +1,120 @@
+"""The durable outbox in the database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from warroom.domain.channels import Channel
+from warroom.domain.errors import NotFoundError
+from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.storage.models import ChannelRow, OutboxRowModel, StatementRow
+
+
+def _to_domain(row: OutboxRowModel, incident_id: int, channel_name: str) -> OutboxRow:
+    return OutboxRow(
+        id=row.id,
+        statement_id=row.statement_id,
+        incident_id=incident_id,
+        channel_id=row.channel_id,
+        channel_name=channel_name,
+        state=DeliveryState(row.state),
+        idempotency_key=row.idempotency_key,
+        subject=row.subject,
+        text=row.text,
+        attempts=row.attempts,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error or "",
+        remote_id=row.remote_id or "",
+        remote_url=row.remote_url or "",
+        record_key=row.record_key or "",
+    )
+
+
+def _select_rows(session: Session, *conditions: ColumnElement[bool]) -> list[OutboxRow]:
+    """Return outbox rows matching ``conditions``, with their incident and channel name."""
+    query = (
+        select(OutboxRowModel, StatementRow.incident_id, ChannelRow.name)
+        .join(StatementRow, StatementRow.id == OutboxRowModel.statement_id)
+        .join(ChannelRow, ChannelRow.id == OutboxRowModel.channel_id)
+        .where(*conditions)
+        .order_by(OutboxRowModel.id)
+    )
+    return [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
+
+
+def enqueue(
+    session: Session,
+    *,
+    statement_id: int,
+    channels: Sequence[Channel],
+    subject: str,
+    text: str,
+    at: datetime,
+) -> list[int]:
+    """Write one queued row per channel, each with its own idempotency key."""
+    ids = []
+    for channel in channels:
+        row = OutboxRowModel(
+            statement_id=statement_id,
+            channel_id=channel.id,
+            state=DeliveryState.QUEUED.value,
+            idempotency_key=uuid.uuid4().hex,
+            subject=subject,
+            text=text,
+            attempts=0,
+            next_attempt_at=at,
+            last_error="",
+            remote_id="",
+            remote_url="",
+            record_key="",
+            created_at=at,
+            updated_at=at,
+        )
+        session.add(row)
+        session.flush()
+        ids.append(row.id)
+    return ids
+
+
+def list_rows(
+    session: Session,
+    *,
+    statement_id: int | None = None,
+    incident_id: int | None = None,
+    states: Sequence[DeliveryState] = (),
+) -> list[OutboxRow]:
+    """Return outbox rows, optionally for one statement/incident or in some states."""
+    conditions: list[ColumnElement[bool]] = []
+    if statement_id is not None:
+        conditions.append(OutboxRowModel.statement_id == statement_id)
+    if incident_id is not None:
+        conditions.append(StatementRow.incident_id == incident_id)
+    if states:
+        conditions.append(OutboxRowModel.state.in_([s.value for s in states]))
+    return _select_rows(session, *conditions)
+
+
+def get(session: Session, row_id: int) -> OutboxRow:
+    """Return one outbox row or raise NotFoundError."""
+    rows = _select_rows(session, OutboxRowModel.id == row_id)
+    if not rows:
+        raise NotFoundError(f"no outbox row {row_id}")
+    return rows[0]
+
+
+def depth(session: Session) -> int:
+    """Return how many rows still wait for delivery or for a person."""
+    pending = [
+        DeliveryState.QUEUED.value,
+        DeliveryState.SENDING.value,
+        DeliveryState.UNCERTAIN.value,
+    ]
+    query = select(func.count()).select_from(OutboxRowModel)
+    return session.scalar(query.where(OutboxRowModel.state.in_(pending))) or 0

@@ -1,0 +1,9 @@
+"""The schema revisions this version of War Room knows, for a cheap check on every open.
+
+Importing Alembic costs tens of milliseconds, so a command on an up-to-date database only
+compares the stored revision with :data:`HEAD`; Alembic is loaded only to migrate. A test
+checks that this list matches the migration scripts.
+"""
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_core", "0002_lessons_learned")
+HEAD = KNOWN_REVISIONS[-1]

@@ -1,0 +1,232 @@
+"""Statements, their revisions and approvals in the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from warroom.domain.channels import Channel
+from warroom.domain.errors import ConflictError, NotFoundError
+from warroom.domain.statements import (
+    Approval,
+    Revision,
+    Statement,
+    StatementState,
+    content_hash,
+)
+from warroom.storage import channel_repo
+from warroom.storage.models import (
+    ApprovalRow,
+    ChannelRow,
+    RevisionRow,
+    StatementChannelRow,
+    StatementRow,
+)
+
+
+def _to_domain(session: Session, row: StatementRow) -> Statement:
+    channel_ids = [link.channel_id for link in row.channel_links]
+    channels_by_id = {
+        c.id: channel_repo.to_domain(c)
+        for c in session.scalars(select(ChannelRow).where(ChannelRow.id.in_(channel_ids)))
+    }
+    approvals = session.scalars(
+        select(ApprovalRow).where(ApprovalRow.statement_id == row.id).order_by(ApprovalRow.id)
+    )
+    return Statement(
+        id=row.id,
+        incident_id=row.incident_id,
+        channels=tuple(channels_by_id[i] for i in channel_ids),
+        subject=row.subject,
+        text=row.text,
+        state=StatementState(row.state),
+        revision=row.revision,
+        author=row.author,
+        revision_author=row.revision_author,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        next_update_by=row.next_update_by,
+        template_key=row.template_key,
+        approvals=tuple(
+            Approval(a.statement_id, a.approver, a.approved_at, a.content_hash, a.revision)
+            for a in approvals
+        ),
+        rejection_reason=row.rejection_reason or "",
+        released_at=row.released_at,
+        released_by=row.released_by,
+    )
+
+
+def _row(session: Session, statement_id: int) -> StatementRow:
+    row = session.scalar(
+        select(StatementRow)
+        .where(StatementRow.id == statement_id)
+        .options(selectinload(StatementRow.channel_links))
+    )
+    if row is None:
+        raise NotFoundError(f"no statement {statement_id}")
+    return row
+
+
+def get(session: Session, statement_id: int) -> Statement:
+    """Return the statement with its channels and approvals, or raise NotFoundError."""
+    return _to_domain(session, _row(session, statement_id))
+
+
+def list_for_incident(session: Session, incident_id: int) -> list[Statement]:
+    """Return an incident's statements, oldest first."""
+    rows = session.scalars(
+        select(StatementRow)
+        .where(StatementRow.incident_id == incident_id)
+        .options(selectinload(StatementRow.channel_links))
+        .order_by(StatementRow.id)
+    )
+    return [_to_domain(session, row) for row in rows]
+
+
+def add(
+    session: Session,
+    *,
+    incident_id: int,
+    channels: list[Channel],
+    subject: str,
+    text: str,
+    author: str,
+    at: datetime,
+    next_update_by: datetime | None,
+    template_key: str | None,
+) -> Statement:
+    """Insert a draft and its first revision."""
+    row = StatementRow(
+        incident_id=incident_id,
+        subject=subject,
+        text=text,
+        state=StatementState.DRAFT.value,
+        revision=1,
+        author=author,
+        revision_author=author,
+        created_at=at,
+        updated_at=at,
+        next_update_by=next_update_by,
+        template_key=template_key,
+        rejection_reason="",
+        channel_links=[
+            StatementChannelRow(channel_id=c.id, position=i) for i, c in enumerate(channels)
+        ],
+    )
+    session.add(row)
+    session.flush()
+    _add_revision(session, row, author, at)
+    return _to_domain(session, row)
+
+
+def _add_revision(session: Session, row: StatementRow, author: str, at: datetime) -> None:
+    session.add(
+        RevisionRow(
+            statement_id=row.id,
+            revision=row.revision,
+            subject=row.subject,
+            text=row.text,
+            author=author,
+            created_at=at,
+            content_hash=content_hash(row.subject, row.text),
+        )
+    )
+
+
+def _checked_row(session: Session, statement_id: int, expected_version: int | None) -> StatementRow:
+    row = _row(session, statement_id)
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(
+            f"statement {statement_id} was changed by {row.revision_author} since you opened it "
+            f"(now revision {row.revision}); reload to see their version before saving"
+        )
+    return row
+
+
+def update_content(
+    session: Session,
+    statement_id: int,
+    *,
+    subject: str,
+    text: str,
+    channels: list[Channel] | None,
+    next_update_by: datetime | None,
+    author: str,
+    at: datetime,
+    state: StatementState,
+    expected_version: int | None,
+) -> Statement:
+    """Save new content as a new revision; ``expected_version`` guards against lost edits."""
+    row = _checked_row(session, statement_id, expected_version)
+    row.subject = subject
+    row.text = text
+    row.revision += 1
+    row.revision_author = author
+    row.updated_at = at
+    row.state = state.value
+    row.next_update_by = next_update_by
+    row.rejection_reason = ""
+    if channels is not None:
+        row.channel_links = [
+            StatementChannelRow(channel_id=c.id, position=i) for i, c in enumerate(channels)
+        ]
+    session.flush()
+    _add_revision(session, row, author, at)
+    session.flush()
+    return _to_domain(session, row)
+
+
+def set_state(
+    session: Session,
+    statement_id: int,
+    state: StatementState,
+    at: datetime,
+    *,
+    expected_version: int | None = None,
+    rejection_reason: str | None = None,
+    released_by: str | None = None,
+) -> Statement:
+    """Move a statement to ``state`` (recording who released it, or why it was rejected)."""
+    row = _checked_row(session, statement_id, expected_version)
+    row.state = state.value
+    row.updated_at = at
+    if rejection_reason is not None:
+        row.rejection_reason = rejection_reason
+    if state is StatementState.RELEASED:
+        row.released_at = at
+        row.released_by = released_by
+    session.flush()
+    return _to_domain(session, row)
+
+
+def add_approval(session: Session, statement: Statement, approver: str, at: datetime) -> None:
+    """Record ``approver``'s approval of the statement's current content."""
+    session.add(
+        ApprovalRow(
+            statement_id=statement.id,
+            approver=approver,
+            approved_at=at,
+            content_hash=statement.content_hash,
+            revision=statement.revision,
+        )
+    )
+    session.flush()
+
+
+def revisions(session: Session, statement_id: int) -> list[Revision]:
+    """Return every revision of a statement, oldest first."""
+    rows = session.scalars(
+        select(RevisionRow)
+        .where(RevisionRow.statement_id == statement_id)
+        .order_by(RevisionRow.revision)
+    )
+    return [
+        Revision(
+            r.statement_id, r.revision, r.subject, r.text, r.author, r.created_at, r.content_hash
+        )
+        for r in rows
+    ]

@@ -1,0 +1,179 @@
+"""The append-only timeline: appends extend the hash chain; nothing here updates or deletes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warroom.domain.errors import NotFoundError, ValidationError
+from warroom.domain.timeline import ChainRecord, EntryKind, TimelineEntry, entry_hash
+from warroom.storage.models import IncidentRow, TimelineEntryRow
+
+
+def to_domain(row: TimelineEntryRow) -> TimelineEntry:
+    """Map a row to the domain object."""
+    return TimelineEntry(
+        id=row.id,
+        incident_id=row.incident_id,
+        seq=row.seq,
+        kind=EntryKind(row.kind),
+        text=row.text,
+        author=row.author,
+        created_at=row.created_at,
+        corrects_id=row.corrects_id,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        data=dict(row.data or {}),
+    )
+
+
+def append(
+    session: Session,
+    *,
+    incident_id: int,
+    kind: EntryKind,
+    text: str,
+    author: str,
+    at: datetime,
+    corrects_id: int | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> TimelineEntry:
+    """Append an entry, chained to the incident's current head, in O(1).
+
+    The incident row is locked (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+    already serialises writers), so concurrent appends cannot fork the chain.
+    """
+    incident = session.scalar(
+        select(IncidentRow).where(IncidentRow.id == incident_id).with_for_update()
+    )
+    if incident is None:
+        raise NotFoundError(f"no incident {incident_id}")
+    corrects_seq = None
+    if corrects_id is not None:
+        target = session.get(TimelineEntryRow, corrects_id)
+        if target is None or target.incident_id != incident_id:
+            raise NotFoundError(f"no entry {corrects_id} in incident {incident_id}")
+        corrects_seq = target.seq
+    payload = dict(data or {})
+    seq = incident.entry_count + 1
+    digest = entry_hash(
+        prev_hash=incident.head_hash,
+        incident_id=incident_id,
+        seq=seq,
+        kind=kind.value,
+        text=text,
+        author=author,
+        created_at=at,
+        corrects_seq=corrects_seq,
+        data=payload,
+    )
+    row = TimelineEntryRow(
+        incident_id=incident_id,
+        seq=seq,
+        kind=kind.value,
+        text=text,
+        author=author,
+        created_at=at,
+        corrects_id=corrects_id,
+        corrects_seq=corrects_seq,
+        data=payload,
+        prev_hash=incident.head_hash,
+        hash=digest,
+    )
+    session.add(row)
+    incident.entry_count = seq
+    incident.head_hash = digest
+    session.flush()
+    return to_domain(row)
+
+
+def entry(session: Session, entry_id: int) -> TimelineEntry:
+    """Return one entry or raise NotFoundError."""
+    row = session.get(TimelineEntryRow, entry_id)
+    if row is None:
+        raise NotFoundError(f"no timeline entry {entry_id}")
+    return to_domain(row)
+
+
+def entry_by_seq(session: Session, incident_id: int, seq: int) -> TimelineEntry:
+    """Return the entry with number ``seq`` in an incident, or raise NotFoundError."""
+    row = session.scalar(
+        select(TimelineEntryRow).where(
+            TimelineEntryRow.incident_id == incident_id, TimelineEntryRow.seq == seq
+        )
+    )
+    if row is None:
+        raise NotFoundError(f"no entry #{seq} in incident {incident_id}")
+    return to_domain(row)
+
+
+def entries(
+    session: Session,
+    incident_id: int,
+    *,
+    after_seq: int = 0,
+    before_seq: int | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+    kinds: Sequence[EntryKind] = (),
+    search: str = "",
+) -> list[TimelineEntry]:
+    """Return a slice of an incident's entries, filtered by kind and text."""
+    query = select(TimelineEntryRow).where(
+        TimelineEntryRow.incident_id == incident_id, TimelineEntryRow.seq > after_seq
+    )
+    if before_seq is not None:
+        query = query.where(TimelineEntryRow.seq < before_seq)
+    if kinds:
+        query = query.where(TimelineEntryRow.kind.in_([kind.value for kind in kinds]))
+    if search.strip():
+        if len(search) > 200:
+            raise ValidationError("the search text is over 200 characters")
+        escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(TimelineEntryRow.text.ilike(f"%{escaped}%", escape="\\"))
+    order = TimelineEntryRow.seq.desc() if newest_first else TimelineEntryRow.seq
+    query = query.order_by(order)
+    if limit is not None:
+        query = query.limit(limit)
+    return [to_domain(row) for row in session.scalars(query)]
+
+
+def count(session: Session, incident_id: int) -> int:
+    """Return how many entries an incident has (as rows, not as recorded on the incident)."""
+    query = select(func.count()).select_from(TimelineEntryRow)
+    return session.scalar(query.where(TimelineEntryRow.incident_id == incident_id)) or 0
+
+
+def corrected_ids(session: Session, incident_id: int) -> set[int]:
+    """Return the ids of entries that a later entry corrects (shown struck through)."""
+    query = select(TimelineEntryRow.corrects_id).where(
+        TimelineEntryRow.incident_id == incident_id, TimelineEntryRow.corrects_id.is_not(None)
+    )
+    return {value for value in session.scalars(query) if value is not None}
+
+
+def chain_records(session: Session, incident_id: int) -> Iterator[ChainRecord]:
+    """Yield the chain as stored, in sequence order, streaming (for 100,000+ entries)."""
+    query = (
+        select(TimelineEntryRow)
+        .where(TimelineEntryRow.incident_id == incident_id)
+        .order_by(TimelineEntryRow.seq)
+        .execution_options(yield_per=2000)
+    )
+    for row in session.scalars(query):
+        yield ChainRecord(
+            incident_id=row.incident_id,
+            seq=row.seq,
+            kind=row.kind,
+            text=row.text,
+            author=row.author,
+            created_at=row.created_at,
+            corrects_seq=row.corrects_seq,
+            data=dict(row.data or {}),
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+        )
