@@ -1,0 +1,120 @@
+"""Fixtures shared by every test suite.
+
+Every test runs with its own data dir and database: nothing reaches the user's real files,
+keychain or screen. Qt runs offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point War Room at a temporary data dir and clear variables that would leak in."""
+    data = tmp_path / "warroom-data"
+    data.mkdir()
+    monkeypatch.setenv("WARROOM_DATA_DIR", str(data))
+    for name in ("WARROOM_DB", "WARROOM_USER", "WARROOM_PLAYBOOKS", "WARROOM_RESOURCES"):
+        monkeypatch.delenv(name, raising=False)
+    return data
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Return the path of a fresh (not yet created) SQLite database file."""
+    return tmp_path / "warroom-test.db"
+
+
+@pytest.fixture
+def db_url(db_path: Path) -> str:
+    """Return a SQLAlchemy URL of a fresh SQLite database file."""
+    return f"sqlite:///{db_path}"
+
+
+class SteppingClock:
+    """A controllable clock for services: starts at a fixed time, moves when told."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> SteppingClock:
+    """Return a clock fixed at 2026-11-23 09:00 UTC that tests move forward explicitly."""
+    return SteppingClock()
+
+
+@pytest.fixture
+def services(db_url: str, clock: SteppingClock) -> Iterator[object]:
+    """Return services over a fresh SQLite file, driven by the test clock."""
+    from warroom.services import build_services
+    from warroom.storage.database import open_database
+
+    db = open_database(db_url)
+    yield build_services(db, clock=clock)
+    db.dispose()
+
+
+@dataclass
+class CliResult:
+    """What a ``warroom`` subprocess did."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        import json
+
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli_env(db_url: str, isolated_environment: Path) -> dict[str, str]:
+    """Return the environment for CLI subprocesses: temp database and data dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARROOM_")}
+    env.update(
+        WARROOM_DB=db_url,
+        WARROOM_DATA_DIR=str(isolated_environment),
+        WARROOM_USER="alice",
+        PYTHONPATH=str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    return env
+
+
+@pytest.fixture
+def run_cli(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Return a function that runs ``python -m warroom ARGS`` and returns a CliResult."""
+
+    def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> CliResult:
+        completed = subprocess.run(
+            [sys.executable, "-m", "warroom", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**cli_env, **(env or {})},
+            timeout=120,
+        )
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
