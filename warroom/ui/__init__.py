@@ -1,0 +1,1 @@
+"""The PySide6 window: widgets, item models and dialogs over the services."""
