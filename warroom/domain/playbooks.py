@@ -17,6 +17,17 @@ from warroom.domain.checklist import Phase
 from warroom.domain.errors import ValidationError
 
 _KEY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+_TOP_FIELDS = {
+    "key",
+    "name",
+    "description",
+    "regulator_deadline_hours",
+    "regulator_deadline_label",
+    "items",
+    "templates",
+}
+_ITEM_FIELDS = {"phase", "text", "owner", "due_minutes"}
+_TEMPLATE_FIELDS = {"key", "name", "channels", "subject", "text", "signed_off_by", "review_by"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,13 @@ class _Reader:
             raise self.fail(f"{where}{name}", "must be a whole number of minutes, 0 or more")
         return timedelta(minutes=value)
 
+    def known_fields(self, table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+        """Refuse misspelt or unknown fields: a typo must not silently drop a setting."""
+        for name in table:
+            if name not in allowed:
+                expected = ", ".join(sorted(allowed))
+                raise self.fail(f"{where}{name}", f"unknown field (expected one of: {expected})")
+
     def tables(self, data: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
         value = data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -117,6 +135,7 @@ def parse_playbook(text: str, source: str) -> Playbook:
     except tomllib.TOMLDecodeError as error:
         raise ValidationError(f"{source}: not valid TOML: {error}") from None
     read = _Reader(source)
+    read.known_fields(data, _TOP_FIELDS, "")
     key = read.text(data, "key", "")
     if not set(key) <= _KEY_CHARS:
         raise read.fail("key", "use lowercase letters, digits and '-' only")
@@ -126,6 +145,7 @@ def parse_playbook(text: str, source: str) -> Playbook:
     items = []
     for index, table in enumerate(read.tables(data, "items")):
         where = f"items[{index}]."
+        read.known_fields(table, _ITEM_FIELDS, where)
         phase_name = read.text(table, "phase", where)
         try:
             phase = Phase.parse(phase_name)
@@ -159,6 +179,7 @@ def parse_playbook(text: str, source: str) -> Playbook:
 
 def _parse_template(read: _Reader, table: Mapping[str, Any], index: int) -> StatementTemplate:
     where = f"templates[{index}]."
+    read.known_fields(table, _TEMPLATE_FIELDS, where)
     channels = table.get("channels", [])
     if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
         raise read.fail(f"{where}channels", "must be a list of channel names")
