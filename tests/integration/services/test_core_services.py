@@ -189,7 +189,7 @@ def _tamper(db_path: Path, sql: str) -> None:
         ("DELETE FROM timeline_entries WHERE seq = 3", 3),
         ("DELETE FROM timeline_entries WHERE seq = 5", 5),
         (
-            "UPDATE timeline_entries SET seq = CASE seq WHEN 2 THEN 3 ELSE 2 END WHERE seq IN (2, 3)",
+            "SWAP 2 3",
             2,
         ),
     ],
@@ -202,7 +202,7 @@ def test_tampering_in_the_database_is_detected(
     for n in range(4):
         services.timeline.add(incident.id, f"fact {n}", "alice")
     assert services.timeline.verify(incident.id).ok
-    if "CASE seq" in sql:  # the unique (incident, seq) index forbids a direct swap
+    if sql == "SWAP 2 3":  # the unique (incident, seq) index forbids a one-statement swap
         _tamper(db_path, "UPDATE timeline_entries SET seq = -seq WHERE seq IN (2, 3)")
         sql = "UPDATE timeline_entries SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END WHERE seq < 0"
     _tamper(db_path, sql)

@@ -122,7 +122,7 @@ def test_non_database_or_damaged_file_is_refused_and_untouched(
 ) -> None:
     path = tmp_path / "incident.db"
     path.write_bytes(content)
-    with pytest.raises(StorageError, match="not a War Room database or is damaged|cannot open"):
+    with pytest.raises(StorageError, match=r"not a War Room database or is damaged|cannot open"):
         open_database(f"sqlite:///{path}")
     assert path.read_bytes() == content
 
