@@ -19,6 +19,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+TEST_KEYRING_BACKEND = "tests.support.keyring_backend.FileKeyring"
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +30,9 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.setenv("WARROOM_DATA_DIR", str(data))
     for name in ("WARROOM_DB", "WARROOM_USER", "WARROOM_PLAYBOOKS", "WARROOM_RESOURCES"):
         monkeypatch.delenv(name, raising=False)
+    # Channel secrets go to a per-test JSON file, never to the user's real keychain.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", TEST_KEYRING_BACKEND)
+    monkeypatch.setenv("WARROOM_TEST_KEYRING", str(tmp_path / "test-keyring.json"))
     return data
 
 
@@ -97,6 +101,8 @@ def cli_env(db_url: str, isolated_environment: Path) -> dict[str, str]:
         WARROOM_DB=db_url,
         WARROOM_DATA_DIR=str(isolated_environment),
         WARROOM_USER="alice",
+        PYTHON_KEYRING_BACKEND=TEST_KEYRING_BACKEND,
+        WARROOM_TEST_KEYRING=os.environ["WARROOM_TEST_KEYRING"],
         PYTHONPATH=str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
     )
     return env

@@ -43,3 +43,4 @@ class OutboxRow:
     remote_id: str = ""
     remote_url: str = ""
     record_key: str = ""
+    first_attempt_at: datetime | None = None

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from warroom.domain.channels import Channel
@@ -34,6 +34,7 @@ def _to_domain(row: OutboxRowModel, incident_id: int, channel_name: str) -> Outb
         remote_id=row.remote_id or "",
         remote_url=row.remote_url or "",
         record_key=row.record_key or "",
+        first_attempt_at=row.first_attempt_at,
     )
 
 
@@ -118,3 +119,107 @@ def depth(session: Session) -> int:
     ]
     query = select(func.count()).select_from(OutboxRowModel)
     return session.scalar(query.where(OutboxRowModel.state.in_(pending))) or 0
+
+
+# --- delivery (the sync worker) -------------------------------------------------------------
+
+
+def due(session: Session, now: datetime, *, limit: int = 100) -> list[OutboxRow]:
+    """Return queued rows whose next attempt is due, oldest first."""
+    rows = _select_rows(
+        session,
+        OutboxRowModel.state == DeliveryState.QUEUED.value,
+        or_(OutboxRowModel.next_attempt_at.is_(None), OutboxRowModel.next_attempt_at <= now),
+    )
+    return rows[:limit]
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """Return when the earliest queued row is next due, or None when nothing is queued."""
+    query = select(func.min(OutboxRowModel.next_attempt_at)).where(
+        OutboxRowModel.state == DeliveryState.QUEUED.value
+    )
+    return session.scalar(query)
+
+
+def claim(session: Session, row_id: int, now: datetime, record_key: str) -> bool:
+    """Move a queued row to 'sending' if nobody else did; True when this caller won it.
+
+    A conditional UPDATE (not a read then a write) so that two workers, on SQLite or
+    PostgreSQL, can never both claim one row. ``record_key`` is kept once chosen.
+    """
+    result = session.execute(
+        update(OutboxRowModel)
+        .where(OutboxRowModel.id == row_id, OutboxRowModel.state == DeliveryState.QUEUED.value)
+        .values(
+            state=DeliveryState.SENDING.value,
+            attempts=OutboxRowModel.attempts + 1,
+            updated_at=now,
+            first_attempt_at=func.coalesce(OutboxRowModel.first_attempt_at, now),
+            record_key=case(
+                (OutboxRowModel.record_key == "", record_key), else_=OutboxRowModel.record_key
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result) == 1
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def finish(
+    session: Session,
+    row_id: int,
+    state: DeliveryState,
+    now: datetime,
+    *,
+    error: str = "",
+    remote_id: str = "",
+    remote_url: str = "",
+    next_attempt_at: datetime | None = None,
+    from_states: Sequence[DeliveryState] = (DeliveryState.SENDING,),
+) -> bool:
+    """Record the outcome of an attempt; False when the row was no longer in ``from_states``."""
+    values: dict[str, object] = {
+        "state": state.value,
+        "updated_at": now,
+        "last_error": error,
+        "next_attempt_at": next_attempt_at,
+    }
+    if remote_id or remote_url:
+        values["remote_id"] = remote_id
+        values["remote_url"] = remote_url
+    result = session.execute(
+        update(OutboxRowModel)
+        .where(
+            OutboxRowModel.id == row_id,
+            OutboxRowModel.state.in_([s.value for s in from_states]),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result) == 1
+
+
+def stale_sending(session: Session, claimed_before: datetime) -> list[OutboxRow]:
+    """Return rows left in 'sending' since before ``claimed_before`` (a worker died)."""
+    return _select_rows(
+        session,
+        OutboxRowModel.state == DeliveryState.SENDING.value,
+        OutboxRowModel.updated_at <= claimed_before,
+    )
+
+
+def counts_by_channel(session: Session) -> dict[str, dict[str, int]]:
+    """Return {channel name: {state: count}} over the whole outbox."""
+    query = (
+        select(ChannelRow.name, OutboxRowModel.state, func.count())
+        .join(ChannelRow, ChannelRow.id == OutboxRowModel.channel_id)
+        .group_by(ChannelRow.name, OutboxRowModel.state)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for name, state, number in session.execute(query):
+        counts.setdefault(name, {})[state] = int(number)
+    return counts

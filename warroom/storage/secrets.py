@@ -1,0 +1,95 @@
+"""Channel secrets in the OS keychain (keyring): the only module that imports keyring.
+
+Secrets never touch the database. A machine without a keychain service gets one clear
+line telling the person what to do; keyring's null backend, which silently forgets
+everything, counts as no keychain at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from warroom.domain.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "warroom"
+
+NO_KEYCHAIN = (
+    "no keychain is available on this machine, so channel secrets cannot be stored or read; "
+    "start or unlock the desktop keychain (Secret Service, KWallet, macOS Keychain, Windows "
+    "Credential Manager), or on a headless machine choose a keyring backend with "
+    "PYTHON_KEYRING_BACKEND"
+)
+
+
+class SecretStoreUnavailable(StorageError):
+    """There is no usable keychain on this machine."""
+
+
+def _account(channel_name: str) -> str:
+    return f"channel:{channel_name}"
+
+
+class SecretStore:
+    """Read and write one secret per channel in the keychain.
+
+    ``backend`` is a keyring backend; by default keyring's own choice (which honours
+    ``PYTHON_KEYRING_BACKEND``) is used, looked up on first use.
+    """
+
+    def __init__(self, backend: Any | None = None) -> None:
+        self._backend = backend
+
+    def _keyring(self) -> Any:
+        import keyring
+        from keyring.backends import chainer, fail, null
+
+        backend = self._backend if self._backend is not None else keyring.get_keyring()
+        if isinstance(backend, (fail.Keyring, null.Keyring)):
+            raise SecretStoreUnavailable(NO_KEYCHAIN)
+        if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+            raise SecretStoreUnavailable(NO_KEYCHAIN)
+        return backend
+
+    def get(self, channel_name: str) -> str:
+        """Return the channel's secret, or '' when none is stored."""
+        from keyring.errors import KeyringError, NoKeyringError
+
+        backend = self._keyring()
+        try:
+            value = backend.get_password(SERVICE, _account(channel_name))
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to give the secret of channel {channel_name!r} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        return value or ""
+
+    def set(self, channel_name: str, secret: str) -> None:
+        """Store the channel's secret; an empty secret removes any stored one."""
+        from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+        backend = self._keyring()
+        try:
+            if secret:
+                backend.set_password(SERVICE, _account(channel_name), secret)
+            else:
+                with contextlib.suppress(PasswordDeleteError):
+                    backend.delete_password(SERVICE, _account(channel_name))
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to store the secret of channel {channel_name!r} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        log.info("stored the secret of channel %s in the keychain", channel_name)
+
+    def check(self) -> None:
+        """Raise SecretStoreUnavailable when there is no usable keychain."""
+        self._keyring()
