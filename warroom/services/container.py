@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from warroom.domain.clock import Clock, utc_now
+from warroom.services.channel_setup import ChannelSetupService
 from warroom.services.channels import ChannelService
 from warroom.services.checklist import ChecklistService
 from warroom.services.context import ServiceContext
+from warroom.services.delivery import DeliveryService
 from warroom.services.incidents import IncidentService
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.services.statements import StatementService
@@ -26,6 +28,8 @@ class Services:
     statements: StatementService
     checklist: ChecklistService
     channels: ChannelService
+    channel_setup: ChannelSetupService
+    delivery: DeliveryService
 
 
 def build_services(
@@ -42,4 +46,6 @@ def build_services(
         statements=StatementService(context, catalog),
         checklist=ChecklistService(context),
         channels=ChannelService(context),
+        channel_setup=ChannelSetupService(context),
+        delivery=DeliveryService(context),
     )

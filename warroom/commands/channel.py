@@ -1,0 +1,153 @@
+"""``warroom channel add|list|test``: outbound channels and their reachability."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from warroom.commands.base import CommandContext
+from warroom.commands.parsing import add_subparser
+
+KINDS = ("email", "mastodon", "bluesky", "webhook")
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 < number <= 600:
+        raise argparse.ArgumentTypeError("give 0 to 600 seconds")
+    return number
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (1 to 65535)")
+    return int(value)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``channel`` command and its subcommands."""
+    parser = add_subparser(subparsers, "channel", "configure and test outbound channels")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = add_subparser(
+        actions,
+        "add",
+        "create or reconfigure a channel; the secret (token, app password, SMTP password, "
+        "webhook signing secret; empty for none) is read from stdin or prompted for",
+        handler=_add,
+    )
+    add.add_argument("name")
+    add.add_argument("--kind", required=True, choices=KINDS)
+    add.add_argument("--url", help="mastodon: instance; bluesky: service (PDS); webhook: URL")
+    add.add_argument("--handle", help="bluesky handle")
+    add.add_argument("--host", help="email: SMTP server")
+    add.add_argument("--port", type=_port, help="email: SMTP port (587 starttls, 465 ssl)")
+    add.add_argument("--security", choices=("starttls", "ssl", "none"), help="email: TLS mode")
+    add.add_argument("--user", help="email: SMTP login")
+    add.add_argument("--from", dest="sender", metavar="ADDRESS", help="email: sender")
+    add.add_argument(
+        "--to", action="append", metavar="ADDRESS", help="email: recipient (repeatable)"
+    )
+    add.add_argument("--ca-bundle", metavar="PATH", help="trust this CA bundle (PEM) for TLS")
+    add.add_argument("--connect-timeout", type=_seconds, metavar="S")
+    add.add_argument("--read-timeout", type=_seconds, metavar="S")
+    add.add_argument(
+        "--keep-secret", action="store_true", help="reconfigure without reading a new secret"
+    )
+    add_subparser(actions, "list", "list channels and their last known reachability", handler=_list)
+    test = add_subparser(actions, "test", "make one harmless authenticated call", handler=_test)
+    test.add_argument("name")
+
+
+def read_secret(kind: str) -> str:
+    """Read the secret from stdin, or prompt for it (hidden) on a terminal."""
+    what = {
+        "email": "SMTP password",
+        "mastodon": "access token",
+        "bluesky": "app password",
+        "webhook": "signing secret",
+    }[kind]
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"{what} (empty for none): ").strip()
+    data = sys.stdin.read() if sys.stdin is not None else ""
+    return data.strip("\r\n").strip()
+
+
+def _add(ctx: CommandContext) -> int:
+    from warroom.commands.render import channel_json
+    from warroom.domain.channels import ChannelKind
+
+    args = ctx.args
+    settings: dict[str, Any] = {
+        "url": args.url,
+        "handle": args.handle,
+        "host": args.host,
+        "port": args.port,
+        "security": args.security,
+        "user": args.user,
+        "from": args.sender,
+        "to": args.to,
+        "ca_bundle": args.ca_bundle,
+        "connect_timeout": args.connect_timeout,
+        "read_timeout": args.read_timeout,
+    }
+    secret = None if args.keep_secret else read_secret(args.kind)
+    channel = ctx.services.channel_setup.configure(
+        args.name, ChannelKind.parse(args.kind), settings, secret
+    )
+    stored = "kept" if secret is None else ("stored in the keychain" if secret else "none")
+    ctx.emit(
+        {**channel_json(channel), "secret": stored},
+        f"channel {channel.name} ({channel.kind.value}) configured; secret {stored}",
+    )
+    return 0
+
+
+def _online_word(online: bool | None) -> str:
+    return {True: "online", False: "offline", None: "untested"}[online]
+
+
+def _list(ctx: CommandContext) -> int:
+    from warroom.commands.render import channel_json
+    from warroom.services.delivery import channel_online
+
+    channels = ctx.services.channels.all()
+    data = [{**channel_json(c), "online": channel_online(c)} for c in channels]
+
+    def human() -> str:
+        lines = []
+        for channel in channels:
+            state = (
+                _online_word(channel_online(channel)) if channel.configured else "not configured"
+            )
+            when = (
+                f" (checked {channel.last_checked_at:%Y-%m-%d %H:%M}Z)"
+                if channel.last_checked_at
+                else ""
+            )
+            error = f": {channel.last_error}" if channel.last_error else ""
+            lines.append(f"{channel.name:<16} {channel.kind.value:<9} {state}{when}{error}")
+        return "\n".join(lines)
+
+    ctx.emit(data, human)
+    return 0
+
+
+def _test(ctx: CommandContext) -> int:
+    from warroom.commands.render import channel_json
+
+    result = ctx.services.channel_setup.test(ctx.args.name)
+    data = {**channel_json(result.channel), "ok": result.ok, "message": result.message}
+    if ctx.as_json:
+        ctx.emit(data, "")
+    elif result.ok:
+        ctx.emit(data, f"{result.channel.name}: ok, {result.message}")
+    if not result.ok:
+        print(f"error: channel {result.channel.name}: {result.message}", file=sys.stderr)
+        return 1
+    return 0

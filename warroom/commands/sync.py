@@ -1,0 +1,200 @@
+"""``warroom sync --once|--watch|--status|--resend ROW|--mark-sent ROW``."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from typing import TYPE_CHECKING, Any
+
+from warroom.commands.base import CommandContext
+from warroom.commands.parsing import add_subparser, positive_id
+
+if TYPE_CHECKING:
+    from warroom.domain.outbox import OutboxRow
+    from warroom.services.delivery import PassReport, SyncStatus
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("seconds cannot be negative")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sync`` command."""
+    parser = add_subparser(
+        subparsers, "sync", "deliver released statements from the outbox", handler=_sync
+    )
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true", help="deliver what is due now, then stop")
+    mode.add_argument("--watch", action="store_true", help="keep delivering until stopped")
+    mode.add_argument("--status", action="store_true", help="show the outbox and channels")
+    mode.add_argument(
+        "--resend",
+        type=positive_id,
+        metavar="ROW",
+        help="queue an uncertain or failed outbox row again",
+    )
+    mode.add_argument(
+        "--mark-sent",
+        type=positive_id,
+        metavar="ROW",
+        help="record that an uncertain or failed row did go out",
+    )
+    parser.add_argument("--url", default="", help="with --mark-sent: where it was published")
+    parser.add_argument(
+        "--interval",
+        type=_seconds,
+        default=2.0,
+        metavar="S",
+        help="with --watch: seconds between passes (default 2)",
+    )
+    parser.add_argument(
+        "--stale-after",
+        type=_seconds,
+        default=None,
+        metavar="S",
+        help="treat a row left 'sending' for S seconds as interrupted (default 300)",
+    )
+
+
+def _sync(ctx: CommandContext) -> int:
+    from datetime import timedelta
+
+    args = ctx.args
+    delivery = ctx.services.delivery
+    delivery.actor = ctx.actor
+    if args.stale_after is not None:
+        delivery.stale_after = timedelta(seconds=args.stale_after)
+    try:
+        if args.status:
+            return _status(ctx)
+        if args.resend or args.mark_sent:
+            if args.resend:
+                row = delivery.resend(args.resend, ctx.actor)
+                human = f"outbox row {row.id} queued again"
+            else:
+                row = delivery.mark_sent(args.mark_sent, ctx.actor, remote_url=args.url)
+                human = f"outbox row {row.id} marked as sent"
+            ctx.emit(row_json(row), human)
+            return 0
+        if args.once:
+            report = delivery.run_once()
+            ctx.emit(report_json(report), report.summary())
+            return 0
+        return _watch(ctx, args.interval)
+    finally:
+        delivery.close()
+
+
+def _watch(ctx: CommandContext, interval: float) -> int:
+    import threading
+
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    passes: list[dict[str, Any]] = []
+
+    def on_pass(report: PassReport) -> None:
+        if ctx.as_json:
+            passes.append(report_json(report))
+        elif report.sent or report.failed or report.uncertain or report.retrying:
+            print(report.summary(), flush=True)
+
+    ctx.services.delivery.watch(stop, poll_seconds=interval, on_pass=on_pass)
+    if ctx.as_json:
+        ctx.emit({"passes": passes}, "")
+    return 0
+
+
+def _status(ctx: CommandContext) -> int:
+    status = ctx.services.delivery.status()
+    ctx.emit(status_json(status), lambda: status_text(status))
+    return 0
+
+
+def row_json(row: OutboxRow) -> dict[str, Any]:
+    """Return an outbox row as JSON data."""
+    from warroom.domain.clock import iso_utc
+
+    def time(value: Any) -> str | None:
+        return iso_utc(value) if value is not None else None
+
+    return {
+        "id": row.id,
+        "statement": row.statement_id,
+        "incident": row.incident_id,
+        "channel": row.channel_name,
+        "state": row.state.value,
+        "attempts": row.attempts,
+        "next_attempt_at": time(row.next_attempt_at),
+        "last_error": row.last_error,
+        "remote_id": row.remote_id,
+        "url": row.remote_url,
+        "record_key": row.record_key,
+        "idempotency_key": row.idempotency_key,
+        "updated_at": time(row.updated_at),
+    }
+
+
+def report_json(report: PassReport) -> dict[str, Any]:
+    """Return a pass report as JSON data."""
+    return {
+        "sent": report.sent,
+        "failed": report.failed,
+        "uncertain": report.uncertain,
+        "retrying": report.retrying,
+        "recovered": report.recovered,
+        "waiting": report.waiting,
+        "depth": report.depth,
+    }
+
+
+def status_json(status: SyncStatus) -> dict[str, Any]:
+    """Return the sync status as JSON data."""
+    from warroom.domain.clock import iso_utc
+
+    return {
+        "depth": status.depth,
+        "next_due_at": iso_utc(status.next_due_at) if status.next_due_at else None,
+        "channels": [
+            {
+                "name": state.channel.name,
+                "kind": state.channel.kind.value,
+                "configured": state.channel.configured,
+                "online": state.online,
+                "last_error": state.channel.last_error,
+                "counts": state.counts,
+            }
+            for state in status.channels
+        ],
+        "attention": [row_json(row) for row in status.attention],
+    }
+
+
+def status_text(status: SyncStatus) -> str:
+    """Return the sync status for people."""
+    lines = [f"outbox: {status.depth} waiting"]
+    for state in status.channels:
+        online = {True: "online", False: "offline", None: "untested"}[state.online]
+        if not state.channel.configured:
+            online = "not configured"
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(state.counts.items())) or "no rows"
+        error = f" ({state.channel.last_error})" if state.channel.last_error else ""
+        lines.append(f"  {state.channel.name:<16} {online}{error}: {counts}")
+    if status.attention:
+        lines.append("needs a person (warroom sync --resend ROW | --mark-sent ROW):")
+        for row in status.attention:
+            lines.append(
+                f"  row {row.id:<5} {row.state.value:<9} statement #{row.statement_id} on "
+                f"{row.channel_name}: {row.last_error}"
+            )
+    return "\n".join(lines)

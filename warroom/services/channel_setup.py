@@ -1,0 +1,181 @@
+"""Configuring channels (settings in the database, the secret in the keychain) and testing them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warroom.domain.channels import Channel, ChannelKind, validate_channel_name
+from warroom.domain.clock import iso_utc
+from warroom.domain.errors import ValidationError
+from warroom.services.context import ServiceContext
+from warroom.storage import changes, channel_repo
+from warroom.storage.secrets import SecretStore
+from warroom.sync.connectors import make_connector
+from warroom.sync.outcomes import DeliveryError
+from warroom.sync.redact import one_line, scrub
+
+log = logging.getLogger(__name__)
+
+SECURITY_CHOICES = ("starttls", "ssl", "none")
+#: Settings each kind accepts (besides the common ca_bundle and timeouts).
+KIND_SETTINGS: dict[ChannelKind, tuple[str, ...]] = {
+    ChannelKind.EMAIL: ("host", "port", "security", "user", "from", "to"),
+    ChannelKind.MASTODON: ("url",),
+    ChannelKind.BLUESKY: ("url", "handle"),
+    ChannelKind.WEBHOOK: ("url",),
+}
+COMMON_SETTINGS = ("ca_bundle", "connect_timeout", "read_timeout")
+
+
+@dataclass(frozen=True)
+class ChannelTest:
+    """The outcome of ``channel test``: ok, and one line saying what happened."""
+
+    channel: Channel
+    ok: bool
+    message: str
+
+
+class ChannelSetupService:
+    """Add or reconfigure channels, and make one harmless authenticated call to test one."""
+
+    def __init__(self, context: ServiceContext, secrets: SecretStore | None = None) -> None:
+        self._ctx = context
+        self._secrets = secrets or SecretStore()
+
+    def configure(
+        self,
+        name: str,
+        kind: ChannelKind,
+        settings: Mapping[str, Any],
+        secret: str | None,
+    ) -> Channel:
+        """Create or reconfigure a channel; ``secret`` None keeps the stored one.
+
+        Options not given keep their value when the kind stays the same. The secret goes to
+        the keychain first, so a missing keychain changes nothing in the database.
+        """
+        name = validate_channel_name(name)
+        given = {k: v for k, v in settings.items() if v not in (None, "", [], ())}
+        unknown = set(given) - set(KIND_SETTINGS[kind]) - set(COMMON_SETTINGS)
+        if unknown:
+            options = ", ".join("--" + k.replace("_", "-") for k in sorted(unknown))
+            raise ValidationError(f"a {kind.value} channel does not take {options}")
+        with self._ctx.db.reading() as session:
+            existing = {c.name: c for c in channel_repo.list_all(session)}.get(name)
+        merged: dict[str, Any] = {}
+        if existing is not None and existing.kind is kind:
+            merged.update({k: v for k, v in existing.settings.items() if k != "configured_at"})
+        merged.update(given)
+        cleaned = validate_settings(kind, merged)
+        if secret is not None:
+            self._secrets.set(name, secret)
+        elif existing is None or not existing.configured:
+            self._secrets.check()
+        cleaned["configured_at"] = iso_utc(self._ctx.clock())
+        with self._ctx.db.transaction() as session:
+            channel = channel_repo.upsert(session, name=name, kind=kind, settings=cleaned)
+            changes.bump(session)
+        log.info("channel %s configured (%s)", name, kind.value)
+        return channel
+
+    def test(self, name: str) -> ChannelTest:
+        """Make one harmless authenticated call and remember the channel's reachability."""
+        with self._ctx.db.reading() as session:
+            channel = channel_repo.by_name(session, name)
+        if not channel.configured:
+            raise ValidationError(
+                f"channel {name!r} is not configured yet; run 'warroom channel add {name} "
+                f"--kind {channel.kind.value} ...' first"
+            )
+        secret = self._secrets.get(name)
+        ok, message = False, ""
+        try:
+            connector = make_connector(channel, secret, clock=self._ctx.clock)
+            try:
+                message = connector.check()
+                ok = True
+            finally:
+                connector.close()
+        except DeliveryError as error:
+            message = one_line(scrub(str(error), [secret]), 500)
+        now = self._ctx.clock()
+        with self._ctx.db.transaction() as session:
+            channel_repo.record_check(session, channel.id, now, "" if ok else message)
+            changes.bump(session)
+            channel = channel_repo.by_id(session, channel.id)
+        return ChannelTest(channel, ok, message)
+
+
+def validate_settings(kind: ChannelKind, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Return cleaned settings for ``kind`` or refuse them with what to fix."""
+    cleaned: dict[str, Any] = {}
+    if "url" in KIND_SETTINGS[kind]:
+        url = str(settings.get("url") or "").strip().rstrip("/")
+        if url:
+            if not url.startswith(("https://", "http://")) or len(url) < 10:
+                raise ValidationError(f"--url must be an http(s) address, not {url!r}")
+            cleaned["url"] = url
+        elif kind is not ChannelKind.BLUESKY:
+            raise ValidationError(f"a {kind.value} channel needs --url")
+    if kind is ChannelKind.BLUESKY:
+        handle = str(settings.get("handle") or "").strip().lstrip("@")
+        if not handle:
+            raise ValidationError("a bluesky channel needs --handle")
+        cleaned["handle"] = handle
+    if kind is ChannelKind.EMAIL:
+        cleaned.update(_email_settings(settings))
+    ca_bundle = settings.get("ca_bundle")
+    if ca_bundle:
+        path = Path(str(ca_bundle)).expanduser()
+        if not path.is_file():
+            raise ValidationError(f"--ca-bundle {ca_bundle}: no such file")
+        cleaned["ca_bundle"] = str(path.resolve())
+    for key in ("connect_timeout", "read_timeout"):
+        if settings.get(key) is not None:
+            value = float(settings[key])
+            if not 0 < value <= 600:
+                raise ValidationError(f"--{key.replace('_', '-')} must be 0 to 600 seconds")
+            cleaned[key] = value
+    return cleaned
+
+
+def _email_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    host = str(settings.get("host") or "").strip()
+    if not host:
+        raise ValidationError("an email channel needs --host")
+    security = str(settings.get("security") or "starttls")
+    if security not in SECURITY_CHOICES:
+        raise ValidationError(f"--security must be one of {', '.join(SECURITY_CHOICES)}")
+    port = int(settings.get("port") or (465 if security == "ssl" else 587))
+    if not 0 < port < 65536:
+        raise ValidationError("--port must be 1 to 65535")
+    sender = str(settings.get("from") or "").strip()
+    if "@" not in sender:
+        raise ValidationError("an email channel needs --from with an address")
+    to = settings.get("to") or []
+    recipients = [to] if isinstance(to, str) else [str(t).strip() for t in _flat(to)]
+    if not recipients or not all("@" in r for r in recipients):
+        raise ValidationError("an email channel needs at least one --to address")
+    result: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "security": security,
+        "from": sender,
+        "to": recipients,
+    }
+    user = str(settings.get("user") or "").strip()
+    if user:
+        result["user"] = user
+    return result
+
+
+def _flat(values: Sequence[Any]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        out.extend(part.strip() for part in str(value).split(",") if part.strip())
+    return out

@@ -1,0 +1,491 @@
+"""The outbox worker: claims queued rows, calls connectors, records every outcome.
+
+Exactly once, as far as each channel allows: the 'sending' claim is committed *before* the
+network call and the outcome in a second transaction. A worker that dies in between leaves
+the row in 'sending'; the next pass finds it (after ``stale_after``) and, for channels that
+deduplicate (Mastodon's Idempotency-Key, Bluesky's record key), simply tries again, while
+email and webhook rows become 'uncertain' and wait for a person (resend or mark sent).
+
+One DeliveryService per worker thread: it keeps one connector (and connection) per channel
+between rows and passes. Call :meth:`close` when done.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from warroom.domain.channels import Channel, ChannelKind
+from warroom.domain.errors import RuleViolation
+from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.timeline import EntryKind
+from warroom.services.context import ServiceContext
+from warroom.storage import changes, channel_repo, outbox_repo
+from warroom.storage.secrets import SecretStore
+from warroom.storage.timeline_repo import append
+from warroom.sync import tid
+from warroom.sync.backoff import Backoff
+from warroom.sync.connectors import IDEMPOTENT_KINDS, Connector, make_connector
+from warroom.sync.outcomes import (
+    DeliveryError,
+    DeliveryResult,
+    PermanentError,
+    TransientError,
+    UncertainError,
+)
+from warroom.sync.redact import one_line, scrub
+
+log = logging.getLogger(__name__)
+
+ConnectorFactory = Callable[..., Connector]
+DEFAULT_STALE_AFTER = timedelta(minutes=5)
+BATCH = 200
+
+
+@dataclass
+class PassReport:
+    """What one pass over the outbox did (outbox row ids)."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    uncertain: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    recovered: list[int] = field(default_factory=list)
+    #: channel name -> why its rows were left waiting in this pass
+    waiting: dict[str, str] = field(default_factory=dict)
+    depth: int = 0
+
+    def summary(self) -> str:
+        """Return one line for people."""
+        text = (
+            f"sent {len(self.sent)}, failed {len(self.failed)}, uncertain "
+            f"{len(self.uncertain)}, will retry {len(self.retrying)}; "
+            f"{self.depth} still waiting in the outbox"
+        )
+        for name, why in sorted(self.waiting.items()):
+            text += f"\n  {name}: {why}"
+        return text
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """A channel's reachability as last seen, and its rows by delivery state."""
+
+    channel: Channel
+    online: bool | None  # None: never tried
+    counts: dict[str, int]
+
+    @property
+    def name(self) -> str:
+        """Return the channel's name."""
+        return self.channel.name
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """The outbox at a glance: depth, channels, and rows that need a person."""
+
+    depth: int
+    channels: list[ChannelState]
+    attention: list[OutboxRow]  # uncertain and failed rows
+    next_due_at: datetime | None
+
+
+def channel_online(channel: Channel) -> bool | None:
+    """Return True/False from the last check or delivery, None if never tried."""
+    if channel.last_checked_at is None:
+        return None
+    return not channel.last_error
+
+
+class DeliveryService:
+    """Delivers the outbox. Not thread-safe: one instance per worker thread."""
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        secrets: SecretStore | None = None,
+        *,
+        connector_factory: ConnectorFactory = make_connector,
+        backoff: Backoff | None = None,
+        stale_after: timedelta = DEFAULT_STALE_AFTER,
+        actor: str = "sync",
+    ) -> None:
+        self._ctx = context
+        self._secrets = secrets or SecretStore()
+        self._factory = connector_factory
+        self._backoff = backoff or Backoff()
+        self.stale_after = stale_after
+        self.actor = actor
+        self._connectors: dict[int, tuple[str, Connector, str]] = {}
+        self._channel_retry_at: dict[int, datetime] = {}
+        self._lock = threading.Lock()
+
+    # --- the worker ---------------------------------------------------------------------------
+
+    def run_once(self, *, stop: threading.Event | None = None) -> PassReport:
+        """Deliver every row that is due now, once each; return what happened."""
+        with self._lock:
+            report = PassReport()
+            report.recovered = self._recover_stale(report)
+            tried: set[int] = set()
+            while not (stop and stop.is_set()):
+                now = self._ctx.clock()
+                with self._ctx.db.reading() as session:
+                    rows = [
+                        r
+                        for r in outbox_repo.due(session, now, limit=BATCH + len(tried))
+                        if r.id not in tried
+                    ]
+                    channels = {c.id: c for c in channel_repo.list_all(session)}
+                if not rows:
+                    break
+                for row in rows:
+                    if stop and stop.is_set():
+                        break
+                    tried.add(row.id)
+                    self._deliver_row(row, channels[row.channel_id], report)
+            with self._ctx.db.reading() as session:
+                report.depth = outbox_repo.depth(session)
+            return report
+
+    def watch(
+        self,
+        stop: threading.Event,
+        *,
+        poll_seconds: float = 2.0,
+        on_pass: Callable[[PassReport], None] | None = None,
+    ) -> None:
+        """Run passes until ``stop`` is set: at least every ``poll_seconds``, sooner if due."""
+        while not stop.is_set():
+            report = self.run_once(stop=stop)
+            if on_pass is not None:
+                on_pass(report)
+            stop.wait(self._sleep_seconds(poll_seconds))
+
+    def _sleep_seconds(self, poll_seconds: float) -> float:
+        with self._ctx.db.reading() as session:
+            due_at = outbox_repo.next_due_at(session)
+        if due_at is None:
+            return poll_seconds
+        until = (due_at - self._ctx.clock()).total_seconds()
+        return max(0.05, min(poll_seconds, until))
+
+    def _deliver_row(self, queued: OutboxRow, channel: Channel, report: PassReport) -> None:
+        now = self._ctx.clock()
+        if channel.name in report.waiting:
+            return
+        if not channel.configured:
+            report.waiting[channel.name] = (
+                f"not configured yet (run 'warroom channel add {channel.name} "
+                f"--kind {channel.kind.value} ...')"
+            )
+            return
+        retry_at = self._channel_retry_at.get(channel.id)
+        if retry_at is not None and retry_at > now:
+            report.waiting[channel.name] = (
+                f"offline ({channel.last_error or 'unreachable'}); next try at {retry_at:%H:%M:%S}Z"
+            )
+            return
+        try:
+            connector = self._connector(channel)
+        except DeliveryError as error:
+            # A configuration problem: rows wait (nothing is lost) until it is fixed.
+            self._record_channel(channel, str(error))
+            report.waiting[channel.name] = str(error)
+            return
+        row = self._claim(queued, channel)
+        if row is None:
+            return
+        secrets = self._secret_values(channel)
+        try:
+            result = connector.deliver(row)
+        except TransientError as error:
+            self._retry(row, channel, error, report, secrets)
+        except PermanentError as error:
+            self._drop_connector(channel)
+            self._settle(row, channel, DeliveryState.FAILED, report, secrets, error=error)
+        except UncertainError as error:
+            self._drop_connector(channel)
+            self._settle(row, channel, DeliveryState.UNCERTAIN, report, secrets, error=error)
+        except Exception as error:  # a bug or an unexpected library error
+            log.error(
+                "delivery of outbox row %s failed unexpectedly: %s",
+                row.id,
+                scrub(repr(error), secrets),
+            )
+            self._drop_connector(channel)
+            if channel.kind in IDEMPOTENT_KINDS:
+                self._retry(
+                    row,
+                    channel,
+                    TransientError(f"unexpected {type(error).__name__}"),
+                    report,
+                    secrets,
+                )
+            else:
+                problem = UncertainError(f"unexpected {type(error).__name__} while sending")
+                self._settle(row, channel, DeliveryState.UNCERTAIN, report, secrets, error=problem)
+        else:
+            self._settle(row, channel, DeliveryState.SENT, report, secrets, result=result)
+
+    def _claim(self, queued: OutboxRow, channel: Channel) -> OutboxRow | None:
+        """Commit the 'sending' claim (first transaction); None if another worker won."""
+        now = self._ctx.clock()
+        record_key = tid.make_tid(now) if channel.kind is ChannelKind.BLUESKY else ""
+        with self._ctx.db.transaction() as session:
+            if not outbox_repo.claim(session, queued.id, now, record_key):
+                return None
+            changes.bump(session)
+            return outbox_repo.get(session, queued.id)
+
+    def _retry(
+        self,
+        row: OutboxRow,
+        channel: Channel,
+        error: TransientError,
+        report: PassReport,
+        secrets: list[str],
+    ) -> None:
+        now = self._ctx.clock()
+        delay = self._backoff.delay(row.attempts, error.retry_after)
+        next_at = now + timedelta(seconds=delay)
+        reason = one_line(scrub(str(error), secrets))
+        with self._ctx.db.transaction() as session:
+            outbox_repo.finish(
+                session, row.id, DeliveryState.QUEUED, now, error=reason, next_attempt_at=next_at
+            )
+            if error.unreachable:
+                channel_repo.record_check(session, channel.id, now, reason)
+            changes.bump(session)
+        if error.unreachable:
+            self._drop_connector(channel)
+            self._channel_retry_at[channel.id] = next_at
+            report.waiting[channel.name] = f"offline ({reason})"
+        log.info("outbox row %s to %s: %s; retry in %.1f s", row.id, channel.name, reason, delay)
+        report.retrying.append(row.id)
+
+    def _settle(
+        self,
+        row: OutboxRow,
+        channel: Channel,
+        state: DeliveryState,
+        report: PassReport,
+        secrets: list[str],
+        *,
+        result: DeliveryResult | None = None,
+        error: DeliveryError | None = None,
+    ) -> None:
+        """Record a final outcome and its timeline entry (second transaction)."""
+        now = self._ctx.clock()
+        reason = one_line(scrub(str(error), secrets), 500) if error is not None else ""
+        with self._ctx.db.transaction() as session:
+            outbox_repo.finish(
+                session,
+                row.id,
+                state,
+                now,
+                error=reason,
+                remote_id=result.remote_id if result else "",
+                remote_url=result.remote_url if result else "",
+            )
+            if state is DeliveryState.SENT:
+                channel_repo.record_check(session, channel.id, now, "")
+            elif isinstance(error, PermanentError) and "credentials" in reason:
+                channel_repo.record_check(session, channel.id, now, reason)
+            text, data = _timeline_entry(row, channel, state, result, reason)
+            append(
+                session,
+                incident_id=row.incident_id,
+                kind=EntryKind.STATEMENT,
+                text=text,
+                author=self.actor,
+                at=now,
+                data=data,
+            )
+            changes.bump(session)
+        self._channel_retry_at.pop(channel.id, None)
+        {
+            DeliveryState.SENT: report.sent,
+            DeliveryState.FAILED: report.failed,
+            DeliveryState.UNCERTAIN: report.uncertain,
+        }[state].append(row.id)
+        log.info(
+            "outbox row %s to %s: %s %s",
+            row.id,
+            channel.name,
+            state.value,
+            (result.remote_url or result.remote_id) if result else reason,
+        )
+
+    def _recover_stale(self, report: PassReport) -> list[int]:
+        """Find rows a dead worker left in 'sending' and decide what each may do now."""
+        now = self._ctx.clock()
+        with self._ctx.db.reading() as session:
+            stale = outbox_repo.stale_sending(session, now - self.stale_after)
+            channels = {c.id: c for c in channel_repo.list_all(session)}
+        recovered = []
+        for row in stale:
+            channel = channels[row.channel_id]
+            if channel.kind in IDEMPOTENT_KINDS:
+                with self._ctx.db.transaction() as session:
+                    if outbox_repo.finish(
+                        session,
+                        row.id,
+                        DeliveryState.QUEUED,
+                        now,
+                        next_attempt_at=now,
+                        error="an earlier attempt was interrupted; retrying safely",
+                    ):
+                        changes.bump(session)
+                        recovered.append(row.id)
+            else:
+                problem = UncertainError(
+                    "the worker stopped while sending; the message may or may not have gone out"
+                )
+                self._settle(row, channel, DeliveryState.UNCERTAIN, report, [], error=problem)
+        return recovered
+
+    # --- connectors and secrets -------------------------------------------------------------
+
+    def _connector(self, channel: Channel) -> Connector:
+        key = json.dumps([channel.kind.value, dict(channel.settings)], sort_keys=True, default=str)
+        cached = self._connectors.get(channel.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        self._drop_connector(channel)
+        secret = self._secrets.get(channel.name)
+        connector = self._factory(channel, secret, clock=self._ctx.clock)
+        self._connectors[channel.id] = (key, connector, secret)
+        return connector
+
+    def _secret_values(self, channel: Channel) -> list[str]:
+        """Return the channel's secret, to scrub it from messages."""
+        cached = self._connectors.get(channel.id)
+        return [cached[2]] if cached is not None else []
+
+    def _drop_connector(self, channel: Channel) -> None:
+        cached = self._connectors.pop(channel.id, None)
+        if cached is not None:
+            cached[1].close()
+
+    def _record_channel(self, channel: Channel, error: str) -> None:
+        with self._ctx.db.transaction() as session:
+            channel_repo.record_check(session, channel.id, self._ctx.clock(), error)
+            changes.bump(session)
+
+    def close(self) -> None:
+        """Close every kept connection."""
+        for _key, connector, _secret in self._connectors.values():
+            connector.close()
+        self._connectors.clear()
+
+    # --- status and decisions by people ---------------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        """Return the outbox depth, each channel's state and the rows needing a person."""
+        with self._ctx.db.reading() as session:
+            counts = outbox_repo.counts_by_channel(session)
+            channels = channel_repo.list_all(session)
+            attention = outbox_repo.list_rows(
+                session, states=(DeliveryState.UNCERTAIN, DeliveryState.FAILED)
+            )
+            depth = outbox_repo.depth(session)
+            due_at = outbox_repo.next_due_at(session)
+        states = [ChannelState(c, channel_online(c), counts.get(c.name, {})) for c in channels]
+        return SyncStatus(depth, states, attention, due_at)
+
+    def resend(self, row_id: int, actor: str) -> OutboxRow:
+        """Queue an uncertain or failed row again (a person decided it did not go out)."""
+        return self._decide(row_id, actor, DeliveryState.QUEUED, "delivery.resend")
+
+    def mark_sent(self, row_id: int, actor: str, *, remote_url: str = "") -> OutboxRow:
+        """Record that an uncertain or failed row did go out (a person checked)."""
+        return self._decide(
+            row_id, actor, DeliveryState.SENT, "delivery.sent", remote_url=remote_url
+        )
+
+    def _decide(
+        self, row_id: int, actor: str, state: DeliveryState, event: str, remote_url: str = ""
+    ) -> OutboxRow:
+        now = self._ctx.clock()
+        with self._ctx.db.transaction() as session:
+            row = outbox_repo.get(session, row_id)
+            if row.state not in (DeliveryState.UNCERTAIN, DeliveryState.FAILED):
+                raise RuleViolation(
+                    f"outbox row {row_id} is {row.state.value}; only an uncertain or failed "
+                    "row waits for a person"
+                )
+            outbox_repo.finish(
+                session,
+                row_id,
+                state,
+                now,
+                next_attempt_at=now if state is DeliveryState.QUEUED else None,
+                remote_url=remote_url,
+                remote_id=row.remote_id,
+                from_states=(row.state,),
+            )
+            what = "queued again" if state is DeliveryState.QUEUED else "marked as sent"
+            data: dict[str, Any] = {
+                "event": event,
+                "statement": row.statement_id,
+                "channel": row.channel_name,
+                "outbox": row.id,
+                "decided_by": actor,
+                "previous_state": row.state.value,
+            }
+            if remote_url:
+                data["url"] = remote_url
+            append(
+                session,
+                incident_id=row.incident_id,
+                kind=EntryKind.STATEMENT,
+                text=f"Statement #{row.statement_id} on {row.channel_name} {what} by "
+                f"{actor} (outbox row {row.id})",
+                author=actor,
+                at=now,
+                data=data,
+            )
+            changes.bump(session)
+            return outbox_repo.get(session, row_id)
+
+
+def _timeline_entry(
+    row: OutboxRow,
+    channel: Channel,
+    state: DeliveryState,
+    result: DeliveryResult | None,
+    reason: str,
+) -> tuple[str, dict[str, Any]]:
+    base: dict[str, Any] = {
+        "statement": row.statement_id,
+        "channel": channel.name,
+        "outbox": row.id,
+        "attempts": row.attempts,
+    }
+    if state is DeliveryState.SENT and result is not None:
+        where = result.remote_url or result.remote_id
+        data = {
+            "event": "delivery.sent",
+            **base,
+            "remote_id": result.remote_id,
+            "url": result.remote_url,
+        }
+        if result.detail:
+            data["detail"] = result.detail
+        return f"Statement #{row.statement_id} sent on {channel.name}: {where}", data
+    if state is DeliveryState.UNCERTAIN:
+        text = (
+            f"Statement #{row.statement_id} may or may not have gone out on {channel.name}: "
+            f"{reason}. Check, then run 'warroom sync --resend {row.id}' or "
+            f"'warroom sync --mark-sent {row.id}'"
+        )
+        return text, {"event": "delivery.uncertain", **base, "reason": reason}
+    text = f"Statement #{row.statement_id} failed on {channel.name}: {reason}"
+    return text, {"event": "delivery.failed", **base, "reason": reason}

@@ -1,0 +1,260 @@
+"""Email through smtplib: STARTTLS or SSL (certificates verified), AUTH, proper MIME.
+
+Every row's message carries a stable ``Message-ID`` made from its idempotency key, so
+receivers and archives can tell a resend from a new message. SMTP itself cannot
+deduplicate: if the connection breaks once the message data was handed over, the row is
+*uncertain* and waits for a person.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import ssl
+from collections.abc import Sequence
+from email.message import EmailMessage
+from email.utils import format_datetime, formatdate, getaddresses
+from typing import Any
+
+from warroom.domain.channels import Channel
+from warroom.domain.clock import Clock, utc_now
+from warroom.domain.outbox import OutboxRow
+from warroom.sync.http import DEFAULT_CONNECT_TIMEOUT, timeouts
+from warroom.sync.outcomes import (
+    DeliveryResult,
+    PermanentError,
+    TransientError,
+    UncertainError,
+)
+from warroom.sync.redact import one_line, scrub
+
+SECURITY_CHOICES = ("starttls", "ssl", "none")
+DEFAULT_SUBJECT = "Incident update"
+
+
+def message_id(idempotency_key: str, sender: str) -> str:
+    """Return the stable Message-ID of an outbox row."""
+    domain = sender.rpartition("@")[2].strip(" >") or "warroom.invalid"
+    return f"<warroom.{idempotency_key}@{domain}>"
+
+
+def build_message(
+    row: OutboxRow, *, sender: str, recipients: Sequence[str], at: Any
+) -> EmailMessage:
+    """Return the MIME message for ``row`` (text/plain, UTF-8, all the usual headers)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = row.subject or DEFAULT_SUBJECT
+    message["Date"] = format_datetime(at) if at is not None else formatdate(localtime=False)
+    message["Message-ID"] = message_id(row.idempotency_key, sender)
+    message["X-Warroom-Statement"] = str(row.statement_id)
+    message["X-Warroom-Incident"] = str(row.incident_id)
+    message.set_content(row.text)
+    return message
+
+
+class _SMTPMixin:
+    """Tells whether the DATA command has started: after it, a failure is 'uncertain'."""
+
+    data_started = False
+
+    def data(self, msg: Any) -> Any:
+        self.data_started = True
+        return super().data(msg)  # type: ignore[misc]
+
+
+class _SMTP(_SMTPMixin, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_SMTPMixin, smtplib.SMTP_SSL):
+    pass
+
+
+class EmailConnector:
+    """Sends statements to a fixed list of recipients through one SMTP server."""
+
+    idempotent = False
+
+    def __init__(self, channel: Channel, secret: str, *, clock: Clock = utc_now) -> None:
+        settings = dict(channel.settings)
+        self._settings = settings
+        self._host = str(settings.get("host") or "")
+        self._security = str(settings.get("security") or "starttls")
+        default_port = 465 if self._security == "ssl" else 587
+        self._port = int(settings.get("port") or default_port)
+        self._user = str(settings.get("user") or "")
+        self._sender = str(settings.get("from") or "")
+        to = settings.get("to") or []
+        self._recipients = [to] if isinstance(to, str) else [str(t) for t in to]
+        problems = []
+        if not self._host:
+            problems.append("--host")
+        if not self._sender:
+            problems.append("--from")
+        if not self._recipients:
+            problems.append("--to")
+        if problems:
+            raise PermanentError(f"channel {channel.name!r} needs {', '.join(problems)}")
+        if self._security not in SECURITY_CHOICES:
+            raise PermanentError(f"channel {channel.name!r} has unknown --security")
+        self._secret = secret
+        self._clock = clock
+        self._smtp: _SMTP | _SMTPSSL | None = None
+
+    def _context(self) -> ssl.SSLContext:
+        ca_bundle = self._settings.get("ca_bundle")
+        return ssl.create_default_context(cafile=str(ca_bundle) if ca_bundle else None)
+
+    def _fail(self, what: str, error: BaseException) -> str:
+        text = f"{type(error).__name__}: {error}" if not str(error) else str(error)
+        if isinstance(error, smtplib.SMTPResponseException):
+            smtp_error = error.smtp_error
+            reply = (
+                smtp_error.decode("utf-8", "replace")
+                if isinstance(smtp_error, bytes)
+                else str(smtp_error)
+            )
+            text = f"{error.smtp_code} {reply}"
+        secrets = [self._secret]
+        return f"{what}: {one_line(scrub(text, secrets), 200)}"
+
+    def _connect(self) -> _SMTP | _SMTPSSL:
+        """Open, secure and authenticate a connection; map failures to outcomes."""
+        connect_timeout, read_timeout = timeouts(self._settings)
+        timeout = max(connect_timeout, read_timeout) or DEFAULT_CONNECT_TIMEOUT
+        where = f"SMTP {self._host}:{self._port}"
+        smtp: _SMTP | _SMTPSSL | None = None
+        try:
+            if self._security == "ssl":
+                smtp = _SMTPSSL(self._host, self._port, timeout=timeout, context=self._context())
+            else:
+                smtp = _SMTP(self._host, self._port, timeout=timeout)
+            smtp.ehlo()
+            if self._security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    raise PermanentError(f"{where}: the server does not offer STARTTLS")
+                smtp.starttls(context=self._context())
+                smtp.ehlo()
+            if self._user:
+                smtp.login(self._user, self._secret)
+        except smtplib.SMTPAuthenticationError as error:
+            _quietly_close(smtp)
+            raise PermanentError(
+                self._fail(f"{where} rejected the login", error)
+                + " (run 'warroom channel add' again with the right password)"
+            ) from None
+        except smtplib.SMTPNotSupportedError as error:
+            _quietly_close(smtp)
+            raise PermanentError(self._fail(f"{where} cannot log in", error)) from None
+        except ssl.SSLCertVerificationError as error:
+            _quietly_close(smtp)
+            raise TransientError(
+                self._fail(f"{where}: the certificate was not trusted", error)
+                + " (check the server or the channel's --ca-bundle)",
+                unreachable=True,
+            ) from None
+        except (smtplib.SMTPException, OSError) as error:
+            _quietly_close(smtp)
+            raise TransientError(
+                self._fail(f"{where} unreachable", error), unreachable=True
+            ) from None
+        except BaseException:
+            _quietly_close(smtp)
+            raise
+        return smtp
+
+    def check(self) -> str:
+        """Connect, EHLO, secure and AUTH; then say goodbye."""
+        smtp = self._connect()
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+        how = {"starttls": "STARTTLS", "ssl": "SSL", "none": "no TLS"}[self._security]
+        login = f", logged in as {self._user}" if self._user else ""
+        return f"SMTP {self._host}:{self._port} answered ({how}{login})"
+
+    def deliver(self, row: OutboxRow) -> DeliveryResult:
+        """Send the message once; reconnect once if a kept connection went stale."""
+        message = build_message(
+            row, sender=self._sender, recipients=self._recipients, at=self._clock()
+        )
+        for attempt in (1, 2):
+            reused = self._smtp is not None
+            smtp = self._smtp or self._connect()
+            self._smtp = smtp
+            smtp.data_started = False
+            try:
+                refused = smtp.send_message(message)
+            except smtplib.SMTPRecipientsRefused as error:
+                self._reset()
+                raise PermanentError(
+                    self._fail("every recipient was refused", _first_refusal(error))
+                ) from None
+            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+                self._reset()
+                if 400 <= error.smtp_code < 500:
+                    raise TransientError(
+                        self._fail("the server deferred the message", error)
+                    ) from None
+                raise PermanentError(self._fail("the server refused the message", error)) from None
+            except (TimeoutError, smtplib.SMTPException, OSError) as error:
+                started = smtp.data_started
+                self._drop()
+                if started:
+                    raise UncertainError(
+                        self._fail(
+                            "the connection broke while the message was being "
+                            "handed over; it may or may not have been sent",
+                            error,
+                        )
+                    ) from None
+                if reused and attempt == 1:
+                    continue  # the kept connection had gone stale: one fresh try
+                raise TransientError(self._fail("sending failed", error)) from None
+            detail = f"refused for {', '.join(refused)}" if refused else ""
+            return DeliveryResult(remote_id=str(message["Message-ID"]), detail=detail)
+        raise TransientError("sending failed twice")  # pragma: no cover - loop returns
+
+    def _reset(self) -> None:
+        """After a refused transaction, RSET so the connection can be reused."""
+        if self._smtp is None:
+            return
+        try:
+            self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
+    def _drop(self) -> None:
+        _quietly_close(self._smtp)
+        self._smtp = None
+
+    def close(self) -> None:
+        """QUIT and close the kept connection."""
+        if self._smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self._smtp.quit()
+            self._drop()
+
+
+def _quietly_close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        with contextlib.suppress(OSError):
+            smtp.close()
+
+
+def _first_refusal(error: smtplib.SMTPRecipientsRefused) -> BaseException:
+    for code, reply in error.recipients.values():
+        return smtplib.SMTPResponseException(code, reply)
+    return error
+
+
+def parse_addresses(values: Sequence[str]) -> list[str]:
+    """Split and check addresses given on the command line."""
+    addresses = [addr for _name, addr in getaddresses(list(values)) if addr]
+    return [a for a in addresses if "@" in a]
+
+
+__all__ = ["EmailConnector", "build_message", "message_id", "parse_addresses"]
