@@ -10,8 +10,10 @@ from warroom.services.channels import ChannelService
 from warroom.services.checklist import ChecklistService
 from warroom.services.context import ServiceContext
 from warroom.services.delivery import DeliveryService
+from warroom.services.export import ExportService
 from warroom.services.incidents import IncidentService
 from warroom.services.playbooks import PlaybookCatalog
+from warroom.services.review import ReviewService
 from warroom.services.statements import StatementService
 from warroom.services.timeline import TimelineService
 from warroom.storage.database import Database
@@ -30,6 +32,8 @@ class Services:
     channels: ChannelService
     channel_setup: ChannelSetupService
     delivery: DeliveryService
+    export: ExportService
+    review: ReviewService
 
 
 def build_services(
@@ -48,4 +52,6 @@ def build_services(
         channels=ChannelService(context),
         channel_setup=ChannelSetupService(context),
         delivery=DeliveryService(context),
+        export=ExportService(context),
+        review=ReviewService(context),
     )

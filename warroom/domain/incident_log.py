@@ -1,0 +1,122 @@
+"""A complete, read-only snapshot of one incident: what every export format is written from.
+
+The export writers see only this (no database): the incident header, the hash-chained
+timeline as stored, statements with revisions, approvals and deliveries, the checklist,
+the clocks and the post-incident review at the moment of export, and a verification footer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from warroom.domain.checklist import ChecklistItem
+from warroom.domain.clocks import ClockReading
+from warroom.domain.incidents import Incident
+from warroom.domain.outbox import OutboxRow
+from warroom.domain.review import Review
+from warroom.domain.statements import Revision, Statement
+from warroom.domain.timeline import ChainRecord
+
+SCHEMA = "warroom.incident-log/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who acted in the incident, with the roles their actions show."""
+
+    name: str
+    roles: tuple[str, ...]
+    entries: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRecord:
+    """A statement with its full revision history and its delivery receipts."""
+
+    statement: Statement
+    revisions: tuple[Revision, ...]
+    deliveries: tuple[OutboxRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Clocks:
+    """The clocks as they read at export time."""
+
+    cadence: ClockReading
+    promise: ClockReading
+    regulator: ClockReading
+    regulator_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Footer:
+    """What the chain must end with, and whether it checked out when it was exported."""
+
+    entry_count: int
+    head_hash: str
+    chain_ok: bool
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentLog:
+    """One incident, complete, as exported by ``exported_by`` at ``exported_at``."""
+
+    incident: Incident
+    exported_at: datetime
+    exported_by: str
+    generator: str
+    people: tuple[Person, ...]
+    entries: Sequence[ChainRecord]
+    statements: tuple[StatementRecord, ...]
+    checklist: tuple[ChecklistItem, ...]
+    clocks: Clocks
+    review: Review
+    footer: Footer
+
+    def corrected_by(self) -> dict[int, list[int]]:
+        """Return, for each corrected entry number, the numbers of the entries correcting it."""
+        result: dict[int, list[int]] = {}
+        for record in self.entries:
+            if record.corrects_seq is not None:
+                result.setdefault(record.corrects_seq, []).append(record.seq)
+        return result
+
+
+def people_and_roles(
+    incident: Incident,
+    entries: Iterable[ChainRecord],
+    statements: Iterable[Statement],
+    checklist: Iterable[ChecklistItem],
+) -> list[Person]:
+    """Name everyone who appears in the record and the roles their actions show.
+
+    Roles come from what people did (declared, approved, released...) and from the owner role
+    of the checklist items they ticked, in the order first seen.
+    """
+    roles: dict[str, dict[str, None]] = {}
+    counts: dict[str, int] = {}
+
+    def add(name: str | None, role: str | None = None) -> None:
+        if not name:
+            return
+        seen = roles.setdefault(name, {})
+        if role:
+            seen[role] = None
+
+    add(incident.created_by, "declared the incident")
+    for record in entries:
+        counts[record.author] = counts.get(record.author, 0) + 1
+        add(record.author)
+    for statement in statements:
+        add(statement.author, "drafted statements")
+        add(statement.revision_author, "drafted statements")
+        for approval in statement.approvals:
+            add(approval.approver, "approved statements")
+        add(statement.released_by, "released statements")
+    for item in checklist:
+        if item.done_by:
+            add(item.done_by, f"{item.owner_role} (checklist)" if item.owner_role else None)
+    return [Person(name, tuple(found), counts.get(name, 0)) for name, found in roles.items()]

@@ -1,0 +1,295 @@
+"""The JSON export (schema ``warroom.incident-log/1``, see SCHEMA.md), written as a stream.
+
+The timeline is written one entry at a time so that a 100,000-entry log never needs one
+giant string in memory; the document is still a single ordinary JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, TextIO
+
+from warroom.domain.checklist import ChecklistItem
+from warroom.domain.clock import iso_utc
+from warroom.domain.clocks import ClockReading
+from warroom.domain.incident_log import SCHEMA, IncidentLog, Person, StatementRecord
+from warroom.domain.incidents import Incident
+from warroom.domain.outbox import OutboxRow
+from warroom.domain.review import Review
+from warroom.domain.timeline import GENESIS_HASH, ChainRecord
+from warroom.export.formats import Progress, no_progress
+
+PROGRESS_EVERY = 500
+
+
+def _time(value: datetime | None) -> str | None:
+    return iso_utc(value) if value is not None else None
+
+
+def _seconds(value: timedelta | None) -> float | None:
+    return value.total_seconds() if value is not None else None
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    """Return the incident header as JSON data."""
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "severity": int(incident.severity),
+        "severity_label": incident.severity.label,
+        "state": incident.state.value,
+        "playbook": incident.playbook_key,
+        "began_at": _time(incident.began_at),
+        "aware_at": _time(incident.aware_at),
+        "declared_at": _time(incident.declared_at),
+        "closed_at": _time(incident.closed_at),
+        "created_by": incident.created_by,
+        "approvals_required": incident.approvals_required,
+        "update_cadence_seconds": _seconds(incident.update_cadence),
+        "lessons_learned": incident.lessons_learned,
+    }
+
+
+def person_json(person: Person) -> dict[str, Any]:
+    """Return one person and their roles as JSON data."""
+    return {"name": person.name, "roles": list(person.roles), "entries": person.entries}
+
+
+def entry_json(record: ChainRecord, corrected_by: list[int] | None = None) -> dict[str, Any]:
+    """Return one chained timeline entry as JSON data (every hashed field, verbatim)."""
+    return {
+        "seq": record.seq,
+        "created_at": _time(record.created_at),
+        "kind": record.kind,
+        "author": record.author,
+        "text": record.text,
+        "corrects_seq": record.corrects_seq,
+        "corrected_by": corrected_by or [],
+        "data": dict(record.data),
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+    }
+
+
+def delivery_json(row: OutboxRow) -> dict[str, Any]:
+    """Return one delivery receipt (outbox row) as JSON data; it carries no secrets."""
+    return {
+        "channel": row.channel_name,
+        "state": row.state.value,
+        "attempts": row.attempts,
+        "remote_id": row.remote_id,
+        "remote_url": row.remote_url,
+        "error": row.last_error,
+        "created_at": _time(row.created_at),
+        "updated_at": _time(row.updated_at),
+    }
+
+
+def statement_json(record: StatementRecord) -> dict[str, Any]:
+    """Return a statement with revisions, approvals and deliveries as JSON data."""
+    statement = record.statement
+    return {
+        "id": statement.id,
+        "channels": list(statement.channel_names),
+        "state": statement.state.value,
+        "subject": statement.subject,
+        "text": statement.text,
+        "content_hash": statement.content_hash,
+        "revision": statement.revision,
+        "author": statement.author,
+        "created_at": _time(statement.created_at),
+        "updated_at": _time(statement.updated_at),
+        "next_update_by": _time(statement.next_update_by),
+        "template": statement.template_key,
+        "rejection_reason": statement.rejection_reason,
+        "released_at": _time(statement.released_at),
+        "released_by": statement.released_by,
+        "revisions": [
+            {
+                "revision": r.revision,
+                "subject": r.subject,
+                "text": r.text,
+                "author": r.author,
+                "created_at": _time(r.created_at),
+                "content_hash": r.content_hash,
+            }
+            for r in record.revisions
+        ],
+        "approvals": [
+            {
+                "approver": a.approver,
+                "approved_at": _time(a.approved_at),
+                "content_hash": a.content_hash,
+                "revision": a.revision,
+                "valid": a.content_hash == statement.content_hash,
+            }
+            for a in statement.approvals
+        ],
+        "deliveries": [delivery_json(row) for row in record.deliveries],
+    }
+
+
+def checklist_json(item: ChecklistItem) -> dict[str, Any]:
+    """Return one checklist item as JSON data."""
+    return {
+        "phase": item.phase.value,
+        "position": item.position,
+        "text": item.text,
+        "owner_role": item.owner_role,
+        "due_at": _time(item.due_at),
+        "done_by": item.done_by,
+        "done_at": _time(item.done_at),
+    }
+
+
+def clock_json(reading: ClockReading) -> dict[str, Any]:
+    """Return one clock reading as JSON data."""
+    return {
+        "due_at": _time(reading.due_at),
+        "remaining_seconds": _seconds(reading.remaining),
+        "alarm": reading.alarm.value,
+        "since": _time(reading.since),
+    }
+
+
+def review_json(review: Review) -> dict[str, Any]:
+    """Return the post-incident review as JSON data (durations in seconds)."""
+    times = review.times
+    cadence = review.cadence
+    return {
+        "computed_at": _time(review.computed_at),
+        "began_at": _time(times.began_at),
+        "aware_at": _time(times.aware_at),
+        "declared_at": _time(times.declared_at),
+        "closed_at": _time(times.closed_at),
+        "detection_delay_seconds": _seconds(times.detection_delay),
+        "declaration_delay_seconds": _seconds(times.declaration_delay),
+        "first_statement": {
+            "statement": review.first_statement_id,
+            "released_at": _time(review.first_statement_at),
+            "after_declaration_seconds": _seconds(review.time_to_first_statement),
+            "after_awareness_seconds": _seconds(review.first_statement_after_awareness),
+        },
+        "promises": [
+            {
+                "statement": p.statement_id,
+                "released_at": _time(p.released_at),
+                "promised_by": _time(p.promised_by),
+                "status": p.status.value,
+                "honoured_by": p.honoured_by,
+                "honoured_at": _time(p.honoured_at),
+                "late_by_seconds": _seconds(p.late_by),
+            }
+            for p in review.promises
+        ],
+        "cadence": {
+            "cadence_seconds": _seconds(cadence.cadence),
+            "adherence": cadence.adherence,
+            "gaps": [
+                {
+                    "start": _time(g.start),
+                    "end": _time(g.end),
+                    "seconds": _seconds(g.length),
+                    "after_statement": g.after_statement,
+                    "until_statement": g.until_statement,
+                    "over_cadence": cadence.cadence is not None and g.length > cadence.cadence,
+                }
+                for g in cadence.gaps
+            ],
+        },
+        "approvals": [
+            {
+                "statement": a.statement_id,
+                "submitted_at": _time(a.submitted_at),
+                "approved_at": _time(a.approved_at),
+                "turnaround_seconds": _seconds(a.turnaround),
+                "rounds": a.rounds,
+                "rejections": a.rejections,
+            }
+            for a in review.approvals
+        ],
+        "deliveries": [
+            {
+                "channel": d.channel,
+                "total": d.total,
+                "sent": d.sent,
+                "failed": d.failed,
+                "uncertain": d.uncertain,
+                "pending": d.pending,
+                "success_rate": d.success_rate,
+            }
+            for d in review.deliveries
+        ],
+        "checklist": [
+            {
+                "phase": c.phase.value,
+                "total": c.total,
+                "done": c.done,
+                "overdue": c.overdue,
+                "done_late": c.done_late,
+            }
+            for c in review.checklist
+        ],
+        "overdue_items": [checklist_json(item) for item in review.overdue_items],
+        "lessons_learned": review.lessons_learned,
+    }
+
+
+def _head(log: IncidentLog) -> Mapping[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "generator": log.generator,
+        "exported_at": _time(log.exported_at),
+        "exported_by": log.exported_by,
+        "incident": incident_json(log.incident),
+        "people": [person_json(p) for p in log.people],
+    }
+
+
+def _tail(log: IncidentLog) -> Mapping[str, Any]:
+    clocks = log.clocks
+    footer = log.footer
+    return {
+        "statements": [statement_json(s) for s in log.statements],
+        "checklist": [checklist_json(item) for item in log.checklist],
+        "clocks": {
+            "cadence": clock_json(clocks.cadence),
+            "promise": clock_json(clocks.promise),
+            "regulator": {**clock_json(clocks.regulator), "label": clocks.regulator_label},
+        },
+        "review": review_json(log.review),
+        "footer": {
+            "entry_count": footer.entry_count,
+            "head_hash": footer.head_hash,
+            "genesis_hash": GENESIS_HASH,
+            "chain_ok_at_export": footer.chain_ok,
+            "problem_at_export": footer.problem,
+        },
+    }
+
+
+def write_json(log: IncidentLog, out: TextIO, progress: Progress = no_progress) -> None:
+    """Write ``log`` as one JSON document, reporting progress every few hundred entries."""
+    total = len(log.entries)
+    corrected_by = log.corrected_by()
+    out.write("{\n")
+    for key, value in _head(log).items():
+        out.write(f"  {_dumps(key)}: {_dumps(value)},\n")
+    out.write('  "timeline": [')
+    separator = "\n    "
+    for done, record in enumerate(log.entries, start=1):
+        out.write(separator + _dumps(entry_json(record, corrected_by.get(record.seq))))
+        separator = ",\n    "
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    out.write("\n  ]")
+    for key, value in _tail(log).items():
+        out.write(f",\n  {_dumps(key)}: {_dumps(value)}")
+    out.write("\n}\n")
+    progress(total, total)

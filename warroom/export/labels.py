@@ -1,0 +1,164 @@
+"""Human wording shared by the PDF, Markdown, CSV and the ``review`` command.
+
+Everything here returns plain (unescaped) text; each format escapes it its own way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from warroom.domain.clocks import ClockReading, format_duration
+from warroom.domain.incident_log import IncidentLog
+from warroom.domain.outbox import OutboxRow
+from warroom.domain.review import Review
+
+
+def when(moment: datetime | None) -> str:
+    """Render a time for people: '2026-11-23 14:05:09 UTC', or '-' when unknown."""
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment is not None else "-"
+
+
+def duration(value: timedelta | None) -> str:
+    """Render a duration such as '1:04:05' or '12:30', or '-' when unknown."""
+    return format_duration(value) if value is not None else "-"
+
+
+def percent(value: float | None) -> str:
+    """Render a share as '75%', or '-' when there is nothing to measure."""
+    return f"{value * 100:.0f}%" if value is not None else "-"
+
+
+def clock_text(reading: ClockReading) -> str:
+    """Describe one clock reading in a line."""
+    if reading.due_at is None:
+        return "not running"
+    if reading.remaining is None:
+        return f"due {when(reading.due_at)}"
+    state = "left" if reading.remaining.total_seconds() >= 0 else "overdue"
+    return (
+        f"due {when(reading.due_at)} ({duration(abs(reading.remaining))} {state}, "
+        f"{reading.alarm.value})"
+    )
+
+
+def delivery_result(row: OutboxRow) -> str:
+    """Describe where a delivery landed or why it did not."""
+    parts = [part for part in (row.remote_url, row.remote_id) if part]
+    if row.last_error:
+        parts.append(f"error: {row.last_error}")
+    return "; ".join(parts) or "-"
+
+
+def header_rows(log: IncidentLog) -> list[tuple[str, str]]:
+    """Return the incident header as (label, value) rows."""
+    incident = log.incident
+    return [
+        ("Incident", f"#{incident.id}: {incident.title}"),
+        ("Severity", incident.severity.label),
+        ("State", incident.state.value),
+        ("Playbook", incident.playbook_key or "-"),
+        ("Began", when(incident.began_at)),
+        ("Aware", when(incident.aware_at)),
+        ("Declared", when(incident.declared_at)),
+        ("Closed", when(incident.closed_at)),
+        ("Declared by", incident.created_by),
+        ("Approvals required", str(incident.approvals_required)),
+        ("Exported", f"{when(log.exported_at)} by {log.exported_by}"),
+    ]
+
+
+def clock_rows(log: IncidentLog) -> list[tuple[str, str]]:
+    """Return the clocks at export time as (label, value) rows."""
+    clocks = log.clocks
+    rows = [
+        ("Update cadence", clock_text(clocks.cadence)),
+        ("Promised next update", clock_text(clocks.promise)),
+    ]
+    label = (
+        f"Regulator deadline ({clocks.regulator_label})"
+        if clocks.regulator_label
+        else ("Regulator deadline")
+    )
+    rows.append((label, clock_text(clocks.regulator)))
+    return rows
+
+
+def review_rows(review: Review) -> list[tuple[str, str]]:
+    """Return the post-incident review as (label, value) rows, in reading order."""
+    times = review.times
+    rows = [
+        ("Began", when(times.began_at)),
+        ("Aware", f"{when(times.aware_at)} (detected after {duration(times.detection_delay)})"),
+        (
+            "Declared",
+            f"{when(times.declared_at)} (declared after {duration(times.declaration_delay)})",
+        ),
+        ("Closed", when(times.closed_at)),
+    ]
+    if review.first_statement_id is None:
+        rows.append(("First public statement", "none released"))
+    else:
+        rows.append(
+            (
+                "First public statement",
+                f"#{review.first_statement_id} at {when(review.first_statement_at)}: "
+                f"{duration(review.time_to_first_statement)} after declaration, "
+                f"{duration(review.first_statement_after_awareness)} after awareness",
+            )
+        )
+    for promise in review.promises:
+        text = f"{promise.status.value}: next update promised by {when(promise.promised_by)}"
+        if promise.honoured_by is not None:
+            text += f"; statement #{promise.honoured_by} released {when(promise.honoured_at)}"
+        if promise.late_by is not None:
+            text += f" ({duration(promise.late_by)} late)"
+        rows.append((f"Promise of statement #{promise.statement_id}", text))
+    cadence = review.cadence
+    if cadence.cadence is None:
+        rows.append(("Update cadence", "no cadence for this severity"))
+    else:
+        rows.append(
+            (
+                "Update cadence",
+                f"every {duration(cadence.cadence)}: {len(cadence.breaches)} of "
+                f"{len(cadence.gaps)} silence(s) too long; adherence {percent(cadence.adherence)}",
+            )
+        )
+        for gap in cadence.breaches:
+            after = f"#{gap.after_statement}" if gap.after_statement else "the declaration"
+            rows.append(
+                (
+                    "Silence over cadence",
+                    f"{duration(gap.length)} from {when(gap.start)} (after {after}) "
+                    f"to {when(gap.end)}",
+                )
+            )
+    for turnaround in review.approvals:
+        if turnaround.approved_at is None:
+            text = f"waiting since {when(turnaround.submitted_at)}"
+        else:
+            text = f"{duration(turnaround.turnaround)} (approved {when(turnaround.approved_at)})"
+        text += f"; {turnaround.rounds} review round(s), {turnaround.rejections} rejection(s)"
+        rows.append((f"Approval of statement #{turnaround.statement_id}", text))
+    if not review.deliveries:
+        rows.append(("Delivery", "nothing released to any channel"))
+    for delivery in review.deliveries:
+        rows.append(
+            (
+                f"Delivery on {delivery.channel}",
+                f"{delivery.sent} of {delivery.total} sent ({percent(delivery.success_rate)}); "
+                f"{delivery.failed} failed, {delivery.uncertain} uncertain, "
+                f"{delivery.pending} pending",
+            )
+        )
+    for phase in review.checklist:
+        rows.append(
+            (
+                f"Checklist: {phase.phase.heading}",
+                f"{phase.done} of {phase.total} done, {phase.overdue} overdue, "
+                f"{phase.done_late} done late",
+            )
+        )
+    for item in review.overdue_items:
+        rows.append(("Overdue item", f"{item.text} ({item.owner_role}, due {when(item.due_at)})"))
+    return rows

@@ -1,0 +1,189 @@
+"""The Markdown export: readable as plain text and as rendered Markdown.
+
+Every piece of user text is escaped: HTML is turned into entities (so ``<script>`` shows as
+text and never runs) and Markdown punctuation is backslash-escaped (so nobody can smuggle a
+link, an image or a heading into the record).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from warroom.domain.incident_log import IncidentLog, StatementRecord
+from warroom.export.formats import Progress, no_progress
+from warroom.export.labels import (
+    clock_rows,
+    delivery_result,
+    header_rows,
+    review_rows,
+    when,
+)
+
+PROGRESS_EVERY = 500
+_INLINE = re.compile(r"([\\`*_\[\]{}()|~!#])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+
+
+def escape(text: str) -> str:
+    """Escape one line (or cell) of user text so that it renders literally."""
+    escaped = html.escape(text, quote=False)
+    escaped = _INLINE.sub(r"\\\1", escaped)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def cell(text: str) -> str:
+    """Escape user text for a table cell: one line, line breaks as ``<br>``."""
+    return "<br>".join(escape(line) for line in text.splitlines()) or " "
+
+
+def block(text: str) -> str:
+    """Escape multi-line user text as a paragraph that keeps its line breaks."""
+    lines = [escape(line) for line in text.splitlines()]
+    return "  \n".join(lines) if lines else "_(empty)_"
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    names = list(head)
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    lines.append("")
+    return lines
+
+
+def _pairs(rows: Iterable[tuple[str, str]]) -> list[str]:
+    return _table(("", ""), ((f"**{cell(label)}**", cell(value)) for label, value in rows))
+
+
+def _statement(record: StatementRecord) -> list[str]:
+    s = record.statement
+    lines = [
+        f"### Statement #{s.id}: {s.state.value.replace('_', ' ')}",
+        "",
+        f"Channels: {cell(', '.join(s.channel_names))}; revision {s.revision}; "
+        f"content hash `{s.content_hash}`",
+        "",
+    ]
+    if s.next_update_by:
+        lines += [f"Promised next update by {when(s.next_update_by)}", ""]
+    if s.released_at:
+        lines += [f"Released {when(s.released_at)} by {cell(s.released_by or '-')}", ""]
+    if s.rejection_reason:
+        lines += [f"Last rejection: {cell(s.rejection_reason)}", ""]
+    for revision in record.revisions:
+        lines += [
+            f"#### Revision {revision.revision} by {cell(revision.author)}, "
+            f"{when(revision.created_at)}",
+            "",
+        ]
+        if revision.subject:
+            lines += [f"Subject: {cell(revision.subject)}", ""]
+        lines += [block(revision.text), ""]
+    if s.approvals:
+        lines += ["Approvals:", ""]
+        lines += _table(
+            ("Approver", "When", "Revision", "Approved text hash", "Still valid"),
+            (
+                (
+                    cell(a.approver),
+                    when(a.approved_at),
+                    str(a.revision),
+                    f"`{a.content_hash}`",
+                    "yes" if a.content_hash == s.content_hash else "no (text changed)",
+                )
+                for a in s.approvals
+            ),
+        )
+    if record.deliveries:
+        lines += ["Deliveries:", ""]
+        lines += _table(
+            ("Channel", "State", "Attempts", "Result", "Updated"),
+            (
+                (
+                    cell(row.channel_name),
+                    row.state.value,
+                    str(row.attempts),
+                    cell(delivery_result(row)),
+                    when(row.updated_at),
+                )
+                for row in record.deliveries
+            ),
+        )
+    return lines
+
+
+def write_markdown(log: IncidentLog, out: TextIO, progress: Progress = no_progress) -> None:
+    """Write ``log`` as Markdown."""
+    incident = log.incident
+    lines = [f"# Incident log: {cell(incident.title)}", ""]
+    lines += _pairs(header_rows(log))
+    lines += ["## People and roles", ""]
+    lines += _table(
+        ("Person", "Roles", "Entries"),
+        ((cell(p.name), cell(", ".join(p.roles) or "-"), str(p.entries)) for p in log.people),
+    )
+    lines += [
+        "## Timeline",
+        "",
+        "| # | Time (UTC) | Kind | Author | Entry |",
+        "|---|---|---|---|---|",
+    ]
+    out.write("\n".join(lines) + "\n")
+    total = len(log.entries)
+    corrected_by = log.corrected_by()
+    for done, record in enumerate(log.entries, start=1):
+        text = cell(record.text)
+        fixes = corrected_by.get(record.seq)
+        if fixes:
+            text = f"~~{text}~~ (corrected by " + ", ".join(f"#{n}" for n in fixes) + ")"
+        if record.corrects_seq is not None:
+            text = f"**Correction of #{record.corrects_seq}:** {text}"
+        out.write(
+            f"| {record.seq} | {record.created_at:%Y-%m-%d %H:%M:%S} | {record.kind} | "
+            f"{cell(record.author)} | {text} |\n"
+        )
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    lines = ["", "## Statements", ""]
+    for statement in log.statements:
+        lines += _statement(statement)
+    if not log.statements:
+        lines += ["No statements.", ""]
+    lines += ["## Checklist", ""]
+    lines += _table(
+        ("Phase", "Item", "Owner", "Due", "Done by", "Done at"),
+        (
+            (
+                item.phase.heading,
+                cell(item.text),
+                cell(item.owner_role or "-"),
+                when(item.due_at),
+                cell(item.done_by or "-"),
+                when(item.done_at),
+            )
+            for item in log.checklist
+        ),
+    )
+    lines += ["## Clocks at export", ""]
+    lines += _pairs(clock_rows(log))
+    lines += ["## Post-incident review", ""]
+    lines += _pairs(review_rows(log.review))
+    lines += ["### Lessons learned", ""]
+    lines += [block(log.review.lessons_learned) if log.review.lessons_learned else "_None yet._"]
+    footer = log.footer
+    lines += [
+        "",
+        "## Verification",
+        "",
+        f"Entries: {footer.entry_count}  ",
+        f"Chain head hash: `{footer.head_hash}`  ",
+        "Chain checked at export: "
+        + ("intact" if footer.chain_ok else f"BROKEN: {cell(footer.problem)}"),
+        "",
+        "Verify the JSON export of this incident with `warroom verify FILE.json`.",
+        "",
+    ]
+    out.write("\n".join(lines))
+    progress(total, total)

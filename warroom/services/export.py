@@ -1,0 +1,194 @@
+"""Exporting an incident log and verifying exports.
+
+:meth:`ExportService.export` is a plain blocking function with a ``progress(done, total)``
+callback, safe to run off the GUI thread (it opens its own read transaction and touches no
+widgets): the window runs it through its task bridge and forwards progress as a signal.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from warroom import __version__
+from warroom.domain.clocks import cadence_clock, promise_clock, regulator_clock
+from warroom.domain.incident_log import (
+    Clocks,
+    Footer,
+    IncidentLog,
+    StatementRecord,
+    people_and_roles,
+)
+from warroom.domain.review import build_review
+from warroom.domain.timeline import ChainRecord, verify_chain
+from warroom.export.formats import ExportFormat, PageSize, Progress, no_progress
+from warroom.export.json_reader import ExportCheck, verify_export_file
+from warroom.services.context import ServiceContext
+from warroom.storage import (
+    checklist_repo,
+    incident_repo,
+    outbox_repo,
+    statement_repo,
+    timeline_repo,
+)
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What was written where."""
+
+    path: Path
+    format: ExportFormat
+    entry_count: int
+    head_hash: str
+    size: int
+    chain_ok: bool
+
+
+def _scaled(progress: Progress, offset: int, total: int) -> Progress:
+    """Map a phase's (done, of) onto the whole export's (done, total)."""
+
+    def report(done: int, of: int) -> None:
+        share = done * (total // 2) // of if of else total // 2
+        progress(offset + share, total)
+
+    return report
+
+
+class ExportService:
+    """Incident log snapshots, exports in four formats, and export verification."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._ctx = context
+
+    def snapshot(
+        self, incident_id: int, actor: str, progress: Progress = no_progress
+    ) -> IncidentLog:
+        """Gather everything about an incident in one read transaction."""
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, incident_id)
+            expected = max(incident.entry_count, 1)
+            entries: list[ChainRecord] = []
+            for record in timeline_repo.chain_records(session, incident_id):
+                entries.append(record)
+                if len(entries) % PROGRESS_EVERY == 0:
+                    progress(min(len(entries), expected), expected)
+            statements = statement_repo.list_for_incident(session, incident_id)
+            deliveries = outbox_repo.list_rows(session, incident_id=incident_id)
+            records = tuple(
+                StatementRecord(
+                    statement,
+                    tuple(statement_repo.revisions(session, statement.id)),
+                    tuple(row for row in deliveries if row.statement_id == statement.id),
+                )
+                for statement in statements
+            )
+            checklist = checklist_repo.list_for_incident(session, incident_id)
+            window, label = incident_repo.regulator_deadline(session, incident_id)
+        now = self._ctx.clock()
+        report = verify_chain(
+            entries, expected_count=incident.entry_count, expected_head=incident.head_hash
+        )
+        if not report.ok:
+            log.warning(
+                "exporting incident %s with a broken chain: %s", incident_id, report.describe()
+            )
+        deadline = incident.aware_at + window if window else None
+        clocks = Clocks(
+            cadence=cadence_clock(incident, statements, now),
+            promise=promise_clock(statements, now),
+            regulator=regulator_clock(deadline, now, done=not incident.is_open),
+            regulator_label=label,
+        )
+        progress(expected, expected)
+        return IncidentLog(
+            incident=incident,
+            exported_at=now,
+            exported_by=actor,
+            generator=f"warroom {__version__}",
+            people=tuple(people_and_roles(incident, entries, statements, checklist)),
+            entries=entries,
+            statements=records,
+            checklist=tuple(checklist),
+            clocks=clocks,
+            review=build_review(incident, statements, entries, deliveries, checklist, now),
+            footer=Footer(
+                incident.entry_count,
+                incident.head_hash,
+                report.ok,
+                "" if report.ok else report.describe(),
+            ),
+        )
+
+    def export(
+        self,
+        incident_id: int,
+        path: Path,
+        export_format: ExportFormat,
+        actor: str,
+        *,
+        page_size: PageSize = PageSize.A4,
+        progress: Progress = no_progress,
+    ) -> ExportResult:
+        """Write the incident log to ``path``; the file appears only when complete.
+
+        ``progress(done, total)`` is called from the calling thread, first while reading
+        the database, then while writing (``done`` reaches ``total`` at the end).
+        """
+        from warroom.export.output_file import check_target
+
+        target = check_target(path)
+        total = 2 * 1000
+        snapshot = self.snapshot(incident_id, actor, _scaled(progress, 0, total))
+        write_with(export_format, page_size)(snapshot, target, _scaled(progress, total // 2, total))
+        progress(total, total)
+        return ExportResult(
+            target,
+            export_format,
+            snapshot.footer.entry_count,
+            snapshot.footer.head_hash,
+            target.stat().st_size,
+            snapshot.footer.chain_ok,
+        )
+
+    def verify_file(self, path: Path) -> ExportCheck:
+        """Verify a JSON export file (no database needed)."""
+        return verify_export_file(path)
+
+
+Writer = Callable[[IncidentLog, Path, Progress], None]
+
+
+def write_with(export_format: ExportFormat, page_size: PageSize = PageSize.A4) -> Writer:
+    """Return the function that writes ``export_format`` to a path, atomically."""
+    from warroom.export.output_file import replacing, replacing_text
+
+    def text_writer(newline: str | None) -> Writer:
+        def write(snapshot: IncidentLog, path: Path, progress: Progress) -> None:
+            with replacing_text(path, newline=newline) as stream:
+                writer(snapshot, stream, progress)
+
+        return write
+
+    if export_format is ExportFormat.PDF:
+
+        def write_pdf(snapshot: IncidentLog, path: Path, progress: Progress) -> None:
+            from warroom.export.pdf import write_pdf as render
+
+            with replacing(path) as temp:
+                render(snapshot, temp, page_size=page_size, progress=progress)
+
+        return write_pdf
+    if export_format is ExportFormat.JSON:
+        from warroom.export.json_writer import write_json as writer
+    elif export_format is ExportFormat.CSV:
+        from warroom.export.csv_writer import write_csv as writer
+    else:
+        from warroom.export.markdown import write_markdown as writer
+    return text_writer("" if export_format is ExportFormat.CSV else "\n")
