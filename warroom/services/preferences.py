@@ -1,0 +1,116 @@
+"""Who sits at this workstation and how the window looks: a small JSON file in the data dir.
+
+The file is personal and local (never in the shared database). A missing or damaged file is
+read as "no preferences yet" so the window asks again instead of refusing to start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from warroom.domain.errors import ValidationError
+from warroom.storage.locations import data_dir
+
+log = logging.getLogger(__name__)
+
+PREFERENCES_FILE = "preferences.json"
+ROLES: tuple[str, ...] = ("lead", "comms", "approver", "scribe", "viewer")
+THEMES: tuple[str, ...] = ("system", "dark")
+NAME_MAX = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The person acting at this workstation and their role in the room."""
+
+    name: str
+    role: str = "viewer"
+
+    def describe(self) -> str:
+        """Return 'Name (role)' for the status bar."""
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """Everything remembered between starts of the window."""
+
+    identity: Identity | None = None
+    theme: str = "system"
+
+    def with_identity(self, identity: Identity) -> Preferences:
+        """Return a copy that remembers ``identity``."""
+        return replace(self, identity=identity)
+
+    def with_theme(self, theme: str) -> Preferences:
+        """Return a copy that remembers ``theme``."""
+        return replace(self, theme=validate_theme(theme))
+
+
+def validate_identity(name: str, role: str) -> Identity:
+    """Return a clean identity, or refuse an empty or oversize name or an unknown role."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValidationError("your name is empty")
+    if len(cleaned) > NAME_MAX:
+        raise ValidationError(f"the name is over {NAME_MAX} characters")
+    if role not in ROLES:
+        raise ValidationError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    return Identity(cleaned, role)
+
+
+def validate_theme(theme: str) -> str:
+    """Return ``theme`` if known, else refuse it."""
+    if theme not in THEMES:
+        raise ValidationError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
+    return theme
+
+
+class PreferencesStore:
+    """Read and write the preferences file (``<data dir>/preferences.json`` by default)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or data_dir() / PREFERENCES_FILE
+
+    def load(self) -> Preferences:
+        """Return the saved preferences; defaults when the file is missing or unreadable."""
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return Preferences()
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            log.warning("ignoring unreadable preferences %s: %s", self.path, error)
+            return Preferences()
+        return _from_json(raw)
+
+    def save(self, preferences: Preferences) -> None:
+        """Write the preferences atomically (a crash leaves the old file or the new one)."""
+        body: dict[str, Any] = {"theme": preferences.theme}
+        if preferences.identity is not None:
+            body["identity"] = {
+                "name": preferences.identity.name,
+                "role": preferences.identity.role,
+            }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def _from_json(raw: object) -> Preferences:
+    if not isinstance(raw, dict):
+        return Preferences()
+    identity = None
+    person = raw.get("identity")
+    if isinstance(person, dict):
+        try:
+            identity = validate_identity(str(person.get("name", "")), str(person.get("role", "")))
+        except ValidationError as error:
+            log.warning("ignoring saved identity: %s", error)
+    theme = raw.get("theme", "system")
+    return Preferences(identity=identity, theme=theme if theme in THEMES else "system")

@@ -1,0 +1,119 @@
+"""The composition root of the window: database -> services -> runner -> main window.
+
+Everything is built here and passed down through constructors; nothing is looked up
+globally. ``run_window`` is what ``warroom`` (no arguments) calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from warroom.domain.errors import StorageError
+from warroom.logging_setup import configure_logging
+from warroom.services import Services, build_services
+from warroom.services.preferences import Identity, Preferences, PreferencesStore
+from warroom.storage.database import Database, open_database
+from warroom.ui.identity_dialog import IdentityDialog
+from warroom.ui.main_window import MainWindow
+from warroom.ui.messages import route_qt_messages
+from warroom.ui.tasks import TaskRunner
+from warroom.ui.theme import ThemeController
+
+log = logging.getLogger(__name__)
+
+USER_ENV = "WARROOM_USER"
+APP_NAME = "War Room"
+
+
+def run_window(db_url: str | None, actor: str | None) -> int:
+    """Open the window on ``db_url`` (None: $WARROOM_DB or the embedded file); exit code."""
+    configure_logging()
+    route_qt_messages()
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("warroom")
+    store = PreferencesStore()
+    preferences = store.load()
+    theme = ThemeController(app)
+    theme.apply(preferences.theme)
+
+    database = open_or_explain(db_url, show_error)
+    if database is None:
+        return 1
+    identity = resolve_identity(actor, preferences)
+    if identity is None:
+        identity = ask_identity(preferences.identity)
+        if identity is None:
+            database.dispose()
+            return 0
+        store.save(preferences.with_identity(identity))
+    runner = TaskRunner(app)
+    window = MainWindow(build_services(database), runner, identity, store, theme)
+    for warning in database.warnings:
+        window.status.say(warning)
+    window.show()
+    window.start()
+    try:
+        return int(app.exec())
+    finally:
+        window.stop()
+        runner.shutdown()
+        database.dispose()
+
+
+def open_or_explain(db_url: str | None, explain: Callable[[str, str], None]) -> Database | None:
+    """Open the database, or explain in a message box why not and return None."""
+    try:
+        return open_database(db_url)
+    except StorageError as error:
+        log.warning("cannot open the database: %s", error)
+        explain("The database cannot be opened", str(error))
+    except Exception as error:  # a bad URL, a missing driver: still a message, not a traceback
+        log.exception("unexpected error opening the database")
+        explain(
+            "The database cannot be opened",
+            f"{type(error).__name__}: {error}\n(details in the log file)",
+        )
+    return None
+
+
+def show_error(title: str, text: str, parent: QWidget | None = None) -> None:
+    """Show a modal error box (before the window exists)."""
+    QMessageBox.critical(parent, f"{APP_NAME}: {title}", text)
+
+
+def resolve_identity(actor: str | None, preferences: Preferences) -> Identity | None:
+    """Return who acts: ``--as``, then $WARROOM_USER, then the remembered person."""
+    name = " ".join((actor or os.environ.get(USER_ENV, "")).split())
+    saved = preferences.identity
+    if name:
+        role = saved.role if saved is not None and saved.name == name else ""
+        return Identity(name, role)
+    return saved
+
+
+def ask_identity(current: Identity | None) -> Identity | None:
+    """Ask who is at the workstation (first start); None if they cancelled."""
+    dialog = IdentityDialog(current)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.identity()
+
+
+def build_window(
+    services: Services,
+    runner: TaskRunner,
+    identity: Identity,
+    store: PreferencesStore,
+    theme: ThemeController | None = None,
+    *,
+    poll_ms: int = 1000,
+) -> MainWindow:
+    """Build (not show) the window around ready services; tests use this directly."""
+    return MainWindow(services, runner, identity, store, theme, poll_ms=poll_ms)

@@ -1,0 +1,400 @@
+"""The timeline pane: the table, kind filter, search, quick add box and corrections."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.domain.timeline import EntryKind, TimelineEntry
+from warroom.services.timeline import TimelineService
+from warroom.ui.tasks import TaskRunner
+from warroom.ui.timeline_kinds import KIND_LABELS, kind_icon
+from warroom.ui.timeline_model import (
+    COL_AUTHOR,
+    COL_KIND,
+    COL_SEQ,
+    COL_TEXT,
+    COL_TIME,
+    TimelineFilter,
+    TimelineModel,
+)
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 250
+#: Rows from the bottom that still count as "at the bottom" (following new entries).
+FOLLOW_SLACK = 1
+ADD_SHORTCUT = "Ctrl+Return"
+CORRECT_SHORTCUT = "Ctrl+Shift+E"
+
+
+class CorrectionDialog(QDialog):
+    """Ask for the corrected text of one entry (the original stays, struck through)."""
+
+    def __init__(self, entry: TimelineEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry = entry
+        self.setObjectName("correctionDialog")
+        self.setWindowTitle(f"Correct entry #{entry.seq}")
+        layout = QVBoxLayout(self)
+        original = QLabel(f"Entry #{entry.seq} by {entry.author}:\n{entry.text}")
+        original.setWordWrap(True)
+        original.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(original)
+        layout.addWidget(QLabel("Corrected text (the original stays on the record, struck out):"))
+        self.editor = QPlainTextEdit(entry.text)
+        self.editor.setObjectName("correctionEditor")
+        self.editor.setAccessibleName("Corrected text")
+        layout.addWidget(self.editor)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Add correction")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.editor.textChanged.connect(
+            lambda: ok.setEnabled(bool(self.editor.toPlainText().strip()))
+        )
+        layout.addWidget(buttons)
+        self.resize(520, 260)
+
+    def text(self) -> str:
+        """Return the corrected text as typed."""
+        return self.editor.toPlainText()
+
+
+class TimelinePane(QWidget):
+    """Everything about one incident's timeline; talks to services only via the runner."""
+
+    status_message = Signal(str)
+    entry_added = Signal(object)  # TimelineEntry written from this pane
+
+    def __init__(
+        self,
+        timeline: TimelineService,
+        runner: TaskRunner,
+        actor: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelinePane")
+        self._timeline = timeline
+        self._runner = runner
+        self._actor = actor
+        self._incident_id: int | None = None
+        self._read_only = False
+        self._follow = True
+        self._anchor: tuple[int, int] | None = None  # (scroll value, row count) before insert
+        self.correction_dialog: CorrectionDialog | None = None
+
+        self.model = TimelineModel(timeline, runner, self)
+        self.model.load_failed.connect(lambda text: self.status_message.emit(f"Timeline: {text}"))
+        self.model.loading_changed.connect(self._show_loading)
+
+        self.heading = QLabel("Timeline")
+        self.heading.setObjectName("paneHeading")
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("timelineCount")
+
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("timelineKindFilter")
+        self.kind_filter.setAccessibleName("Show entries of kind")
+        self.kind_filter.addItem("All kinds", None)
+        for kind in EntryKind:
+            self.kind_filter.addItem(kind_icon(kind), KIND_LABELS[kind], kind)
+        self.kind_filter.currentIndexChanged.connect(self._apply_filter)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("timelineSearch")
+        self.search.setPlaceholderText("Search the timeline (Ctrl+F)")
+        self.search.setAccessibleName("Search the timeline")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_filter)
+
+        self.view = QTableView()
+        self.view.setObjectName("timelineView")
+        self.view.setAccessibleName("Incident timeline")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        self.view.setWordWrap(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in ((COL_SEQ, 48), (COL_TIME, 74), (COL_AUTHOR, 120), (COL_KIND, 96)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.view.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self._scrolled())
+
+        self.model.rowsAboutToBeInserted.connect(self._rows_about_to_be_inserted)
+        self.model.rowsInserted.connect(self._rows_inserted)
+        self.model.modelReset.connect(self._model_reset)
+        self.model.first_page_loaded.connect(self._first_page_loaded)
+
+        self.correct_action = QAction("&Correct this entry…", self)
+        self.correct_action.setShortcut(QKeySequence(CORRECT_SHORTCUT))
+        self.correct_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.correct_action.setStatusTip("Add a correction; the original stays, struck out")
+        self.correct_action.triggered.connect(self.correct_selected)
+        self.view.addAction(self.correct_action)
+        self.addAction(self.correct_action)
+
+        self.find_action = QAction("&Search the timeline", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.find_action.triggered.connect(self._focus_search)
+        self.addAction(self.find_action)
+
+        self.add_kind = QComboBox()
+        self.add_kind.setObjectName("quickAddKind")
+        self.add_kind.setAccessibleName("Kind of the new entry")
+        for kind in (
+            EntryKind.NOTE,
+            EntryKind.DECISION,
+            EntryKind.ACTION,
+            EntryKind.INBOUND,
+            EntryKind.STATUS,
+        ):
+            self.add_kind.addItem(kind_icon(kind), KIND_LABELS[kind], kind)
+        self.add_box = QPlainTextEdit()
+        self.add_box.setObjectName("quickAddBox")
+        self.add_box.setAccessibleName("New timeline entry")
+        self.add_box.setPlaceholderText("Log a fact, decision or action… (Ctrl+Enter adds it)")
+        self.add_box.setTabChangesFocus(True)
+        self.add_box.setFixedHeight(self.fontMetrics().height() * 3 + 14)
+        self.add_button = QPushButton("&Add")
+        self.add_button.setObjectName("quickAddButton")
+        self.add_button.setToolTip(f"Add to the timeline ({ADD_SHORTCUT})")
+        self.add_button.clicked.connect(self.add_entry)
+        self.add_action = QAction("Add timeline entry", self)
+        self.add_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.add_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.add_action.triggered.connect(self.add_entry)
+        self.add_box.addAction(self.add_action)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        top.addWidget(self.kind_filter)
+        top.addWidget(self.search, 2)
+        adder = QHBoxLayout()
+        kind_column = QVBoxLayout()
+        kind_column.addWidget(self.add_kind)
+        kind_column.addWidget(self.add_button)
+        kind_column.addStretch(1)
+        adder.addWidget(self.add_box, 1)
+        adder.addLayout(kind_column)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(adder)
+        self.setTabOrder(self.kind_filter, self.search)
+        self.setTabOrder(self.search, self.view)
+        self.setTabOrder(self.view, self.add_box)
+        self.setTabOrder(self.add_box, self.add_kind)
+        self.setTabOrder(self.add_kind, self.add_button)
+        self._update_enabled()
+
+    # -- public API for the window ------------------------------------------------------------
+
+    def set_incident(self, incident_id: int | None, *, read_only: bool = False) -> None:
+        """Show an incident's timeline (None: nothing)."""
+        self._read_only = read_only
+        if incident_id != self._incident_id:
+            self._incident_id = incident_id
+            self._follow = True
+            self.model.set_incident(incident_id)
+        self._update_enabled()
+
+    def set_actor(self, actor: str) -> None:
+        """Write new entries as ``actor`` from now on."""
+        self._actor = actor
+
+    def refresh(self) -> None:
+        """Append what was written since the last read; keeps scroll and typing."""
+        self.model.refresh()
+
+    def focus_view(self) -> None:
+        """Put the keyboard focus on the table (Alt+1)."""
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.view.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.view.setCurrentIndex(self.model.index(self.model.rowCount() - 1, COL_TEXT))
+
+    def is_following(self) -> bool:
+        """Tell whether the view sticks to the newest entry."""
+        return self._follow
+
+    def selected_entry(self) -> TimelineEntry | None:
+        """Return the entry of the current row, if any."""
+        index = self.view.currentIndex()
+        return self.model.entry_at(index.row()) if index.isValid() else None
+
+    # -- quick add ----------------------------------------------------------------------------
+
+    def add_entry(self) -> None:
+        """Log what is in the quick add box (Ctrl+Enter)."""
+        text = self.add_box.toPlainText()
+        incident_id = self._incident_id
+        if incident_id is None or self._read_only or not text.strip():
+            return
+        kind = self.add_kind.currentData()
+        actor, timeline = self._actor, self._timeline
+        self.add_button.setEnabled(False)
+
+        def done(entry: TimelineEntry) -> None:
+            # Clear only what was sent: anything typed meanwhile stays.
+            if self.add_box.toPlainText() == text:
+                self.add_box.clear()
+            self._follow = True
+            self._update_enabled()
+            self.entry_added.emit(entry)
+            self.status_message.emit(f"Logged entry #{entry.seq}")
+            self.model.refresh()
+
+        def failed(error: Exception) -> None:
+            self._update_enabled()
+            self.status_message.emit(f"Not logged: {error}")
+
+        self._runner.run(lambda: timeline.add(incident_id, text, actor, kind), done, failed)
+
+    # -- corrections --------------------------------------------------------------------------
+
+    def correct_selected(self) -> None:
+        """Open the correction dialog for the selected entry."""
+        entry = self.selected_entry()
+        if entry is None or self._read_only:
+            self.status_message.emit("Select an entry to correct")
+            return
+        dialog = CorrectionDialog(entry, self)
+        dialog.accepted.connect(lambda: self._send_correction(entry, dialog.text()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.correction_dialog = dialog
+        dialog.open()
+
+    def _send_correction(self, entry: TimelineEntry, text: str) -> None:
+        self.correction_dialog = None
+        actor, timeline, incident_id = self._actor, self._timeline, entry.incident_id
+
+        def done(correction: TimelineEntry) -> None:
+            self._follow = True
+            self.entry_added.emit(correction)
+            self.status_message.emit(f"Entry #{entry.seq} corrected by #{correction.seq}")
+            self.model.refresh()
+
+        self._runner.run(
+            lambda: timeline.correct(incident_id, entry.id, text, actor),
+            done,
+            lambda error: self.status_message.emit(f"Not corrected: {error}"),
+        )
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        if not index.isValid():
+            return
+        self.view.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.addAction(self.correct_action)
+        menu.popup(self.view.viewport().mapToGlobal(point))
+
+    # -- filter and search --------------------------------------------------------------------
+
+    def _apply_filter(self) -> None:
+        self._search_timer.stop()
+        kind = self.kind_filter.currentData()
+        wanted = TimelineFilter(kinds=(kind,) if kind else (), search=self.search.text().strip())
+        self._follow = True
+        self.model.set_filter(wanted)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # -- scrolling: follow the newest entry unless the user scrolled up -----------------------
+
+    def _scrolled(self, _value: int | None = None) -> None:
+        bar = self.view.verticalScrollBar()
+        if self._anchor is None:
+            self._follow = bar.value() >= bar.maximum() - FOLLOW_SLACK
+        at_top = bar.value() <= bar.minimum()
+        self.model.set_older_wanted(at_top)
+        if at_top and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+
+    def _rows_about_to_be_inserted(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        bar = self.view.verticalScrollBar()
+        if first == 0 and self.model.rowCount() > 0:
+            self._anchor = (bar.value(), self.model.rowCount())
+
+    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        bar = self.view.verticalScrollBar()
+        if self._anchor is not None:
+            # Older rows went in above: keep the same entries in sight.
+            value, _count = self._anchor
+            self._anchor = None
+            self.view.executeDelayedItemsLayout()
+            bar.setValue(value + (last - first + 1))
+        elif self._follow:
+            self.view.scrollToBottom()
+        self._update_count()
+
+    def _model_reset(self) -> None:
+        self._anchor = None
+        self._update_count()
+
+    def _first_page_loaded(self) -> None:
+        self.view.scrollToBottom()
+        self._follow = True
+        self._update_count()
+        QTimer.singleShot(0, self._scrolled)
+
+    def _show_loading(self, loading: bool) -> None:
+        self._update_count(loading)
+
+    def _update_count(self, loading: bool | None = None) -> None:
+        busy = self.model.is_loading() if loading is None else loading
+        rows = self.model.rowCount()
+        more = "+" if self.model.has_older() else ""
+        self.count_label.setText(f"{rows}{more} shown" + (" · loading…" if busy else ""))
+
+    def _update_enabled(self) -> None:
+        writable = self._incident_id is not None and not self._read_only
+        self.add_box.setEnabled(writable)
+        self.add_button.setEnabled(writable)
+        self.add_kind.setEnabled(writable)
+        self.correct_action.setEnabled(writable)
