@@ -165,6 +165,7 @@ class BlueskyConnector:
             secrets=self._hidden(),
             what="Bluesky lookup",
             params={"repo": self._did, "collection": COLLECTION, "rkey": rkey},
+            headers={"Authorization": f"Bearer {self._access}"} if self._access else {},
         )
         with response:
             if response.status_code in (400, 404) and _error_name(response) in (
