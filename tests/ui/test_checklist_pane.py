@@ -87,7 +87,7 @@ def test_space_on_an_item_marks_it_done_and_logs_it(
     with qtbot.waitSignal(pane.status_message):
         qtbot.keyClick(pane.view, Qt.Key.Key_Space)
     qtbot.waitUntil(runner.is_idle)
-    done = [i for i in services.checklist.items(incident.id) if i.id == item.id][0]
+    done = next(i for i in services.checklist.items(incident.id) if i.id == item.id)
     assert done.done_by == "alice"
     texts = [e.text for e in services.timeline.entries(incident.id)]
     assert any("Checklist done" in t and item.text in t for t in texts)
