@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         )
         self._file_end = self.file_menu.addSeparator()
         self.quit_action = self._action(
-            self.file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close
+            self.file_menu, "&Quit", "Ctrl+Q", self.close
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 

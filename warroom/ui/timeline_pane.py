@@ -273,7 +273,7 @@ class TimelinePane(QWidget):
         incident_id = self._incident_id
         if incident_id is None or self._read_only or not text.strip():
             return
-        kind = self.add_kind.currentData()
+        kind = EntryKind(self.add_kind.currentData())  # Qt hands the enum back as str
         actor, timeline = self._actor, self._timeline
         self.add_button.setEnabled(False)
 
@@ -337,7 +337,8 @@ class TimelinePane(QWidget):
     def _apply_filter(self) -> None:
         self._search_timer.stop()
         kind = self.kind_filter.currentData()
-        wanted = TimelineFilter(kinds=(kind,) if kind else (), search=self.search.text().strip())
+        kinds = (EntryKind(kind),) if kind else ()
+        wanted = TimelineFilter(kinds=kinds, search=self.search.text().strip())
         self._follow = True
         self.model.set_filter(wanted)
 

@@ -1,0 +1,82 @@
+"""Fixtures for window tests: a runner that leaves no thread behind, a built window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from warroom.services.preferences import Identity, PreferencesStore
+from warroom.ui.main_window import MainWindow
+from warroom.ui.tasks import TaskRunner
+
+WAIT_MS = 5000
+
+
+@pytest.fixture
+def runner(qtbot: Any) -> Iterator[TaskRunner]:
+    """Return a TaskRunner; teardown waits for it and checks no task is left running."""
+    task_runner = TaskRunner()
+    yield task_runner
+    qtbot.waitUntil(task_runner.is_idle, timeout=WAIT_MS)
+    assert task_runner.shutdown()
+
+
+@pytest.fixture
+def store(isolated_environment: Path) -> PreferencesStore:
+    """Return the preferences store of the test's own data dir."""
+    return PreferencesStore(isolated_environment / "preferences.json")
+
+
+@pytest.fixture
+def make_window(
+    qtbot: Any, services: Any, runner: TaskRunner, store: PreferencesStore
+) -> Iterator[Callable[..., MainWindow]]:
+    """Return a function that builds, shows and starts a window on the test database."""
+    built: list[MainWindow] = []
+
+    def make(
+        name: str = "Dana Reyes",
+        role: str = "lead",
+        *,
+        incident_id: int | None = None,
+        poll_ms: int = 1000,
+        show: bool = True,
+        services_: Any = None,
+    ) -> MainWindow:
+        window = MainWindow(
+            services_ or services, runner, Identity(name, role), store, poll_ms=poll_ms
+        )
+        # Not qtbot.addWidget: pytest-qt would delete the window before this fixture's
+        # teardown has waited for the runner, and late results would meet deleted widgets.
+        built.append(window)
+        if show:
+            window.resize(1400, 850)
+            window.show()
+        window.start(incident_id)
+        qtbot.waitUntil(lambda: window.current_incident() is not None or runner.is_idle())
+        return window
+
+    yield make
+    for window in built:
+        window.stop()
+    qtbot.waitUntil(runner.is_idle, timeout=WAIT_MS)
+    for window in built:
+        window.close()
+        window.deleteLater()
+    qtbot.wait(1)
+
+
+@pytest.fixture
+def wait_loaded(qtbot: Any) -> Callable[[MainWindow], None]:
+    """Return a function that waits until every background read of a window is in."""
+
+    def wait(window: MainWindow) -> None:
+        qtbot.waitUntil(
+            lambda: window.runner.is_idle() and not window.timeline.model.is_loading(),
+            timeout=WAIT_MS,
+        )
+
+    return wait
