@@ -362,3 +362,64 @@ def test_menu_actions_have_shortcuts(pane: DraftsPane) -> None:
     assert actions["Save draft"] == "Ctrl+S"
     assert all(actions.values())
     assert pane.editor.text.accessibleName()
+
+
+def test_a_state_change_elsewhere_keeps_my_text_and_lets_me_save(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
+) -> None:
+    statement = _draft(services, incident, "Draft text.")
+    services.statements.submit(statement.id, "alice")
+    _select(qtbot, pane, runner, statement.id)
+    _editor(pane).setPlainText("Better text.")
+    services.statements.approve(statement.id, "bob")  # only the state changes
+    with qtbot.waitSignal(pane.status_message):
+        pane.save_action.trigger()
+    qtbot.waitUntil(runner.is_idle)
+    assert "Not saved yet" in pane.message.text()
+    assert "approved" in pane.message.text() and "void" in pane.message.text()
+    assert _editor(pane).toPlainText() == "Better text."
+    pane.save_action.trigger()
+    qtbot.waitUntil(runner.is_idle)
+    saved = services.statements.get(statement.id)
+    assert saved.text == "Better text." and saved.state is StatementState.IN_REVIEW
+    assert saved.valid_approvals == ()
+
+
+def test_promise_field_saves_next_update_by(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
+) -> None:
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QDateTime
+
+    statement = _draft(services, incident, "We will update you.")
+    _select(qtbot, pane, runner, statement.id)
+    promise = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
+    pane.editor.promise_check.setChecked(True)
+    pane.editor.promise_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(promise.timestamp())))
+    assert pane.is_dirty()
+    pane.save_action.trigger()
+    qtbot.waitUntil(runner.is_idle)
+    assert services.statements.get(statement.id).next_update_by == promise
+    assert not pane.is_dirty()
+
+
+def test_closed_incident_is_read_only(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
+) -> None:
+    services.incidents.close(incident.id, "alice")
+    _select(qtbot, pane, runner, 1)
+    assert not pane.new_action.isEnabled()
+    assert _editor(pane).isReadOnly()
+    assert "closed and read-only" in pane.submit_action.toolTip()
+
+
+def test_setting_the_same_incident_again_keeps_the_work(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
+) -> None:
+    _select(qtbot, pane, runner, 2)
+    _editor(pane).setPlainText("Typing...")
+    pane.set_incident(services.incidents.get(incident.id))
+    qtbot.waitUntil(runner.is_idle)
+    assert pane.current_statement().id == 2  # type: ignore[union-attr]
+    assert _editor(pane).toPlainText() == "Typing..."

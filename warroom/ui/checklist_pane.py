@@ -120,7 +120,11 @@ class ChecklistPane(QWidget):
 
     # -- the agreed interface -----------------------------------------------------------
     def set_incident(self, incident: Incident | None) -> None:
-        """Show ``incident``'s checklist (None: show nothing)."""
+        """Show ``incident``'s checklist (None: show nothing); the same one again refreshes."""
+        if incident is not None and self._incident is not None and incident.id == self._incident.id:
+            self._incident = incident
+            self.refresh()
+            return
         self._incident = incident
         self._generation += 1
         self._pending.clear()

@@ -81,6 +81,7 @@ class DraftsPane(QWidget):
         self._pending = 0
         self._syncing = False
         self._conflict_id: int | None = None
+        self._seen_version = 0  # newest version of the edited statement already reported
         self.release_dialog: ReleasePreviewDialog | None = None
         self.template_dialog: TemplateDialog | None = None
         self.reject_dialog: QInputDialog | None = None
@@ -194,7 +195,14 @@ class DraftsPane(QWidget):
 
     # -- the agreed interface -----------------------------------------------------------
     def set_incident(self, incident: Incident | None) -> None:
-        """Show ``incident``'s statements (None: show nothing)."""
+        """Show ``incident``'s statements (None: show nothing).
+
+        The same incident again (e.g. with fresh details) only refreshes: work is kept.
+        """
+        if incident is not None and self._incident is not None and incident.id == self._incident.id:
+            self._incident = incident
+            self.refresh()
+            return
         self._stash()
         self._incident = incident
         self._snapshot = None
@@ -288,12 +296,7 @@ class DraftsPane(QWidget):
                 if self.editor.content() != content_of(fresh):
                     self.editor.load(content_of(fresh))
             elif fresh.version != self._base.version:
-                self._show_conflict(
-                    f"Statement #{fresh.id} was changed by {fresh.revision_author} since you "
-                    f"opened it (now revision {fresh.revision}). Your text is kept; saving it "
-                    "will be refused until you load their version.",
-                    fresh.id,
-                )
+                self._changed_elsewhere(fresh)
             if self.history.model.rowCount() != fresh.revision:
                 self._load_revisions(fresh.id)
         if snapshot.template_problem:
@@ -338,6 +341,7 @@ class DraftsPane(QWidget):
     def _open_statement(self, statement: Statement | None) -> None:
         self._current = statement.id if statement else None
         self._base = statement
+        self._seen_version = 0
         self._hide_message()
         if statement is None:
             self.editor.load(EditorContent())
@@ -411,6 +415,50 @@ class DraftsPane(QWidget):
                 expected_version=base.version,
             ),
             lambda s: self._saved(s, content, f"saved as revision {s.revision}"),
+            lambda error: self._save_failed(error, base.id),
+        )
+
+    def _save_failed(self, error: Exception, statement_id: int) -> None:
+        if not isinstance(error, ConflictError):
+            self._show_error(error)
+            return
+        refusal = f"Not saved: {error}. Your text is still in the editor."
+        self._show_conflict(refusal, statement_id)
+        self._run(
+            lambda: self._services.statements.get(statement_id),
+            lambda fresh: self._changed_elsewhere(fresh, refusal=refusal),
+        )
+
+    def _changed_elsewhere(self, fresh: Statement, *, refusal: str = "") -> None:
+        """React to a newer copy of the statement being edited, keeping the person's text."""
+        base = self._base
+        if base is None or self._current != fresh.id or fresh.version == self._seen_version:
+            return
+        self._seen_version = fresh.version
+        if fresh.revision == base.revision:
+            # Only its state or approvals changed: the text being edited is still the latest,
+            # so the edit can be based on the new copy without overwriting anyone's words.
+            self._base = fresh
+            required = self._incident.approvals_required if self._incident else 1
+            note = (
+                f"Statement #{fresh.id} is now {state_badge(fresh, required)} (changed "
+                "elsewhere); your unsaved text is kept"
+            )
+            if fresh.valid_approvals:
+                note += "; saving it will void those approvals"
+            if refusal:
+                note = f"Not saved yet. {note}. Save again to save your text."
+            self._show_info(note + ".")
+            self._update_actions()
+            return
+        self._show_conflict(
+            refusal
+            or (
+                f"Statement #{fresh.id} was changed by {fresh.revision_author} since you "
+                f"opened it (now revision {fresh.revision}). Your text is kept; saving it "
+                "will be refused until you load their version."
+            ),
+            fresh.id,
         )
 
     def _saved(self, statement: Statement, content: EditorContent, what: str) -> None:
@@ -418,7 +466,7 @@ class DraftsPane(QWidget):
             self._buffers.pop(-self._incident.id, None)
         self._new_mode = False
         self._current, self._base = statement.id, statement
-        self._conflict_id = None
+        self._conflict_id, self._seen_version = None, 0
         # What was typed while the save ran stays in the editor, unsaved.
         if same_content(self.editor.content(), content):
             self.editor.load(content_of(statement))
@@ -435,7 +483,7 @@ class DraftsPane(QWidget):
             if self._current != statement.id:
                 return
             self._base = statement
-            self._conflict_id = None
+            self._conflict_id, self._seen_version = None, 0
             self.editor.load(content_of(statement))
             self._show_info(
                 f"Loaded revision {statement.revision} of statement #{statement.id} "
@@ -549,7 +597,12 @@ class DraftsPane(QWidget):
         self.refresh()
 
     # -- running, messages, enabling ----------------------------------------------------
-    def _run(self, function: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+    def _run(
+        self,
+        function: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
         self._pending += 1
         self._update_actions()
 
@@ -560,7 +613,7 @@ class DraftsPane(QWidget):
 
         def failed(error: Exception) -> None:
             self._pending -= 1
-            self._show_error(error)
+            (on_error or self._show_error)(error)
             self._update_actions()
 
         self._runner.run(function, done, failed)
