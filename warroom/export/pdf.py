@@ -48,14 +48,20 @@ def text(value: str) -> str:
 
 
 def _ensure_gui_application() -> None:
-    """Create a QGuiApplication if none exists, offscreen when there is no display."""
+    """Create a QGuiApplication if none exists (the CLI), on the offscreen platform.
+
+    Printing to a PDF needs no screen. Without a display the offscreen platform is the only
+    choice; with one we still prefer it unless QT_QPA_PLATFORM says otherwise, because a
+    display that is set but unusable (dead X server, missing xcb libraries) makes Qt abort
+    the whole process instead of raising an error.
+    """
     global _app
     from PySide6.QtGui import QGuiApplication
 
     if QGuiApplication.instance() is not None:
         return
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     _app = QGuiApplication([sys.argv[0] if sys.argv and sys.argv[0] else "warroom"])
 
 
