@@ -21,7 +21,7 @@ _HEADERS = ("Item", "Owner", "Due", "Done")
 _PHASE_NODE = 0  # internalId of phase rows; item rows carry their phase row + 1
 _OVERDUE_FG = QColor("#b00020")
 _OVERDUE_BG = QColor("#fde2e2")
-_DONE_FG = QColor("#5a5a5a")
+_DONE_FG = QColor("#767676")  # mid grey: readable on light and dark bases
 
 
 def local_time(moment: datetime, now: datetime) -> str:
@@ -162,8 +162,10 @@ class ChecklistModel(QAbstractItemModel):
             return font
         if role == SortRole:
             return phase.order
-        if role == Qt.ItemDataRole.ForegroundRole and overdue and index.column() == 0:
+        if role == Qt.ItemDataRole.ForegroundRole and overdue:
             return QBrush(_OVERDUE_FG)
+        if role == Qt.ItemDataRole.BackgroundRole and overdue:
+            return QBrush(_OVERDUE_BG)
         return None
 
     def _item_data(self, item: ChecklistItem, column: int, role: int) -> Any:

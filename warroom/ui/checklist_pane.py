@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 #: Overdue marks depend on the clock, not only on writes: re-read this often.
 OVERDUE_RECHECK_MS = 30_000
 _ERROR_STYLE = "background:#fde2e2; color:#7a0010; border:1px solid #e0a0a0; padding:4px"
-_INFO_STYLE = "color:#333333; padding:2px"
+_INFO_STYLE = "background:#e6f0fb; color:#0b3a6b; border:1px solid #a8c4e6; padding:4px"
+_OVERDUE_STYLE = "color:#7a0010; background:#fde2e2; border-radius:3px; padding:2px 6px"
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ class ChecklistPane(QWidget):
         if not snapshot.incident.is_open:
             text += " · incident closed (read-only)"
         self.summary.setText(text)
-        self.summary.setStyleSheet("color:#b00020; font-weight:bold" if overdue else "")
+        self.summary.setStyleSheet(_OVERDUE_STYLE + "; font-weight:bold" if overdue else "")
         self._update_actions()
 
     def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:

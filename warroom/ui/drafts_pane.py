@@ -155,7 +155,11 @@ class DraftsPane(QWidget):
         self.reasons.setAccessibleName("Why actions are unavailable")
         self.reasons.setWordWrap(True)
         self.reasons.setTextFormat(Qt.TextFormat.PlainText)
-        self.reasons.setStyleSheet("color:#6b4a00")
+        # Explicit colours on both sides: readable in the light and the dark theme alike.
+        self.reasons.setStyleSheet(
+            "QLabel { color:#5a3d00; background:#fff4d6; border-radius:3px; padding:3px }"
+            "QLabel[empty='true'] { background:transparent; padding:0 }"
+        )
         edit_page = QWidget(self)
         edit_layout = QVBoxLayout(edit_page)
         self.heading = QLabel(self)
@@ -696,7 +700,12 @@ class DraftsPane(QWidget):
         editable = (self._new_mode or self._base is not None) and refusals.edit is None
         self.editor.setEnabled(self._new_mode or self._base is not None)
         self.editor.set_read_only(not editable)
-        self.reasons.setText(self._reason_lines(refusals))
+        reasons = self._reason_lines(refusals)
+        self.reasons.setText(reasons)
+        if self.reasons.property("empty") != (not reasons):
+            self.reasons.setProperty("empty", not reasons)
+            self.reasons.style().unpolish(self.reasons)
+            self.reasons.style().polish(self.reasons)
         self.heading.setText(self._heading_text())
 
     def _heading_text(self) -> str:

@@ -25,7 +25,8 @@ from warroom.domain.statements import Statement
 ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 _HEADERS = ("Channel", "Ready", "Length", "Goes to")
-_WARN = QColor("#b00020")
+_WARN = QColor("#7a0010")
+_WARN_BG = QColor("#fde2e2")
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,11 @@ class ReleasePlanModel(QAbstractTableModel):
                 plan.length_text,
                 plan.recipients,
             )[column]
-        if role == Qt.ItemDataRole.ForegroundRole and (
-            (column == 1 and not plan.configured) or (column == 2 and not plan.fits)
-        ):
+        warn = (column == 1 and not plan.configured) or (column == 2 and not plan.fits)
+        if role == Qt.ItemDataRole.ForegroundRole and warn:
             return QBrush(_WARN)
+        if role == Qt.ItemDataRole.BackgroundRole and warn:
+            return QBrush(_WARN_BG)
         return None
 
 

@@ -111,7 +111,7 @@ class TemplateDialog(QDialog):
         self.preview = QLabel(self)
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
-        self.preview.setStyleSheet("color:#444; border:1px solid #ccc; padding:4px")
+        self.preview.setStyleSheet("border:1px solid #9aa3ad; padding:4px")
         self.form_host = QWidget(self)
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -160,7 +160,9 @@ class TemplateDialog(QDialog):
             return
         stale = template.is_stale(self._today)
         self.sign_off.setText(sign_off_text(template, self._today))
-        self.sign_off.setStyleSheet("color:#b00020; font-weight:bold" if stale else "")
+        self.sign_off.setStyleSheet(
+            "color:#7a0010; background:#fde2e2; font-weight:bold; padding:2px" if stale else ""
+        )
         self.channels.setText(", ".join(template.channels) or "email")
         for name in placeholders_in(template.subject + "\n" + template.text):
             edit = QLineEdit(self.form_host)
