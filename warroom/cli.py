@@ -32,6 +32,11 @@ def build_parser() -> OneLineParser:
         description="War Room: run a crisis from one screen. With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end on a temporary database and exit",
+    )
     add_common_options(parser, suppress_defaults=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for module in COMMAND_MODULES:
@@ -70,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(args_list)
+    if args.self_test:
+        from warroom.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         return _open_window(args.db, (args.actor or "").strip() or None)
     actor = (args.actor or "").strip() or default_actor()
