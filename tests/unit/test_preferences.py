@@ -1,0 +1,65 @@
+"""Preferences: who sits at the workstation and the theme, in a small JSON file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from warroom.domain.errors import ValidationError
+from warroom.services.preferences import (
+    Identity,
+    Preferences,
+    PreferencesStore,
+    validate_identity,
+)
+
+
+def test_default_path_is_in_the_data_dir(isolated_environment: Path) -> None:
+    assert PreferencesStore().path == isolated_environment / "preferences.json"
+
+
+def test_missing_file_means_first_start(tmp_path: Path) -> None:
+    assert PreferencesStore(tmp_path / "p.json").load() == Preferences()
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    store = PreferencesStore(tmp_path / "sub" / "p.json")
+    saved = Preferences().with_identity(Identity("Dana Reyes", "lead")).with_theme("dark")
+    store.save(saved)
+    assert store.load() == saved
+    assert json.loads(store.path.read_text())["identity"] == {"name": "Dana Reyes", "role": "lead"}
+    assert not list(store.path.parent.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", "[1, 2]", '{"identity": {"name": "", "role": "lead"}}', "\udcff"],
+)
+def test_damaged_file_reads_as_defaults(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "p.json"
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    prefs = PreferencesStore(path).load()
+    assert prefs.identity is None
+    assert prefs.theme == "system"
+
+
+def test_unknown_theme_falls_back(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"theme": "neon"}')
+    assert PreferencesStore(path).load().theme == "system"
+    with pytest.raises(ValidationError):
+        Preferences().with_theme("neon")
+
+
+def test_identity_validation() -> None:
+    assert validate_identity("  Dana   Reyes ", "comms") == Identity("Dana Reyes", "comms")
+    with pytest.raises(ValidationError, match="empty"):
+        validate_identity("  ", "lead")
+    with pytest.raises(ValidationError, match="role"):
+        validate_identity("Dana", "boss")
+    with pytest.raises(ValidationError, match="80"):
+        validate_identity("x" * 81, "lead")
+    assert Identity("Dana", "lead").describe() == "Dana (lead)"
+    assert Identity("Dana", "").describe() == "Dana"
