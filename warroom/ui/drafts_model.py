@@ -17,19 +17,13 @@ from PySide6.QtGui import QBrush, QColor
 
 from warroom.domain.channels import Channel
 from warroom.domain.statements import Statement, StatementState
+from warroom.ui.drafts_rules import STATE_LABELS, state_badge
 
 StatementRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 ChannelRole = Qt.ItemDataRole.UserRole + 3
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-STATE_LABELS = {
-    StatementState.DRAFT: "draft",
-    StatementState.IN_REVIEW: "in review",
-    StatementState.APPROVED: "approved",
-    StatementState.RELEASED: "released",
-}
 
 #: Badge colours (background) per state: calm for drafts, warm while waiting, green when done.
 STATE_COLOURS = {
@@ -41,14 +35,6 @@ STATE_COLOURS = {
 
 _HEADERS = ("#", "State", "Approvals", "Channels", "Text")
 _NO_INDEX = QModelIndex()
-
-
-def state_badge(statement: Statement, approvals_required: int) -> str:
-    """Return the badge text people read, e.g. 'in review · 1 of 2 approvals'."""
-    label = STATE_LABELS[statement.state]
-    if statement.state is StatementState.DRAFT:
-        return label
-    return f"{label} · {len(statement.valid_approvals)} of {approvals_required} approvals"
 
 
 def first_line(text: str, width: int = 80) -> str:

@@ -11,18 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
-    QPushButton,
     QSplitter,
-    QTabWidget,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -31,30 +26,19 @@ from PySide6.QtWidgets import (
 from warroom.domain.channels import Channel
 from warroom.domain.errors import ConflictError, WarRoomError
 from warroom.domain.incidents import Incident
-from warroom.domain.statements import Statement, StatementState
+from warroom.domain.statements import Statement
 from warroom.services import Services
-from warroom.ui.drafts_editor import EditorContent, StatementEditor, content_of, same_content
-from warroom.ui.drafts_model import StatementListModel, StatementRole, state_badge
-from warroom.ui.drafts_snapshot import DraftsSnapshot, Refusals, load_snapshot
+from warroom.ui.drafts_banner import DraftsBanner
+from warroom.ui.drafts_editor import EditorContent, content_of, same_content
+from warroom.ui.drafts_model import StatementListModel, StatementRole
+from warroom.ui.drafts_panel import StatementPanel, WorkflowActions, action_button, make_action
+from warroom.ui.drafts_rules import heading_text, pane_refusals, reason_lines, state_badge
+from warroom.ui.drafts_snapshot import DraftsSnapshot, load_snapshot
 from warroom.ui.release_preview import ReleasePreviewDialog
-from warroom.ui.revision_history import RevisionHistoryView
 from warroom.ui.tasks import TaskRunner
 from warroom.ui.template_form import TemplateDialog
 
 log = logging.getLogger(__name__)
-
-_ERROR_STYLE = "background:#fde2e2; color:#7a0010; border:1px solid #e0a0a0; padding:4px"
-_INFO_STYLE = "background:#e6f0fb; color:#0b3a6b; border:1px solid #a8c4e6; padding:4px"
-_UNSAVED = "save your changes first: approvals bind to the saved text"
-
-
-def _action(parent: QWidget, text: str, shortcut: str, tip: str) -> QAction:
-    action = QAction(text, parent)
-    action.setShortcut(QKeySequence(shortcut))
-    action.setStatusTip(tip)
-    action.setToolTip(tip)
-    parent.addAction(action)
-    return action
 
 
 class DraftsPane(QWidget):
@@ -89,15 +73,16 @@ class DraftsPane(QWidget):
 
     # -- construction -------------------------------------------------------------------
     def _build(self) -> None:
-        self.new_action = _action(self, "&New draft", "Ctrl+Shift+N", "Write a new statement")
-        self.template_action = _action(
+        self.new_action = make_action(self, "&New draft", "Ctrl+Shift+N", "Write a new statement")
+        self.template_action = make_action(
             self, "New draft from &template…", "Ctrl+Shift+T", "Start from a playbook template"
         )
-        self.save_action = _action(self, "&Save draft", "Ctrl+S", "Save the statement")
-        self.submit_action = _action(self, "S&ubmit for review", "Ctrl+Shift+U", "Ask for approval")
-        self.approve_action = _action(self, "&Approve", "Ctrl+Shift+A", "Approve this exact text")
-        self.reject_action = _action(self, "&Reject…", "Ctrl+Shift+J", "Send back with a reason")
-        self.release_action = _action(self, "Re&lease…", "Ctrl+Shift+L", "Preview, then release")
+        self.workflow = WorkflowActions(self)
+        self.save_action = self.workflow.save
+        self.submit_action = self.workflow.submit
+        self.approve_action = self.workflow.approve
+        self.reject_action = self.workflow.reject
+        self.release_action = self.workflow.release
         self.new_action.triggered.connect(self.new_draft)
         self.template_action.triggered.connect(self.open_template_dialog)
         self.save_action.triggered.connect(self.save)
@@ -106,19 +91,10 @@ class DraftsPane(QWidget):
         self.reject_action.triggered.connect(self.open_reject_dialog)
         self.release_action.triggered.connect(self.open_release_preview)
 
-        self.message = QLabel(self)
-        self.message.setObjectName("draftsMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.load_theirs_button = QPushButton("Load &their version", self)
-        self.load_theirs_button.setObjectName("loadTheirVersion")
-        self.load_theirs_button.clicked.connect(self.load_their_version)
-        self.message_frame = QFrame(self)
-        banner = QHBoxLayout(self.message_frame)
-        banner.setContentsMargins(0, 0, 0, 0)
-        banner.addWidget(self.message, 1)
-        banner.addWidget(self.load_theirs_button)
-        self.message_frame.hide()
+        self.banner = DraftsBanner(self)
+        self.banner.load_requested.connect(self.load_their_version)
+        self.message = self.banner.label
+        self.load_theirs_button = self.banner.load_button
 
         self.list_model = StatementListModel(self)
         self.list_view = QTreeView(self)
@@ -134,65 +110,26 @@ class DraftsPane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.list_view.selectionModel().currentRowChanged.connect(self._row_changed)
 
-        self.editor = StatementEditor(self)
+        self.panel = StatementPanel(self.workflow.all(), self)
+        self.tabs = self.panel
+        self.editor = self.panel.editor
+        self.history = self.panel.history
+        self.reasons = self.panel.reasons
+        self.heading = self.panel.heading
         self.editor.content_changed.connect(self._content_changed)
-        buttons = QHBoxLayout()
-        for action in (
-            self.save_action,
-            self.submit_action,
-            self.approve_action,
-            self.reject_action,
-            self.release_action,
-        ):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.reasons = QLabel(self)
-        self.reasons.setObjectName("draftsReasons")
-        self.reasons.setAccessibleName("Why actions are unavailable")
-        self.reasons.setWordWrap(True)
-        self.reasons.setTextFormat(Qt.TextFormat.PlainText)
-        # Explicit colours on both sides: readable in the light and the dark theme alike.
-        self.reasons.setStyleSheet(
-            "QLabel { color:#5a3d00; background:#fff4d6; border-radius:3px; padding:3px }"
-            "QLabel[empty='true'] { background:transparent; padding:0 }"
-        )
-        edit_page = QWidget(self)
-        edit_layout = QVBoxLayout(edit_page)
-        self.heading = QLabel(self)
-        self.heading.setObjectName("draftHeading")
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading.setWordWrap(True)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
-        edit_layout.addWidget(self.heading)
-        edit_layout.addWidget(self.editor, 1)
-        edit_layout.addLayout(buttons)
-        edit_layout.addWidget(self.reasons)
-        self.history = RevisionHistoryView(self)
-        self.tabs = QTabWidget(self)
-        self.tabs.addTab(edit_page, "&Edit")
-        self.tabs.addTab(self.history, "&History")
 
         top = QHBoxLayout()
-        for action in (self.new_action, self.template_action):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            top.addWidget(button)
+        top.addWidget(action_button(self, self.new_action))
+        top.addWidget(action_button(self, self.template_action))
         top.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.list_view)
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.panel)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([140, 460])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.message_frame)
+        layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         self._update_actions()
@@ -635,64 +572,36 @@ class DraftsPane(QWidget):
             self._show_error_text(f"unexpected error: {error}")
 
     def _show_error_text(self, text: str) -> None:
-        self._set_message(text, _ERROR_STYLE, conflict=False)
+        self.banner.show_error(text)
+        self.status_message.emit(text)
 
     def _show_conflict(self, text: str, statement_id: int | None) -> None:
         self._conflict_id = statement_id
-        self._set_message(text, _ERROR_STYLE, conflict=True)
+        self.banner.show_error(text, conflict=True)
+        self.status_message.emit(text)
 
     def _show_info(self, text: str) -> None:
-        self._set_message(text, _INFO_STYLE, conflict=False)
-
-    def _set_message(self, text: str, style: str, *, conflict: bool) -> None:
-        self.message.setText(text)
-        self.message_frame.setStyleSheet(f"QFrame {{{style}}}")
-        self.message.setAccessibleName(text)
-        self.load_theirs_button.setVisible(conflict)
-        self.message_frame.show()
+        self.banner.show_info(text)
         self.status_message.emit(text)
 
     def _hide_message(self) -> None:
         self._conflict_id = None
-        self.message.clear()
-        self.message_frame.hide()
-
-    def _refusals(self) -> Refusals:
-        closed = self._incident is not None and not self._incident.is_open
-        if self._incident is None:
-            return Refusals(*(["no incident is open"] * 5))
-        if closed:
-            return Refusals(*([f"incident {self._incident.id} is closed and read-only"] * 5))
-        statement = self.current_statement()
-        if self._new_mode:
-            none = "save the new draft first"
-            return Refusals(None, none, none, none, none)
-        if statement is None or self._snapshot is None:
-            pick = "choose a statement first"
-            return Refusals(pick, pick, pick, pick, pick)
-        found = self._snapshot.refusals.get(statement.id, Refusals())
-        if self._snapshot.actor != self._actor:
-            wait = "checking what you may do…"
-            return Refusals(found.edit, found.submit, wait, found.reject, found.release)
-        if self.is_dirty():
-            return Refusals(found.edit, _UNSAVED, _UNSAVED, found.reject, _UNSAVED)
-        return found
+        self.banner.clear_message()
 
     def _update_actions(self) -> None:
-        refusals = self._refusals()
-        busy = "busy: waiting for the last action to finish" if self._pending else None
+        statement = self.current_statement()
         dirty = self.is_dirty()
-        save_refusal = refusals.edit or busy or (None if dirty else "nothing to save")
-        checks = (
-            (self.save_action, save_refusal, "Save the statement"),
-            (self.submit_action, refusals.submit or busy, "Send the draft for review"),
-            (self.approve_action, refusals.approve or busy, "Approve this exact text"),
-            (self.reject_action, refusals.reject or busy, "Send back to draft with a reason"),
-            (self.release_action, refusals.release or busy, "Preview what goes out, then release"),
+        refusals = pane_refusals(
+            self._incident,
+            self._snapshot,
+            statement,
+            self._actor,
+            new_mode=self._new_mode,
+            dirty=dirty,
         )
-        for action, refusal, tip in checks:
-            action.setEnabled(refusal is None)
-            action.setToolTip(f"Not now: {refusal}" if refusal else tip)
+        busy = "busy: waiting for the last action to finish" if self._pending else None
+        save_refusal = refusals.edit or (None if dirty else "nothing to save")
+        self.workflow.apply(refusals, busy=busy, save_refusal=save_refusal)
         has_incident = self._incident is not None and self._incident.is_open
         self.new_action.setEnabled(has_incident)
         templates = self._snapshot.templates if self._snapshot else ()
@@ -700,50 +609,5 @@ class DraftsPane(QWidget):
         editable = (self._new_mode or self._base is not None) and refusals.edit is None
         self.editor.setEnabled(self._new_mode or self._base is not None)
         self.editor.set_read_only(not editable)
-        reasons = self._reason_lines(refusals)
-        self.reasons.setText(reasons)
-        if self.reasons.property("empty") != (not reasons):
-            self.reasons.setProperty("empty", not reasons)
-            self.reasons.style().unpolish(self.reasons)
-            self.reasons.style().polish(self.reasons)
-        self.heading.setText(self._heading_text())
-
-    def _heading_text(self) -> str:
-        if self._new_mode:
-            return "New statement (not saved yet)"
-        statement = self.current_statement()
-        if statement is None or self._incident is None:
-            return "Choose a statement above, or start a new draft."
-        text = (
-            f"Statement #{statement.id}: "
-            f"{state_badge(statement, self._incident.approvals_required)}; revision "
-            f"{statement.revision} by {statement.revision_author}"
-        )
-        if statement.author != statement.revision_author:
-            text += f" (first written by {statement.author})"
-        if statement.released_at is not None:
-            text += f"; released by {statement.released_by} at "
-            text += f"{statement.released_at.astimezone():%H:%M}"
-        if statement.template_key:
-            text += f"; from template {statement.template_key!r}"
-        return text
-
-    def _reason_lines(self, refusals: Refusals) -> str:
-        statement = self.current_statement()
-        if self._new_mode:
-            return "New draft: choose channels, write the text and save (Ctrl+S)."
-        if statement is None:
-            return ""
-        relevant = {
-            StatementState.DRAFT: (("Submit", refusals.submit),),
-            StatementState.IN_REVIEW: (
-                ("Approve", refusals.approve),
-                ("Release", refusals.release),
-            ),
-            StatementState.APPROVED: (("Release", refusals.release),),
-            StatementState.RELEASED: (("Edit", refusals.edit),),
-        }[statement.state]
-        lines = [f"{name}: {reason}" for name, reason in relevant if reason]
-        if statement.rejection_reason and statement.state is StatementState.DRAFT:
-            lines.insert(0, f"Rejected: {statement.rejection_reason}")
-        return "\n".join(lines)
+        self.panel.show_reasons(reason_lines(statement, refusals, new_mode=self._new_mode))
+        self.heading.setText(heading_text(statement, self._incident, new_mode=self._new_mode))

@@ -16,7 +16,6 @@ from warroom.domain.incidents import Incident
 from warroom.domain.playbooks import StatementTemplate
 from warroom.domain.statements import (
     Statement,
-    StatementState,
     ensure_can_reject,
     ensure_editable,
     ensure_submittable,
@@ -104,8 +103,3 @@ def load_snapshot(services: Services, incident_id: int, actor: str) -> DraftsSna
         refusals=refusals,
         template_problem=problem,
     )
-
-
-def is_final(statement: Statement) -> bool:
-    """Tell whether the statement is released (history: no more edits)."""
-    return statement.state is StatementState.RELEASED
