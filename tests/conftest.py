@@ -13,8 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.support.postgres import PostgresServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -42,9 +46,64 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warroom-test.db"
 
 
+DATABASE_BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run ``both_databases`` tests once on SQLite and once on PostgreSQL.
+
+    Only modules (or tests) marked ``both_databases`` are parametrised; ``sqlite_only`` opts a
+    single test out (file bytes, pragmas). Every other test keeps the SQLite default.
+    """
+    definition = metafunc.definition
+    if "db_url" not in metafunc.fixturenames:
+        return
+    if definition.get_closest_marker("both_databases") is None:
+        return
+    if definition.get_closest_marker("sqlite_only") is not None:
+        return
+    metafunc.parametrize(
+        "db_url",
+        [
+            pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+        ],
+        indirect=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """Start one throwaway PostgreSQL server for the whole session; stop it at the end."""
+    from tests.support.postgres import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer()
+    except PostgresUnavailable as error:
+        pytest.skip(str(error))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+
+
 @pytest.fixture
-def db_url(db_path: Path) -> str:
-    """Return a SQLAlchemy URL of a fresh SQLite database file."""
+def pg_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """Return the URL of a fresh, empty PostgreSQL database (dropped after the test)."""
+    url = postgres_server.create_database()
+    yield url
+    if postgres_server.running:
+        postgres_server.drop_database(url)
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """Return a SQLAlchemy URL of a fresh database: a SQLite file unless parametrised."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgresql":
+        url: str = request.getfixturevalue("pg_url")
+        return url
     return f"sqlite:///{db_path}"
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from warroom.domain.channels import Channel, check_fits
-from warroom.domain.errors import RuleViolation, ValidationError
+from warroom.domain.errors import ConflictError, RuleViolation, ValidationError
 
 STATEMENT_TEXT_MAX = 100_000
 SUBJECT_MAX = 200
@@ -213,3 +213,26 @@ def state_after_edit(statement: Statement) -> StatementState:
     if statement.state in (StatementState.IN_REVIEW, StatementState.APPROVED):
         return StatementState.IN_REVIEW
     return StatementState.DRAFT
+
+
+CONFLICT_EXCERPT_CHARS = 300
+
+
+class DraftConflict(ConflictError):
+    """A save based on an outdated copy was refused; ``current`` is the version now stored."""
+
+    def __init__(self, current: Statement) -> None:
+        super().__init__(conflict_message(current))
+        self.current = current
+
+
+def conflict_message(current: Statement) -> str:
+    """Say, on one line, who saved in between and what their version says."""
+    text = " ".join(current.text.split())
+    if len(text) > CONFLICT_EXCERPT_CHARS:
+        text = text[: CONFLICT_EXCERPT_CHARS - 1] + "\u2026"
+    return (
+        f"statement {current.id} was changed by {current.revision_author} since you opened it; "
+        f"your edit was not saved. Their version (revision {current.revision}) reads: "
+        f'"{text}". Reload it and apply your change again'
+    )

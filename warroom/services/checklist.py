@@ -24,7 +24,8 @@ class ChecklistService:
     def done(self, incident_id: int, item_id: int, actor: str) -> ChecklistItem:
         """Tick an item and log who did it."""
         with self._ctx.db.transaction() as session:
-            incident_repo.get(session, incident_id).ensure_open()
+            # The lock makes a second person ticking the same item wait, then see it done.
+            incident_repo.get(session, incident_id, for_update=True).ensure_open()
             item = checklist_repo.get(session, incident_id, item_id)
             if item.is_done:
                 raise RuleViolation(f"checklist item {item_id} was already done by {item.done_by}")

@@ -111,7 +111,7 @@ class IncidentService:
     def close(self, incident_id: int, actor: str) -> Incident:
         """Close the incident: from now on it is read-only."""
         with self._ctx.db.transaction() as session:
-            incident = incident_repo.get(session, incident_id)
+            incident = incident_repo.get(session, incident_id, for_update=True)
             incident.ensure_open()
             now = self._ctx.clock()
             timeline_repo.append(

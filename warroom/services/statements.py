@@ -192,7 +192,7 @@ class StatementService:
         instead of overwriting someone else's edit.
         """
         with self._ctx.db.transaction() as session:
-            current = statement_repo.get(session, statement_id)
+            current = statement_repo.get(session, statement_id, for_update=True)
             incident_repo.get(session, current.incident_id).ensure_open()
             ensure_editable(current)
             channels = (
@@ -231,7 +231,7 @@ class StatementService:
     def submit(self, statement_id: int, actor: str) -> Statement:
         """Send a draft for review."""
         with self._ctx.db.transaction() as session:
-            current = statement_repo.get(session, statement_id)
+            current = statement_repo.get(session, statement_id, for_update=True)
             incident_repo.get(session, current.incident_id).ensure_open()
             ensure_submittable(current)
             validate_content(current.subject, current.text, current.channels)
@@ -246,7 +246,7 @@ class StatementService:
     def approve(self, statement_id: int, actor: str) -> Statement:
         """Approve the current text; enough approvals make the statement approved."""
         with self._ctx.db.transaction() as session:
-            current = statement_repo.get(session, statement_id)
+            current = statement_repo.get(session, statement_id, for_update=True)
             incident = incident_repo.get(session, current.incident_id)
             incident.ensure_open()
             ensure_can_approve(current, actor)
@@ -273,7 +273,7 @@ class StatementService:
     def reject(self, statement_id: int, actor: str, reason: str) -> Statement:
         """Send a statement back to draft with a reason."""
         with self._ctx.db.transaction() as session:
-            current = statement_repo.get(session, statement_id)
+            current = statement_repo.get(session, statement_id, for_update=True)
             incident_repo.get(session, current.incident_id).ensure_open()
             cleaned = ensure_can_reject(current, reason)
             now = self._ctx.clock()
@@ -295,7 +295,7 @@ class StatementService:
     def release(self, statement_id: int, actor: str) -> Statement:
         """Release an approved statement: one outbox row per channel, same transaction."""
         with self._ctx.db.transaction() as session:
-            current = statement_repo.get(session, statement_id)
+            current = statement_repo.get(session, statement_id, for_update=True)
             incident = incident_repo.get(session, current.incident_id)
             incident.ensure_open()
             ensure_can_release(current, incident.approvals_required)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import closing
 
 from warroom.domain.errors import RuleViolation
 from warroom.domain.timeline import (
@@ -100,8 +101,7 @@ class TimelineService:
         """Recompute the hash chain of a live incident against what it recorded."""
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
-            return verify_chain(
-                timeline_repo.chain_records(session, incident_id),
-                expected_count=incident.entry_count,
-                expected_head=incident.head_hash,
-            )
+            with closing(timeline_repo.chain_records(session, incident_id)) as records:
+                return verify_chain(
+                    records, expected_count=incident.entry_count, expected_head=incident.head_hash
+                )

@@ -82,7 +82,9 @@ def add(
 def _row(session: Session, incident_id: int, *, for_update: bool = False) -> IncidentRow:
     query = select(IncidentRow).where(IncidentRow.id == incident_id)
     if for_update:
-        query = query.with_for_update()
+        # Refresh too: a row already in the session's identity map would otherwise keep the
+        # values read before the lock was granted (PostgreSQL, READ COMMITTED).
+        query = query.with_for_update().execution_options(populate_existing=True)
     row = session.scalar(query)
     if row is None:
         raise NotFoundError(f"no incident {incident_id}")

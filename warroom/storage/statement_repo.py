@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from warroom.domain.channels import Channel
-from warroom.domain.errors import ConflictError, NotFoundError
+from warroom.domain.errors import NotFoundError
 from warroom.domain.statements import (
     Approval,
+    DraftConflict,
     Revision,
     Statement,
     StatementState,
@@ -60,20 +61,30 @@ def _to_domain(session: Session, row: StatementRow) -> Statement:
     )
 
 
-def _row(session: Session, statement_id: int) -> StatementRow:
-    row = session.scalar(
+def _row(session: Session, statement_id: int, *, for_update: bool = False) -> StatementRow:
+    query = (
         select(StatementRow)
         .where(StatementRow.id == statement_id)
         .options(selectinload(StatementRow.channel_links))
     )
+    if for_update:
+        # Lock the row (PostgreSQL) and refresh it: under READ COMMITTED the lock waits for a
+        # concurrent writer, and the copy must then be the one it committed, not a stale one
+        # from this session's identity map.
+        query = query.with_for_update(of=StatementRow).execution_options(populate_existing=True)
+    row = session.scalar(query)
     if row is None:
         raise NotFoundError(f"no statement {statement_id}")
     return row
 
 
-def get(session: Session, statement_id: int) -> Statement:
-    """Return the statement with its channels and approvals, or raise NotFoundError."""
-    return _to_domain(session, _row(session, statement_id))
+def get(session: Session, statement_id: int, *, for_update: bool = False) -> Statement:
+    """Return the statement with its channels and approvals, or raise NotFoundError.
+
+    ``for_update`` locks it until the transaction ends, so that two workstations changing
+    the same statement (approve, release, edit) take turns and each sees the other's result.
+    """
+    return _to_domain(session, _row(session, statement_id, for_update=for_update))
 
 
 def list_for_incident(session: Session, incident_id: int) -> list[Statement]:
@@ -140,10 +151,7 @@ def _add_revision(session: Session, row: StatementRow, author: str, at: datetime
 def _checked_row(session: Session, statement_id: int, expected_version: int | None) -> StatementRow:
     row = _row(session, statement_id)
     if expected_version is not None and row.version != expected_version:
-        raise ConflictError(
-            f"statement {statement_id} was changed by {row.revision_author} since you opened it "
-            f"(now revision {row.revision}); reload to see their version before saving"
-        )
+        raise DraftConflict(_to_domain(session, row))
     return row
 
 

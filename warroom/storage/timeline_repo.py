@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,8 +47,13 @@ def append(
     The incident row is locked (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
     already serialises writers), so concurrent appends cannot fork the chain.
     """
+    # populate_existing: if this session already read the incident, the lock must still
+    # hand back the head that the previous holder committed, not the stale copy.
     incident = session.scalar(
-        select(IncidentRow).where(IncidentRow.id == incident_id).with_for_update()
+        select(IncidentRow)
+        .where(IncidentRow.id == incident_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if incident is None:
         raise NotFoundError(f"no incident {incident_id}")
@@ -156,7 +161,7 @@ def corrected_ids(session: Session, incident_id: int) -> set[int]:
     return {value for value in session.scalars(query) if value is not None}
 
 
-def chain_records(session: Session, incident_id: int) -> Iterator[ChainRecord]:
+def chain_records(session: Session, incident_id: int) -> Generator[ChainRecord, None, None]:
     """Yield the chain as stored, in sequence order, streaming (for 100,000+ entries)."""
     query = (
         select(TimelineEntryRow)
@@ -164,16 +169,25 @@ def chain_records(session: Session, incident_id: int) -> Iterator[ChainRecord]:
         .order_by(TimelineEntryRow.seq)
         .execution_options(yield_per=2000)
     )
-    for row in session.scalars(query):
-        yield ChainRecord(
-            incident_id=row.incident_id,
-            seq=row.seq,
-            kind=row.kind,
-            text=row.text,
-            author=row.author,
-            created_at=row.created_at,
-            corrects_seq=row.corrects_seq,
-            data=dict(row.data or {}),
-            prev_hash=row.prev_hash,
-            hash=row.hash,
-        )
+    # yield_per streams through a server-side cursor on PostgreSQL: close it even when the
+    # caller stops early (a verification stops at the first broken link).
+    result = session.scalars(query)
+    try:
+        yield from (_chain_record(row) for row in result)
+    finally:
+        result.close()
+
+
+def _chain_record(row: TimelineEntryRow) -> ChainRecord:
+    return ChainRecord(
+        incident_id=row.incident_id,
+        seq=row.seq,
+        kind=row.kind,
+        text=row.text,
+        author=row.author,
+        created_at=row.created_at,
+        corrects_seq=row.corrects_seq,
+        data=dict(row.data or {}),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )

@@ -1,11 +1,15 @@
-"""The command line end to end, as scripts use it: real subprocesses, a real SQLite file."""
+"""The command line end to end, as scripts use it: real subprocesses, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 RunCli = Any
+
+pytestmark = pytest.mark.both_databases
 
 
 def one_line_error(result: Any, code: int, fragment: str) -> None:
@@ -151,6 +155,7 @@ def test_malformed_playbook_file(run_cli: RunCli, tmp_path: Path) -> None:
     assert listing.err.strip().startswith("error: ") and "bad.toml" in listing.err
 
 
+@pytest.mark.sqlite_only
 def test_foreign_database_file(run_cli: RunCli, tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("shopping list\n" * 50)

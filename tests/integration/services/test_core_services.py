@@ -1,12 +1,11 @@
-"""The core use cases on a real SQLite file, through the services layer."""
+"""The core use cases on a real SQLite file and a real PostgreSQL server, through the services."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
 
 from warroom.domain.errors import ConflictError, NotFoundError, RuleViolation, ValidationError
 from warroom.domain.outbox import DeliveryState
@@ -14,6 +13,8 @@ from warroom.domain.statements import StatementState
 from warroom.domain.timeline import EntryKind
 
 Services = Any
+
+pytestmark = pytest.mark.both_databases
 
 
 def events(services: Services, incident_id: int) -> list[str]:
@@ -172,12 +173,18 @@ def test_corrections_are_new_entries_pointing_at_the_original(services: Services
     assert services.timeline.entries(incident.id)[1].text == "Error rate 4%"  # never edited
 
 
-def _tamper(db_path: Path, sql: str) -> None:
-    connection = sqlite3.connect(db_path)
-    connection.execute("PRAGMA foreign_keys=OFF")
-    connection.execute(sql)
-    connection.commit()
-    connection.close()
+def _tamper(db_url: str, sql: str) -> None:
+    """Change the stored timeline behind War Room's back, foreign keys off."""
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            else:
+                connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            connection.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -196,16 +203,16 @@ def _tamper(db_path: Path, sql: str) -> None:
     ids=["text", "author", "time", "delete-middle", "delete-last", "swap"],
 )
 def test_tampering_in_the_database_is_detected(
-    services: Services, db_path: Path, sql: str, broken_seq: int
+    services: Services, db_url: str, sql: str, broken_seq: int
 ) -> None:
     incident = services.incidents.open("x", 3, "alice")
     for n in range(4):
         services.timeline.add(incident.id, f"fact {n}", "alice")
     assert services.timeline.verify(incident.id).ok
     if sql == "SWAP 2 3":  # the unique (incident, seq) index forbids a one-statement swap
-        _tamper(db_path, "UPDATE timeline_entries SET seq = -seq WHERE seq IN (2, 3)")
+        _tamper(db_url, "UPDATE timeline_entries SET seq = -seq WHERE seq IN (2, 3)")
         sql = "UPDATE timeline_entries SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END WHERE seq < 0"
-    _tamper(db_path, sql)
+    _tamper(db_url, sql)
     report = services.timeline.verify(incident.id)
     assert not report.ok
     assert report.broken_seq == broken_seq, report.describe()

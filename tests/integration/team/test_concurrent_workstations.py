@@ -1,0 +1,220 @@
+"""Several workstations on one database at once: nothing lost, nothing forked, no double work.
+
+Each test runs on SQLite (BEGIN IMMEDIATE + busy timeout) and on PostgreSQL (row locks under
+READ COMMITTED). Workstations are real processes or separate engines, never one shared session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO_ROOT, SteppingClock
+from warroom.domain.errors import ConflictError, RuleViolation
+from warroom.domain.statements import StatementState
+from warroom.services import Services, build_services
+from warroom.storage.database import open_database
+
+pytestmark = pytest.mark.both_databases
+
+WORKSTATIONS = 4
+APPENDS_EACH = 500
+
+
+@pytest.fixture
+def second_workstation(db_url: str, services: Services, clock: SteppingClock) -> Iterator[Services]:
+    """Return services over their own engine on the same database: another machine."""
+    db = open_database(db_url)
+    yield build_services(db, clock=clock)
+    db.dispose()
+
+
+def _worker_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
+
+
+@pytest.mark.slow
+def test_four_processes_append_to_one_incident_without_losing_or_forking(
+    services: Services, db_url: str
+) -> None:
+    incident = services.incidents.open("Payment outage", 2, "lead")
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.support.team_load",
+                "append",
+                db_url,
+                str(incident.id),
+                str(APPENDS_EACH),
+                f"ws{n}",
+            ],
+            cwd=REPO_ROOT,
+            env=_worker_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(WORKSTATIONS)
+    ]
+    summaries = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=600)
+        assert worker.returncode == 0, err
+        summaries.append(json.loads(out.strip().splitlines()[-1]))
+    assert all(len(s["latencies"]) == APPENDS_EACH for s in summaries)
+
+    entries = services.timeline.entries(incident.id)
+    assert len(entries) == 1 + WORKSTATIONS * APPENDS_EACH
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    for n in range(WORKSTATIONS):  # each workstation's notes all there, in its own order
+        mine = [e.text for e in entries if e.author == f"ws{n}"]
+        assert mine == [f"ws{n} note {i}" for i in range(APPENDS_EACH)]
+    report = services.timeline.verify(incident.id)
+    assert report.ok, report.describe()
+    assert services.incidents.get(incident.id).entry_count == len(entries)
+
+
+def _at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls on threads released together; return each result or raised error."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            outcomes[index] = call()
+        except Exception as error:  # the test inspects what each call got
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
+def test_second_save_of_the_same_draft_is_refused_and_shows_the_other_version(
+    services: Services, second_workstation: Services
+) -> None:
+    incident = services.incidents.open("Login failures", 3, "alice")
+    draft = services.statements.draft(incident.id, ["email"], "We are investigating.", "alice")
+    mine = services.statements.get(draft.id)
+    theirs = second_workstation.statements.get(draft.id)
+
+    services.statements.edit(
+        draft.id,
+        "alice",
+        text="We are investigating login failures.",
+        expected_version=mine.version,
+    )
+    with pytest.raises(ConflictError) as refused:
+        second_workstation.statements.edit(
+            draft.id, "bob", text="Logins fail for some users.", expected_version=theirs.version
+        )
+    message = str(refused.value)
+    assert "alice" in message and "We are investigating login failures." in message
+    saved = services.statements.get(draft.id)
+    assert saved.text == "We are investigating login failures." and saved.revision == 2
+    assert [r.text for r in services.statements.revisions(draft.id)] == [
+        "We are investigating.",
+        "We are investigating login failures.",
+    ]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_simultaneous_saves_one_wins_one_conflicts(
+    services: Services, second_workstation: Services, attempt: int
+) -> None:
+    incident = services.incidents.open("Login failures", 3, "alice")
+    draft = services.statements.draft(incident.id, ["email"], "v1", "alice")
+    outcomes = _at_once(
+        lambda: services.statements.edit(draft.id, "alice", text="alice's", expected_version=1),
+        lambda: second_workstation.statements.edit(
+            draft.id, "bob", text="bob's", expected_version=1
+        ),
+    )
+    conflicts = [o for o in outcomes if isinstance(o, ConflictError)]
+    saved = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(conflicts) == 1 and len(saved) == 1, outcomes
+    assert services.statements.get(draft.id).text == saved[0].text
+    assert len(services.statements.revisions(draft.id)) == 2
+    assert services.timeline.verify(incident.id).ok
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_approvers_at_once_both_count(
+    services: Services, second_workstation: Services, attempt: int
+) -> None:
+    incident = services.incidents.open("Data breach", 1, "alice")  # SEV1: two approvals
+    draft = services.statements.draft(incident.id, ["email"], "We are investigating.", "alice")
+    services.statements.submit(draft.id, "alice")
+    outcomes = _at_once(
+        lambda: services.statements.approve(draft.id, "bob"),
+        lambda: second_workstation.statements.approve(draft.id, "carol"),
+    )
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    statement = services.statements.get(draft.id)
+    assert statement.state is StatementState.APPROVED
+    assert sorted(a.approver for a in statement.valid_approvals) == ["bob", "carol"]
+    assert services.timeline.verify(incident.id).ok
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_releases_at_once_make_one_set_of_outbox_rows(
+    services: Services, second_workstation: Services, attempt: int
+) -> None:
+    incident = services.incidents.open("Recall", 3, "alice")
+    draft = services.statements.draft(incident.id, ["email", "webhook"], "Recall notice.", "alice")
+    services.statements.submit(draft.id, "alice")
+    services.statements.approve(draft.id, "bob")
+    outcomes = _at_once(
+        lambda: services.statements.release(draft.id, "alice"),
+        lambda: second_workstation.statements.release(draft.id, "dave"),
+    )
+    refused = [o for o in outcomes if isinstance(o, (RuleViolation, ConflictError))]
+    released = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(released) == 1 and len(refused) == 1, outcomes
+    events = [e.data.get("event") for e in services.timeline.entries(incident.id)]
+    assert events.count("statement.released") == 1
+    assert _outbox_count(services, draft.id) == 2
+    assert services.timeline.verify(incident.id).ok
+
+
+def _outbox_count(services: Services, statement_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from warroom.storage.models import OutboxRowModel
+
+    with services.db.reading() as session:
+        query = select(func.count()).where(OutboxRowModel.statement_id == statement_id)
+        return session.scalar(query) or 0
+
+
+def test_change_counter_rises_once_per_committed_write_from_any_workstation(
+    services: Services, second_workstation: Services
+) -> None:
+    start = second_workstation.incidents.change_counter()
+    incident = services.incidents.open("Counter", 3, "alice")
+    assert second_workstation.incidents.change_counter() == start + 1
+    _at_once(
+        *(lambda n=n: services.timeline.add(incident.id, f"n{n}", "alice") for n in range(4)),
+        *(
+            lambda n=n: second_workstation.timeline.add(incident.id, f"m{n}", "bob")
+            for n in range(4)
+        ),
+    )
+    assert services.incidents.change_counter() == start + 9
+    assert second_workstation.incidents.change_counter() == start + 9
