@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-_ERROR_STYLE = "background:#fde2e2; color:#7a0010; border:1px solid #e0a0a0; padding:4px"
-_INFO_STYLE = "background:#e6f0fb; color:#0b3a6b; border:1px solid #a8c4e6; padding:4px"
+_ERROR_STYLE = ("#fde2e2", "#7a0010", "#e0a0a0")
+_INFO_STYLE = ("#e6f0fb", "#0b3a6b", "#a8c4e6")
 
 
 class DraftsBanner(QFrame):
@@ -27,7 +27,7 @@ class DraftsBanner(QFrame):
         self.load_button.setToolTip("Replace your unsaved text with the version saved elsewhere")
         self.load_button.clicked.connect(self.load_requested)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(2, 2, 4, 2)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.load_button)
         self.hide()
@@ -45,9 +45,15 @@ class DraftsBanner(QFrame):
         self.label.clear()
         self.hide()
 
-    def _show(self, text: str, style: str, conflict: bool) -> None:
+    def _show(self, text: str, colours: tuple[str, str, str], conflict: bool) -> None:
+        background, foreground, border = colours
         self.label.setText(text)
         self.label.setAccessibleName(text)
-        self.setStyleSheet(f"QFrame#draftsBanner, QFrame#draftsBanner QLabel {{{style}}}")
+        self.setStyleSheet(
+            f"QFrame#draftsBanner {{ background:{background}; border:1px solid {border}; "
+            "border-radius:3px }"
+            f"QLabel#draftsMessage {{ color:{foreground}; background:transparent; border:none; "
+            "padding:4px }"
+        )
         self.load_button.setVisible(conflict)
         self.show()

@@ -363,12 +363,17 @@ class DraftsPane(QWidget):
         if not isinstance(error, ConflictError):
             self._show_error(error)
             return
-        refusal = f"Not saved: {error}. Your text is still in the editor."
-        self._show_conflict(refusal, statement_id)
-        self._run(
-            lambda: self._services.statements.get(statement_id),
-            lambda fresh: self._changed_elsewhere(fresh, refusal=refusal),
+        refusal = (
+            f"{str(error).rstrip('.')}. Your text is kept in the editor; "
+            "'Load their version' replaces it with theirs."
         )
+        self._show_conflict(refusal, statement_id)
+
+        def reread(fresh: Statement) -> None:
+            self._changed_elsewhere(fresh, refusal=refusal)
+            self.refresh()  # after, so the refusal is what the person reads first
+
+        self._run(lambda: self._services.statements.get(statement_id), reread)
 
     def _changed_elsewhere(self, fresh: Statement, *, refusal: str = "") -> None:
         """React to a newer copy of the statement being edited, keeping the person's text."""
@@ -561,9 +566,8 @@ class DraftsPane(QWidget):
 
     def _show_error(self, error: Exception) -> None:
         if isinstance(error, ConflictError):
-            self._show_conflict(
-                f"Not saved: {error}. Your text is still in the editor.", self._current
-            )
+            text = f"{str(error).rstrip('.')}. Your text is kept in the editor."
+            self._show_conflict(text, self._current)
             return
         if isinstance(error, WarRoomError):
             self._show_error_text(str(error))
