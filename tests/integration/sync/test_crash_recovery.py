@@ -1,0 +1,127 @@
+"""kill -9 of a real ``warroom sync --watch`` mid-drain, then a restart: exactly once.
+
+The fake servers keep the promises the real ones make (Mastodon's Idempotency-Key, Bluesky's
+record key), and each kill lands while a post is stored on the server but not yet recorded
+in the database: the worst moment. Every statement must end up posted once, none lost.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.integration.sync.conftest import BLUESKY_PASSWORD, MASTODON_TOKEN, bulk_release
+from tests.integration.sync.fakes import FakeSocial
+from warroom.domain.channels import ChannelKind
+from warroom.domain.outbox import DeliveryState
+
+STATEMENTS = 100  # x 2 channels = 200 messages
+
+
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def _start_watch(cli_env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "warroom", "sync", "--watch", "--interval", "0.2", *extra],
+        env=cli_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _kill_while_hanging(worker: subprocess.Popen[str], social: FakeSocial, path: str) -> None:
+    """Make the next create hang after storing, and SIGKILL the worker during it."""
+    social.fault("POST", path, "hang-after-store:2")
+    _wait_for(lambda: not social.faults[("POST", path)], "the hanging request")
+    time.sleep(0.2)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
+    assert worker.stderr is not None
+    worker.stderr.close()
+    assert worker.returncode == -signal.SIGKILL
+
+
+@pytest.mark.slow
+def test_kill_9_in_the_middle_of_a_drain_loses_nothing_and_posts_nothing_twice(
+    db_url: str, cli_env: dict[str, str]
+) -> None:
+    from warroom.services import build_services
+    from warroom.storage.database import open_database
+
+    db = open_database(db_url)
+    services = build_services(db)
+    with FakeSocial(
+        token=MASTODON_TOKEN, app_password=BLUESKY_PASSWORD, post_delay=0.005
+    ) as social:
+        services.channel_setup.configure(
+            "mastodon", ChannelKind.MASTODON, {"url": social.url}, MASTODON_TOKEN
+        )
+        services.channel_setup.configure(
+            "bluesky",
+            ChannelKind.BLUESKY,
+            {"url": social.url, "handle": social.handle},
+            BLUESKY_PASSWORD,
+        )
+        incident = services.incidents.open("Payment outage", 2, "alice").id
+        texts = [f"Update {n:03d}: still investigating." for n in range(STATEMENTS)]
+        bulk_release(db, incident, ["mastodon", "bluesky"], texts, services.incidents.now())
+
+        def sending() -> list[Any]:
+            return [r for r in services.channels.outbox() if r.state is DeliveryState.SENDING]
+
+        # Round 1: killed while a Mastodon post is stored but not recorded.
+        worker = _start_watch(cli_env)
+        _wait_for(lambda: len(social.statuses) >= 30, "the first posts")
+        _kill_while_hanging(worker, social, "/api/v1/statuses")
+        (stuck,) = sending()
+        assert stuck.channel_name == "mastodon"
+        assert stuck.text in social.texts()  # on the server, not in our records
+
+        # Round 2: restart, then killed while a Bluesky record is stored but not recorded.
+        worker = _start_watch(cli_env, "--stale-after", "0")
+        _wait_for(lambda: len(social.records) >= 70, "more posts")
+        _kill_while_hanging(worker, social, "/xrpc/com.atproto.repo.createRecord")
+        (stuck,) = sending()
+        assert stuck.channel_name == "bluesky"
+
+        # Restart once more and drain everything.
+        final = subprocess.run(
+            [sys.executable, "-m", "warroom", "sync", "--once", "--stale-after", "0", "--json"],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert final.returncode == 0, final.stderr
+
+        rows = services.channels.outbox()
+        assert len(rows) == 2 * STATEMENTS
+        assert Counter(r.state for r in rows) == {DeliveryState.SENT: 2 * STATEMENTS}
+        mastodon_texts = Counter(s["text"] for s in social.statuses)
+        bluesky_texts = Counter(r["value"]["text"] for r in social.records.values())
+        assert mastodon_texts == Counter(texts)  # every one, exactly once
+        assert bluesky_texts == Counter(texts)
+        assert social.duplicate_creates == 1  # the Mastodon retry was answered from its key
+        creates = [p for _m, p, _h in social.requests if p.endswith("createRecord")]
+        assert len(creates) == STATEMENTS  # the stuck Bluesky row was found by getRecord
+        by_url = {s["url"] for s in social.statuses}
+        assert {r.remote_url for r in rows if r.channel_name == "mastodon"} == by_url
+        sent_entries = [
+            e for e in services.timeline.entries(incident) if e.data.get("event") == "delivery.sent"
+        ]
+        assert Counter(e.data["outbox"] for e in sent_entries) == Counter(r.id for r in rows)
+    db.dispose()
