@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -120,6 +120,10 @@ class ChecklistPane(QWidget):
         self._update_actions()
 
     # -- the agreed interface -----------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        """Ask for room in proportion to use, so a splitter shares space sensibly."""
+        return QSize(560, 260)
+
     def set_incident(self, incident: Incident | None) -> None:
         """Show ``incident``'s checklist (None: show nothing); the same one again refreshes."""
         if incident is not None and self._incident is not None and incident.id == self._incident.id:

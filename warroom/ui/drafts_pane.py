@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -126,7 +126,7 @@ class DraftsPane(QWidget):
         splitter.addWidget(self.list_view)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([140, 460])
+        splitter.setSizes([100, 600])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
@@ -135,6 +135,10 @@ class DraftsPane(QWidget):
         self._update_actions()
 
     # -- the agreed interface -----------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        """Ask for room in proportion to use, so a splitter shares space sensibly."""
+        return QSize(560, 460)
+
     def set_incident(self, incident: Incident | None) -> None:
         """Show ``incident``'s statements (None: show nothing).
 

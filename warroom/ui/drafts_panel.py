@@ -99,6 +99,8 @@ class StatementPanel(QTabWidget):
         self.reasons.setStyleSheet(_REASONS_STYLE)
         edit_page = QWidget(self)
         edit_layout = QVBoxLayout(edit_page)
+        edit_layout.setContentsMargins(6, 6, 6, 6)
+        edit_layout.setSpacing(4)
         edit_layout.addWidget(self.heading)
         edit_layout.addWidget(self.editor, 1)
         edit_layout.addLayout(buttons)
