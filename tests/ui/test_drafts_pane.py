@@ -423,3 +423,41 @@ def test_setting_the_same_incident_again_keeps_the_work(
     qtbot.waitUntil(runner.is_idle)
     assert pane.current_statement().id == 2  # type: ignore[union-attr]
     assert _editor(pane).toPlainText() == "Typing..."
+
+
+@OFFSCREEN_DIALOG
+def test_fill_placeholders_of_a_playbook_draft(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any
+) -> None:
+    _select(qtbot, pane, runner, 2)  # the playbook's customer email, unfilled
+    assert pane.fill_action.isEnabled()
+    pane.fill_action.trigger()
+    dialog = pane.placeholder_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert set(dialog.fields) == {"product", "start_time", "impact", "next_update", "company"}
+    dialog.fields["product"].setText("Checkout")
+    dialog.fields["company"].setText("Shopwise")
+    qtbot.mouseClick(dialog.fill_button, Qt.MouseButton.LeftButton)
+    assert pane.editor.subject.text() == "Checkout: service disruption"
+    assert "The Shopwise team" in _editor(pane).toPlainText()
+    assert "{impact}" in _editor(pane).toPlainText()
+    assert pane.is_dirty()
+    pane.save_action.trigger()
+    qtbot.waitUntil(runner.is_idle)
+    assert services.statements.get(2).subject == "Checkout: service disruption"
+    assert "still has placeholders to fill: {start_time}, {impact}" in pane.reasons.text()
+
+
+def test_keyboard_reaches_every_control(qtbot: Any, pane: DraftsPane, runner: TaskRunner) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    _select(qtbot, pane, runner, 1)
+    buttons = pane.findChildren(QToolButton)
+    assert {b.defaultAction() for b in buttons} >= set(pane.menu_actions())
+    assert all(b.focusPolicy() & Qt.FocusPolicy.TabFocus for b in buttons)
+    view = pane.editor.channel_list
+    view.setCurrentIndex(pane.editor.channel_model.index(3))  # webhook
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert "webhook" in pane.editor.channel_model.checked_names()
+    for widget in (pane.list_view, view, pane.editor.subject, _editor(pane)):
+        assert widget.accessibleName()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from warroom.domain.channels import Channel
 from warroom.domain.errors import ConflictError, WarRoomError
 from warroom.domain.incidents import Incident
-from warroom.domain.statements import Statement
+from warroom.domain.statements import Statement, fill_placeholders, placeholders_in
 from warroom.services import Services
 from warroom.ui.drafts_banner import DraftsBanner
 from warroom.ui.drafts_editor import EditorContent, content_of, same_content
@@ -36,7 +37,7 @@ from warroom.ui.drafts_rules import heading_text, pane_refusals, reason_lines, s
 from warroom.ui.drafts_snapshot import DraftsSnapshot, load_snapshot
 from warroom.ui.release_preview import ReleasePreviewDialog
 from warroom.ui.tasks import TaskRunner
-from warroom.ui.template_form import TemplateDialog
+from warroom.ui.template_form import PlaceholderDialog, TemplateDialog
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class DraftsPane(QWidget):
         self.release_dialog: ReleasePreviewDialog | None = None
         self.template_dialog: TemplateDialog | None = None
         self.reject_dialog: QInputDialog | None = None
+        self.placeholder_dialog: PlaceholderDialog | None = None
         self._build()
 
     # -- construction -------------------------------------------------------------------
@@ -77,6 +79,10 @@ class DraftsPane(QWidget):
         self.template_action = make_action(
             self, "New draft from &template…", "Ctrl+Shift+T", "Start from a playbook template"
         )
+        self.fill_action = make_action(
+            self, "&Fill placeholders…", "Ctrl+Shift+F", "Fill the {placeholders} left in the text"
+        )
+        self.fill_action.triggered.connect(self.open_placeholder_dialog)
         self.workflow = WorkflowActions(self)
         self.save_action = self.workflow.save
         self.submit_action = self.workflow.submit
@@ -121,6 +127,7 @@ class DraftsPane(QWidget):
         top = QHBoxLayout()
         top.addWidget(action_button(self, self.new_action))
         top.addWidget(action_button(self, self.template_action))
+        top.addWidget(action_button(self, self.fill_action))
         top.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.list_view)
@@ -186,6 +193,7 @@ class DraftsPane(QWidget):
         return [
             self.new_action,
             self.template_action,
+            self.fill_action,
             self.save_action,
             self.submit_action,
             self.approve_action,
@@ -538,6 +546,31 @@ class DraftsPane(QWidget):
         self.template_dialog = dialog
         dialog.open()
 
+    def open_placeholder_dialog(self) -> None:
+        """Ask for values of the placeholders still in the editor and fill them in."""
+        content = self.editor.content()
+        names = placeholders_in(content.subject + "\n" + content.text)
+        if not names or not self.fill_action.isEnabled():
+            return
+        dialog = PlaceholderDialog(names, self)
+
+        def fill() -> None:
+            values = dialog.values()
+            now = self.editor.content()
+            self.editor.load(
+                replace(
+                    now,
+                    subject=fill_placeholders(now.subject, values),
+                    text=fill_placeholders(now.text, values),
+                )
+            )
+            self.editor.text.setFocus()
+
+        dialog.accepted.connect(fill)
+        dialog.finished.connect(dialog.deleteLater)
+        self.placeholder_dialog = dialog
+        dialog.open()
+
     def _drafted_from_template(self, statement: Statement) -> None:
         self._stash()
         self._new_mode = False
@@ -615,6 +648,9 @@ class DraftsPane(QWidget):
         templates = self._snapshot.templates if self._snapshot else ()
         self.template_action.setEnabled(has_incident and bool(templates))
         editable = (self._new_mode or self._base is not None) and refusals.edit is None
+        content = self.editor.content()
+        fillable = bool(placeholders_in(content.subject + "\n" + content.text))
+        self.fill_action.setEnabled(fillable and editable)
         self.editor.setEnabled(self._new_mode or self._base is not None)
         self.editor.set_read_only(not editable)
         self.panel.show_reasons(reason_lines(statement, refusals, new_mode=self._new_mode))

@@ -173,3 +173,37 @@ class TemplateDialog(QDialog):
             self.fields[name] = edit
         text = template.text if not template.subject else f"{template.subject}\n\n{template.text}"
         self.preview.setText(text)
+
+
+class PlaceholderDialog(QDialog):
+    """Fill the {placeholders} left in a draft; blanks stay for later."""
+
+    def __init__(self, names: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("placeholderDialog")
+        self.setWindowTitle("Fill placeholders")
+        self.fields: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for name in names:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"placeholder_{name}")
+            edit.setAccessibleName(placeholder_label(name))
+            edit.setPlaceholderText("{" + name + "}")
+            form.addRow(placeholder_label(name) + ":", edit)
+            self.fields[name] = edit
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.fill_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.fill_button.setText("Fill in")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Values replace the placeholders in the editor (not saved yet):"))
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(460, self.sizeHint().height())
+
+    def values(self) -> dict[str, str]:
+        """Return the placeholders filled in (blank ones are left out)."""
+        return {n: e.text().strip() for n, e in self.fields.items() if e.text().strip()}
