@@ -11,6 +11,7 @@ the Bluesky PDS refuses a second ``createRecord`` under an existing record key w
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import socket
@@ -128,10 +129,8 @@ class FakeSocial:
 
             def _drop(self) -> None:
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
             def do_GET(self) -> None:
                 self._serve("GET")

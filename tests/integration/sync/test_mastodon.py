@@ -47,7 +47,7 @@ def test_a_statement_is_posted_once_with_token_and_idempotency_key(
     report = mastodon.delivery.run_once()
 
     assert report.sent == [row.id]
-    method, path, headers = next(r for r in social.requests if r[1] == "/api/v1/statuses")
+    _method, _path, headers = next(r for r in social.requests if r[1] == "/api/v1/statuses")
     assert headers["Authorization"] == f"Bearer {MASTODON_TOKEN}"
     assert headers["Idempotency-Key"] == row.idempotency_key
     assert social.texts() == ["We are investigating checkout errors."]
