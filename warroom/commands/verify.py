@@ -35,41 +35,27 @@ def _verify(ctx: CommandContext) -> int:
     if path.is_file():
         # A file needs no database: verify it without opening (or creating) one.
         check = verify_export_file(path)
-        data = {
-            "source": str(path),
-            "ok": check.ok,
-            "incident_id": check.incident_id,
-            "entry_count": check.entry_count,
-            "head_hash": check.head_hash,
-            "broken_seq": check.broken_seq,
-            "problem": check.problem,
-        }
-        line = check.describe()
-        ok = check.ok
         label = str(path)
     elif target.strip().isdigit() and int(target) > 0:
-        incident_id = int(target)
-        report = ctx.services.timeline.verify(incident_id)
-        data = {
-            "source": f"incident {incident_id}",
-            "ok": report.ok,
-            "incident_id": incident_id,
-            "entry_count": report.entry_count,
-            "head_hash": report.head_hash,
-            "broken_seq": report.broken_seq,
-            "problem": report.problem,
-        }
-        line = report.describe()
-        ok = report.ok
-        label = f"incident {incident_id}"
+        check = ctx.services.export.verify_incident(int(target), ctx.actor)
+        label = f"incident {int(target)}"
     elif path.exists():
         raise ValidationError(f"{path} is not a file")
     else:
         raise NotFoundError(f"{target!r} is neither an export file nor an incident id")
-    if ok:
-        ctx.emit(data, line)
+    data = {
+        "source": label,
+        "ok": check.ok,
+        "incident_id": check.incident_id,
+        "entry_count": check.entry_count,
+        "head_hash": check.head_hash,
+        "broken_seq": check.broken_seq,
+        "problem": check.problem,
+    }
+    if check.ok:
+        ctx.emit(data, check.describe())
         return 0
     if ctx.as_json:
         ctx.emit(data, "")
-    print(f"error: {label}: {line}", file=sys.stderr)
+    print(f"error: {label}: {check.describe()}", file=sys.stderr)
     return 1

@@ -274,6 +274,13 @@ def _tail(log: IncidentLog) -> Mapping[str, Any]:
     }
 
 
+def document(log: IncidentLog) -> dict[str, Any]:
+    """Return the whole export as one in-memory JSON object (what write_json streams)."""
+    corrected_by = log.corrected_by()
+    timeline = [entry_json(r, corrected_by.get(r.seq)) for r in log.entries]
+    return {**_head(log), "timeline": timeline, **_tail(log)}
+
+
 def write_json(log: IncidentLog, out: TextIO, progress: Progress = no_progress) -> None:
     """Write ``log`` as one JSON document, reporting progress every few hundred entries."""
     total = len(log.entries)

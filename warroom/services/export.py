@@ -24,7 +24,7 @@ from warroom.domain.incident_log import (
 from warroom.domain.review import build_review
 from warroom.domain.timeline import ChainRecord, verify_chain
 from warroom.export.formats import ExportFormat, PageSize, Progress, no_progress
-from warroom.export.json_reader import ExportCheck, verify_export_file
+from warroom.export.json_reader import ExportCheck, check_document, verify_export_file
 from warroom.services.context import ServiceContext
 from warroom.storage import (
     checklist_repo,
@@ -160,6 +160,17 @@ class ExportService:
     def verify_file(self, path: Path) -> ExportCheck:
         """Verify a JSON export file (no database needed)."""
         return verify_export_file(path)
+
+    def verify_incident(self, incident_id: int, actor: str = "verify") -> ExportCheck:
+        """Verify a live incident exactly as its export would be verified.
+
+        Beyond the hash chain (``TimelineService.verify``), this checks every statement
+        revision and approval in the database against the entry that logged it, so a
+        direct edit of the approvals or revisions tables is caught too.
+        """
+        from warroom.export.json_writer import document
+
+        return check_document(document(self.snapshot(incident_id, actor)))
 
 
 Writer = Callable[[IncidentLog, Path, Progress], None]

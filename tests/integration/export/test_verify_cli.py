@@ -228,6 +228,10 @@ def test_verify_something_that_is_neither(run_cli: Any, tmp_path: Path) -> None:
             "WHERE seq IN (5, 6)",
             5,
         ),
+        # Approvals are not chained themselves: each is checked against its logged entry.
+        ("UPDATE approvals SET approver = 'Mallory' WHERE id = 1", 13),
+        ("DELETE FROM approvals WHERE id = 2", 14),
+        ("UPDATE statement_revisions SET text = 'We never said that.' WHERE id = 3", 11),
     ],
 )
 def test_verify_a_live_incident_after_direct_sql(
