@@ -1,0 +1,5 @@
+"""Entry point of the frozen bundle: the same ``main`` as the ``warroom`` command."""
+
+from warroom.cli import main
+
+raise SystemExit(main())
