@@ -102,6 +102,7 @@ class PostgresServer:
             text=True,
             timeout=120,
             cwd=self.root,
+            stdin=subprocess.DEVNULL,
             check=False,
         )
         if completed.returncode != 0:
@@ -155,7 +156,18 @@ class PostgresServer:
 
     def restart(self) -> None:
         """Restart with ``-m fast``: every client connection is cut, as in a server reboot."""
-        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "restart")
+        # -l again: without it the new server would inherit (and hold open) our stdout pipe.
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-m",
+            "fast",
+            "-w",
+            "restart",
+        )
         self.running = True
 
     def stop(self) -> None:

@@ -89,11 +89,13 @@ def _translate_errors() -> Iterator[None]:
         raise ConflictError(
             "someone else changed this at the same moment; reload and try again"
         ) from error
-    except OperationalError as error:
-        raise StorageError(f"the database cannot be used: {_first_line(error)}") from error
     except DBAPIError as error:
+        # First: a server restart surfaces as an OperationalError on a connection SQLAlchemy
+        # has just invalidated; the pool (pool_pre_ping) replaces it, so trying again works.
         if error.connection_invalidated:
             raise StorageError("the connection to the database was lost") from error
+        if isinstance(error, OperationalError):
+            raise StorageError(f"the database cannot be used: {_first_line(error)}") from error
         raise
 
 
