@@ -23,20 +23,25 @@ from warroom.export.labels import (
 )
 
 PROGRESS_EVERY = 500
-_INLINE = re.compile(r"([\\`*_\[\]{}()|~!#])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+# Escaped everywhere: emphasis, code, links and images (no "[" means no "](" or "!["),
+# table pipes, strikethrough, and the backslash itself. HTML is handled by entities.
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# Escaped at the start of a line only: headings, list items, setext underlines.
+_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])")
 
 
-def escape(text: str) -> str:
-    """Escape one line (or cell) of user text so that it renders literally."""
-    escaped = html.escape(text, quote=False)
-    escaped = _INLINE.sub(r"\\\1", escaped)
+def escape(text: str, *, line_start: bool = True) -> str:
+    """Escape one line of user text so that it renders literally."""
+    escaped = _INLINE.sub(r"\\\1", html.escape(text, quote=False))
+    if not line_start:
+        return escaped
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
 def cell(text: str) -> str:
-    """Escape user text for a table cell: one line, line breaks as ``<br>``."""
-    return "<br>".join(escape(line) for line in text.splitlines()) or " "
+    """Escape user text for a table cell (inline only), line breaks as ``<br>``."""
+    lines = [escape(line, line_start=False) for line in text.splitlines()]
+    return "<br>".join(lines) or " "
 
 
 def block(text: str) -> str:
