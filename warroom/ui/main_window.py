@@ -17,7 +17,7 @@ import logging
 from typing import Any, Protocol, cast
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self._incident: Incident | None = None
         self._pending_select: int | None = None
         self._incidents_loading = False
+        self._sized = False
         self.identity_dialog: IdentityDialog | None = None
         self.new_incident_dialog: NewIncidentDialog | None = None
 
@@ -208,6 +209,16 @@ class MainWindow(QMainWindow):
         self.poller.stop()
         self.clocks.stop()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._sized:
+            # The timeline is the pane people read most: give it the larger share.
+            self._sized = True
+            width = max(self.splitter.width(), self.width() - 16)
+            self.splitter.setSizes([width * 11 // 20, width * 9 // 20])
+            height = max(self.side_splitter.height(), 400)
+            self.side_splitter.setSizes([height * 3 // 5, height * 2 // 5])
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop()
         super().closeEvent(event)
@@ -264,9 +275,7 @@ class MainWindow(QMainWindow):
             self.file_menu, "Switch &user…", "Ctrl+Alt+U", self.open_identity_dialog
         )
         self._file_end = self.file_menu.addSeparator()
-        self.quit_action = self._action(
-            self.file_menu, "&Quit", "Ctrl+Q", self.close
-        )
+        self.quit_action = self._action(self.file_menu, "&Quit", "Ctrl+Q", self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         self.view_menu = bar.addMenu("&View")

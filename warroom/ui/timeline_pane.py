@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -112,6 +112,9 @@ class TimelinePane(QWidget):
 
         self.heading = QLabel("Timeline")
         self.heading.setObjectName("paneHeading")
+        bold = self.heading.font()
+        bold.setBold(True)
+        self.heading.setFont(bold)
         self.count_label = QLabel("")
         self.count_label.setObjectName("timelineCount")
 
@@ -147,14 +150,13 @@ class TimelinePane(QWidget):
         self.view.setShowGrid(False)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in ((COL_SEQ, 48), (COL_TIME, 74), (COL_AUTHOR, 120), (COL_KIND, 96)):
+        for column in (COL_SEQ, COL_TIME, COL_AUTHOR, COL_KIND):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -230,6 +232,29 @@ class TimelinePane(QWidget):
         self.setTabOrder(self.add_box, self.add_kind)
         self.setTabOrder(self.add_kind, self.add_button)
         self._update_enabled()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A theme switch changes the font: column widths and row height follow it.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._size_columns()
+        super().changeEvent(event)
+
+    def _size_columns(self) -> None:
+        """Fit the narrow columns to their content in the current font (no row scan:
+        measuring 100,000 rows would be slow, and these columns have a known shape)."""
+        metrics = self.view.fontMetrics()
+        pad = 2 * metrics.horizontalAdvance("M") + 12  # cell padding and focus frame
+        icon = self.view.iconSize().width() if self.view.iconSize().isValid() else 16
+        widths = {
+            COL_SEQ: metrics.horizontalAdvance("88888") + pad // 2,
+            COL_TIME: metrics.horizontalAdvance("88:88:88") + pad // 2,
+            COL_AUTHOR: metrics.horizontalAdvance("Ahmed Haddad") + pad // 2,
+            COL_KIND: metrics.horizontalAdvance("Statement") + icon + pad // 2,
+        }
+        header = self.view.horizontalHeader()
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
 
     # -- public API for the window ------------------------------------------------------------
 
