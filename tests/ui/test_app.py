@@ -85,3 +85,91 @@ def test_qt_messages_go_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="qt"):
         qt_message_to_log(QtMsgType.QtInfoMsg, QMessageLogContext(), "font fallback used")
     assert "font fallback used" in caplog.text
+
+
+@pytest.fixture
+def in_process_app(monkeypatch: pytest.MonkeyPatch, qapp: Any) -> Any:
+    """Let run_window use the test's QApplication and leave global hooks alone."""
+    monkeypatch.setattr(app, "QApplication", lambda _argv: qapp)
+    monkeypatch.setattr(app, "route_qt_messages", lambda: None)
+    monkeypatch.setattr(app, "configure_logging", lambda: None)
+    monkeypatch.setattr(app, "freeze_startup_objects", lambda: None)
+    return qapp
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support ")
+def test_first_start_asks_who_you_are_then_opens_and_remembers(
+    in_process_app: Any, monkeypatch: pytest.MonkeyPatch, db_url: str, isolated_environment: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from warroom.services.preferences import PreferencesStore
+    from warroom.ui.main_window import MainWindow
+
+    asked: list[Identity | None] = []
+
+    def ask(current: Identity | None) -> Identity:
+        asked.append(current)
+        return Identity("Lee Chen", "scribe")
+
+    monkeypatch.setattr(app, "ask_identity", ask)
+    opened: list[MainWindow] = []
+    real_start = MainWindow.start
+
+    def start(window: MainWindow, incident_id: int | None = None) -> None:
+        opened.append(window)
+        real_start(window, incident_id)
+        QTimer.singleShot(300, window.close)
+
+    monkeypatch.setattr(MainWindow, "start", start)
+    monkeypatch.setattr(in_process_app, "exec", lambda: _run_until_closed(in_process_app, opened))
+    assert app.run_window(db_url, None) == 0
+    assert asked == [None]
+    assert PreferencesStore().load().identity == Identity("Lee Chen", "scribe")
+    assert opened and "Lee Chen (scribe)" in opened[0].status.user_label.text()
+    assert opened[0].status.database_label.text().endswith("warroom-test.db")
+    opened[0].deleteLater()
+
+
+def _run_until_closed(qapp: Any, opened: list[Any]) -> int:
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (not opened or opened[0].isVisible()):
+        qapp.processEvents()
+        time.sleep(0.01)
+    return 0
+
+
+def test_cancelling_who_you_are_quits_quietly(
+    in_process_app: Any, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    monkeypatch.setattr(app, "ask_identity", lambda _current: None)
+    assert app.run_window(db_url, None) == 0
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support ")
+def test_as_name_skips_the_question(
+    in_process_app: Any, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from warroom.ui.main_window import MainWindow
+
+    def never(_current: Identity | None) -> Identity:
+        raise AssertionError("asked although --as was given")
+
+    monkeypatch.setattr(app, "ask_identity", never)
+    opened: list[MainWindow] = []
+    real_start = MainWindow.start
+
+    def start(window: MainWindow, incident_id: int | None = None) -> None:
+        opened.append(window)
+        real_start(window, incident_id)
+        QTimer.singleShot(200, window.close)
+
+    monkeypatch.setattr(MainWindow, "start", start)
+    monkeypatch.setattr(in_process_app, "exec", lambda: _run_until_closed(in_process_app, opened))
+    assert app.run_window(db_url, "sam") == 0
+    assert opened[0].identity == Identity("sam", "")
+    opened[0].deleteLater()
