@@ -41,39 +41,6 @@ _TABLE = '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
 # Keep the application alive for the life of the process once we had to create it.
 _app: Any = None
 
-#: References to None held on purpose; see _NoneGuard.
-_none_reserve: list[None] = []
-NONE_RESERVE = 200_000
-
-
-class _NoneGuard:
-    """Work around PySide6 6.12 on Python 3.11: every void Qt call drops a reference to None.
-
-    From Python 3.12 None is immortal and the missing ``Py_INCREF`` is harmless; on 3.11
-    a few thousand Qt calls drive None's reference count to zero and the interpreter aborts
-    ("none_dealloc"), typically at exit. A PDF page costs about a dozen such calls, so
-    when the bug is present we hold a reserve of references before drawing and give back
-    what the drawing took afterwards. Harmless (a little memory) where the bug is absent.
-    """
-
-    def __enter__(self) -> None:
-        self._before = sys.getrefcount(None)
-        if sys.version_info < (3, 12) and not _none_reserve:
-            # The reserve must outlive interpreter shutdown (Qt objects die late): leak it.
-            import ctypes
-
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(_none_reserve))
-        if sys.version_info < (3, 12) and len(_none_reserve) < NONE_RESERVE:
-            _none_reserve.extend([None] * (NONE_RESERVE - len(_none_reserve)))
-            self._before = sys.getrefcount(None)
-
-    def __exit__(self, *exc: object) -> None:
-        if sys.version_info < (3, 12):
-            lost = self._before - sys.getrefcount(None)
-            if lost > 0:
-                _none_reserve.extend([None] * lost)
-
-
 def text(value: str) -> str:
     """HTML-escape user text for QTextDocument, keeping its line breaks."""
     return html.escape(value, quote=True).replace("\r\n", "\n").replace("\n", "<br/>")
@@ -277,8 +244,7 @@ def write_pdf(
     progress: Progress = no_progress,
 ) -> None:
     """Render ``log`` to a PDF file at ``path`` (progress runs to 1000)."""
-    with _NoneGuard():
-        _render(log, path, page_size, progress)
+    _render(log, path, page_size, progress)
 
 
 def _render(log: IncidentLog, path: Path, page_size: PageSize, progress: Progress) -> None:
