@@ -16,13 +16,22 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from warroom import __version__
-from warroom.commands import checklist, demo, draft, incident, log, playbook, review
+from warroom.commands import checklist, demo, draft, incident, log, person, playbook, review
 from warroom.commands.base import CommandContext
 from warroom.commands.parsing import OneLineParser, add_common_options
 from warroom.domain.errors import WarRoomError
 
 USER_ENV = "WARROOM_USER"
-COMMAND_MODULES: tuple[ModuleType, ...] = (incident, log, draft, checklist, playbook, demo, review)
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    incident,
+    log,
+    draft,
+    checklist,
+    playbook,
+    demo,
+    review,
+    person,
+)
 
 
 def build_parser() -> OneLineParser:

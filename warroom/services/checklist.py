@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.errors import RuleViolation
+from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
+from warroom.services.people import authorize
 from warroom.storage import changes, checklist_repo, incident_repo, timeline_repo
 
 
@@ -24,6 +26,7 @@ class ChecklistService:
     def done(self, incident_id: int, item_id: int, actor: str) -> ChecklistItem:
         """Tick an item and log who did it."""
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.CHECKLIST)
             # The lock makes a second person ticking the same item wait, then see it done.
             incident_repo.get(session, incident_id, for_update=True).ensure_open()
             item = checklist_repo.get(session, incident_id, item_id)

@@ -12,6 +12,7 @@ from warroom.services.context import ServiceContext
 from warroom.services.delivery import DeliveryService
 from warroom.services.export import ExportService
 from warroom.services.incidents import IncidentService
+from warroom.services.people import PeopleService
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.services.review import ReviewService
 from warroom.services.statements import StatementService
@@ -34,6 +35,7 @@ class Services:
     delivery: DeliveryService
     export: ExportService
     review: ReviewService
+    people: PeopleService
 
 
 def build_services(
@@ -54,4 +56,5 @@ def build_services(
         delivery=DeliveryService(context),
         export=ExportService(context),
         review=ReviewService(context),
+        people=PeopleService(context),
     )

@@ -23,8 +23,10 @@ from typing import Any
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import RuleViolation
 from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
+from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo, outbox_repo
 from warroom.storage.secrets import SecretStore
 from warroom.storage.timeline_repo import append
@@ -415,6 +417,7 @@ class DeliveryService:
     ) -> OutboxRow:
         now = self._ctx.clock()
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.RELEASE)
             row = outbox_repo.get(session, row_id)
             if row.state not in (DeliveryState.UNCERTAIN, DeliveryState.FAILED):
                 raise RuleViolation(

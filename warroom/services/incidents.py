@@ -12,8 +12,10 @@ from warroom.domain.incidents import (
     validate_times,
     validate_title,
 )
+from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
+from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.services.statements import create_draft
 from warroom.storage import changes, checklist_repo, incident_repo, timeline_repo
@@ -49,6 +51,7 @@ class IncidentService:
         validate_times(began, aware, declared)
         playbook = self._playbooks.get(playbook_key) if playbook_key else None
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.OPEN_INCIDENT)
             incident_id = incident_repo.add(
                 session,
                 title=cleaned,
@@ -111,6 +114,7 @@ class IncidentService:
     def close(self, incident_id: int, actor: str) -> Incident:
         """Close the incident: from now on it is read-only."""
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.MANAGE_INCIDENT)
             incident = incident_repo.get(session, incident_id, for_update=True)
             incident.ensure_open()
             now = self._ctx.clock()

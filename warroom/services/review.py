@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 
 from warroom.domain.incidents import Incident
+from warroom.domain.people import Action
 from warroom.domain.review import Review, build_review, validate_lessons
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
+from warroom.services.people import authorize
 from warroom.storage import (
     changes,
     checklist_repo,
@@ -46,6 +48,7 @@ class ReviewService:
         """
         cleaned = validate_lessons(text)
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.MANAGE_INCIDENT)
             incident = incident_repo.get(session, incident_id, for_update=True)
             if cleaned == incident.lessons_learned:
                 return incident

@@ -8,6 +8,7 @@ from datetime import datetime
 from warroom.domain.clock import as_utc
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
+from warroom.domain.people import Action
 from warroom.domain.playbooks import StatementTemplate
 from warroom.domain.statements import (
     Revision,
@@ -27,6 +28,7 @@ from warroom.domain.statements import (
 )
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
+from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.storage import changes, channel_repo, incident_repo, outbox_repo, statement_repo
 from warroom.storage.database import Session
@@ -124,6 +126,7 @@ class StatementService:
     ) -> Statement:
         """Write a new draft for the named channels."""
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.DRAFT)
             incident_repo.get(session, incident_id).ensure_open()
             statement = create_draft(
                 session,
@@ -161,6 +164,7 @@ class StatementService:
                 f"incident {incident_id}'s playbook has no template {template_key!r}"
             )
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.DRAFT)
             incident_repo.get(session, incident_id).ensure_open()
             statement = create_draft(
                 session,
@@ -192,6 +196,7 @@ class StatementService:
         instead of overwriting someone else's edit.
         """
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.DRAFT)
             current = statement_repo.get(session, statement_id, for_update=True)
             incident_repo.get(session, current.incident_id).ensure_open()
             ensure_editable(current)
@@ -231,6 +236,7 @@ class StatementService:
     def submit(self, statement_id: int, actor: str) -> Statement:
         """Send a draft for review."""
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.DRAFT)
             current = statement_repo.get(session, statement_id, for_update=True)
             incident_repo.get(session, current.incident_id).ensure_open()
             ensure_submittable(current)
@@ -246,6 +252,7 @@ class StatementService:
     def approve(self, statement_id: int, actor: str) -> Statement:
         """Approve the current text; enough approvals make the statement approved."""
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.APPROVE)
             current = statement_repo.get(session, statement_id, for_update=True)
             incident = incident_repo.get(session, current.incident_id)
             incident.ensure_open()
@@ -273,6 +280,7 @@ class StatementService:
     def reject(self, statement_id: int, actor: str, reason: str) -> Statement:
         """Send a statement back to draft with a reason."""
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.APPROVE)
             current = statement_repo.get(session, statement_id, for_update=True)
             incident_repo.get(session, current.incident_id).ensure_open()
             cleaned = ensure_can_reject(current, reason)
@@ -295,6 +303,7 @@ class StatementService:
     def release(self, statement_id: int, actor: str) -> Statement:
         """Release an approved statement: one outbox row per channel, same transaction."""
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.RELEASE)
             current = statement_repo.get(session, statement_id, for_update=True)
             incident = incident_repo.get(session, current.incident_id)
             incident.ensure_open()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from contextlib import closing
 
 from warroom.domain.errors import RuleViolation
+from warroom.domain.people import Action
 from warroom.domain.timeline import (
     ChainReport,
     EntryKind,
@@ -14,6 +15,7 @@ from warroom.domain.timeline import (
     verify_chain,
 )
 from warroom.services.context import ServiceContext
+from warroom.services.people import authorize
 from warroom.storage import changes, incident_repo, timeline_repo
 
 
@@ -29,6 +31,7 @@ class TimelineService:
         """Log a fact, decision, action, inbound message, statement or status change."""
         cleaned = validate_entry_text(text)
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.LOG)
             incident_repo.get(session, incident_id).ensure_open()
             entry = timeline_repo.append(
                 session,
@@ -45,6 +48,7 @@ class TimelineService:
         """Add a correction of an earlier entry: a new entry pointing at it, same kind."""
         cleaned = validate_entry_text(text)
         with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.LOG)
             incident_repo.get(session, incident_id).ensure_open()
             original = timeline_repo.entry(session, entry_id)
             if original.incident_id != incident_id:

@@ -1,0 +1,74 @@
+"""``warroom person add|list|remove``: the people of the war room and their roles."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from warroom.commands.base import CommandContext
+from warroom.commands.parsing import add_subparser
+
+if TYPE_CHECKING:
+    from warroom.domain.people import Person
+
+ROLES = ("lead", "comms", "approver", "scribe", "viewer")
+
+
+def role(value: str) -> str:
+    """Parse a role name (bad usage, exit 2, for an unknown one)."""
+    cleaned = value.strip().lower()
+    if cleaned not in ROLES:
+        raise argparse.ArgumentTypeError(f"role must be one of {', '.join(ROLES)}, not {value!r}")
+    return cleaned
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``person`` command and its subcommands."""
+    parser = add_subparser(subparsers, "person", "people of the war room and their roles")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    adder = add_subparser(
+        actions, "add", "add a person, or change their role (leads only)", handler=_add
+    )
+    adder.add_argument("name")
+    adder.add_argument("--role", type=role, required=True, help=" | ".join(ROLES))
+    add_subparser(actions, "list", "list people and their roles", handler=_list)
+    remover = add_subparser(actions, "remove", "remove a person (leads only)", handler=_remove)
+    remover.add_argument("name")
+
+
+def person_json(person: Person) -> dict[str, Any]:
+    """Return a person as JSON-ready data."""
+    return {
+        "name": person.name,
+        "role": person.role.value,
+        "added_by": person.added_by,
+        "added_at": person.added_at.isoformat(),
+    }
+
+
+def _line(person: Person) -> str:
+    return f"{person.name:<24} {person.role.value:<9} added by {person.added_by}"
+
+
+def _add(ctx: CommandContext) -> int:
+    person = ctx.services.people.put(ctx.args.name, ctx.args.role, ctx.actor)
+    ctx.emit(person_json(person), _line(person))
+    return 0
+
+
+def _list(ctx: CommandContext) -> int:
+    people = ctx.services.people.all()
+    ctx.emit(
+        [person_json(p) for p in people],
+        lambda: (
+            "\n".join(_line(p) for p in people)
+            or "no people registered: roles are not checked (add a lead to start)"
+        ),
+    )
+    return 0
+
+
+def _remove(ctx: CommandContext) -> int:
+    person = ctx.services.people.remove(ctx.args.name, ctx.actor)
+    ctx.emit(person_json(person), f"removed {person.name} ({person.role.value})")
+    return 0
