@@ -46,7 +46,7 @@ def render_pngs(svg: Path, sizes: Sequence[int]) -> dict[int, bytes]:
     """Render ``svg`` to square PNG images, one per size, with Qt's SVG renderer."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
@@ -65,8 +65,9 @@ def render_pngs(svg: Path, sizes: Sequence[int]) -> dict[int, bytes]:
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if not image.save(buffer, b"PNG"):
-            raise SystemExit(f"error: Qt could not encode the {size} px PNG")
+        writer = QImageWriter(buffer, QByteArray(b"png"))
+        if not writer.write(image):
+            raise SystemExit(f"error: cannot encode the {size} px PNG: {writer.errorString()}")
         buffer.close()
         images[size] = bytes(data.data())
     del app
