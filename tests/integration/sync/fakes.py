@@ -101,6 +101,7 @@ class FakeSocial:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else header and body writes wait on delayed ACKs
 
             def setup(self) -> None:
                 super().setup()
