@@ -293,3 +293,32 @@ def test_focus_alt_keys_work_from_the_keyboard(
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert window.focusWidget() is window.timeline.view
+
+
+def test_closing_elsewhere_makes_the_window_read_only_live(
+    make_window: Make, wait_loaded: Wait, demo: Incident, run_cli: Any, qtbot: Any
+) -> None:
+    window = make_window()
+    wait_loaded(window)
+    assert window.timeline.add_box.isEnabled()
+    assert run_cli("incident", "close", str(demo.id)).code == 0
+    qtbot.waitUntil(lambda: not window.timeline.add_box.isEnabled(), timeout=3000)
+    assert "CLOSED" in window.incident_state.text()
+    assert "Incident closed by alice" in texts(window)
+
+
+def test_switcher_is_not_rebuilt_when_nothing_about_incidents_changed(
+    make_window: Make, wait_loaded: Wait, demo: Incident, services: Any, qtbot: Any
+) -> None:
+    window = make_window(poll_ms=200)
+    wait_loaded(window)
+    rebuilt: list[int] = []
+    window.incident_switcher.model().modelReset.connect(lambda: rebuilt.append(1))
+    window.incident_switcher.model().rowsRemoved.connect(lambda *_: rebuilt.append(1))
+    services.timeline.add(demo.id, "Just an entry", "bob")
+    qtbot.waitUntil(lambda: "Just an entry" in texts(window))
+    wait_loaded(window)
+    assert rebuilt == []
+    services.incidents.open("Second front", 3, "bob")
+    qtbot.waitUntil(lambda: window.incident_switcher.count() == 2)
+    assert window.current_incident().id == demo.id  # type: ignore[union-attr]

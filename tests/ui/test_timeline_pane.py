@@ -223,3 +223,63 @@ def test_fetch_more_is_gated_to_the_top_of_the_view(
     model = pane.model
     assert not model.has_older()
     assert not model.canFetchMore(QModelIndex())
+
+
+def test_new_entries_below_a_reader_show_a_jump_button(
+    qtbot: Any, services: Any, runner: TaskRunner, incident_id: int
+) -> None:
+    for n in range(60):
+        services.timeline.add(incident_id, f"Filler {n}", "bob")
+    widget = TimelinePane(services.timeline, runner, "carol")
+    widget.resize(700, 300)
+    widget.show()
+    try:
+        widget.set_incident(incident_id)
+        qtbot.waitUntil(lambda: runner.is_idle() and widget.model.rowCount() == 66)
+        assert widget.is_following()
+        widget.view.verticalScrollBar().setValue(5)
+        assert not widget.is_following()
+        services.timeline.add(incident_id, "Arrived while reading", "bob")
+        services.timeline.add(incident_id, "And another", "bob")
+        widget.refresh()
+        qtbot.waitUntil(lambda: widget.model.rowCount() == 68)
+        assert widget.view.verticalScrollBar().value() == 5
+        assert widget.jump_button.isVisible()
+        assert widget.jump_button.text() == "↓ 2 new entries"
+        qtbot.mouseClick(widget.jump_button, Qt.MouseButton.LeftButton)
+        assert widget.is_following()
+        assert not widget.jump_button.isVisible()
+        bar = widget.view.verticalScrollBar()
+        assert bar.value() == bar.maximum()
+    finally:
+        qtbot.waitUntil(runner.is_idle)
+        widget.close()
+        widget.deleteLater()
+
+
+def test_a_following_view_stays_at_the_bottom_when_resized(
+    qtbot: Any, services: Any, runner: TaskRunner, incident_id: int
+) -> None:
+    for n in range(60):
+        services.timeline.add(incident_id, f"Filler {n}", "bob")
+    widget = TimelinePane(services.timeline, runner, "carol")
+    widget.resize(700, 600)
+    widget.show()
+    try:
+        widget.set_incident(incident_id)
+        qtbot.waitUntil(lambda: runner.is_idle() and widget.model.rowCount() == 66)
+        widget.resize(700, 300)  # more rows hidden: the newest must stay in view
+        qtbot.wait(50)
+        bar = widget.view.verticalScrollBar()
+        assert widget.is_following()
+        assert bar.value() == bar.maximum()
+    finally:
+        qtbot.waitUntil(runner.is_idle)
+        widget.close()
+        widget.deleteLater()
+
+
+def test_menu_key_opens_the_menu_at_the_current_row(qtbot: Any, pane: TimelinePane) -> None:
+    pane.view.setCurrentIndex(pane.model.index(3, COL_TEXT))
+    pane.view.customContextMenuRequested.emit(pane.view.viewport().rect().bottomRight())
+    assert pane.view.currentIndex().row() == 3

@@ -12,24 +12,12 @@ arguments, never from a global):
 
 from __future__ import annotations
 
-import importlib
 import logging
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from warroom.domain.incidents import Incident
 from warroom.domain.playbooks import Playbook
@@ -39,64 +27,15 @@ from warroom.services.preferences import Identity, PreferencesStore
 from warroom.ui.change_poller import ChangePoller
 from warroom.ui.clocks_bar import ClocksBar
 from warroom.ui.identity_dialog import IdentityDialog
+from warroom.ui.incident_bar import IncidentBar
 from warroom.ui.new_incident_dialog import NewIncidentDialog, NewIncidentRequest
+from warroom.ui.side_panes import SidePane, build_side_pane
 from warroom.ui.status_bar import WarRoomStatusBar
 from warroom.ui.tasks import TaskRunner
 from warroom.ui.theme import DARK, SYSTEM, ThemeController
 from warroom.ui.timeline_pane import TimelinePane
 
 log = logging.getLogger(__name__)
-
-
-class SidePane(Protocol):
-    """The interface agreed with the drafts and checklist panes."""
-
-    status_message: SignalInstance
-
-    def set_incident(self, incident: Incident | None) -> None: ...
-    def refresh(self) -> None: ...
-    def set_actor(self, actor: str) -> None: ...
-    def menu_actions(self) -> list[QAction]: ...
-
-
-class PlaceholderPane(QWidget):
-    """Stands in for a pane whose module is not in this build."""
-
-    status_message = Signal(str)
-
-    def __init__(self, title: str, object_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(object_name)
-        label = QLabel(f"{title}\n(not available in this build)")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        QVBoxLayout(self).addWidget(label)
-
-    def set_incident(self, incident: Incident | None) -> None:
-        """Nothing to show."""
-
-    def refresh(self) -> None:
-        """Nothing to refresh."""
-
-    def set_actor(self, actor: str) -> None:
-        """Nothing acts."""
-
-    def menu_actions(self) -> list[QAction]:
-        """No actions."""
-        return []
-
-
-def build_side_pane(
-    module: str, class_name: str, title: str, object_name: str, *args: Any
-) -> QWidget:
-    """Build the pane ``module.class_name(*args)``, or a placeholder if it is not there."""
-    try:
-        pane_class = getattr(importlib.import_module(f"warroom.ui.{module}"), class_name)
-    except ModuleNotFoundError as error:
-        if error.name != f"warroom.ui.{module}":
-            raise
-        log.warning("no %s in this build; showing a placeholder", module)
-        return PlaceholderPane(title, object_name)
-    return cast(QWidget, pane_class(*args))
 
 
 class MainWindow(QMainWindow):
@@ -125,15 +64,16 @@ class MainWindow(QMainWindow):
         self.identity = identity
         self._preferences = preferences
         self._theme = theme
-        self._incidents: list[Incident] = []
         self._incident: Incident | None = None
-        self._pending_select: int | None = None
-        self._incidents_loading = False
         self._sized = False
         self.identity_dialog: IdentityDialog | None = None
         self.new_incident_dialog: NewIncidentDialog | None = None
 
-        self._build_top_bar()
+        self.top_bar = IncidentBar(services.incidents, runner)
+        self.incident_switcher = self.top_bar.switcher
+        self.incident_state = self.top_bar.state
+        self.top_bar.new_button.clicked.connect(self.open_new_incident_dialog)
+        self.top_bar.incident_selected.connect(self._show_incident)
         self.clocks = ClocksBar(
             services.incidents, services.statements, runner, services.incidents.now
         )
@@ -185,7 +125,7 @@ class MainWindow(QMainWindow):
         self.status.show_identity(identity)
         runner.busy_changed.connect(self.status.show_busy)
         runner.task_failed.connect(self.status.say)
-        for pane in (self.timeline, self.drafts, self.checklist, self.clocks):
+        for pane in (self.timeline, self.drafts, self.checklist, self.clocks, self.top_bar):
             pane.status_message.connect(self.status.say)
 
         self._build_menus()
@@ -198,8 +138,7 @@ class MainWindow(QMainWindow):
 
     def start(self, incident_id: int | None = None) -> None:
         """Load the incident list (showing ``incident_id`` or the newest open one), poll."""
-        self._pending_select = incident_id
-        self.refresh_incidents()
+        self.top_bar.refresh(select=incident_id)
         self.status.refresh_outbox()
         self.poller.poll()
         self.poller.start()
@@ -224,32 +163,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------------------
-
-    def _build_top_bar(self) -> None:
-        self.top_bar = QWidget()
-        self.top_bar.setObjectName("incidentBar")
-        self.incident_switcher = QComboBox()
-        self.incident_switcher.setObjectName("incidentSwitcher")
-        self.incident_switcher.setAccessibleName("Incident")
-        self.incident_switcher.setMinimumContentsLength(40)
-        self.incident_switcher.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.incident_switcher.currentIndexChanged.connect(self._switcher_moved)
-        label = QLabel("&Incident:")
-        label.setBuddy(self.incident_switcher)
-        self.incident_state = QLabel("")
-        self.incident_state.setObjectName("incidentState")
-        self.new_incident_button = QPushButton("New incident…")
-        self.new_incident_button.setObjectName("newIncidentButton")
-        self.new_incident_button.setToolTip("Declare a new incident (Ctrl+N)")
-        self.new_incident_button.clicked.connect(self.open_new_incident_dialog)
-        row = QHBoxLayout(self.top_bar)
-        row.setContentsMargins(4, 2, 4, 2)
-        row.addWidget(label)
-        row.addWidget(self.incident_switcher, 1)
-        row.addWidget(self.incident_state)
-        row.addWidget(self.new_incident_button)
 
     def _action(
         self, menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Any
@@ -329,83 +242,29 @@ class MainWindow(QMainWindow):
 
     def refresh_incidents(self) -> None:
         """Re-read the incident list in the background and update the switcher."""
-        if self._incidents_loading:
-            return
-        self._incidents_loading = True
-
-        def failed(error: Exception) -> None:
-            self._incidents_loading = False
-            self.status.say(f"Incidents not loaded: {error}")
-
-        self.runner.run(self.services.incidents.all, self._incidents_loaded, failed)
-
-    def _incidents_loaded(self, incidents: list[Incident]) -> None:
-        self._incidents_loading = False
-        self._incidents = incidents
-        wanted = self._pending_select
-        if wanted is None and self._incident is not None:
-            wanted = self._incident.id
-        if wanted is None and incidents:
-            wanted = incidents[0].id
-        self._pending_select = None
-        switcher = self.incident_switcher
-        switcher.blockSignals(True)
-        switcher.clear()
-        for incident in incidents:
-            state = "" if incident.is_open else " (closed)"
-            switcher.addItem(
-                f"#{incident.id}  {incident.severity.label}  {incident.title}{state}", incident.id
-            )
-        index = switcher.findData(wanted) if wanted is not None else -1
-        switcher.setCurrentIndex(index)
-        switcher.blockSignals(False)
-        self._show_incident(incidents[index] if index >= 0 else None)
-
-    def _switcher_moved(self, index: int) -> None:
-        self._show_incident(self._incidents[index] if 0 <= index < len(self._incidents) else None)
+        self.top_bar.refresh()
 
     def select_incident(self, incident_id: int) -> None:
         """Show the incident ``incident_id`` (reloading the list if it is new)."""
-        index = self.incident_switcher.findData(incident_id)
-        if index >= 0:
-            self.incident_switcher.setCurrentIndex(index)
-        else:
-            self._pending_select = incident_id
-            self.refresh_incidents()
+        self.top_bar.select(incident_id)
+
+    def focus_incident_switcher(self) -> None:
+        """Ctrl+K: jump to the incident switcher and open it."""
+        self.top_bar.focus_switcher()
 
     def _show_incident(self, incident: Incident | None) -> None:
         previous = self._incident
         self._incident = incident
-        same = previous is not None and incident is not None and previous.id == incident.id
         read_only = incident is not None and not incident.is_open
         self.timeline.set_incident(incident.id if incident else None, read_only=read_only)
-        self._show_incident_state(incident)
-        if same:
-            if previous != incident:
-                self.clocks.refresh()
-            return
+        if previous is not None and incident is not None and previous.id == incident.id:
+            return  # fresh details of the same incident: the panes refresh on their own
         self.clocks.set_incident(incident.id if incident else None)
         self.drafts.set_incident(incident)
         self.checklist.set_incident(incident)
         title = f"#{incident.id} {incident.title} — War Room" if incident else "War Room"
         self.setWindowTitle(title)
         self.incident_changed.emit(incident)
-
-    def _show_incident_state(self, incident: Incident | None) -> None:
-        if incident is None:
-            self.incident_state.setText("no incident — declare one with Ctrl+N")
-            return
-        state = "OPEN" if incident.is_open else "CLOSED (read-only)"
-        approvals = incident.approvals_required
-        self.incident_state.setText(
-            f"{incident.severity.label} · {state} · {approvals} approval(s) to release"
-        )
-
-    def focus_incident_switcher(self) -> None:
-        """Ctrl+K: jump to the incident switcher and open it."""
-        self.incident_switcher.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if self.isVisible() and self.incident_switcher.count() > 1:
-            self.incident_switcher.showPopup()
 
     def open_new_incident_dialog(self) -> None:
         """Ctrl+N: read the playbooks in the background, then ask for the incident."""

@@ -9,8 +9,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 from warroom.domain.timeline import EntryKind, TimelineEntry
 from warroom.services.timeline import TimelineService
 from warroom.ui.tasks import TaskRunner
+from warroom.ui.timeline_correction import CorrectionDialog
 from warroom.ui.timeline_kinds import KIND_LABELS, kind_icon
 from warroom.ui.timeline_model import (
     COL_AUTHOR,
@@ -44,42 +43,6 @@ SEARCH_DELAY_MS = 250
 FOLLOW_SLACK = 1
 ADD_SHORTCUT = "Ctrl+Return"
 CORRECT_SHORTCUT = "Ctrl+Shift+E"
-
-
-class CorrectionDialog(QDialog):
-    """Ask for the corrected text of one entry (the original stays, struck through)."""
-
-    def __init__(self, entry: TimelineEntry, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.entry = entry
-        self.setObjectName("correctionDialog")
-        self.setWindowTitle(f"Correct entry #{entry.seq}")
-        layout = QVBoxLayout(self)
-        original = QLabel(f"Entry #{entry.seq} by {entry.author}:\n{entry.text}")
-        original.setWordWrap(True)
-        original.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(original)
-        layout.addWidget(QLabel("Corrected text (the original stays on the record, struck out):"))
-        self.editor = QPlainTextEdit(entry.text)
-        self.editor.setObjectName("correctionEditor")
-        self.editor.setAccessibleName("Corrected text")
-        layout.addWidget(self.editor)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Add correction")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.editor.textChanged.connect(
-            lambda: ok.setEnabled(bool(self.editor.toPlainText().strip()))
-        )
-        layout.addWidget(buttons)
-        self.resize(520, 260)
-
-    def text(self) -> str:
-        """Return the corrected text as typed."""
-        return self.editor.toPlainText()
 
 
 class TimelinePane(QWidget):
@@ -104,6 +67,7 @@ class TimelinePane(QWidget):
         self._read_only = False
         self._follow = True
         self._anchor: tuple[int, int] | None = None  # (scroll value, row count) before insert
+        self._unseen = 0  # entries appended below while the user reads older ones
         self.correction_dialog: CorrectionDialog | None = None
 
         self.model = TimelineModel(timeline, runner, self)
@@ -117,6 +81,12 @@ class TimelinePane(QWidget):
         self.heading.setFont(bold)
         self.count_label = QLabel("")
         self.count_label.setObjectName("timelineCount")
+        self.jump_button = QPushButton("")
+        self.jump_button.setObjectName("timelineJumpToNewest")
+        self.jump_button.setToolTip("Scroll to the newest entry and follow new ones (End)")
+        self.jump_button.setAccessibleName("Jump to the newest entries")
+        self.jump_button.clicked.connect(self.jump_to_newest)
+        self.jump_button.hide()
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("timelineKindFilter")
@@ -160,7 +130,7 @@ class TimelinePane(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.view.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self._scrolled())
+        self.view.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
         self.model.rowsAboutToBeInserted.connect(self._rows_about_to_be_inserted)
         self.model.rowsInserted.connect(self._rows_inserted)
@@ -177,7 +147,7 @@ class TimelinePane(QWidget):
 
         self.find_action = QAction("&Search the timeline", self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.find_action.triggered.connect(self._focus_search)
         self.addAction(self.find_action)
 
@@ -211,6 +181,7 @@ class TimelinePane(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addWidget(self.count_label)
+        top.addWidget(self.jump_button)
         top.addStretch(1)
         top.addWidget(self.kind_filter)
         top.addWidget(self.search, 2)
@@ -350,9 +321,12 @@ class TimelinePane(QWidget):
 
     def _context_menu(self, point: QPoint) -> None:
         index = self.view.indexAt(point)
-        if not index.isValid():
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+        elif self.view.currentIndex().isValid():  # the menu key: at the current row
+            point = self.view.visualRect(self.view.currentIndex()).center()
+        else:
             return
-        self.view.setCurrentIndex(index)
         menu = QMenu(self)
         menu.addAction(self.correct_action)
         menu.popup(self.view.viewport().mapToGlobal(point))
@@ -374,9 +348,22 @@ class TimelinePane(QWidget):
     # -- scrolling: follow the newest entry unless the user scrolled up -----------------------
 
     def _scrolled(self, _value: int | None = None) -> None:
+        """The user (or the code) moved the view: follow only while at the bottom."""
         bar = self.view.verticalScrollBar()
         if self._anchor is None:
             self._follow = bar.value() >= bar.maximum() - FOLLOW_SLACK
+            if self._follow:
+                self._show_unseen(0)
+        self._want_older_if_at_top()
+
+    def _range_changed(self, _minimum: int, _maximum: int) -> None:
+        """Rows or the viewport changed size: a following view stays at the bottom."""
+        if self._follow and self._anchor is None:
+            self.view.verticalScrollBar().setValue(self.view.verticalScrollBar().maximum())
+        self._want_older_if_at_top()
+
+    def _want_older_if_at_top(self) -> None:
+        bar = self.view.verticalScrollBar()
         at_top = bar.value() <= bar.minimum()
         self.model.set_older_wanted(at_top)
         if at_top and self.model.canFetchMore(QModelIndex()):
@@ -392,15 +379,30 @@ class TimelinePane(QWidget):
         if self._anchor is not None:
             # Older rows went in above: keep the same entries in sight.
             value, _count = self._anchor
-            self._anchor = None
             self.view.executeDelayedItemsLayout()
             bar.setValue(value + (last - first + 1))
+            self._anchor = None
         elif self._follow:
             self.view.scrollToBottom()
+        elif self.model.rowCount() > last - first + 1:
+            self._show_unseen(self._unseen + last - first + 1)
         self._update_count()
+
+    def jump_to_newest(self) -> None:
+        """Scroll to the newest entry and follow new ones again."""
+        self._follow = True
+        self.view.scrollToBottom()
+        self._show_unseen(0)
+
+    def _show_unseen(self, count: int) -> None:
+        self._unseen = count
+        self.jump_button.setVisible(count > 0)
+        plural = "entry" if count == 1 else "entries"
+        self.jump_button.setText(f"↓ {count} new {plural}")
 
     def _model_reset(self) -> None:
         self._anchor = None
+        self._show_unseen(0)
         self._update_count()
 
     def _first_page_loaded(self) -> None:
