@@ -21,14 +21,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from warroom.domain.channels import Channel, ChannelKind
-from warroom.domain.errors import RuleViolation
+from warroom.domain.errors import RuleViolation, StorageError
 from warroom.domain.outbox import DeliveryState, OutboxRow
 from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo, outbox_repo
-from warroom.storage.secrets import SecretStore
+from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.storage.timeline_repo import append
 from warroom.sync import tid
 from warroom.sync.backoff import Backoff
@@ -165,7 +165,15 @@ class DeliveryService:
     ) -> None:
         """Run passes until ``stop`` is set: at least every ``poll_seconds``, sooner if due."""
         while not stop.is_set():
-            report = self.run_once(stop=stop)
+            try:
+                report = self.run_once(stop=stop)
+            except SecretStoreUnavailable:
+                raise
+            except StorageError as error:
+                # A busy or briefly unreachable database (team mode): try again later.
+                log.warning("sync pass skipped: %s", error)
+                stop.wait(poll_seconds)
+                continue
             if on_pass is not None:
                 on_pass(report)
             stop.wait(self._sleep_seconds(poll_seconds))
@@ -287,7 +295,7 @@ class DeliveryService:
         now = self._ctx.clock()
         reason = one_line(scrub(str(error), secrets), 500) if error is not None else ""
         with self._ctx.db.transaction() as session:
-            outbox_repo.finish(
+            if not outbox_repo.finish(
                 session,
                 row.id,
                 state,
@@ -295,7 +303,9 @@ class DeliveryService:
                 error=reason,
                 remote_id=result.remote_id if result else "",
                 remote_url=result.remote_url if result else "",
-            )
+            ):
+                log.warning("outbox row %s was settled by another worker meanwhile", row.id)
+                return
             if state is DeliveryState.SENT:
                 channel_repo.record_check(session, channel.id, now, "")
             elif isinstance(error, PermanentError) and "credentials" in reason:

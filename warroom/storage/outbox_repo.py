@@ -126,12 +126,18 @@ def depth(session: Session) -> int:
 
 def due(session: Session, now: datetime, *, limit: int = 100) -> list[OutboxRow]:
     """Return queued rows whose next attempt is due, oldest first."""
-    rows = _select_rows(
-        session,
-        OutboxRowModel.state == DeliveryState.QUEUED.value,
-        or_(OutboxRowModel.next_attempt_at.is_(None), OutboxRowModel.next_attempt_at <= now),
+    query = (
+        select(OutboxRowModel, StatementRow.incident_id, ChannelRow.name)
+        .join(StatementRow, StatementRow.id == OutboxRowModel.statement_id)
+        .join(ChannelRow, ChannelRow.id == OutboxRowModel.channel_id)
+        .where(
+            OutboxRowModel.state == DeliveryState.QUEUED.value,
+            or_(OutboxRowModel.next_attempt_at.is_(None), OutboxRowModel.next_attempt_at <= now),
+        )
+        .order_by(OutboxRowModel.id)
+        .limit(limit)
     )
-    return rows[:limit]
+    return [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
 
 
 def next_due_at(session: Session) -> datetime | None:

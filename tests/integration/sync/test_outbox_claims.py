@@ -37,3 +37,61 @@ def test_an_unconfigured_channel_keeps_its_rows_waiting(services: Any) -> None:
     assert report.sent == [] and "not configured yet" in report.waiting["email"]
     assert services.delivery.status().depth == 1
     assert services.channels.outbox()[0].state is DeliveryState.QUEUED
+
+
+def test_a_row_left_sending_by_a_dead_worker_becomes_uncertain_on_a_webhook(
+    services: Any, clock: Any
+) -> None:
+    from warroom.domain.channels import ChannelKind
+
+    services.channel_setup.configure(
+        "webhook", ChannelKind.WEBHOOK, {"url": "http://127.0.0.1:9/never"}, ""
+    )
+    incident = open_incident(services)
+    (row,) = release(services, incident, ["webhook"], "Update.")
+    with services.db.transaction() as session:
+        outbox_repo.claim(session, row.id, clock.now, "")  # then the worker died
+
+    assert services.delivery.run_once().uncertain == []  # too fresh: maybe still sending
+    clock.advance(minutes=10)
+    report = services.delivery.run_once()
+    services.delivery.close()
+
+    assert report.uncertain == [row.id]
+    last = services.timeline.entries(incident)[-1]
+    assert last.data["event"] == "delivery.uncertain"
+    assert "the worker stopped while sending" in last.data["reason"]
+
+
+def test_the_worker_runs_off_the_calling_thread_until_stopped(services: Any, social: Any) -> None:
+    import threading
+
+    from tests.integration.sync.conftest import MASTODON_TOKEN
+    from warroom.domain.channels import ChannelKind
+
+    services.channel_setup.configure(
+        "mastodon", ChannelKind.MASTODON, {"url": social.url}, MASTODON_TOKEN
+    )
+    stop = threading.Event()
+    reports: list[Any] = []
+    worker = threading.Thread(
+        target=services.delivery.watch,
+        args=(stop,),
+        kwargs={"poll_seconds": 0.05, "on_pass": reports.append},
+    )
+    worker.start()
+    try:
+        incident = open_incident(services)
+        (row,) = release(services, incident, ["mastodon"], "Update.")
+        deadline = threading.Event()
+        for _ in range(200):
+            if any(row.id in r.sent for r in reports):
+                break
+            deadline.wait(0.05)
+    finally:
+        stop.set()
+        worker.join(10)
+        services.delivery.close()
+    assert not worker.is_alive()
+    assert any(row.id in r.sent for r in reports)
+    assert services.delivery.status().depth == 0
