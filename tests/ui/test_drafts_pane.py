@@ -337,9 +337,13 @@ def test_unsaved_text_survives_switching_statements(
     qtbot.waitUntil(runner.is_idle)
     assert _editor(pane).toPlainText() == "Second."
     assert "•" in pane.list_model.index(pane.list_model.row_of(first.id), 0).data()
+    services.statements.edit(first.id, "carol", text="First, by Carol.")
+    pane.refresh()
+    qtbot.waitUntil(runner.is_idle)
     pane.select_statement(first.id)
     qtbot.waitUntil(runner.is_idle)
     assert _editor(pane).toPlainText() == "First, edited."
+    assert "changed by carol" in pane.message.text()
 
 
 def test_history_shows_an_escaped_word_diff(

@@ -145,7 +145,8 @@ class StatementEditor(QWidget):
         was_blocked = self.blockSignals(True)
         try:
             self.channel_model.set_checked(content.channel_names)
-            self.subject.setText(content.subject)
+            if self.subject.text() != content.subject:
+                self.subject.setText(content.subject)
             if self.text.toPlainText() != content.text:
                 self.text.setPlainText(content.text)
             self._loaded_promise = content.next_update_by

@@ -246,7 +246,7 @@ class DraftsPane(QWidget):
         if fresh is not None and self._base is not None:
             if not self.is_dirty():
                 self._base = fresh
-                if self.editor.content() != content_of(fresh):
+                if not same_content(self.editor.content(), content_of(fresh)):
                     self.editor.load(content_of(fresh))
             elif fresh.version != self._base.version:
                 self._changed_elsewhere(fresh)
@@ -304,6 +304,8 @@ class DraftsPane(QWidget):
             if saved is not None:
                 content, self._base = saved
                 self.editor.load(content)
+                if self._base is not None and self._base.version != statement.version:
+                    self._changed_elsewhere(statement)
             else:
                 self.editor.load(content_of(statement))
             self._load_revisions(statement.id)
