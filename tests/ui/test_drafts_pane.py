@@ -74,6 +74,18 @@ def test_models_pass_the_model_tester(
     qtmodeltester.check(pane.editor.channel_model)
     _select(qtbot, pane, runner, 1)
     qtmodeltester.check(pane.history.model)
+    # The testers stay attached: appended rows, changed rows and unsaved marks are checked.
+    incident = pane._incident
+    assert incident is not None
+    _draft(services, incident, "Appended.")
+    services.statements.edit(1, "bob", text="Changed in place.")
+    pane.refresh()
+    qtbot.waitUntil(runner.is_idle)
+    assert pane.list_model.rowCount() == 3
+    _editor(pane).setPlainText("Unsaved.")
+    assert "•" in pane.list_model.index(0, 0).data()
+    pane.editor.channel_model.set_checked(["email"])
+    qtmodeltester.check(pane.list_model)
 
 
 @OFFSCREEN_DIALOG

@@ -19,6 +19,7 @@ from warroom.domain.statements import (
     ensure_can_reject,
     ensure_editable,
     ensure_submittable,
+    release_refusal,
     validate_content,
 )
 from warroom.services import Services
@@ -78,7 +79,9 @@ def refusals_for(
         submit=_refusal(submittable),
         approve=services.statements.approval_refusal(statement, actor),
         reject=_refusal(lambda: ensure_can_reject(statement, "reason")),
-        release=services.statements.release_refusal(statement),
+        # The domain rule with the incident already read: one query per refresh, not one per
+        # statement (services.statements.release_refusal re-reads the incident each time).
+        release=release_refusal(statement, incident.approvals_required),
     )
 
 
