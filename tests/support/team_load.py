@@ -2,9 +2,10 @@
 
 Each process opens its own engine on the shared database URL, like a real workstation.
 
-    python -m tests.support.team_load append URL INCIDENT COUNT ACTOR
-        appends COUNT notes through the services; prints a JSON summary with per-append
-        latencies (seconds) and the wall time at which each append returned.
+    python -m tests.support.team_load append URL INCIDENT COUNT ACTOR [GAP]
+        appends COUNT notes through the services (GAP seconds apart); prints a JSON summary
+        with per-append latencies (seconds), the wall time at which each append returned and
+        the change counter read right after it.
     python -m tests.support.team_load watch URL SECONDS INTERVAL
         polls the change counter every INTERVAL seconds for SECONDS; prints the wall times at
         which it saw the counter change, with the value seen.
@@ -20,7 +21,9 @@ from warroom.services import build_services
 from warroom.storage.database import open_database
 
 
-def append(url: str, incident_id: int, count: int, actor: str) -> dict[str, object]:
+def append(
+    url: str, incident_id: int, count: int, actor: str, gap: float = 0.0
+) -> dict[str, object]:
     """Append ``count`` entries as ``actor``; return latencies and completion times."""
     db = open_database(url)
     try:
@@ -34,6 +37,8 @@ def append(url: str, incident_id: int, count: int, actor: str) -> dict[str, obje
             latencies.append(time.perf_counter() - start)
             done_at.append(time.time())
             counters.append(services.incidents.change_counter())
+            if gap:
+                time.sleep(gap)
         return {"actor": actor, "latencies": latencies, "done_at": done_at, "counters": counters}
     finally:
         db.dispose()
@@ -63,7 +68,8 @@ def main(argv: list[str]) -> None:
     """Run one workstation role from the command line; print its JSON summary."""
     command, url, *rest = argv
     if command == "append":
-        result = append(url, int(rest[0]), int(rest[1]), rest[2])
+        gap = float(rest[3]) if len(rest) > 3 else 0.0
+        result = append(url, int(rest[0]), int(rest[1]), rest[2], gap)
     elif command == "watch":
         result = watch(url, float(rest[0]), float(rest[1]))
     else:
