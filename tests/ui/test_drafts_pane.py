@@ -109,6 +109,7 @@ def test_draft_from_a_template_with_placeholders_filled(
     dialog.fields["product"].setText("checkout")
     dialog.fields["impact"].setText("Card payments fail.")
     dialog.fields["next_update"].setText("10:30 UTC")
+    assert "problems with checkout. Card payments fail." in dialog.preview.text()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(runner.is_idle)
     newest = services.statements.for_incident(incident.id)[-1]

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.playbooks import StatementTemplate
-from warroom.domain.statements import placeholders_in
+from warroom.domain.statements import fill_placeholders, placeholders_in
 
 TemplateRole = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -171,7 +171,17 @@ class TemplateDialog(QDialog):
             edit.setPlaceholderText("{" + name + "}")
             self.form.addRow(placeholder_label(name) + ":", edit)
             self.fields[name] = edit
-        text = template.text if not template.subject else f"{template.subject}\n\n{template.text}"
+            edit.textChanged.connect(self._update_preview)
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        template = self.template()
+        if template is None:
+            return
+        values = self.values()
+        text = fill_placeholders(template.text, values)
+        if template.subject:
+            text = f"{fill_placeholders(template.subject, values)}\n\n{text}"
         self.preview.setText(text)
 
 
