@@ -125,3 +125,32 @@ def test_a_refused_tick_is_shown(
     qtbot.waitUntil(runner.is_idle)
     assert "already done by carol" in signal.args[0]
     assert pane.message.isVisibleTo(pane)
+
+
+def test_the_checkbox_ticks_through_the_service(
+    qtbot: Any, pane: ChecklistPane, runner: TaskRunner, services: Any, incident: Incident
+) -> None:
+    target = pane.model.index(2, 0, pane.model.index(0, 0))
+    item = target.data(ItemRole)
+    assert pane.model.flags(target) & Qt.ItemFlag.ItemIsUserCheckable
+    # What the delegate does when the checkbox is clicked.
+    assert pane.model.setData(target, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    qtbot.waitUntil(runner.is_idle)
+    assert any(i.id == item.id and i.is_done for i in services.checklist.items(incident.id))
+    # Unticking is not offered: what was done stays on the record.
+    done = pane.model.index(2, 0, pane.model.index(0, 0))
+    assert not pane.model.setData(done, Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+
+
+def test_closed_incident_checklist_is_read_only(
+    qtbot: Any, pane: ChecklistPane, runner: TaskRunner, services: Any, incident: Incident
+) -> None:
+    services.incidents.close(incident.id, "alice")
+    pane.refresh()
+    qtbot.waitUntil(runner.is_idle)
+    target = pane.model.index(0, 0, pane.model.index(0, 0))
+    assert not pane.model.flags(target) & Qt.ItemFlag.ItemIsUserCheckable
+    pane.view.setCurrentIndex(target)
+    assert not pane.mark_done_action.isEnabled()
+    assert "closed" in pane.mark_done_action.toolTip()
+    assert "read-only" in pane.summary.text()
