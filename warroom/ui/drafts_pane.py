@@ -243,7 +243,8 @@ class DraftsPane(QWidget):
         finally:
             self._syncing = False
         fresh = self.current_statement()
-        if fresh is not None and self._base is not None:
+        if fresh is not None and self._base is not None and fresh.version >= self._base.version:
+            # (An older copy is a read that started before our own save landed: ignore it.)
             if not self.is_dirty():
                 self._base = fresh
                 if not same_content(self.editor.content(), content_of(fresh)):
