@@ -322,3 +322,23 @@ def test_switcher_is_not_rebuilt_when_nothing_about_incidents_changed(
     services.incidents.open("Second front", 3, "bob")
     qtbot.waitUntil(lambda: window.incident_switcher.count() == 2)
     assert window.current_incident().id == demo.id  # type: ignore[union-attr]
+
+
+def test_team_roles_decide_what_the_window_lets_you_do(
+    make_window: Make, wait_loaded: Wait, demo: Incident, services: Any, qtbot: Any
+) -> None:
+    services.people.put("Dana Reyes", "lead", "Dana Reyes")
+    services.people.put("Vic", "viewer", "Dana Reyes")
+    window = make_window("Vic", "lead")  # the workstation's remembered role does not count
+    wait_loaded(window)
+    assert "Vic (viewer, registered)" in window.status.user_label.text()
+    assert not window.timeline.add_box.isEnabled()
+    assert "viewer" in window.timeline.add_box.placeholderText()
+    assert not window.new_incident_action.isEnabled()
+    window.set_identity(Identity("Dana Reyes", "lead"))
+    qtbot.waitUntil(window.timeline.add_box.isEnabled)
+    assert window.new_incident_action.isEnabled()
+    assert "Dana Reyes (lead, registered)" in window.status.user_label.text()
+    window.set_identity(Identity("Stranger", "comms"))
+    qtbot.waitUntil(lambda: not window.timeline.add_box.isEnabled())
+    assert "not registered: read only" in window.status.user_label.text()

@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from warroom.domain.incidents import Incident
+from warroom.domain.people import Action, Role
 from warroom.domain.playbooks import Playbook
 from warroom.services import Services
 from warroom.services.playbooks import PlaybookProblem
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         """Load the incident list (showing ``incident_id`` or the newest open one), poll."""
         self.top_bar.refresh(select=incident_id)
         self.status.refresh_outbox()
+        self.refresh_permissions()
         self.poller.poll()
         self.poller.start()
 
@@ -333,12 +335,47 @@ class MainWindow(QMainWindow):
         self.checklist.set_actor(identity.name)
         self.status.show_identity(identity)
         self.status.say(f"Now acting as {identity.describe()}")
+        self.refresh_permissions()
         if remember:
             try:
                 self._preferences.save(self._preferences.load().with_identity(identity))
             except OSError as error:
                 self.status.say(f"Could not remember the user: {error}")
         self.identity_changed.emit(identity)
+
+    def refresh_permissions(self) -> None:
+        """Read what the acting person may do (team roles) and enable the window to match.
+
+        With nobody registered every action is open; otherwise the register's role wins over
+        the role remembered on this workstation, and an unregistered person only reads.
+        """
+        people, actor = self.services.people, self.identity.name
+
+        def read() -> tuple[bool, Role | None, str | None, str | None]:
+            enforcing = people.enforcing()
+            role = people.role_of(actor) if enforcing else None
+            return (
+                enforcing,
+                role,
+                people.refusal(actor, Action.LOG),
+                people.refusal(actor, Action.OPEN_INCIDENT),
+            )
+
+        def done(result: tuple[bool, Role | None, str | None, str | None]) -> None:
+            enforcing, role, log_refusal, open_refusal = result
+            if actor != self.identity.name:
+                return  # the user was switched meanwhile; a newer read is on its way
+            membership = ""
+            if enforcing:
+                membership = f"{role.value}, registered" if role else "not registered: read only"
+            self.status.show_identity(self.identity, membership)
+            self.timeline.set_log_refusal(log_refusal)
+            self.new_incident_action.setEnabled(open_refusal is None)
+            self.new_incident_action.setToolTip(open_refusal or "Declare a new incident")
+            self.top_bar.new_button.setEnabled(open_refusal is None)
+            self.top_bar.new_button.setToolTip(open_refusal or "Declare a new incident (Ctrl+N)")
+
+        self.runner.run(read, done)
 
     # -- view -----------------------------------------------------------------------------------
 
@@ -377,6 +414,7 @@ class MainWindow(QMainWindow):
         self.clocks.refresh()
         self.status.refresh_outbox()
         self.refresh_incidents()
+        self.refresh_permissions()
         self.drafts.refresh()
         self.checklist.refresh()
         self.data_changed.emit(counter)

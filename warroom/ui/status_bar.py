@@ -52,10 +52,13 @@ class WarRoomStatusBar(QStatusBar):
         self._permanent += 1
         self.insertPermanentWidget(self._permanent - 2, widget)
 
-    def show_identity(self, identity: Identity) -> None:
-        """Show who acts."""
-        self.user_label.setText(f"User: {identity.describe()}")
-        self.user_label.setAccessibleName(f"Acting as {identity.describe()}")
+    def show_identity(self, identity: Identity, membership: str = "") -> None:
+        """Show who acts; ``membership`` is what the team's register says (roles in force)."""
+        text = f"User: {identity.describe()}"
+        if membership:
+            text = f"User: {identity.name} ({membership})"
+        self.user_label.setText(text)
+        self.user_label.setAccessibleName(f"Acting as {text.removeprefix('User: ')}")
 
     def show_busy(self, busy: bool) -> None:
         """Show that background work is running."""

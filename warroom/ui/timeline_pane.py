@@ -65,6 +65,7 @@ class TimelinePane(QWidget):
         self._actor = actor
         self._incident_id: int | None = None
         self._read_only = False
+        self._log_refusal: str | None = None  # why this person may not log (roles)
         self._follow = True
         self._anchor: tuple[int, int] | None = None  # (scroll value, row count) before insert
         self._unseen = 0  # entries appended below while the user reads older ones
@@ -236,6 +237,11 @@ class TimelinePane(QWidget):
             self._incident_id = incident_id
             self._follow = True
             self.model.set_incident(incident_id)
+        self._update_enabled()
+
+    def set_log_refusal(self, reason: str | None) -> None:
+        """Say why the acting person may not log entries (None: they may)."""
+        self._log_refusal = reason
         self._update_enabled()
 
     def set_actor(self, actor: str) -> None:
@@ -421,8 +427,24 @@ class TimelinePane(QWidget):
         self.count_label.setText(f"{rows}{more} shown" + (" · loading…" if busy else ""))
 
     def _update_enabled(self) -> None:
-        writable = self._incident_id is not None and not self._read_only
-        self.add_box.setEnabled(writable)
-        self.add_button.setEnabled(writable)
-        self.add_kind.setEnabled(writable)
+        if self._incident_id is None:
+            reason: str | None = "no incident"
+        elif self._read_only:
+            reason = "the incident is closed and read-only"
+        else:
+            reason = self._log_refusal
+        writable = reason is None
+        for widget in (self.add_box, self.add_button, self.add_kind):
+            widget.setEnabled(writable)
+        self.add_box.setPlaceholderText(
+            "Log a fact, decision or action… (Ctrl+Enter adds it)"
+            if writable
+            else f"Cannot log: {reason}"
+        )
+        self.add_button.setToolTip(
+            f"Add to the timeline ({ADD_SHORTCUT})" if writable else f"Cannot log: {reason}"
+        )
         self.correct_action.setEnabled(writable)
+        self.correct_action.setToolTip(
+            "Add a correction; the original stays, struck out" if writable else str(reason)
+        )
