@@ -154,3 +154,10 @@ def test_closed_incident_checklist_is_read_only(
     assert not pane.mark_done_action.isEnabled()
     assert "closed" in pane.mark_done_action.toolTip()
     assert "read-only" in pane.summary.text()
+
+
+def test_no_incident_shows_nothing(qtbot: Any, pane: ChecklistPane, runner: TaskRunner) -> None:
+    pane.set_incident(None)
+    qtbot.waitUntil(runner.is_idle)
+    assert pane.model.rowCount() == 0
+    assert not pane.mark_done_action.isEnabled()

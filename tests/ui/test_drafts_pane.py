@@ -478,3 +478,12 @@ def test_keyboard_reaches_every_control(qtbot: Any, pane: DraftsPane, runner: Ta
     assert "webhook" in pane.editor.channel_model.checked_names()
     for widget in (pane.list_view, view, pane.editor.subject, _editor(pane)):
         assert widget.accessibleName()
+
+
+def test_no_incident_shows_nothing(qtbot: Any, pane: DraftsPane, runner: TaskRunner) -> None:
+    _select(qtbot, pane, runner, 1)
+    pane.set_incident(None)
+    qtbot.waitUntil(runner.is_idle)
+    assert pane.list_model.rowCount() == 0
+    assert not pane.new_action.isEnabled() and not pane.save_action.isEnabled()
+    assert not pane.editor.isEnabled()
