@@ -173,3 +173,9 @@ def test_as_name_skips_the_question(
     assert app.run_window(db_url, "sam") == 0
     assert opened[0].identity == Identity("sam", "")
     opened[0].deleteLater()
+
+
+def test_the_app_icon_is_found(qapp: Any) -> None:
+    icon = app.app_icon()
+    assert not icon.isNull()
+    assert len(icon.availableSizes()) >= 5

@@ -12,10 +12,12 @@ import os
 import sys
 from collections.abc import Callable
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from warroom.domain.errors import StorageError
 from warroom.logging_setup import configure_logging
+from warroom.resource_paths import resource
 from warroom.services import Services, build_services
 from warroom.services.preferences import Identity, Preferences, PreferencesStore
 from warroom.storage.database import Database, open_database
@@ -39,6 +41,7 @@ def run_window(db_url: str | None, actor: str | None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("warroom")
+    app.setWindowIcon(app_icon())
     store = PreferencesStore()
     preferences = store.load()
     theme = ThemeController(app)
@@ -67,6 +70,16 @@ def run_window(db_url: str | None, actor: str | None) -> int:
         window.stop()
         runner.shutdown()
         database.dispose()
+
+
+def app_icon() -> QIcon:
+    """Return the application icon in every bundled size."""
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        path = resource("icons", "app", f"warroom-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
 
 
 def freeze_startup_objects() -> None:
