@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 SUPERUSER = "postgres"
+PASSWORD_USER = "warroom_pw"
 _SERVICE_ACCOUNT = "postgres"
 
 
@@ -130,6 +131,11 @@ class PostgresServer:
                 "--locale=C",
                 "--no-sync",
             )
+            # Everyone is trusted except PASSWORD_USER, who must log in with a password
+            # (the keychain tests); pg_hba.conf is read top down.
+            hba = self.data_dir / "pg_hba.conf"
+            rule = f"host all {PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n"
+            hba.write_text(rule + hba.read_text())
         options = " ".join(
             [
                 f"-p {self.port}",
@@ -202,6 +208,15 @@ class PostgresServer:
         name = f"warroom_test_{os.getpid()}_{next(self._names)}"
         self._admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
         return self.url(name)
+
+    def create_password_user(self, password: str) -> None:
+        """Create (or reset) :data:`PASSWORD_USER`, who needs ``password`` to connect."""
+        escaped = password.replace("'", "''")
+        self._admin(
+            f"DO $$ BEGIN CREATE ROLE {PASSWORD_USER} LOGIN SUPERUSER; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        self._admin(f"ALTER ROLE {PASSWORD_USER} PASSWORD '{escaped}'")
 
     def drop_database(self, url: str) -> None:
         """Drop a database made by :meth:`create_database`, cutting its clients off."""

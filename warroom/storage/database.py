@@ -103,15 +103,27 @@ def _first_line(error: DBAPIError) -> str:
     return str(error.orig).strip().splitlines()[0] if error.orig else str(error)
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (creating if new) the database at ``url``, check and migrate its schema."""
+def open_database(
+    url: str | None = None, *, migrate: bool = True, password: str | None = None
+) -> Database:
+    """Open (creating if new) the database at ``url``, check and migrate its schema.
+
+    For a database server, ``password`` (else the one kept in the keychain for that server,
+    if the URL has none) is used for connecting but kept out of :attr:`Database.url`.
+    """
     resolved = resolve_database_url(url)
     parsed = make_url(resolved)
     warnings: list[str] = []
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(resolved, parsed.database, warnings)
     else:
-        engine = create_engine(resolved, pool_pre_ping=True)
+        from warroom.storage.server_login import with_stored_password
+
+        if password:
+            login = parsed.set(password=password).render_as_string(hide_password=False)
+        else:
+            login = with_stored_password(resolved)
+        engine = create_engine(login, pool_pre_ping=True)
     database = Database(engine=engine, url=resolved, warnings=warnings)
     try:
         _check_and_migrate(database, migrate=migrate)
@@ -213,6 +225,12 @@ def _read_schema_state(database: Database) -> tuple[str | None, bool]:
             raise StorageError(
                 f"{database.location} is not a War Room database or is damaged ({detail}); "
                 "it was left unchanged"
+            ) from error
+        if "no password supplied" in detail or "password authentication failed" in detail:
+            user = make_url(database.url).username or "this user"
+            raise StorageError(
+                f"{database.location} refused the login of {user}: the password is missing or "
+                "wrong; connect again with the right password (it is kept in the keychain)"
             ) from error
         raise StorageError(f"cannot open the database {database.location}: {detail}") from error
 

@@ -1,4 +1,4 @@
-"""Channel secrets in the OS keychain (keyring): the only module that imports keyring.
+"""Channel secrets and team-database passwords in the OS keychain: the only keyring user.
 
 Secrets never touch the database. A machine without a keychain service gets one clear
 line telling the person what to do; keyring's null backend, which silently forgets
@@ -93,3 +93,41 @@ class SecretStore:
     def check(self) -> None:
         """Raise SecretStoreUnavailable when there is no usable keychain."""
         self._keyring()
+
+    def get_database_password(self, server: str) -> str:
+        """Return the stored password for a team database (``user@host:port/db``), or ''."""
+        from keyring.errors import KeyringError, NoKeyringError
+
+        backend = self._keyring()
+        try:
+            value = backend.get_password(SERVICE, f"database:{server}")
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to give the password of {server} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        return value or ""
+
+    def set_database_password(self, server: str, password: str) -> None:
+        """Store the password of a team database; an empty one removes it."""
+        from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+        backend = self._keyring()
+        try:
+            if password:
+                backend.set_password(SERVICE, f"database:{server}", password)
+            else:
+                with contextlib.suppress(PasswordDeleteError):
+                    backend.delete_password(SERVICE, f"database:{server}")
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to store the password of {server} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        log.info(
+            "%s the password of %s in the keychain", "stored" if password else "removed", server
+        )
