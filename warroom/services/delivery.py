@@ -125,7 +125,8 @@ class DeliveryService:
         self.stale_after = stale_after
         self.actor = actor
         self._connectors: dict[int, tuple[str, Connector, str]] = {}
-        self._channel_retry_at: dict[int, datetime] = {}
+        # channel id -> (its settings when it went offline, when to try it again)
+        self._channel_retry_at: dict[int, tuple[str, datetime]] = {}
         self._lock = threading.Lock()
 
     # --- the worker ---------------------------------------------------------------------------
@@ -196,7 +197,8 @@ class DeliveryService:
                 f"--kind {channel.kind.value} ...')"
             )
             return
-        retry_at = self._channel_retry_at.get(channel.id)
+        offline = self._channel_retry_at.get(channel.id)
+        retry_at = offline[1] if offline and offline[0] == _settings_key(channel) else None
         if retry_at is not None and retry_at > now:
             report.waiting[channel.name] = (
                 f"offline ({channel.last_error or 'unreachable'}); next try at {retry_at:%H:%M:%S}Z"
@@ -275,7 +277,7 @@ class DeliveryService:
             changes.bump(session)
         if error.unreachable:
             self._drop_connector(channel)
-            self._channel_retry_at[channel.id] = next_at
+            self._channel_retry_at[channel.id] = (_settings_key(channel), next_at)
             report.waiting[channel.name] = f"offline ({reason})"
         log.info("outbox row %s to %s: %s; retry in %.1f s", row.id, channel.name, reason, delay)
         report.retrying.append(row.id)
@@ -366,7 +368,7 @@ class DeliveryService:
     # --- connectors and secrets -------------------------------------------------------------
 
     def _connector(self, channel: Channel) -> Connector:
-        key = json.dumps([channel.kind.value, dict(channel.settings)], sort_keys=True, default=str)
+        key = _settings_key(channel)
         cached = self._connectors.get(channel.id)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -467,6 +469,11 @@ class DeliveryService:
             )
             changes.bump(session)
             return outbox_repo.get(session, row_id)
+
+
+def _settings_key(channel: Channel) -> str:
+    """Return what identifies a channel's configuration (reconfiguring changes it)."""
+    return json.dumps([channel.kind.value, dict(channel.settings)], sort_keys=True, default=str)
 
 
 def _timeline_entry(

@@ -8,6 +8,7 @@ backoff belong to the outbox worker.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -70,10 +71,16 @@ def send(
 
     hidden = list(secrets)
     try:
-        return session.request(method, url, timeout=timeouts(settings), **kwargs)
+        # verify is passed per request: with trust_env, requests would otherwise let
+        # $REQUESTS_CA_BUNDLE override the session's (the channel's) CA bundle.
+        return session.request(
+            method, url, timeout=timeouts(settings), verify=session.verify, **kwargs
+        )
     except requests.exceptions.SSLError as error:
+        found = re.search(r"certificate verify failed: [^'\"(]+", str(error))
+        detail = found.group(0).strip() if found else _reason(error, hidden)
         raise TransientError(
-            f"{what}: TLS failed ({_reason(error, hidden)}); check the server's certificate "
+            f"{what}: TLS failed ({detail}); check the server's certificate "
             "or the channel's --ca-bundle",
             unreachable=True,
         ) from None
