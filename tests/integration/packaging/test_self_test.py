@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,41 @@ def test_render_icons_regenerates_the_set(tmp_path: Path) -> None:
     names = sorted(p.name for p in out.iterdir())
     expected = [f"warroom-{s}.png" for s in (16, 32, 48, 64, 128, 256, 512)]
     assert names == sorted([*expected, "warroom.ico", "warroom.icns"])
+
+
+def test_windows_version_resource_names_the_product(tmp_path: Path) -> None:
+    """The generated version file is the text PyInstaller evaluates on Windows."""
+    sys.path.insert(0, str(REPO_ROOT / "packaging"))
+    try:
+        windows_version = importlib.import_module("windows_version")
+    finally:
+        sys.path.remove(str(REPO_ROOT / "packaging"))
+    from warroom import __version__
+
+    version_numbers = windows_version.version_numbers
+    write_version_file = windows_version.write_version_file
+    assert version_numbers("1.2") == (1, 2, 0, 0)
+    assert version_numbers("0.1.0.dev3") == (0, 1, 0, 3)
+    path = write_version_file(tmp_path, __version__, "warroomw.exe")
+    assert path.name == "warroomw-version.txt"
+
+    def record(kind: str) -> Callable[..., dict[str, object]]:
+        return lambda *args, **kwargs: {"kind": kind, "args": args, **kwargs}
+
+    names = [
+        "VSVersionInfo",
+        "FixedFileInfo",
+        "StringFileInfo",
+        "StringTable",
+        "StringStruct",
+        "VarFileInfo",
+        "VarStruct",
+    ]
+    info = eval(path.read_text(encoding="utf-8"), {n: record(n) for n in names})
+    assert info["kind"] == "VSVersionInfo"
+    assert info["ffi"]["filevers"] == version_numbers(__version__)
+    table = info["kids"][0]["args"][0][0]
+    strings = dict(s["args"] for s in table["args"][1])
+    assert strings["ProductName"] == "War Room"
+    assert strings["ProductVersion"] == __version__
+    assert strings["OriginalFilename"] == "warroomw.exe"
