@@ -340,3 +340,22 @@ def test_team_roles_decide_what_the_window_lets_you_do(
     window.set_identity(Identity("Stranger", "comms"))
     qtbot.waitUntil(lambda: not window.timeline.add_box.isEnabled())
     assert "not registered: read only" in window.status.user_label.text()
+
+
+def test_a_cli_write_keeps_unsaved_draft_text(
+    make_window: Make, wait_loaded: Wait, demo: Incident, run_cli: Any, qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    window = make_window()
+    wait_loaded(window)
+    drafts: Any = window.drafts_widget
+    drafts.select_statement(4)  # the demo's unsent incident report draft
+    wait_loaded(window)
+    editor = window.findChild(QPlainTextEdit, "draftEditor")
+    assert editor is not None
+    editor.setPlainText("Unsaved words the comms lead is typing")
+    assert run_cli("log", "add", str(demo.id), "Meanwhile, from the CLI").code == 0
+    qtbot.waitUntil(lambda: "Meanwhile, from the CLI" in texts(window), timeout=3000)
+    wait_loaded(window)
+    assert editor.toPlainText() == "Unsaved words the comms lead is typing"
