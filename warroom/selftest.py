@@ -10,6 +10,7 @@ normal log file so that a failure can be investigated.
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import sys
@@ -23,6 +24,8 @@ from typing import Any, TextIO, TypeVar
 from warroom import __version__
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 LEAD = "Self-test Lead"
 AUTHOR = "Self-test Comms"
@@ -61,6 +64,7 @@ class Report:
             self.failures.append(name)
             return None
         except Exception as error:
+            log.exception("self-test check %r failed", name)
             self._line("FAILED", name, f"{type(error).__name__}: {error}")
             self.failures.append(name)
             return None
