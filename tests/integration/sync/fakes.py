@@ -58,6 +58,7 @@ class FakeSocial:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.faults: dict[tuple[str, str], deque[str]] = defaultdict(deque)
         self.connections = 0
+        self.expired: set[str] = set()
         self.create_calls = 0
         self.duplicate_creates = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -81,6 +82,12 @@ class FakeSocial:
     def fault(self, method: str, path: str, *actions: str) -> None:
         """Queue faults for the next requests to ``method path``."""
         self.faults[(method, path)].extend(actions)
+
+    def expire_session(self) -> None:
+        """Expire the access token handed out so far (the PDS answers 400 ExpiredToken)."""
+        with self.lock:
+            self.expired.add(self.access_jwt)
+            self.access_jwt += "x"
 
     def forget_idempotency_keys(self) -> None:
         """Act as Mastodon does an hour later: the keys are gone, the statuses stay."""
@@ -198,6 +205,8 @@ class FakeSocial:
                 "did": DID,
             }
         if path.startswith("/xrpc/"):
+            if auth.removeprefix("Bearer ") in self.expired:
+                return 400, {"error": "ExpiredToken", "message": "Token has expired"}
             public = path == "/xrpc/com.atproto.repo.getRecord"
             if auth != f"Bearer {self.access_jwt}" and not (public and not auth):
                 return 401, {"error": "AuthenticationRequired", "message": "Invalid token"}

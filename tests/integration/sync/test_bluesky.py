@@ -107,3 +107,16 @@ def test_a_429_on_create_waits_for_retry_after(bluesky: Any, social: Any, clock:
     clock.advance(seconds=61)
     assert bluesky.delivery.run_once().sent == [row.id]
     assert len(social.records) == 1
+
+
+def test_an_expired_session_is_renewed_on_the_spot(bluesky: Any, social: Any) -> None:
+    incident = open_incident(bluesky)
+    (first,) = release(bluesky, incident, ["bluesky"], "One.")
+    assert bluesky.delivery.run_once().sent == [first.id]
+    social.expire_session()
+    (second,) = release(bluesky, incident, ["bluesky"], "Two.")
+
+    assert bluesky.delivery.run_once().sent == [second.id]
+    logins = [p for _m, p, _h in social.requests if p.endswith("createSession")]
+    assert len(logins) == 2
+    assert sorted(social.texts()) == ["One.", "Two."]

@@ -51,6 +51,10 @@ def iso_millis(moment: Any) -> str:
     return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+class _Expired(TransientError):
+    """The access token expired: log in again and repeat the call once."""
+
+
 class BlueskyConnector:
     """Posts to one Bluesky account through its PDS (``--url``, default bsky.social)."""
 
@@ -88,9 +92,9 @@ class BlueskyConnector:
             **kwargs,
         )
         with response:
-            if response.status_code == 400 and _error_name(response) == "ExpiredToken":
+            if response.status_code in (400, 401) and _error_name(response) == "ExpiredToken":
                 self._access = None
-                raise TransientError(f"{what}: the session expired; logging in again")
+                raise _Expired(f"{what}: the session expired; logging in again")
             http.raise_for_status(response, what=what, secrets=self._hidden(), now=self._clock())
             return response.json()
 
@@ -131,28 +135,35 @@ class BlueskyConnector:
                 f"{BLUESKY_MAX_BYTES} bytes)"
             )
         try:
-            self._login()
-            if row.attempts > 1:
-                existing = self._get_record(rkey)
-                if existing is not None:
-                    return existing
-            record: dict[str, Any] = {
-                "$type": COLLECTION,
-                "text": row.text,
-                "createdAt": iso_millis(row.first_attempt_at or self._clock()),
-            }
-            facets = link_facets(row.text)
-            if facets:
-                record["facets"] = facets
-            data = self._call(
-                "POST",
-                "com.atproto.repo.createRecord",
-                "Bluesky post",
-                json={"repo": self._did, "collection": COLLECTION, "rkey": rkey, "record": record},
-            )
+            try:
+                return self._publish(row, rkey)
+            except _Expired:
+                return self._publish(row, rkey)  # _call dropped the session: log in afresh
         except http.MaybeSent as error:
             # Safe to retry: the next attempt asks getRecord first.
             raise TransientError(str(error)) from None
+
+    def _publish(self, row: OutboxRow, rkey: str) -> DeliveryResult:
+        """Log in if needed, look for an earlier try's record, else create the record."""
+        self._login()
+        if row.attempts > 1:
+            existing = self._get_record(rkey)
+            if existing is not None:
+                return existing
+        record: dict[str, Any] = {
+            "$type": COLLECTION,
+            "text": row.text,
+            "createdAt": iso_millis(row.first_attempt_at or self._clock()),
+        }
+        facets = link_facets(row.text)
+        if facets:
+            record["facets"] = facets
+        data = self._call(
+            "POST",
+            "com.atproto.repo.createRecord",
+            "Bluesky post",
+            json={"repo": self._did, "collection": COLLECTION, "rkey": rkey, "record": record},
+        )
         return self._result(str(data.get("uri", "")), rkey)
 
     def _get_record(self, rkey: str) -> DeliveryResult | None:
