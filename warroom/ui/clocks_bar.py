@@ -60,11 +60,12 @@ class ClockData:
     regulator_label: str
 
 
-def local_and_utc(moment: datetime) -> str:
-    """Render '14:05 (13:05 UTC)'; a different day adds the date."""
+def local_and_utc(moment: datetime, now: datetime | None = None) -> str:
+    """Render '14:05 (13:05 UTC)'; a time far from ``now`` adds the date."""
     local = moment.astimezone()
     utc = moment.astimezone(UTC)
-    day = "%a %d %b " if abs(moment - datetime.now(UTC)) > timedelta(hours=18) else ""
+    near = abs(moment - (now or datetime.now(UTC))) <= timedelta(hours=18)
+    day = "" if near else "%a %d %b "
     return f"{local.strftime(day + '%H:%M')} ({utc:%H:%M} UTC)"
 
 
@@ -134,6 +135,7 @@ class ClocksBar(QFrame):
         self._data: ClockData | None = None
         self._generation = 0
         self._blink = False
+        self._moment: datetime | None = None
 
         self.age = ClockTile("age", "Incident age")
         self.cadence = ClockTile("cadence", "Since last public update")
@@ -196,12 +198,13 @@ class ClocksBar(QFrame):
             self.regulator.hide()
             return
         now = self._now()
+        self._moment = now
         self._blink = not self._blink
         incident = data.incident
         state = "open" if incident.is_open else "closed"
         self.age.show_reading(
             format_duration(incident_age(incident, now)),
-            f"{incident.severity.label}, {state} · declared {local_and_utc(incident.declared_at)}",
+            f"{incident.severity.label}, {state} · declared {self._at(incident.declared_at)}",
             "none",
         )
         self._show_cadence(cadence_clock(incident, data.statements, now), incident, now)
@@ -213,6 +216,9 @@ class ClocksBar(QFrame):
             self.regulator.show()
             self.regulator.setToolTip(data.regulator_label)
             self._show_countdown(self.regulator, reading, data.regulator_deadline, "due")
+
+    def _at(self, moment: datetime) -> str:
+        return local_and_utc(moment, self._moment)
 
     def _show_cadence(self, reading: ClockReading, incident: Incident, now: datetime) -> None:
         since = reading.since or incident.declared_at
@@ -226,7 +232,7 @@ class ClocksBar(QFrame):
         every = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
         self.cadence.show_reading(
             elapsed,
-            f"every {every} for {incident.severity.label} · due {local_and_utc(reading.due_at)}",
+            f"every {every} for {incident.severity.label} · due {self._at(reading.due_at)}",
             reading.alarm.value,
         )
 
@@ -238,7 +244,7 @@ class ClocksBar(QFrame):
             # Missing a promise made to the public is the loudest alarm on the screen.
             self.promise.show_reading(
                 f"MISSED by {format_duration(-reading.remaining)}",
-                f"we promised an update by {local_and_utc(reading.due_at)}",
+                f"we promised an update by {self._at(reading.due_at)}",
                 "critical-blink" if self._blink else "critical",
             )
             return
@@ -252,4 +258,4 @@ class ClocksBar(QFrame):
             value = f"OVERDUE {format_duration(-remaining)}"
         else:
             value = f"in {format_duration(remaining)}"
-        tile.show_reading(value, f"{word} {local_and_utc(due)}", reading.alarm.value)
+        tile.show_reading(value, f"{word} {self._at(due)}", reading.alarm.value)
