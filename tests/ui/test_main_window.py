@@ -359,3 +359,20 @@ def test_a_cli_write_keeps_unsaved_draft_text(
     qtbot.waitUntil(lambda: "Meanwhile, from the CLI" in texts(window), timeout=3000)
     wait_loaded(window)
     assert editor.toPlainText() == "Unsaved words the comms lead is typing"
+
+
+def test_f1_lists_every_shortcut(make_window: Make, wait_loaded: Wait, demo: Incident) -> None:
+    from warroom.ui.shortcuts_dialog import shortcut_rows
+
+    window = make_window()
+    wait_loaded(window)
+    rows = shortcut_rows(window.menuBar())
+    keys = {action: key for _menu, action, key in rows}
+    assert keys["New incident"] == "Ctrl+N"
+    assert keys["Focus timeline"] == "Alt+1"
+    assert keys["Correct this entry"] == "Ctrl+Shift+E"
+    assert any(menu == "Statement" for menu, _a, _k in rows)
+    window.shortcuts_action.trigger()
+    assert window.shortcuts_dialog is not None
+    assert "Ctrl+K" in window.shortcuts_dialog.table.text()
+    window.shortcuts_dialog.reject()

@@ -283,3 +283,12 @@ def test_menu_key_opens_the_menu_at_the_current_row(qtbot: Any, pane: TimelinePa
     pane.view.setCurrentIndex(pane.model.index(3, COL_TEXT))
     pane.view.customContextMenuRequested.emit(pane.view.viewport().rect().bottomRight())
     assert pane.view.currentIndex().row() == 3
+
+
+def test_copy_an_entry(qtbot: Any, pane: TimelinePane, qapp: Any) -> None:
+    pane.view.setCurrentIndex(pane.model.index(2, COL_TEXT))
+    pane.view.setFocus()
+    pane.copy_action.trigger()
+    copied = qapp.clipboard().text()
+    assert copied.startswith("#3 ")
+    assert copied.endswith("bob [decision] Fail over to the US region")

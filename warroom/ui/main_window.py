@@ -30,6 +30,7 @@ from warroom.ui.clocks_bar import ClocksBar
 from warroom.ui.identity_dialog import IdentityDialog
 from warroom.ui.incident_bar import IncidentBar
 from warroom.ui.new_incident_dialog import NewIncidentDialog, NewIncidentRequest
+from warroom.ui.shortcuts_dialog import ShortcutsDialog
 from warroom.ui.side_panes import SidePane, build_side_pane
 from warroom.ui.status_bar import WarRoomStatusBar
 from warroom.ui.tasks import TaskRunner
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._sized = False
         self.identity_dialog: IdentityDialog | None = None
         self.new_incident_dialog: NewIncidentDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
 
         self.top_bar = IncidentBar(services.incidents, runner)
         self.incident_switcher = self.top_bar.switcher
@@ -217,6 +219,10 @@ class MainWindow(QMainWindow):
         self._add_pane_actions(self.statement_menu, self.drafts.menu_actions())
         self.tools_menu = bar.addMenu("&Tools")
         self.tools_menu.menuAction().setVisible(False)  # shown once a feature adds to it
+        self.help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action(
+            self.help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts
+        )
 
     def _add_pane_actions(self, menu: QMenu, actions: list[QAction]) -> None:
         if actions and not menu.isEmpty():
@@ -224,6 +230,13 @@ class MainWindow(QMainWindow):
         for action in actions:
             menu.addAction(action)
         menu.menuAction().setVisible(not menu.isEmpty())
+
+    def show_shortcuts(self) -> None:
+        """F1: list every shortcut, as the menus have them now."""
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.shortcuts_dialog = dialog
+        dialog.open()
 
     def add_file_action(self, action: QAction) -> None:
         """Add a File menu action above Quit (e.g. Export…)."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -145,6 +146,12 @@ class TimelinePane(QWidget):
         self.correct_action.triggered.connect(self.correct_selected)
         self.view.addAction(self.correct_action)
         self.addAction(self.correct_action)
+
+        self.copy_action = QAction("C&opy entry", self)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.triggered.connect(self.copy_selected)
+        self.view.addAction(self.copy_action)
 
         self.find_action = QAction("&Search the timeline", self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
@@ -309,6 +316,16 @@ class TimelinePane(QWidget):
         self.correction_dialog = dialog
         dialog.open()
 
+    def copy_selected(self) -> None:
+        """Copy the selected entry as one line: '#12 09:14:03 UTC Dana Reyes [decision] …'."""
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        at = entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        line = f"#{entry.seq} {at} {entry.author} [{entry.kind.value}] {entry.text}"
+        QGuiApplication.clipboard().setText(line)
+        self.status_message.emit(f"Copied entry #{entry.seq}")
+
     def _send_correction(self, entry: TimelineEntry, text: str) -> None:
         self.correction_dialog = None
         actor, timeline, incident_id = self._actor, self._timeline, entry.incident_id
@@ -335,6 +352,7 @@ class TimelinePane(QWidget):
             return
         menu = QMenu(self)
         menu.addAction(self.correct_action)
+        menu.addAction(self.copy_action)
         menu.popup(self.view.viewport().mapToGlobal(point))
 
     # -- filter and search --------------------------------------------------------------------
