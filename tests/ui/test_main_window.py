@@ -376,3 +376,29 @@ def test_f1_lists_every_shortcut(make_window: Make, wait_loaded: Wait, demo: Inc
     assert window.shortcuts_dialog is not None
     assert "Ctrl+K" in window.shortcuts_dialog.table.text()
     window.shortcuts_dialog.reject()
+
+
+def test_window_layout_is_remembered(
+    make_window: Make, wait_loaded: Wait, demo: Incident, store: PreferencesStore, qtbot: Any
+) -> None:
+    first = make_window()
+    wait_loaded(first)
+    sizes = first.splitter.sizes()
+    first.splitter.setSizes([sizes[0] - 150, sizes[1] + 150])
+    moved = first.splitter.sizes()
+    first.close()
+    assert set(store.load().layout) == {"geometry", "main_splitter", "side_splitter"}
+    second = make_window()
+    wait_loaded(second)
+    # The offscreen screen is small, so the restored geometry is clamped: compare shares.
+    restored = second.splitter.sizes()
+    assert abs(restored[0] / sum(restored) - moved[0] / sum(moved)) < 0.02
+
+
+def test_a_damaged_layout_is_ignored(
+    make_window: Make, wait_loaded: Wait, store: PreferencesStore
+) -> None:
+    store.save(store.load().with_layout({"geometry": "ü", "main_splitter": "!!not base64"}))
+    window = make_window()
+    wait_loaded(window)
+    assert min(window.splitter.sizes()) > 100

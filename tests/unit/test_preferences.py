@@ -63,3 +63,13 @@ def test_identity_validation() -> None:
         validate_identity("x" * 81, "lead")
     assert Identity("Dana", "lead").describe() == "Dana (lead)"
     assert Identity("Dana", "").describe() == "Dana"
+
+
+def test_layout_round_trip_and_junk(tmp_path: Path) -> None:
+    store = PreferencesStore(tmp_path / "p.json")
+    store.save(Preferences().with_layout({"geometry": "AAAA"}))
+    assert store.load().layout == {"geometry": "AAAA"}
+    store.path.write_text('{"layout": {"geometry": 5, "main": "x"}}')
+    assert store.load().layout == {"main": "x"}
+    store.path.write_text('{"layout": []}')
+    assert store.load().layout == {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ class Preferences:
 
     identity: Identity | None = None
     theme: str = "system"
+    #: Opaque window layout strings (geometry, splitter positions) by name.
+    layout: dict[str, str] = field(default_factory=dict)
 
     def with_identity(self, identity: Identity) -> Preferences:
         """Return a copy that remembers ``identity``."""
@@ -50,6 +52,10 @@ class Preferences:
     def with_theme(self, theme: str) -> Preferences:
         """Return a copy that remembers ``theme``."""
         return replace(self, theme=validate_theme(theme))
+
+    def with_layout(self, layout: dict[str, str]) -> Preferences:
+        """Return a copy that remembers the window layout."""
+        return replace(self, layout=dict(layout))
 
 
 def validate_identity(name: str, role: str) -> Identity:
@@ -90,7 +96,7 @@ class PreferencesStore:
 
     def save(self, preferences: Preferences) -> None:
         """Write the preferences atomically (a crash leaves the old file or the new one)."""
-        body: dict[str, Any] = {"theme": preferences.theme}
+        body: dict[str, Any] = {"theme": preferences.theme, "layout": preferences.layout}
         if preferences.identity is not None:
             body["identity"] = {
                 "name": preferences.identity.name,
@@ -113,4 +119,11 @@ def _from_json(raw: object) -> Preferences:
         except ValidationError as error:
             log.warning("ignoring saved identity: %s", error)
     theme = raw.get("theme", "system")
-    return Preferences(identity=identity, theme=theme if theme in THEMES else "system")
+    layout = raw.get("layout")
+    if not isinstance(layout, dict):
+        layout = {}
+    return Preferences(
+        identity=identity,
+        theme=theme if theme in THEMES else "system",
+        layout={str(k): v for k, v in layout.items() if isinstance(v, str)},
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
@@ -154,15 +154,47 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._sized:
-            # The timeline is the pane people read most: give it the larger share.
             self._sized = True
-            width = max(self.splitter.width(), self.width() - 16)
-            self.splitter.setSizes([width * 11 // 20, width * 9 // 20])
-            height = max(self.side_splitter.height(), 400)
-            self.side_splitter.setSizes([height * 3 // 5, height * 2 // 5])
+            if not self._restore_layout():
+                # The timeline is the pane people read most: give it the larger share.
+                width = max(self.splitter.width(), self.width() - 16)
+                self.splitter.setSizes([width * 11 // 20, width * 9 // 20])
+                height = max(self.side_splitter.height(), 400)
+                self.side_splitter.setSizes([height * 3 // 5, height * 2 // 5])
         super().showEvent(event)
 
+    def _restore_layout(self) -> bool:
+        layout = self._preferences.load().layout
+        parts = {
+            "geometry": self.restoreGeometry,
+            "main_splitter": self.splitter.restoreState,
+            "side_splitter": self.side_splitter.restoreState,
+        }
+        restored = False
+        for name, restore in parts.items():
+            value = layout.get(name, "")
+            if value and value.isascii():
+                restored = bool(restore(QByteArray.fromBase64(value.encode("ascii")))) or restored
+        return restored
+
+    def save_layout(self) -> None:
+        """Remember the window's size and the splitter positions for the next start."""
+        layout = {
+            "geometry": self.saveGeometry(),
+            "main_splitter": self.splitter.saveState(),
+            "side_splitter": self.side_splitter.saveState(),
+        }
+        encoded = {
+            name: bytes(value.toBase64().data()).decode("ascii") for name, value in layout.items()
+        }
+        try:
+            self._preferences.save(self._preferences.load().with_layout(encoded))
+        except OSError as error:
+            log.warning("window layout not saved: %s", error)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._sized:
+            self.save_layout()
         self.stop()
         super().closeEvent(event)
 
