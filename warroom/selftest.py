@@ -244,6 +244,20 @@ def _run_flow(report: Report, temp: Path, db: Any, playbook_key: str | None) -> 
 
     report.check("export to JSON", export("json"))
     report.check("export to PDF", export("pdf"))
+    report.note(f"keychain (for channel secrets; not needed here): {_keychain()}")
+
+
+def _keychain() -> str:
+    """Say whether this machine has a keychain keyring can use (only reported)."""
+    from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
+
+    try:
+        SecretStore().check()
+    except SecretStoreUnavailable:
+        return "none on this machine (needed before channels can be set up)"
+    except Exception as error:  # a broken one: worth saying, not failing the self-test
+        return f"unusable ({type(error).__name__}: {error})"
+    return "available"
 
 
 def _open_window(report: Report, temp: Path, services: Any, incident: Any) -> tuple[bool, str]:
