@@ -125,3 +125,13 @@ def test_kill_9_in_the_middle_of_a_drain_loses_nothing_and_posts_nothing_twice(
         ]
         assert Counter(e.data["outbox"] for e in sent_entries) == Counter(r.id for r in rows)
     db.dispose()
+
+
+def test_sigterm_stops_the_watch_cleanly(cli_env: dict[str, str]) -> None:
+    worker = _start_watch(cli_env)
+    time.sleep(1.5)  # started, idle: nothing is queued
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(10) == 0
+    assert worker.stderr is not None
+    assert worker.stderr.read() == ""
+    worker.stderr.close()
