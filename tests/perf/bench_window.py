@@ -79,7 +79,7 @@ def child(db_path: str) -> dict[str, float]:
     app = QApplication([])
     clock = QElapsedTimer()
     figures: dict[str, float] = {}
-    beats = {"last": 0.0, "max": 0.0, "on": False}
+    beats = {"last": 0.0, "max": 0.0, "on": False, "max_after_paint": 0.0}
     stalls: list[tuple[float, float, str]] = []
     phase = ["open"]
 
@@ -88,6 +88,8 @@ def child(db_path: str) -> dict[str, float]:
         if beats["on"]:
             gap = now - beats["last"] - HEARTBEAT_MS
             beats["max"] = max(beats["max"], gap)
+            if "first_paint_ms" in figures:
+                beats["max_after_paint"] = max(beats["max_after_paint"], gap)
             if gap > 20:
                 stalls.append((round(now), round(gap), phase[0]))
         beats["last"] = now
@@ -169,8 +171,14 @@ def child(db_path: str) -> dict[str, float]:
     writer.join()
     heartbeat.stop()
     figures["max_stall_ms"] = beats["max"]
+    figures["max_stall_after_first_paint_ms"] = beats["max_after_paint"]
     print("stalls over 20 ms (at ms, length ms, phase):", stalls, file=sys.stderr)
     print("gc pauses > 5 ms:", [p for p in gc_pauses if p[1] > 5], file=sys.stderr)
+    print(
+        f"gc: {gc.get_freeze_count()} frozen, {len(gc.get_objects())} tracked, "
+        f"counts {gc.get_count()}",
+        file=sys.stderr,
+    )
     figures["rss_mb"] = rss_mb()
     figures["peak_rss_mb"] = rss_mb("VmHWM")
     window.stop()
@@ -223,6 +231,7 @@ def report(runs: list[dict[str, float]]) -> None:
         "rss_mb": 250.0,
         "peak_rss_mb": 250.0,
         "max_stall_ms": 50.0,
+        "max_stall_after_first_paint_ms": 50.0,
         "rows_after_open": None,
         "rows_after_scrolling": None,
     }
