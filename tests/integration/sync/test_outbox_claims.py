@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from tests.integration.sync.conftest import open_incident, release
 from warroom.domain.outbox import DeliveryState
 from warroom.storage import outbox_repo
+
+pytestmark = pytest.mark.both_databases  # the claim must hold on PostgreSQL too
 
 
 def test_only_one_claim_wins_and_the_record_key_sticks(services: Any, clock: Any) -> None:
@@ -95,3 +99,24 @@ def test_the_worker_runs_off_the_calling_thread_until_stopped(services: Any, soc
     assert not worker.is_alive()
     assert any(row.id in r.sent for r in reports)
     assert services.delivery.status().depth == 0
+
+
+def test_two_workers_racing_for_one_row_claim_it_once(services: Any, clock: Any) -> None:
+    import threading
+
+    incident = open_incident(services)
+    (row,) = release(services, incident, ["mastodon"], "Update.")
+    barrier = threading.Barrier(4)
+    results: list[bool] = []
+
+    def worker() -> None:
+        barrier.wait(10)
+        with services.db.transaction() as session:
+            results.append(outbox_repo.claim(session, row.id, clock.now, ""))
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [False, False, False, True]
