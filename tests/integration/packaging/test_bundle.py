@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,8 @@ class Bundle:
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
-    """Build the bundle once for this module's tests."""
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundle]:
+    """Build the bundle once for this module's tests; remove it afterwards (~150 MB)."""
     pytest.importorskip("PyInstaller", reason="pip install -e '.[test]' installs PyInstaller")
     root = tmp_path_factory.mktemp("pyinstaller")
     started = time.monotonic()
@@ -65,7 +66,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     shutil.rmtree(root / "build", ignore_errors=True)  # work files: only the bundle is kept
     folder = root / "dist" / "warroom"
     assert folder.is_dir(), sorted(p.name for p in (root / "dist").iterdir())
-    return Bundle(folder, elapsed)
+    yield Bundle(folder, elapsed)
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
