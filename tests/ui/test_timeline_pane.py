@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -90,7 +91,9 @@ def test_rows_show_local_time_utc_tooltip_author_kind_and_roles(pane: TimelinePa
     row = 2
     entry = model.index(row, 0).data(ENTRY_ROLE)
     assert entry.text == "Fail over to the US region"
-    assert model.index(row, COL_TIME).data() == entry.created_at.astimezone().strftime("%H:%M:%S")
+    local = entry.created_at.astimezone()
+    shape = "%H:%M:%S" if local.date() == date.today() else "%a %H:%M"
+    assert model.index(row, COL_TIME).data() == local.strftime(shape)
     assert "UTC" in model.index(row, COL_TIME).data(Qt.ItemDataRole.ToolTipRole)
     assert model.index(row, COL_KIND).data() == "Decision"
     assert model.index(row, COL_KIND).data(Qt.ItemDataRole.DecorationRole) is not None
@@ -292,3 +295,18 @@ def test_copy_an_entry(qtbot: Any, pane: TimelinePane, qapp: Any) -> None:
     copied = qapp.clipboard().text()
     assert copied.startswith("#3 ")
     assert copied.endswith("bob [decision] Fail over to the US region")
+
+
+def test_entries_of_earlier_days_show_the_weekday(
+    qtbot: Any, services: Any, runner: TaskRunner, clock: Any
+) -> None:
+    clock.now = clock.now.replace(year=2020, month=3, day=2)  # a Monday, long ago
+    incident = services.incidents.open("Old", 3, "alice")
+    clock.advance(days=1)
+    services.timeline.add(incident.id, "Next day", "bob")
+    model = TimelineModel(services.timeline, runner)
+    model.set_incident(incident.id)
+    qtbot.waitUntil(lambda: runner.is_idle() and model.rowCount() == 2)
+    first = model.entry_at(0).created_at.astimezone()
+    assert model.index(0, COL_TIME).data() == first.strftime("%a %H:%M")
+    assert model.index(1, COL_TIME).data().startswith((first + timedelta(days=1)).strftime("%a"))

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from warroom.domain.errors import ValidationError
+from warroom.domain.people import Role
 from warroom.storage.locations import data_dir
 
 log = logging.getLogger(__name__)
 
 PREFERENCES_FILE = "preferences.json"
-ROLES: tuple[str, ...] = ("lead", "comms", "approver", "scribe", "viewer")
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 THEMES: tuple[str, ...] = ("system", "dark")
 NAME_MAX = 80
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -382,7 +382,9 @@ class TimelineModel(QAbstractTableModel):
         if column == COL_SEQ:
             return str(entry.seq)
         if column == COL_TIME:
-            return entry.created_at.astimezone().strftime("%H:%M:%S")
+            local = entry.created_at.astimezone()
+            # Entries of earlier days (a 72-hour breach) carry the weekday.
+            return local.strftime("%H:%M:%S" if local.date() == date.today() else "%a %H:%M")
         if column == COL_AUTHOR:
             return entry.author
         if column == COL_KIND:

@@ -226,7 +226,7 @@ class TimelinePane(QWidget):
         icon = self.view.iconSize().width() if self.view.iconSize().isValid() else 16
         widths = {
             COL_SEQ: metrics.horizontalAdvance("88888") + pad // 2,
-            COL_TIME: metrics.horizontalAdvance("88:88:88") + pad // 2,
+            COL_TIME: metrics.horizontalAdvance("Wed 88:88") + pad // 2,
             COL_AUTHOR: metrics.horizontalAdvance("Ahmed Haddad") + pad // 2,
             COL_KIND: metrics.horizontalAdvance("Statement") + icon + pad // 2,
         }
