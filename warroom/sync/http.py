@@ -128,7 +128,17 @@ def _reason(error: Exception, secrets: list[str]) -> str:
     for marker in ("Caused by ", "(Caused by "):
         if marker in text:
             text = text.split(marker, 1)[1].rstrip(")")
+    found = _PLAIN_REASON.search(text)
+    if found:
+        text = found.group(0).strip()
     return one_line(scrub(text, secrets), 200)
+
+
+_PLAIN_REASON = re.compile(
+    r"Failed to establish a new connection: [^\"]+|Failed to resolve '[^']+'|"
+    r"\[Errno -?\d+\] [^\"'()]+|Remote end closed connection without response|"
+    r"Connection (?:refused|reset by peer|aborted)"
+)
 
 
 def raise_for_status(

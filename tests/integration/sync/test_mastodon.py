@@ -175,6 +175,8 @@ def test_an_unreachable_instance_keeps_the_row_queued_and_marks_the_channel_offl
 
     assert report.retrying == [rows[0].id]  # the second row was not even tried
     assert "offline" in report.waiting["mastodon"]
+    assert "could not connect (Failed to establish a new connection" in report.waiting["mastodon"]
+    assert "object at 0x" not in report.waiting["mastodon"]
     assert all(_row(services, r.id).state is DeliveryState.QUEUED for r in rows)
     status = services.delivery.status()
     (state,) = [s for s in status.channels if s.name == "mastodon"]
