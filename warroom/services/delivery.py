@@ -394,10 +394,11 @@ class DeliveryService:
             changes.bump(session)
 
     def close(self) -> None:
-        """Close every kept connection."""
-        for _key, connector, _secret in self._connectors.values():
-            connector.close()
-        self._connectors.clear()
+        """Close every kept connection (waits for a pass running on another thread)."""
+        with self._lock:
+            for _key, connector, _secret in self._connectors.values():
+                connector.close()
+            self._connectors.clear()
 
     # --- status and decisions by people ---------------------------------------------------------
 
