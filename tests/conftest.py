@@ -46,19 +46,23 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warroom-test.db"
 
 
-DATABASE_BACKENDS = ("sqlite", "postgresql")
+# Window tests run on both databases as a whole folder (the window must work the same on
+# a team server); elsewhere a module opts in with ``pytestmark = pytest.mark.both_databases``.
+BOTH_DATABASES_FOLDERS = (REPO_ROOT / "tests" / "ui",)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run ``both_databases`` tests once on SQLite and once on PostgreSQL.
 
-    Only modules (or tests) marked ``both_databases`` are parametrised; ``sqlite_only`` opts a
-    single test out (file bytes, pragmas). Every other test keeps the SQLite default.
+    Only modules (or tests) marked ``both_databases``, and the window tests, are parametrised;
+    ``sqlite_only`` opts a single test out (file bytes, pragmas, file names). Every other test
+    keeps the SQLite default.
     """
     definition = metafunc.definition
     if "db_url" not in metafunc.fixturenames:
         return
-    if definition.get_closest_marker("both_databases") is None:
+    in_folder = any(Path(definition.path).is_relative_to(f) for f in BOTH_DATABASES_FOLDERS)
+    if definition.get_closest_marker("both_databases") is None and not in_folder:
         return
     if definition.get_closest_marker("sqlite_only") is not None:
         return

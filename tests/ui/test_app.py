@@ -97,6 +97,7 @@ def in_process_app(monkeypatch: pytest.MonkeyPatch, qapp: Any) -> Any:
     return qapp
 
 
+@pytest.mark.sqlite_only  # checks the embedded file's name in the status bar
 @pytest.mark.qt_log_ignore(r"This plugin does not support ")
 def test_first_start_asks_who_you_are_then_opens_and_remembers(
     in_process_app: Any, monkeypatch: pytest.MonkeyPatch, db_url: str, isolated_environment: Path

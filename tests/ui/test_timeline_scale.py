@@ -16,6 +16,7 @@ from warroom.ui.timeline_model import COL_TEXT, PAGE_SIZE
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.sqlite_only,  # its own 100,000-entry SQLite file, shared by the session
     pytest.mark.qt_log_ignore(r"This plugin does not support "),
 ]
 
