@@ -136,22 +136,18 @@ class DeliveryService:
         with self._lock:
             report = PassReport()
             report.recovered = self._recover_stale(report)
-            tried: set[int] = set()
+            after_id = 0  # one pass visits each due row once, in id order
             while not (stop and stop.is_set()):
                 now = self._ctx.clock()
                 with self._ctx.db.reading() as session:
-                    rows = [
-                        r
-                        for r in outbox_repo.due(session, now, limit=BATCH + len(tried))
-                        if r.id not in tried
-                    ]
+                    rows = outbox_repo.due(session, now, limit=BATCH, after_id=after_id)
                     channels = {c.id: c for c in channel_repo.list_all(session)}
                 if not rows:
                     break
                 for row in rows:
                     if stop and stop.is_set():
                         break
-                    tried.add(row.id)
+                    after_id = row.id
                     self._deliver_row(row, channels[row.channel_id], report)
             with self._ctx.db.reading() as session:
                 report.depth = outbox_repo.depth(session)

@@ -124,8 +124,8 @@ def depth(session: Session) -> int:
 # --- delivery (the sync worker) -------------------------------------------------------------
 
 
-def due(session: Session, now: datetime, *, limit: int = 100) -> list[OutboxRow]:
-    """Return queued rows whose next attempt is due, oldest first."""
+def due(session: Session, now: datetime, *, limit: int = 100, after_id: int = 0) -> list[OutboxRow]:
+    """Return queued rows whose next attempt is due, oldest first (ids above ``after_id``)."""
     query = (
         select(OutboxRowModel, StatementRow.incident_id, ChannelRow.name)
         .join(StatementRow, StatementRow.id == OutboxRowModel.statement_id)
@@ -133,6 +133,7 @@ def due(session: Session, now: datetime, *, limit: int = 100) -> list[OutboxRow]
         .where(
             OutboxRowModel.state == DeliveryState.QUEUED.value,
             or_(OutboxRowModel.next_attempt_at.is_(None), OutboxRowModel.next_attempt_at <= now),
+            OutboxRowModel.id > after_id,
         )
         .order_by(OutboxRowModel.id)
         .limit(limit)
