@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from warroom.domain.clock import utc_now
+from warroom.domain.errors import RuleViolation
 from warroom.domain.incidents import Incident
 from warroom.domain.timeline import EntryKind
 from warroom.services.container import build_services
@@ -43,6 +44,11 @@ def load_demo(
     end = now or utc_now()
     clock = _SteppingClock(end - timedelta(hours=1, minutes=50))
     s = build_services(db, clock=clock, playbooks=playbooks)
+    if s.people.enforcing():  # its sample people are not members: refuse before writing
+        raise RuleViolation(
+            "the demo writes as its own sample people, so it runs only on a database with no "
+            "people registered (try: warroom demo --db demo.db)"
+        )
     log, statements = s.timeline, s.statements
 
     def note(minutes: float, who: str, text: str, kind: EntryKind = EntryKind.NOTE) -> None:

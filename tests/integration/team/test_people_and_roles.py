@@ -192,3 +192,23 @@ def test_people_from_the_command_line(run_cli: RunCli) -> None:
     removed = run_cli("person", "remove", "vic", "--json")
     assert removed.code == 0 and removed.json()["name"] == "vic"  # type: ignore[index]
     one_line_error(run_cli("person", "remove", "vic"), 1, "vic is not a member")
+
+
+def test_the_demo_refuses_a_room_with_people_before_writing_anything(team: Services) -> None:
+    from warroom.services.demo import load_demo
+
+    with pytest.raises(RuleViolation, match="runs only on a database with no people"):
+        load_demo(team.db)
+    assert team.incidents.all() == []
+
+
+def test_searching_the_timeline_treats_wildcards_as_text(services: Services) -> None:
+    incident = services.incidents.open("Search", 3, "alice")
+    for text in ("error rate 40% in EU", "error rate 40 in EU", "path C:\\tmp", "snake_case"):
+        services.timeline.add(incident.id, text, "alice")
+    found = [e.text for e in services.timeline.entries(incident.id, search="40%")]
+    assert found == ["error rate 40% in EU"]
+    assert [e.text for e in services.timeline.entries(incident.id, search="e_c")] == ["snake_case"]
+    assert [e.text for e in services.timeline.entries(incident.id, search="C:\\TMP")] == [
+        "path C:\\tmp"
+    ]
