@@ -183,7 +183,9 @@ def status_json(status: SyncStatus) -> dict[str, Any]:
 def status_text(status: SyncStatus) -> str:
     """Return the sync status for people."""
     lines = [f"outbox: {status.depth} waiting"]
-    if status.next_due_at is not None:
+    from warroom.domain.clock import utc_now
+
+    if status.next_due_at is not None and status.next_due_at > utc_now():
         lines[0] += f" (next attempt due {status.next_due_at:%Y-%m-%d %H:%M:%S}Z)"
     for state in status.channels:
         online = {True: "online", False: "offline", None: "untested"}[state.online]
