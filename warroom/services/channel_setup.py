@@ -103,6 +103,9 @@ class ChannelSetupService:
                 connector.close()
         except DeliveryError as error:
             message = one_line(scrub(str(error), [secret]), 500)
+        except Exception as error:  # a library surprise: still one line, still no secret
+            message = one_line(scrub(f"unexpected {type(error).__name__}: {error}", [secret]))
+            log.error("testing channel %s failed unexpectedly: %s", name, message)
         now = self._ctx.clock()
         with self._ctx.db.transaction() as session:
             channel_repo.record_check(session, channel.id, now, "" if ok else message)
