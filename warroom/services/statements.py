@@ -127,7 +127,9 @@ class StatementService:
         """Write a new draft for the named channels."""
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.DRAFT)
-            incident_repo.get(session, incident_id).ensure_open()
+            # Lock the incident before inserting the draft: the insert's foreign-key lock on
+            # the incident would otherwise deadlock with another writer's append (PostgreSQL).
+            incident_repo.get(session, incident_id, for_update=True).ensure_open()
             statement = create_draft(
                 session,
                 incident_id=incident_id,
@@ -165,7 +167,9 @@ class StatementService:
             )
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.DRAFT)
-            incident_repo.get(session, incident_id).ensure_open()
+            # Lock the incident before inserting the draft: the insert's foreign-key lock on
+            # the incident would otherwise deadlock with another writer's append (PostgreSQL).
+            incident_repo.get(session, incident_id, for_update=True).ensure_open()
             statement = create_draft(
                 session,
                 incident_id=incident_id,

@@ -218,3 +218,83 @@ def test_change_counter_rises_once_per_committed_write_from_any_workstation(
     )
     assert services.incidents.change_counter() == start + 9
     assert second_workstation.incidents.change_counter() == start + 9
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_drafts_and_notes_at_once_in_one_incident(
+    services: Services, second_workstation: Services, attempt: int
+) -> None:
+    incident = services.incidents.open("Outage", 3, "alice")
+    outcomes = _at_once(
+        lambda: services.statements.draft(incident.id, ["email"], "From alice.", "alice"),
+        lambda: second_workstation.statements.draft(incident.id, ["email"], "From bob.", "bob"),
+        lambda: services.timeline.add(incident.id, "note", "carol"),
+        lambda: second_workstation.timeline.add(incident.id, "note", "dave"),
+    )
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert len(services.statements.for_incident(incident.id)) == 2
+    assert services.timeline.verify(incident.id).ok
+
+
+def test_a_mixed_workload_from_four_workstations_never_deadlocks_or_corrupts(
+    services: Services, db_url: str, clock: SteppingClock
+) -> None:
+    """Random use cases on shared drafts: refusals are fine, storage errors are not."""
+    import random
+    from functools import partial
+
+    from warroom.domain.errors import WarRoomError
+
+    incident = services.incidents.open("Breach", 2, "lead", playbook_key="data-breach")
+    item_ids = [item.id for item in services.checklist.items(incident.id)]
+    engines = [open_database(db_url) for _ in range(WORKSTATIONS)]
+    stations = [build_services(db, clock=clock) for db in engines]
+    people = ["ann", "ben", "cat", "dov"]
+    unexpected: list[BaseException] = []
+
+    def work(n: int) -> None:
+        rng = random.Random(n)
+        me, ws = people[n], stations[n]
+        for step in range(40):
+            drafts = [s.id for s in ws.statements.for_incident(incident.id)]
+            target = rng.choice(drafts) if drafts else None
+            text = f"{me} {step}"
+            actions: list[tuple[Callable[..., Any], tuple[Any, ...]]] = [
+                (ws.timeline.add, (incident.id, text, me)),
+                (ws.statements.draft, (incident.id, ["email"], text, me)),
+                (ws.checklist.done, (incident.id, rng.choice(item_ids), me)),
+            ]
+            if target is not None:
+                actions += [
+                    (partial(ws.statements.edit, text=f"edit {text}"), (target, me)),
+                    (ws.statements.submit, (target, me)),
+                    (ws.statements.approve, (target, me)),
+                    (ws.statements.reject, (target, me, "not yet")),
+                    (ws.statements.release, (target, me)),
+                ]
+            call, args = rng.choice(actions)
+            try:
+                call(*args)
+            except WarRoomError as error:
+                if not isinstance(error, (RuleViolation, ConflictError)):
+                    unexpected.append(error)
+            except Exception as error:  # anything else is a bug
+                unexpected.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(WORKSTATIONS)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+    finally:
+        for db in engines:
+            db.dispose()
+    assert unexpected == []
+    assert services.timeline.verify(incident.id).ok
+    for statement in services.statements.for_incident(incident.id):
+        rows = _outbox_count(services, statement.id)
+        released = statement.state is StatementState.RELEASED
+        assert rows == (len(statement.channels) if released else 0)
+        if statement.state is StatementState.APPROVED:
+            assert len(statement.valid_approvals) >= 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -51,7 +52,7 @@ def test_an_unregistered_actor_reads_but_changes_nothing(team: Services) -> None
     incident = team.incidents.open("Outage", 3, "alice")
     counter = team.incidents.change_counter()
     message = "mallory is not a member of this war room; ask a lead to add you"
-    attempts = [
+    attempts: list[Callable[[], object]] = [
         lambda: team.incidents.open("Mine", 3, "mallory"),
         lambda: team.timeline.add(incident.id, "hello", "mallory"),
         lambda: team.statements.draft(incident.id, ["email"], "text", "mallory"),
@@ -167,12 +168,12 @@ def test_people_from_the_command_line(run_cli: RunCli) -> None:
         "name": "alice",
         "role": "lead",
         "added_by": "alice",
-        "added_at": added.json()["added_at"],  # type: ignore[index]
+        "added_at": added.json()["added_at"],
     }
     assert run_cli("person", "add", "vic", "--role", "viewer").code == 0
     assert run_cli("person", "add", "sam", "--role", "scribe", "--json").code == 0
     people = run_cli("person", "list", "--json").json()
-    assert [(p["name"], p["role"]) for p in people] == [  # type: ignore[union-attr, index]
+    assert [(p["name"], p["role"]) for p in people] == [
         ("alice", "lead"),
         ("sam", "scribe"),
         ("vic", "viewer"),
@@ -190,7 +191,7 @@ def test_people_from_the_command_line(run_cli: RunCli) -> None:
     assert run_cli("log", "list", incident_id, "--as", "zed").code == 0  # reading is open
     one_line_error(run_cli("person", "remove", "vic", "--as", "sam"), 1, "may not manage people")
     removed = run_cli("person", "remove", "vic", "--json")
-    assert removed.code == 0 and removed.json()["name"] == "vic"  # type: ignore[index]
+    assert removed.code == 0 and removed.json()["name"] == "vic"
     one_line_error(run_cli("person", "remove", "vic"), 1, "vic is not a member")
 
 
