@@ -140,16 +140,31 @@ def _edit(ctx: CommandContext) -> int:
 
 
 def _transition(ctx: CommandContext) -> int:
-    from warroom.commands.render import revision_json, statement_json, statement_line
+    from warroom.commands.render import (
+        delivery_line,
+        outbox_row_json,
+        revision_json,
+        statement_json,
+        statement_line,
+    )
 
     args = ctx.args
     statements = ctx.services.statements
     if args.action == "show":
         statement = statements.get(args.draft)
         revisions = statements.revisions(statement.id)
+        deliveries = ctx.services.channels.outbox(statement_id=statement.id)
         data = statement_json(statement)
         data["revisions"] = [revision_json(r) for r in revisions]
-        ctx.emit(data, lambda: statement_line(statement) + "\n\n" + statement.text)
+        data["deliveries"] = [outbox_row_json(row) for row in deliveries]
+
+        def human() -> str:
+            text = statement_line(statement) + "\n\n" + statement.text
+            if deliveries:
+                text += "\n\ndeliveries:\n" + "\n".join(delivery_line(r) for r in deliveries)
+            return text
+
+        ctx.emit(data, human)
         return 0
     if args.action == "submit":
         statement = statements.submit(args.draft, ctx.actor)

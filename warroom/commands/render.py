@@ -8,6 +8,7 @@ from warroom.domain.channels import Channel
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.clock import iso_utc
 from warroom.domain.incidents import Incident
+from warroom.domain.outbox import OutboxRow
 from warroom.domain.playbooks import Playbook
 from warroom.domain.statements import Revision, Statement
 from warroom.domain.timeline import TimelineEntry
@@ -180,3 +181,28 @@ def playbook_json(playbook: Playbook, today: Any) -> dict[str, Any]:
             for t in playbook.templates
         ],
     }
+
+
+def outbox_row_json(row: OutboxRow) -> dict[str, Any]:
+    """Return an outbox row (one delivery of a statement to one channel) as JSON data."""
+    return {
+        "id": row.id,
+        "statement": row.statement_id,
+        "incident": row.incident_id,
+        "channel": row.channel_name,
+        "state": row.state.value,
+        "attempts": row.attempts,
+        "next_attempt_at": _time(row.next_attempt_at),
+        "last_error": row.last_error,
+        "remote_id": row.remote_id,
+        "url": row.remote_url,
+        "record_key": row.record_key,
+        "idempotency_key": row.idempotency_key,
+        "updated_at": _time(row.updated_at),
+    }
+
+
+def delivery_line(row: OutboxRow) -> str:
+    """Return a one-line summary of one delivery."""
+    detail = row.remote_url or row.remote_id or row.last_error
+    return f"  {row.channel_name:<12} {row.state.value:<9} {detail}".rstrip()

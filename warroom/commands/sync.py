@@ -10,7 +10,6 @@ from warroom.commands.base import CommandContext
 from warroom.commands.parsing import add_subparser, positive_id
 
 if TYPE_CHECKING:
-    from warroom.domain.outbox import OutboxRow
     from warroom.services.delivery import PassReport, SyncStatus
 
 
@@ -65,6 +64,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _sync(ctx: CommandContext) -> int:
     from datetime import timedelta
 
+    from warroom.commands.render import outbox_row_json
+
     args = ctx.args
     delivery = ctx.services.delivery
     delivery.actor = ctx.actor
@@ -80,7 +81,7 @@ def _sync(ctx: CommandContext) -> int:
             else:
                 row = delivery.mark_sent(args.mark_sent, ctx.actor, remote_url=args.url)
                 human = f"outbox row {row.id} marked as sent"
-            ctx.emit(row_json(row), human)
+            ctx.emit(outbox_row_json(row), human)
             return 0
         if args.once:
             report = delivery.run_once()
@@ -121,30 +122,6 @@ def _status(ctx: CommandContext) -> int:
     return 0
 
 
-def row_json(row: OutboxRow) -> dict[str, Any]:
-    """Return an outbox row as JSON data."""
-    from warroom.domain.clock import iso_utc
-
-    def time(value: Any) -> str | None:
-        return iso_utc(value) if value is not None else None
-
-    return {
-        "id": row.id,
-        "statement": row.statement_id,
-        "incident": row.incident_id,
-        "channel": row.channel_name,
-        "state": row.state.value,
-        "attempts": row.attempts,
-        "next_attempt_at": time(row.next_attempt_at),
-        "last_error": row.last_error,
-        "remote_id": row.remote_id,
-        "url": row.remote_url,
-        "record_key": row.record_key,
-        "idempotency_key": row.idempotency_key,
-        "updated_at": time(row.updated_at),
-    }
-
-
 def report_json(report: PassReport) -> dict[str, Any]:
     """Return a pass report as JSON data."""
     return {
@@ -160,6 +137,7 @@ def report_json(report: PassReport) -> dict[str, Any]:
 
 def status_json(status: SyncStatus) -> dict[str, Any]:
     """Return the sync status as JSON data."""
+    from warroom.commands.render import outbox_row_json
     from warroom.domain.clock import iso_utc
 
     return {
@@ -176,7 +154,7 @@ def status_json(status: SyncStatus) -> dict[str, Any]:
             }
             for state in status.channels
         ],
-        "attention": [row_json(row) for row in status.attention],
+        "attention": [outbox_row_json(row) for row in status.attention],
     }
 
 

@@ -50,6 +50,12 @@ def test_full_statement_flow(run_cli: RunCli) -> None:
     assert approved.code == 0 and approved.json()["state"] == "approved"
     released = run_cli("draft", "release", draft_id, "--json")
     assert released.code == 0 and released.json()["state"] == "released"
+    shown = run_cli("draft", "show", draft_id, "--json").json()
+    assert [(d["channel"], d["state"]) for d in shown["deliveries"]] == [
+        ("mastodon", "queued"),
+        ("email", "queued"),
+    ]
+    assert [r["revision"] for r in shown["revisions"]] == [1]
     listing = run_cli("draft", "list", incident_id, "--json").json()
     assert [(s["id"], s["state"]) for s in listing] == [(int(draft_id), "released")]
     log = run_cli("--json", "log", "list", incident_id).json()
