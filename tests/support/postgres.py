@@ -9,6 +9,7 @@ Debian's ``postgresql`` package creates.
 
 from __future__ import annotations
 
+import atexit
 import glob
 import itertools
 import os
@@ -159,6 +160,8 @@ class PostgresServer:
             "start",
         )
         self.running = True
+        # Also on an interrupted session (Ctrl+C, an error in a fixture): never leave it running.
+        atexit.register(self.cleanup)
 
     def restart(self) -> None:
         """Restart with ``-m fast``: every client connection is cut, as in a server reboot."""

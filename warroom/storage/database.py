@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_S = 30
 _READONLY = "warroom_readonly"
+# PostgreSQL's serialization failure and deadlock: nothing was written, trying again works.
+_TRY_AGAIN_STATES = frozenset({"40001", "40P01"})
 
 
 @dataclass
@@ -94,6 +96,10 @@ def _translate_errors() -> Iterator[None]:
         # has just invalidated; the pool (pool_pre_ping) replaces it, so trying again works.
         if error.connection_invalidated:
             raise StorageError("the connection to the database was lost") from error
+        if getattr(error.orig, "sqlstate", None) in _TRY_AGAIN_STATES:
+            raise ConflictError(
+                "someone else was changing the same thing at the same moment; try again"
+            ) from error
         if isinstance(error, OperationalError):
             raise StorageError(f"the database cannot be used: {_first_line(error)}") from error
         raise

@@ -298,3 +298,33 @@ def test_a_mixed_workload_from_four_workstations_never_deadlocks_or_corrupts(
         assert rows == (len(statement.channels) if released else 0)
         if statement.state is StatementState.APPROVED:
             assert len(statement.valid_approvals) >= 2
+
+
+def test_a_deadlock_is_a_conflict_to_retry_not_a_broken_database(
+    services: Services, second_workstation: Services
+) -> None:
+    """Should two use cases ever lock in opposite orders, one is told to try again."""
+    from warroom.storage import incident_repo
+
+    first = services.incidents.open("One", 3, "alice").id
+    second = services.incidents.open("Two", 3, "alice").id
+    both_hold_one = threading.Barrier(2, timeout=5)
+
+    def lock(ws: Services, a: int, b: int) -> str:
+        with ws.db.transaction() as session:
+            incident_repo.get(session, a, for_update=True)
+            if ws.db.is_sqlite:  # BEGIN IMMEDIATE: the other waits before locking anything
+                return "done"
+            both_hold_one.wait()
+            incident_repo.get(session, b, for_update=True)
+        return "done"
+
+    outcomes = _at_once(
+        lambda: lock(services, first, second), lambda: lock(second_workstation, second, first)
+    )
+    if services.db.is_sqlite:
+        assert outcomes == ["done", "done"]
+    else:
+        assert sorted(map(type, outcomes), key=str) == sorted([str, ConflictError], key=str)
+        refused = next(o for o in outcomes if isinstance(o, ConflictError))
+        assert "try again" in str(refused)
