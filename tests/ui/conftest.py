@@ -12,7 +12,7 @@ from warroom.services.preferences import Identity, PreferencesStore
 from warroom.ui.main_window import MainWindow
 from warroom.ui.tasks import TaskRunner
 
-WAIT_MS = 5000
+WAIT_MS = 10_000  # generous: CI machines are shared
 
 
 @pytest.fixture

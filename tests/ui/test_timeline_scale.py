@@ -16,6 +16,7 @@ from warroom.ui.timeline_model import COL_TEXT, PAGE_SIZE
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.sqlite_only,  # the 100,000-entry file is built once, as SQLite
     pytest.mark.sqlite_only,  # its own 100,000-entry SQLite file, shared by the session
     pytest.mark.qt_log_ignore(r"This plugin does not support "),
 ]
@@ -66,7 +67,7 @@ def test_opens_on_the_newest_page_and_pages_back_when_scrolled_to_the_top(
     # Scrolling to the top loads one older page above and keeps the same entries in view.
     top_seq = ENTRIES - PAGE_SIZE + 1
     view.verticalScrollBar().setValue(0)
-    qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE_SIZE)
+    qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE_SIZE, timeout=10_000)
     wait_loaded(window)
     assert model.entry_at(0).seq == ENTRIES - 2 * PAGE_SIZE + 1
     first_visible = view.rowAt(0)
@@ -76,7 +77,10 @@ def test_opens_on_the_newest_page_and_pages_back_when_scrolled_to_the_top(
     # Page back a few more times; each page costs one background read.
     for pages in range(3, 6):
         view.verticalScrollBar().setValue(0)
-        qtbot.waitUntil(lambda n=pages: model.rowCount() == n * PAGE_SIZE)  # type: ignore[misc]
+        qtbot.waitUntil(
+            lambda n=pages: model.rowCount() == n * PAGE_SIZE,  # type: ignore[misc]
+            timeout=10_000,
+        )
     wait_loaded(window)
 
     # Back to the bottom: following again, the newest entry in view.
@@ -84,7 +88,7 @@ def test_opens_on_the_newest_page_and_pages_back_when_scrolled_to_the_top(
     qtbot.waitUntil(pane.is_following)
     big_services.timeline.add(1, "Still here after 100,000 entries", "bob")
     window.timeline.refresh()
-    qtbot.waitUntil(lambda: model.entry_at(model.rowCount() - 1).seq == ENTRIES + 1)
+    qtbot.waitUntil(lambda: model.entry_at(model.rowCount() - 1).seq == ENTRIES + 1, timeout=10_000)
     newest = model.index(model.rowCount() - 1, COL_TEXT)
     qtbot.waitUntil(lambda: view.viewport().rect().intersects(view.visualRect(newest)))
 
