@@ -40,6 +40,7 @@ def test_new_database_is_created_with_pragmas_and_default_channels(
     assert db_path.exists()
 
 
+@pytest.mark.both_databases
 def test_reopen_keeps_data(db_url: str) -> None:
     db = open_database(db_url)
     incident = build_services(db).incidents.open("Outage", 2, "alice")
@@ -132,6 +133,7 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
         open_database(f"sqlite:///{tmp_path / 'nowhere' / 'x.db'}")
 
 
+@pytest.mark.both_databases
 def test_models_match_the_migrated_schema(db_url: str) -> None:
     """A model change without a migration (or the reverse) fails here."""
     from alembic.autogenerate import compare_metadata
