@@ -19,8 +19,10 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 _HEADERS = ("Item", "Owner", "Due", "Done")
 _PHASE_NODE = 0  # internalId of phase rows; item rows carry their phase row + 1
-_OVERDUE_FG = QColor("#b00020")
-_OVERDUE_BG = QColor("#fde2e2")
+# Overdue red that reads on light and dark bases; the background is a translucent tint so
+# it shades whatever base the theme has instead of painting a light-theme pink.
+_OVERDUE_FG = QColor("#e0314b")
+_OVERDUE_BG = QColor(224, 49, 75, 48)
 _DONE_FG = QColor("#767676")  # mid grey: readable on light and dark bases
 
 

@@ -88,6 +88,9 @@ class StatementEditor(QWidget):
         self.channel_list.setFlow(QListView.Flow.LeftToRight)
         self.channel_list.setWrapping(False)
         self.channel_list.setSpacing(3)
+        # Channel names are short: never elide them (a styled check indicator is wider than
+        # the delegate's size hint assumes, which truncated "bluesky" to "blues…").
+        self.channel_list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.channel_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.subject = QLineEdit(self)
         self.subject.setObjectName("draftSubject")

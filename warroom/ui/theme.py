@@ -74,7 +74,9 @@ def load_stylesheet(name: str) -> str:
     """Return the QSS of theme ``name`` from resources/styles (empty if missing)."""
     path = resource("styles", f"{name}.qss")
     try:
-        return path.read_text(encoding="utf-8")
+        # Qt resolves url() against the working directory, so point it at the styles folder
+        # (checkout or frozen bundle alike).
+        return path.read_text(encoding="utf-8").replace("@STYLES@", path.parent.as_posix())
     except OSError as error:
         log.warning("theme %s has no stylesheet at %s: %s", name, path, error)
         return ""
