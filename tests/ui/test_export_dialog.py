@@ -249,3 +249,22 @@ def test_verify_file_picker_and_this_incident(
     assert dialog.check.entry_count == services.incidents.get(demo.id).entry_count
     assert f"Incident #{demo.id}" in dialog.source_label.text()
     dialog.reject()
+
+
+def test_the_composition_root_installs_export_verify_and_review(
+    qtbot: Any, services: Any, runner: TaskRunner, store: Any
+) -> None:
+    from warroom.services.preferences import Identity
+    from warroom.ui.app import build_window
+
+    window = build_window(services, runner, Identity("Dana Reyes", "lead"), store)
+    try:
+        file_texts = [a.text() for a in window.file_menu.actions()]
+        tools_texts = [a.text() for a in window.tools_menu.actions()]
+        assert "&Export…" in file_texts and "&Verify export…" in file_texts
+        assert "Verify this &incident" in tools_texts
+        assert "Post-incident &review…" in tools_texts
+        shortcuts = {a.shortcut().toString() for a in window.actions()}
+        assert {"Ctrl+E", "Ctrl+R"} <= shortcuts
+    finally:
+        window.deleteLater()

@@ -21,9 +21,11 @@ from warroom.resource_paths import resource
 from warroom.services import Services, build_services
 from warroom.services.preferences import Identity, Preferences, PreferencesStore
 from warroom.storage.database import Database, open_database
+from warroom.ui.export_actions import install_export_actions
 from warroom.ui.identity_dialog import IdentityDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.messages import route_qt_messages
+from warroom.ui.review_actions import install_review_action
 from warroom.ui.tasks import TaskRunner
 from warroom.ui.theme import ThemeController
 
@@ -59,6 +61,8 @@ def run_window(db_url: str | None, actor: str | None) -> int:
         store.save(preferences.with_identity(identity))
     runner = TaskRunner(app)
     window = MainWindow(build_services(database), runner, identity, store, theme)
+    install_export_actions(window)
+    install_review_action(window)
     for warning in database.warnings:
         window.status.say(warning)
     freeze_startup_objects()
@@ -138,4 +142,7 @@ def build_window(
     poll_ms: int = 1000,
 ) -> MainWindow:
     """Build (not show) the window around ready services; tests use this directly."""
-    return MainWindow(services, runner, identity, store, theme, poll_ms=poll_ms)
+    window = MainWindow(services, runner, identity, store, theme, poll_ms=poll_ms)
+    install_export_actions(window)
+    install_review_action(window)
+    return window
