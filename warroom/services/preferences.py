@@ -45,6 +45,8 @@ class Preferences:
     theme: str = "system"
     #: Opaque window layout strings (geometry, splitter positions) by name.
     layout: dict[str, str] = field(default_factory=dict)
+    #: Whether the window's sync worker delivers released statements when channels are online.
+    auto_publish: bool = True
 
     def with_identity(self, identity: Identity) -> Preferences:
         """Return a copy that remembers ``identity``."""
@@ -57,6 +59,10 @@ class Preferences:
     def with_layout(self, layout: dict[str, str]) -> Preferences:
         """Return a copy that remembers the window layout."""
         return replace(self, layout=dict(layout))
+
+    def with_auto_publish(self, enabled: bool) -> Preferences:
+        """Return a copy that remembers whether the window publishes on its own."""
+        return replace(self, auto_publish=bool(enabled))
 
 
 def validate_identity(name: str, role: str) -> Identity:
@@ -97,7 +103,11 @@ class PreferencesStore:
 
     def save(self, preferences: Preferences) -> None:
         """Write the preferences atomically (a crash leaves the old file or the new one)."""
-        body: dict[str, Any] = {"theme": preferences.theme, "layout": preferences.layout}
+        body: dict[str, Any] = {
+            "theme": preferences.theme,
+            "layout": preferences.layout,
+            "auto_publish": preferences.auto_publish,
+        }
         if preferences.identity is not None:
             body["identity"] = {
                 "name": preferences.identity.name,
@@ -127,4 +137,5 @@ def _from_json(raw: object) -> Preferences:
         identity=identity,
         theme=theme if theme in THEMES else "system",
         layout={str(k): v for k, v in layout.items() if isinstance(v, str)},
+        auto_publish=raw.get("auto_publish") is not False,
     )

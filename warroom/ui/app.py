@@ -26,6 +26,7 @@ from warroom.ui.identity_dialog import IdentityDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.messages import route_qt_messages
 from warroom.ui.review_actions import install_review_action
+from warroom.ui.sync_setup import delivery_factory, install_publishing
 from warroom.ui.tasks import TaskRunner
 from warroom.ui.theme import ThemeController
 
@@ -63,6 +64,7 @@ def run_window(db_url: str | None, actor: str | None) -> int:
     window = MainWindow(build_services(database), runner, identity, store, theme)
     install_export_actions(window)
     install_review_action(window)
+    publishing = install_publishing(window, delivery_factory(database), store)
     for warning in database.warnings:
         window.status.say(warning)
     freeze_startup_objects()
@@ -72,6 +74,7 @@ def run_window(db_url: str | None, actor: str | None) -> int:
         return int(app.exec())
     finally:
         window.stop()
+        publishing.stop()
         runner.shutdown()
         database.dispose()
 
