@@ -103,9 +103,11 @@ def test_every_format_written_through_the_dialog_with_progress(
         assert dialog.progress.value() == 100
         assert reports and reports[-1][0] == reports[-1][1]  # the last report is "all done"
         assert dialog.open_folder_button.isVisible()
-        outcome = dialog.outcome.text()
-        assert str(path) in outcome and "intact" in outcome and result.head_hash in outcome
-        assert f"{result.entry_count} entries" in outcome
+        assert "Exported" in dialog.outcome.text()
+        assert dialog.written_to.text() == str(path) and dialog.written_to.isVisible()
+        assert dialog.chain.text() == "intact"
+        assert dialog.head.text() == result.head_hash
+        assert dialog.contents.text().startswith(f"{result.entry_count} entries")
         assert str(path) in window.status.currentMessage()
         data = path.read_bytes()
         if export_format is ExportFormat.PDF:
@@ -132,7 +134,7 @@ def test_an_error_is_one_line_and_the_dialog_stays_usable(
     message = blocker.args[0]
     assert "does not exist" in message and "\n" not in message
     assert "Not exported" in dialog.outcome.text()
-    assert not dialog.open_folder_button.isVisible()
+    assert not dialog.open_folder_button.isVisible() and not dialog.written_to.isVisible()
     assert dialog.export_button.isEnabled() and dialog.close_button.isEnabled()
     dialog.set_path(tmp_path / "out.json")
     _export(qtbot, dialog)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -50,6 +50,7 @@ FORMAT_FILTERS = {
     ExportFormat.MARKDOWN: "Markdown files (*.md)",
 }
 PAGE_LABELS = {PageSize.A4: "A4", PageSize.LETTER: "US Letter"}
+BAD = "#e0314b"  # readable on the light and the dark theme
 NO_CANCEL = "An export cannot be interrupted; it finishes on its own (long logs take a while)."
 
 
@@ -138,9 +139,19 @@ class ExportDialog(QDialog):
         self.outcome = QLabel("")
         self.outcome.setObjectName("exportOutcome")
         self.outcome.setWordWrap(True)
-        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.outcome.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
-        self.outcome.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.written_to = _value_label("exportWrittenTo")
+        self.contents = _value_label("exportContents")
+        self.chain = _value_label("exportChain")
+        self.chain.setTextFormat(Qt.TextFormat.RichText)
+        self.head = _value_label("exportHead")
+        self.head.setWordWrap(False)
+        self.head.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.details = QFormLayout()
+        self.details.addRow("Written to:", self.written_to)
+        self.details.addRow("Contents:", self.contents)
+        self.details.addRow("Hash chain:", self.chain)
+        self.details.addRow("Chain head:", self.head)
+        self._show_details(False)
 
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(
@@ -162,7 +173,9 @@ class ExportDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.progress)
-        layout.addWidget(self.outcome, 1)
+        layout.addWidget(self.outcome)
+        layout.addLayout(self.details)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
         self.format_combo.currentIndexChanged.connect(self._format_changed)
@@ -257,16 +270,19 @@ class ExportDialog(QDialog):
         self._set_running(False)
         self.last_result = result
         self.progress.setValue(100)
-        chain = (
+        self.outcome.setText(f"<b>Exported</b> incident #{self._incident.id}.")
+        self.written_to.setText(str(result.path))
+        self.contents.setText(
+            f"{result.entry_count} entries, {_size(result.size)}, {result.format.value.upper()}"
+        )
+        self.chain.setText(
             "intact"
             if result.chain_ok
-            else "<span style='color:#c62828'><b>BROKEN</b> (see Verify)</span>"
+            else f"<span style='color:{BAD}'><b>BROKEN</b>: see File > Verify export…</span>"
         )
-        self.outcome.setText(
-            f"<b>Exported</b> to {html.escape(str(result.path))}<br>"
-            f"{result.entry_count} entries, {_size(result.size)}, {result.format.value.upper()}"
-            f"<br>Hash chain: {chain}<br>Chain head: <tt>{html.escape(result.head_hash)}</tt>"
-        )
+        self.head.setText(result.head_hash or "-")
+        self._show_details(True)
+        self.adjustSize()
         self.open_folder_button.setVisible(True)
         self.close_button.setFocus()
         self.exported.emit(result)
@@ -276,8 +292,9 @@ class ExportDialog(QDialog):
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         log.info("export failed: %s", message)
         self.outcome.setText(
-            f"<span style='color:#c62828'><b>Not exported:</b> {html.escape(message)}</span>"
+            f"<span style='color:{BAD}'><b>Not exported:</b> {html.escape(message)}</span>"
         )
+        self.adjustSize()
         self.failed.emit(message)
 
     def _set_running(self, running: bool) -> None:
@@ -289,7 +306,12 @@ class ExportDialog(QDialog):
         self.close_button.setToolTip(NO_CANCEL if running else "")
         if running:
             self.open_folder_button.setVisible(False)
+            self._show_details(False)
         self._update_buttons()
+
+    def _show_details(self, shown: bool) -> None:
+        for row in range(self.details.rowCount()):
+            self.details.setRowVisible(row, shown)
 
     def _update_buttons(self) -> None:
         self.export_button.setEnabled(not self._running and self.path() is not None)
@@ -326,3 +348,12 @@ def _size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KiB"
     return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def _value_label(name: str) -> QLabel:
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

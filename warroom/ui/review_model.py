@@ -23,7 +23,9 @@ PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 2
 
 PROBLEM_LABELS = ("Silence over cadence", "Overdue item")
 PROBLEM_VALUES = ("late:", "missed:")
-PROBLEM_COLOUR = QColor("#c62828")
+# As the checklist's overdue items: readable on the light and the dark theme alike.
+PROBLEM_COLOUR = QColor("#e0314b")
+PROBLEM_BACKGROUND = QColor(224, 49, 75, 40)
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -90,6 +92,8 @@ class ReviewModel(QAbstractTableModel):
             return is_problem(label, value)
         if role == Qt.ItemDataRole.ForegroundRole and is_problem(label, value):
             return QBrush(PROBLEM_COLOUR)
+        if role == Qt.ItemDataRole.BackgroundRole and is_problem(label, value):
+            return QBrush(PROBLEM_BACKGROUND)
         return None
 
     def headerData(

@@ -35,7 +35,7 @@ from warroom.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-ERROR_COLOUR = "#c62828"
+ERROR_COLOUR = "#e0314b"  # readable on the light and the dark theme
 
 
 class ReviewWindow(QWidget):
@@ -144,7 +144,8 @@ class ReviewWindow(QWidget):
         self.editor.textChanged.connect(self._update_state)
         self._show_incident(incident)
         self._update_state()
-        self.resize(900, 680)
+        self.resize(920, 760)
+        self.splitter.setSizes([520, 180])  # the metrics are what people read first
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -184,8 +185,8 @@ class ReviewWindow(QWidget):
         if seq != self._read_seq:
             return  # a newer read (or our own save) superseded this one
         self._pending = False
-        self._show_incident(incident)
         self.model.set_review(review)
+        self._show_incident(incident)
         if not self.is_dirty():
             self._base = review.lessons_learned
             if self.editor.toPlainText().strip() != self._base:

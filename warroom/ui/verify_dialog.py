@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,8 +26,9 @@ from warroom.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-GOOD = "#2e7d32"
-BAD = "#c62828"
+# Readable on the light and the dark theme alike.
+GOOD = "#2e9d4f"
+BAD = "#e0314b"
 
 
 class VerifyDialog(QDialog):
@@ -61,11 +63,20 @@ class VerifyDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.verdict.setFont(font)
-        self.details = QLabel("")
-        self.details.setObjectName("verifyDetails")
-        self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details.setMinimumWidth(460)
+        self.problem = _value_label("verifyProblem")
+        self.incident = _value_label("verifyIncident")
+        self.entries = _value_label("verifyEntries")
+        self.head = _value_label("verifyHead")
+        self.head.setWordWrap(False)
+        self.head.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.details = QFormLayout()
+        self.details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.details.addRow("Problem:", self.problem)
+        self.details.addRow("Incident:", self.incident)
+        self.details.addRow("Entries:", self.entries)
+        self.details.addRow("Chain head:", self.head)
+        for row in range(self.details.rowCount()):
+            self.details.setRowVisible(row, False)
 
         form = QFormLayout()
         form.addRow("Checked:", self.source_label)
@@ -75,8 +86,10 @@ class VerifyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.verdict)
-        layout.addWidget(self.details, 1)
+        layout.addLayout(self.details)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(640)
         runner.run(check, self._done, self._failed)
 
     def is_running(self) -> bool:
@@ -98,21 +111,22 @@ class VerifyDialog(QDialog):
         else:
             headline = "Broken"
         self.verdict.setText(f"<span style='color:{colour}'>{html.escape(headline)}</span>")
-        rows = [
-            ("Incident", f"#{check.incident_id} {check.title}".strip()),
-            ("Entries", str(check.entry_count)),
-            ("Chain head", check.head_hash or "-"),
-        ]
-        if not check.ok:
-            rows.insert(0, ("Problem", check.problem or check.describe()))
-        self.details.setText(
-            "<table cellspacing='0' cellpadding='2'>"
-            + "".join(
-                f"<tr><td><b>{html.escape(label)}:</b>&nbsp;</td><td>{html.escape(value)}</td></tr>"
-                for label, value in rows
-            )
-            + "</table>"
-        )
+        self.problem.setText(check.problem or check.describe())
+        self.incident.setText(f"#{check.incident_id} {check.title}".strip())
+        self.entries.setText(str(check.entry_count))
+        self.head.setText(check.head_hash or "-")
+        for row in range(self.details.rowCount()):
+            self.details.setRowVisible(row, row > 0 or not check.ok)
+        # On a break the service reports the chain as far as it held.
+        labels = {
+            self.entries: "Entries:" if check.ok else "Intact before it:",
+            self.head: "Chain head:" if check.ok else "Last good hash:",
+        }
+        for field, text in labels.items():
+            label = self.details.labelForField(field)
+            if isinstance(label, QLabel):
+                label.setText(text)
+        self.adjustSize()
         self.checked.emit(check)
 
     def _failed(self, error: Exception) -> None:
@@ -123,9 +137,19 @@ class VerifyDialog(QDialog):
         self.verdict.setText(
             f"<span style='color:{BAD}'>Cannot verify: {html.escape(message)}</span>"
         )
+        self.adjustSize()
         self.failed.emit(message)
 
     def reject(self) -> None:
         if self._running:
             return  # the check cannot be interrupted; it reports in a moment
         super().reject()
+
+
+def _value_label(name: str) -> QLabel:
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
