@@ -270,3 +270,38 @@ def test_the_composition_root_installs_export_verify_and_review(
         assert {"Ctrl+E", "Ctrl+R"} <= shortcuts
     finally:
         window.deleteLater()
+
+
+def test_a_long_log_reports_progress_as_it_goes_and_the_window_stays_live(
+    qtbot: Any, services: Any, demo: Incident, runner: TaskRunner, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QTimer
+
+    from tests.support.bulk_timeline import seed_entries
+
+    seed_entries(services.db, demo.id, 6000, start=datetime(2026, 11, 23, 10, tzinfo=UTC))
+    dialog = ExportDialog(
+        services.export, runner, demo, "auditor", tmp_path, services.incidents.today()
+    )
+    qtbot.addWidget(dialog)
+    dialog.set_format(ExportFormat.JSON)
+    shown: list[int] = []
+    dialog.progress.valueChanged.connect(shown.append)
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(dialog.progress.value()))
+    timer.start()
+    try:
+        with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS) as blocker:
+            dialog.export_button.click()
+    finally:
+        timer.stop()
+    result: ExportResult = blocker.args[0]
+    assert result.entry_count == demo.entry_count + 6000 and result.chain_ok
+    assert shown == sorted(shown) and shown[-1] == 100
+    assert len([value for value in shown if 0 < value < 100]) >= 3  # it moved in steps
+    assert ticks  # the GUI thread kept running while the worker wrote
+    assert services.export.verify_file(result.path).ok
