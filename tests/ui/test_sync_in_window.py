@@ -179,3 +179,40 @@ def test_the_tools_menu_opens_channels_and_outbox(qtbot: Any, mastodon: Any, pub
     qtbot.waitUntil(lambda: "Nothing needs a person" in outbox.summary.text(), timeout=WAIT_MS)
     outbox.reject()
     qtbot.waitUntil(lambda: controller.outbox_dialog is None, timeout=WAIT_MS)
+
+
+def test_a_permanent_error_stops_the_row_with_its_reason_on_the_statement(
+    qtbot: Any, mastodon: Any, social: FakeSocial, publish: Any
+) -> None:
+    incident = _incident(mastodon)
+    window, controller = publish(incident_id=incident)
+    social.fault("POST", "/api/v1/statuses", "401")
+    (row,) = release(mastodon, incident, ["mastodon"], "Checkout is back.")
+
+    qtbot.waitUntil(
+        lambda: mastodon.channels.outbox(statement_id=row.statement_id)[0].state.value == "failed",
+        timeout=WAIT_MS,
+    )
+    failed = mastodon.channels.outbox(statement_id=row.statement_id)[0]
+    assert failed.last_error
+    pane: Any = window.drafts_widget
+    qtbot.waitUntil(lambda: pane.current_statement() is not None or window.runner.is_idle())
+    qtbot.waitUntil(
+        lambda: pane._snapshot is not None and row.statement_id in pane._snapshot.deliveries,
+        timeout=WAIT_MS,
+    )
+    pane.select_statement(row.statement_id)
+    qtbot.waitUntil(
+        lambda: "Delivery failed on mastodon" in pane.panel.reasons.text(), timeout=WAIT_MS
+    )
+    assert f"Delivery failed on mastodon: {failed.last_error}" in pane.panel.reasons.text()
+    assert MASTODON_TOKEN not in pane.panel.reasons.text()
+    qtbot.wait(600)
+    assert social.statuses == []  # stopped, not retried
+
+    controller.outbox_action.trigger()
+    outbox = controller.outbox_dialog
+    assert outbox is not None
+    qtbot.waitUntil(lambda: outbox.model.rowCount() == 1, timeout=WAIT_MS)
+    assert outbox.model.index(0, 5).data() == failed.last_error
+    outbox.reject()

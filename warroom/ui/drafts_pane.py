@@ -659,5 +659,12 @@ class DraftsPane(QWidget):
         self.fill_action.setEnabled(fillable and editable)
         self.editor.setEnabled(self._new_mode or self._base is not None)
         self.editor.set_read_only(not editable)
-        self.panel.show_reasons(reason_lines(statement, refusals, new_mode=self._new_mode))
+        deliveries = (
+            self._snapshot.deliveries.get(statement.id, ())
+            if self._snapshot is not None and statement is not None
+            else ()
+        )
+        self.panel.show_reasons(
+            reason_lines(statement, refusals, new_mode=self._new_mode, deliveries=deliveries)
+        )
         self.heading.setText(heading_text(statement, self._incident, new_mode=self._new_mode))

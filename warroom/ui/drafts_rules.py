@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from warroom.domain.incidents import Incident
+from warroom.domain.outbox import DeliveryState, OutboxRow
 from warroom.domain.statements import Statement, StatementState
 from warroom.ui.drafts_snapshot import DraftsSnapshot, Refusals
 
@@ -53,8 +56,15 @@ def pane_refusals(
     return found
 
 
-def reason_lines(statement: Statement | None, refusals: Refusals, *, new_mode: bool) -> str:
-    """Return the visible lines under the buttons: why the next steps are not possible."""
+def reason_lines(
+    statement: Statement | None,
+    refusals: Refusals,
+    *,
+    new_mode: bool,
+    deliveries: Sequence[OutboxRow] = (),
+) -> str:
+    """Return the visible lines under the buttons: why the next steps are not possible,
+    and for a released statement, each delivery that failed or waits for a person."""
     if new_mode:
         return "New draft: choose channels, write the text and save (Ctrl+S)."
     if statement is None:
@@ -68,7 +78,22 @@ def reason_lines(statement: Statement | None, refusals: Refusals, *, new_mode: b
     lines = [f"{name}: {reason}" for name, reason in relevant if reason]
     if statement.rejection_reason and statement.state is StatementState.DRAFT:
         lines.insert(0, f"Rejected: {statement.rejection_reason}")
+    lines.extend(delivery_lines(deliveries))
     return "\n".join(lines)
+
+
+def delivery_lines(deliveries: Sequence[OutboxRow]) -> list[str]:
+    """Return one line per delivery that failed or is uncertain, with its reason."""
+    lines = []
+    for row in deliveries:
+        if row.state is DeliveryState.FAILED:
+            lines.append(f"Delivery failed on {row.channel_name}: {row.last_error}")
+        elif row.state is DeliveryState.UNCERTAIN:
+            lines.append(
+                f"Delivery on {row.channel_name} may or may not have gone out: "
+                f"{row.last_error} (decide in Tools > Outbox…)"
+            )
+    return lines
 
 
 def heading_text(statement: Statement | None, incident: Incident | None, *, new_mode: bool) -> str:

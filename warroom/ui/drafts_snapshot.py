@@ -13,6 +13,7 @@ from datetime import date
 from warroom.domain.channels import Channel
 from warroom.domain.errors import WarRoomError
 from warroom.domain.incidents import Incident
+from warroom.domain.outbox import OutboxRow
 from warroom.domain.playbooks import StatementTemplate
 from warroom.domain.statements import (
     Statement,
@@ -48,6 +49,8 @@ class DraftsSnapshot:
     today: date
     refusals: dict[int, Refusals] = field(default_factory=dict)
     template_problem: str = ""
+    #: Released statements' outbox rows by statement id (delivery failures are shown).
+    deliveries: dict[int, tuple[OutboxRow, ...]] = field(default_factory=dict)
 
     def statement(self, statement_id: int) -> Statement | None:
         """Return the statement with that id, if the incident has it."""
@@ -96,6 +99,9 @@ def load_snapshot(services: Services, incident_id: int, actor: str) -> DraftsSna
     except WarRoomError as error:
         templates, problem = [], f"templates unavailable: {error}"
     refusals = {s.id: refusals_for(services, incident, s, actor) for s in statements}
+    deliveries: dict[int, list[OutboxRow]] = {}
+    for row in services.channels.outbox(incident_id=incident_id):
+        deliveries.setdefault(row.statement_id, []).append(row)
     return DraftsSnapshot(
         incident=incident,
         actor=actor,
@@ -105,4 +111,5 @@ def load_snapshot(services: Services, incident_id: int, actor: str) -> DraftsSna
         today=services.incidents.today(),
         refusals=refusals,
         template_problem=problem,
+        deliveries={k: tuple(v) for k, v in deliveries.items()},
     )
