@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox
 
 from warroom.domain.incidents import Incident
@@ -305,3 +307,40 @@ def test_a_long_log_reports_progress_as_it_goes_and_the_window_stays_live(
     assert len([value for value in shown if 0 < value < 100]) >= 3  # it moved in steps
     assert ticks  # the GUI thread kept running while the worker wrote
     assert services.export.verify_file(result.path).ok
+
+
+class _UrlCatcher(QObject):
+    """Takes the place of the desktop's file manager."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open_url(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_browse_picks_the_file_and_open_folder_shows_it(
+    actions: ExportActions, demo: Incident, qtbot: Any, tmp_path: Path
+) -> None:
+    dialog = _open(actions)
+    dialog.set_format(ExportFormat.CSV)
+    dialog.browse()
+    picker = dialog.file_dialog
+    assert picker is not None and picker.isVisible()
+    assert picker.selectedFiles()[0].endswith(f"incident-{demo.id}-2026-11-23.csv")
+    target = tmp_path / "chosen" / "log.csv"
+    target.parent.mkdir()
+    picker.selectFile(str(target))
+    picker.accept()
+    assert dialog.path() == target
+    _export(qtbot, dialog)
+    catcher = _UrlCatcher()
+    QDesktopServices.setUrlHandler("file", catcher, "open_url")
+    try:
+        assert dialog.open_folder()
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert [url.toLocalFile() for url in catcher.urls] == [str(target.parent)]
+    dialog.accept()

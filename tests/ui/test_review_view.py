@@ -222,3 +222,32 @@ def test_closing_with_unsaved_lessons_asks_first(
     assert not view.isVisible()
     assert services.incidents.get(demo.id).lessons_learned == "Unsaved thought."
     assert view.editor.toPlainText() == "Unsaved thought."
+
+
+def test_one_window_per_incident_and_saves_as_the_current_user(
+    actions: ReviewActions, demo: Incident, services: Any, qtbot: Any
+) -> None:
+    from warroom.services.preferences import Identity
+
+    window = actions.parent()
+    assert isinstance(window, MainWindow)
+    first = _open(qtbot, actions)
+    other = services.incidents.open("Phishing mail to customers", 3, "alice")
+    window.select_incident(other.id)
+    qtbot.waitUntil(lambda: (i := window.current_incident()) is not None and i.id == other.id)
+    second = _open(qtbot, actions)
+    assert second is not first and second.incident_id() == other.id
+    assert set(actions.windows) == {demo.id, other.id}
+    assert second.model.rows() == review_rows(services.review.review(other.id))
+
+    window.set_identity(Identity("Sam Okafor", "lead"), remember=False)
+    second.editor.setPlainText("Train staff on phishing reports.")
+    with qtbot.waitSignal(second.saved, timeout=WAIT_MS):
+        second.save()
+    entries = services.timeline.entries(other.id)
+    assert "Lessons learned updated by Sam Okafor" in entries[-1].text
+    assert services.incidents.get(demo.id).lessons_learned == ""
+    _settle(qtbot, first)
+    assert first.editor.toPlainText() == ""
+    first.close()
+    second.close()
