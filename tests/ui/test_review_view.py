@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -184,6 +185,8 @@ def test_a_refused_save_is_one_line_and_keeps_the_text(
     view.editor.setPlainText("Not allowed to write this.")
     view.save()
     qtbot.waitUntil(lambda: "Not saved" in view.lessons_status.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not view.is_loading(), timeout=WAIT_MS)  # re-read after it
+    assert "Not saved" in view.lessons_status.text()
     assert view.editor.toPlainText() == "Not allowed to write this."
     assert view.is_dirty() and view.save_button.isEnabled()
     assert services.incidents.get(demo.id).lessons_learned == ""
@@ -251,3 +254,48 @@ def test_one_window_per_incident_and_saves_as_the_current_user(
     assert first.editor.toPlainText() == ""
     first.close()
     second.close()
+
+
+class _HeldReview:
+    """The review service, but a read computed before a save reports only when let go."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.hold = False
+        self.computed = threading.Event()
+        self.release = threading.Event()
+
+    def review(self, incident_id: int) -> Any:
+        result = self.real.review(incident_id)
+        if self.hold:
+            self.computed.set()
+            assert self.release.wait(20)
+        return result
+
+    def set_lessons_learned(self, incident_id: int, text: str, actor: str) -> Any:
+        return self.real.set_lessons_learned(incident_id, text, actor)
+
+
+def test_a_read_older_than_a_save_does_not_bring_the_old_text_back(
+    qtbot: Any, services: Any, demo: Incident, runner: Any
+) -> None:
+    held = _HeldReview(services.review)
+    view = ReviewWindow(held, services.incidents, runner, demo, "alice")  # type: ignore[arg-type]
+    qtbot.addWidget(view)
+    view.show()
+    _settle(qtbot, view)
+    view.editor.setPlainText("Saved while a read was out.")
+    held.hold = True
+    view.refresh()  # computes the review with no lessons, then waits
+    try:
+        assert held.computed.wait(10)
+        held.hold = False
+        with qtbot.waitSignal(view.saved, timeout=WAIT_MS):
+            view.save()
+    finally:
+        held.release.set()
+    _settle(qtbot, view)
+    qtbot.wait(50)
+    assert view.editor.toPlainText() == "Saved while a read was out."
+    assert not view.is_dirty()
+    assert services.incidents.get(demo.id).lessons_learned == "Saved while a read was out."

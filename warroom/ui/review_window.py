@@ -256,6 +256,7 @@ class ReviewWindow(QWidget):
         self._closing = False
         self._say(f"Not saved: {_one_line(error)}", error=True)
         self._update_state()
+        self.refresh()  # the save dropped any read under way; the text stays, unsaved
 
     def _update_state(self) -> None:
         dirty = self.is_dirty()
