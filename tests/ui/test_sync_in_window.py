@@ -216,3 +216,33 @@ def test_a_permanent_error_stops_the_row_with_its_reason_on_the_statement(
     qtbot.waitUntil(lambda: outbox.model.rowCount() == 1, timeout=WAIT_MS)
     assert outbox.model.index(0, 5).data() == failed.last_error
     outbox.reject()
+
+
+def test_a_missing_keychain_stalls_publishing_with_one_line_and_still_stops(
+    qtbot: Any,
+    mastodon: Any,
+    clock: Any,
+    store: PreferencesStore,
+    make_window: Callable[..., MainWindow],
+) -> None:
+    from keyring.backends import fail
+
+    from warroom.storage.secrets import NO_KEYCHAIN, SecretStore
+
+    incident = _incident(mastodon)
+    release(mastodon, incident, ["mastodon"], "Waiting for a keychain.")
+    window = make_window(incident_id=incident)
+
+    def factory() -> DeliveryService:
+        context = ServiceContext(mastodon.db, clock)
+        return DeliveryService(context, SecretStore(fail.Keyring()))
+
+    controller = install_publishing(window, factory, store, poll_seconds=0.2)
+    try:
+        label = controller.indicator.publishing_label
+        qtbot.waitUntil(lambda: label.text() == "Publishing stalled", timeout=WAIT_MS)
+        assert label.toolTip() == f"Publishing stalled: {NO_KEYCHAIN}"
+        assert mastodon.channels.outbox_depth() == 1
+    finally:
+        controller.stop()  # the worker waits 30 s before trying again; stop is immediate
+    assert not controller.is_running()

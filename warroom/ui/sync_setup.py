@@ -144,7 +144,7 @@ class SyncController(QObject):
         worker.start()
 
     def _pass_finished(self, report: PassReport) -> None:
-        if self.sender() is not self.worker:
+        if self.worker is None or self.sender() is not self.worker:
             return  # a late report of a worker that was stopped
         self._window.status.show_outbox_depth(report.depth)
         self.indicator.set_publishing(True)
@@ -155,7 +155,7 @@ class SyncController(QObject):
             self.outbox_dialog.refresh()
 
     def _worker_failed(self, text: str) -> None:
-        if self.sender() is not self.worker:
+        if self.worker is None or self.sender() is not self.worker:
             return
         self.indicator.set_publishing(True, text)
         self._window.status.say(f"Publishing stalled: {text}")
