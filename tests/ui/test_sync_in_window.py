@@ -246,3 +246,20 @@ def test_a_missing_keychain_stalls_publishing_with_one_line_and_still_stops(
     finally:
         controller.stop()  # the worker waits 30 s before trying again; stop is immediate
     assert not controller.is_running()
+
+
+def test_closing_a_dialog_before_its_read_is_back_is_harmless(
+    qtbot: Any, mastodon: Any, publish: Any
+) -> None:
+    window, controller = publish()
+    qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
+    for _ in range(3):
+        controller.channels_action.trigger()
+        assert controller.channels_dialog is not None
+        controller.channels_dialog.reject()  # its channel list is still being read
+        controller.outbox_action.trigger()
+        assert controller.outbox_dialog is not None
+        controller.outbox_dialog.reject()
+    qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
+    qtbot.wait(50)  # deleteLater and late results: no exception in the event loop
+    assert controller.channels_dialog is None and controller.outbox_dialog is None

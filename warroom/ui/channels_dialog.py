@@ -9,8 +9,8 @@ settings, no keychain) is shown as its one line and the form keeps everything ty
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIntValidator
@@ -39,6 +39,7 @@ from warroom.ui.channels_model import ChannelRole, ChannelsModel
 from warroom.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SECRET_NAMES = {
     ChannelKind.EMAIL: "SMTP password",
@@ -73,6 +74,7 @@ class ChannelsDialog(QDialog):
         self._setup = setup
         self._runner = runner
         self._pending = False
+        self._closed = False
         self._filling = False
         self.model = ChannelsModel(self)
         self._build()
@@ -179,11 +181,38 @@ class ChannelsDialog(QDialog):
         edit.setPlaceholderText(placeholder)
         return edit
 
+    def done(self, result: int) -> None:
+        """Close; results of background calls still on their way are then ignored."""
+        self._closed = True
+        super().done(result)
+
+    def _run(
+        self,
+        call: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run ``call`` on the task runner; its outcome is dropped if the dialog closed."""
+
+        def finished(result: T) -> None:
+            if not self._closed:
+                on_done(result)
+
+        def failed(error: Exception) -> None:
+            if self._closed:
+                return
+            if on_error is not None:
+                on_error(error)
+            else:
+                self._show_result(" ".join(str(error).split()), _ERROR_STYLE)
+
+        self._runner.run(call, finished, failed)
+
     # -- the table -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Re-read the channels in the background."""
-        self._runner.run(self._channels.all, self.show_channels)
+        self._run(self._channels.all, self.show_channels)
 
     def show_channels(self, channels: Sequence[Channel]) -> None:
         """Show fresh channels, keeping the selected one selected."""
@@ -349,7 +378,7 @@ class ChannelsDialog(QDialog):
             )
             self._after_save(channel.name)
 
-        self._runner.run(lambda: setup.configure(name, kind, settings, secret), saved, self._failed)
+        self._run(lambda: setup.configure(name, kind, settings, secret), saved, self._failed)
 
     def _after_save(self, name: str) -> None:
         def shown(channels: list[Channel]) -> None:
@@ -361,7 +390,7 @@ class ChannelsDialog(QDialog):
                 self._filling = False
             self._update_secret_hint(self._is_configured(name))
 
-        self._runner.run(self._channels.all, shown)
+        self._run(self._channels.all, shown)
 
     def test(self) -> None:
         """Make one harmless authenticated call with the channel's saved settings."""
@@ -382,7 +411,7 @@ class ChannelsDialog(QDialog):
                 self._show_result(f"✗ {result.channel.name}: {result.message}", _ERROR_STYLE)
             self.refresh()
 
-        self._runner.run(lambda: setup.test(name), tested, self._failed)
+        self._run(lambda: setup.test(name), tested, self._failed)
 
     def _failed(self, error: Exception) -> None:
         self._set_pending(False)

@@ -9,6 +9,7 @@ same decisions as ``warroom sync --resend ROW`` / ``--mark-sent ROW``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
@@ -30,6 +31,7 @@ from warroom.services.delivery import DeliveryService, SyncStatus
 from warroom.ui.outbox_model import REASON, OutboxModel, OutboxRowRole
 from warroom.ui.tasks import TaskRunner
 
+T = TypeVar("T")
 _OK_STYLE = "color:#0f5323; background:#dcf3e2; border:1px solid #9fd3ae"
 _ERROR_STYLE = "color:#7a0010; background:#fde2e2; border:1px solid #e0a0a0"
 EMPTY = "Nothing needs a person: no delivery is uncertain or failed."
@@ -54,6 +56,7 @@ class OutboxDialog(QDialog):
         self._reading = False
         self._reread = False
         self._pending = False
+        self._closed = False
         self.model = OutboxModel(self)
 
         intro = QLabel(
@@ -122,13 +125,40 @@ class OutboxDialog(QDialog):
         self._update_buttons()
         self.resize(860, 460)
 
+    def done(self, result: int) -> None:
+        """Close; results of background calls still on their way are then ignored."""
+        self._closed = True
+        super().done(result)
+
+    def _run(
+        self,
+        call: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run ``call`` on the task runner; its outcome is dropped if the dialog closed."""
+
+        def finished(result: T) -> None:
+            if not self._closed:
+                on_done(result)
+
+        def failed(error: Exception) -> None:
+            if self._closed:
+                return
+            if on_error is not None:
+                on_error(error)
+            else:
+                self._show_result(" ".join(str(error).split()), _ERROR_STYLE)
+
+        self._runner.run(call, finished, failed)
+
     def refresh(self) -> None:
         """Re-read the outbox in the background (one read in flight at a time)."""
         if self._reading:
             self._reread = True
             return
         self._reading = True
-        self._runner.run(self._delivery.status, self._shown, self._read_failed)
+        self._run(self._delivery.status, self._shown, self._read_failed)
 
     def _read_done(self) -> None:
         self._reading = False
@@ -231,7 +261,7 @@ class OutboxDialog(QDialog):
             self._show_result(" ".join(str(error).split()), _ERROR_STYLE)
             self.refresh()
 
-        self._runner.run(call, done, failed)
+        self._run(call, done, failed)
 
     def _show_result(self, text: str, style: str) -> None:
         self.result_label.setText(text)
