@@ -110,10 +110,9 @@ def refusal(actor: str, role: Role | None, action: Action, *, enforcing: bool) -
         return None
     if role is None:
         return f"{actor} is not a member of this war room; ask a lead to add you"
-    holders = [r.value for r in Role if action in PERMISSIONS[r]]
-    return (
-        f"{actor} is a {role.value} and may not {action.value} (that needs: {', '.join(holders)})"
-    )
+    holders = ", ".join(r.value for r in Role if action in PERMISSIONS[r])
+    article = "an" if role.value[0] in "aeiou" else "a"
+    return f"{actor} is {article} {role.value} and may not {action.value} (that needs: {holders})"
 
 
 def ensure_allowed(actor: str, role: Role | None, action: Action, *, enforcing: bool) -> None:
