@@ -52,6 +52,7 @@ class SyncController(QObject):
         self._retry_seconds = retry_seconds
         self._reading = False
         self._reread = False
+        self._waiting: frozenset[str] = frozenset()
         self.worker: SyncWorker | None = None
         self.channels_dialog: ChannelsDialog | None = None
         self.outbox_dialog: OutboxDialog | None = None
@@ -150,7 +151,13 @@ class SyncController(QObject):
         self.indicator.set_publishing(True)
         if report.sent or report.failed or report.uncertain:
             self._window.status.say("Publishing: " + report.summary().splitlines()[0])
-        self.refresh_channels()
+        # An idle pass (nothing due) changes nothing: re-read the channels only after work,
+        # or when which channels are left waiting changed, not every couple of seconds.
+        waiting = frozenset(report.waiting)
+        busy = report.sent or report.failed or report.uncertain or report.retrying
+        if busy or report.recovered or waiting != self._waiting:
+            self.refresh_channels()
+        self._waiting = waiting
         if self.outbox_dialog is not None and (report.failed or report.uncertain):
             self.outbox_dialog.refresh()
 
