@@ -98,7 +98,7 @@ def _add(ctx: CommandContext) -> int:
     }
     secret = None if args.keep_secret else read_secret(args.kind)
     channel = ctx.services.channel_setup.configure(
-        args.name, ChannelKind.parse(args.kind), settings, secret
+        args.name, ChannelKind.parse(args.kind), settings, secret, actor=ctx.actor
     )
     stored = "kept" if secret is None else ("stored in the keychain" if secret else "none")
     ctx.emit(

@@ -11,7 +11,9 @@ from typing import Any
 from warroom.domain.channels import Channel, ChannelKind, validate_channel_name
 from warroom.domain.clock import iso_utc
 from warroom.domain.errors import ValidationError
+from warroom.domain.people import Action
 from warroom.services.context import ServiceContext
+from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo
 from warroom.storage.secrets import SecretStore
 from warroom.sync.connectors import make_connector
@@ -53,11 +55,14 @@ class ChannelSetupService:
         kind: ChannelKind,
         settings: Mapping[str, Any],
         secret: str | None,
+        *,
+        actor: str | None = None,
     ) -> Channel:
         """Create or reconfigure a channel; ``secret`` None keeps the stored one.
 
         Options not given keep their value when the kind stays the same. The secret goes to
-        the keychain first, so a missing keychain changes nothing in the database.
+        the keychain first, so a missing keychain changes nothing in the database. With
+        people registered, only a lead (``actor``) may set channels up; callers pass who acts.
         """
         name = validate_channel_name(name)
         given = {k: v for k, v in settings.items() if v not in (None, "", [], ())}
@@ -66,6 +71,8 @@ class ChannelSetupService:
             options = ", ".join("--" + k.replace("_", "-") for k in sorted(unknown))
             raise ValidationError(f"a {kind.value} channel does not take {options}")
         with self._ctx.db.reading() as session:
+            if actor is not None:  # before the keychain is touched
+                authorize(session, actor, Action.MANAGE_CHANNELS)
             existing = {c.name: c for c in channel_repo.list_all(session)}.get(name)
         merged: dict[str, Any] = {}
         if existing is not None and existing.kind is kind:
@@ -78,6 +85,8 @@ class ChannelSetupService:
             self._secrets.check()
         cleaned["configured_at"] = iso_utc(self._ctx.clock())
         with self._ctx.db.transaction() as session:
+            if actor is not None:
+                authorize(session, actor, Action.MANAGE_CHANNELS)
             channel = channel_repo.upsert(session, name=name, kind=kind, settings=cleaned)
             changes.bump(session)
         log.info("channel %s configured (%s)", name, kind.value)

@@ -190,6 +190,11 @@ def test_people_from_the_command_line(run_cli: RunCli) -> None:
     assert run_cli("log", "add", incident_id, "hi", "--as", "sam").code == 0
     assert run_cli("log", "list", incident_id, "--as", "zed").code == 0  # reading is open
     one_line_error(run_cli("person", "remove", "vic", "--as", "sam"), 1, "may not manage people")
+    hook = ("channel", "add", "ops", "--kind", "webhook", "--url", "https://hooks.example/x")
+    one_line_error(
+        run_cli(*hook, "--as", "sam", stdin="token\n"), 1, "sam is a scribe and may not set up"
+    )
+    assert run_cli(*hook, stdin="token\n").code == 0  # alice, the lead
     removed = run_cli("person", "remove", "vic", "--json")
     assert removed.code == 0 and removed.json()["name"] == "vic"
     one_line_error(run_cli("person", "remove", "vic"), 1, "vic is not a member")
