@@ -179,16 +179,20 @@ class PostgresServer:
         )
         self.running = True
 
-    def stop(self) -> None:
-        """Stop the server (idempotent)."""
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (idempotent).
+
+        ``fast`` shuts down cleanly, like a server reboot; ``immediate`` is a crash, which
+        with synchronous_commit=off may lose the last commits.
+        """
         if self.running:
             self.running = False
-            self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+            self._run("pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "stop")
 
     def cleanup(self) -> None:
         """Stop the server and delete its folder."""
         try:
-            self.stop()
+            self.stop("immediate")  # its data is thrown away next
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
