@@ -16,6 +16,7 @@ import os
 import pwd
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -47,6 +48,20 @@ def find_bin_dir() -> Path:
     )
 
 
+def _parent_folder(as_root: bool) -> str:
+    """Return where to make the server's folder.
+
+    The temp dir, unless the ``postgres`` user could not reach into it (running as root with
+    a private TMPDIR) or it is so deep that the unix socket's path would pass its 107-byte
+    limit: then /tmp.
+    """
+    base = Path(tempfile.gettempdir()).resolve()
+    reachable = all(folder.stat().st_mode & stat.S_IXOTH for folder in (base, *base.parents))
+    if len(str(base)) > 60 or (as_root and not reachable):
+        return "/tmp"
+    return str(base)
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -60,7 +75,7 @@ class PostgresServer:
     def __init__(self) -> None:
         self.bin_dir = find_bin_dir()
         self._as_root = os.geteuid() == 0
-        self.root = Path(tempfile.mkdtemp(prefix="warroom-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix="warroom-pg-", dir=_parent_folder(self._as_root)))
         self.data_dir = self.root / "data"
         self.socket_dir = self.root / "socket"
         self.log_file = self.root / "server.log"
