@@ -328,3 +328,34 @@ def test_a_deadlock_is_a_conflict_to_retry_not_a_broken_database(
         assert sorted(map(type, outcomes), key=str) == sorted([str, ConflictError], key=str)
         refused = next(o for o in outcomes if isinstance(o, ConflictError))
         assert "try again" in str(refused)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_people_ticking_one_checklist_item_log_it_once(
+    services: Services, second_workstation: Services, attempt: int
+) -> None:
+    incident = services.incidents.open("Outage", 3, "alice", playbook_key="service-outage")
+    item = services.checklist.items(incident.id)[0]
+    outcomes = _at_once(
+        lambda: services.checklist.done(incident.id, item.id, "alice"),
+        lambda: second_workstation.checklist.done(incident.id, item.id, "bob"),
+    )
+    refused = [o for o in outcomes if isinstance(o, RuleViolation)]
+    assert len(refused) == 1 and "already done" in str(refused[0]), outcomes
+    events = [e.data.get("event") for e in services.timeline.entries(incident.id)]
+    assert events.count("checklist.done") == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_the_same_approver_on_two_machines_counts_once(
+    services: Services, second_workstation: Services, attempt: int
+) -> None:
+    incident = services.incidents.open("Breach", 1, "alice")
+    draft = services.statements.draft(incident.id, ["email"], "We are investigating.", "alice")
+    services.statements.submit(draft.id, "alice")
+    outcomes = _at_once(
+        lambda: services.statements.approve(draft.id, "bob"),
+        lambda: second_workstation.statements.approve(draft.id, "bob"),
+    )
+    assert len([o for o in outcomes if isinstance(o, RuleViolation)]) == 1, outcomes
+    assert [a.approver for a in services.statements.get(draft.id).valid_approvals] == ["bob"]
