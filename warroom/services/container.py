@@ -1,60 +1,115 @@
-"""The composition root of the services: one object holding each use-case service."""
+"""The composition root of the services: one object holding each use-case service.
+
+Each service is built, and its module imported, the first time it is used: a command such
+as ``warroom incident list`` then pays neither for the delivery connectors nor for the
+exporters, which keeps its cold start within budget. The attributes are the public API
+(``services.incidents``, ``services.delivery``...), whatever the construction order.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from warroom.domain.clock import Clock, utc_now
-from warroom.services.channel_setup import ChannelSetupService
-from warroom.services.channels import ChannelService
-from warroom.services.checklist import ChecklistService
 from warroom.services.context import ServiceContext
-from warroom.services.delivery import DeliveryService
-from warroom.services.export import ExportService
-from warroom.services.incidents import IncidentService
-from warroom.services.people import PeopleService
 from warroom.services.playbooks import PlaybookCatalog
-from warroom.services.review import ReviewService
-from warroom.services.statements import StatementService
-from warroom.services.timeline import TimelineService
 from warroom.storage.database import Database
 
+if TYPE_CHECKING:
+    from warroom.services.channel_setup import ChannelSetupService
+    from warroom.services.channels import ChannelService
+    from warroom.services.checklist import ChecklistService
+    from warroom.services.delivery import DeliveryService
+    from warroom.services.export import ExportService
+    from warroom.services.incidents import IncidentService
+    from warroom.services.people import PeopleService
+    from warroom.services.review import ReviewService
+    from warroom.services.statements import StatementService
+    from warroom.services.timeline import TimelineService
 
-@dataclass(frozen=True)
+
 class Services:
     """Every use case the CLI and the window can call, built around one database."""
 
-    db: Database
-    playbooks: PlaybookCatalog
-    incidents: IncidentService
-    timeline: TimelineService
-    statements: StatementService
-    checklist: ChecklistService
-    channels: ChannelService
-    channel_setup: ChannelSetupService
-    delivery: DeliveryService
-    export: ExportService
-    review: ReviewService
-    people: PeopleService
+    def __init__(self, context: ServiceContext, playbooks: PlaybookCatalog) -> None:
+        self._context = context
+        self.db: Database = context.db
+        self.playbooks = playbooks
+
+    @cached_property
+    def incidents(self) -> IncidentService:
+        """Open, list and close incidents."""
+        from warroom.services.incidents import IncidentService
+
+        return IncidentService(self._context, self.playbooks)
+
+    @cached_property
+    def timeline(self) -> TimelineService:
+        """Append to, read and verify timelines."""
+        from warroom.services.timeline import TimelineService
+
+        return TimelineService(self._context)
+
+    @cached_property
+    def statements(self) -> StatementService:
+        """Draft, review, approve and release statements."""
+        from warroom.services.statements import StatementService
+
+        return StatementService(self._context, self.playbooks)
+
+    @cached_property
+    def checklist(self) -> ChecklistService:
+        """Work playbook checklists."""
+        from warroom.services.checklist import ChecklistService
+
+        return ChecklistService(self._context)
+
+    @cached_property
+    def channels(self) -> ChannelService:
+        """Read channels and the outbox."""
+        from warroom.services.channels import ChannelService
+
+        return ChannelService(self._context)
+
+    @cached_property
+    def channel_setup(self) -> ChannelSetupService:
+        """Configure and test channels (secrets in the keychain)."""
+        from warroom.services.channel_setup import ChannelSetupService
+
+        return ChannelSetupService(self._context)
+
+    @cached_property
+    def delivery(self) -> DeliveryService:
+        """Deliver the outbox (one instance per worker thread: see its docstring)."""
+        from warroom.services.delivery import DeliveryService
+
+        return DeliveryService(self._context)
+
+    @cached_property
+    def export(self) -> ExportService:
+        """Export and verify incident logs."""
+        from warroom.services.export import ExportService
+
+        return ExportService(self._context)
+
+    @cached_property
+    def review(self) -> ReviewService:
+        """Compute the post-incident review; edit lessons learned."""
+        from warroom.services.review import ReviewService
+
+        return ReviewService(self._context)
+
+    @cached_property
+    def people(self) -> PeopleService:
+        """People and roles of the war room."""
+        from warroom.services.people import PeopleService
+
+        return PeopleService(self._context)
 
 
 def build_services(
     db: Database, *, clock: Clock = utc_now, playbooks: PlaybookCatalog | None = None
 ) -> Services:
     """Wire the services for ``db``; tests pass a fixed ``clock`` and their own playbooks."""
-    context = ServiceContext(db=db, clock=clock)
-    catalog = playbooks or PlaybookCatalog()
-    return Services(
-        db=db,
-        playbooks=catalog,
-        incidents=IncidentService(context, catalog),
-        timeline=TimelineService(context),
-        statements=StatementService(context, catalog),
-        checklist=ChecklistService(context),
-        channels=ChannelService(context),
-        channel_setup=ChannelSetupService(context),
-        delivery=DeliveryService(context),
-        export=ExportService(context),
-        review=ReviewService(context),
-        people=PeopleService(context),
-    )
+    return Services(ServiceContext(db=db, clock=clock), playbooks or PlaybookCatalog())
