@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from warroom.domain.channels import Channel
-from warroom.domain.checklist import ChecklistItem
 from warroom.domain.clock import iso_utc
-from warroom.domain.incidents import Incident
-from warroom.domain.outbox import OutboxRow
-from warroom.domain.playbooks import Playbook
-from warroom.domain.statements import Revision, Statement
-from warroom.domain.timeline import TimelineEntry
+
+if TYPE_CHECKING:  # annotations only: a command loads just the domain modules it uses
+    from warroom.domain.channels import Channel
+    from warroom.domain.checklist import ChecklistItem
+    from warroom.domain.incidents import Incident
+    from warroom.domain.outbox import OutboxRow
+    from warroom.domain.playbooks import Playbook
+    from warroom.domain.statements import Revision, Statement
+    from warroom.domain.timeline import TimelineEntry
 
 
 def _time(value: Any) -> str | None:
