@@ -66,12 +66,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if definition.get_closest_marker("sqlite_only") is not None:
         return
+    databases = [pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+    if definition.get_closest_marker("postgresql_only") is None:
+        databases.insert(0, pytest.param("sqlite", id="sqlite"))
     metafunc.parametrize(
         "db_url",
-        [
-            pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-        ],
+        databases,
         indirect=True,
     )
 
@@ -84,6 +84,9 @@ def postgres_server() -> Iterator[PostgresServer]:
     try:
         server = PostgresServer()
     except PostgresUnavailable as error:
+        # On CI a missing server means missing coverage, not a reason to pass quietly.
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required on CI: {error}")
         pytest.skip(str(error))
     try:
         server.start()

@@ -48,6 +48,7 @@ def test_another_workstations_entry_appears_by_itself(
     qtbot.waitUntil(lambda: "From the other desk" in timeline_texts(window), timeout=WAIT_MS)
 
 
+@pytest.mark.postgresql_only  # a SQLite file cannot go away like a server
 def test_a_lost_server_is_reported_typing_is_kept_and_work_resumes(
     make_window: Callable[..., MainWindow],
     wait_loaded: Callable[[MainWindow], None],
@@ -57,8 +58,6 @@ def test_a_lost_server_is_reported_typing_is_kept_and_work_resumes(
     request: pytest.FixtureRequest,
     qtbot: Any,
 ) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("a SQLite file cannot go away like a server")
     server = request.getfixturevalue("postgres_server")
     incident = services.incidents.open("Checkout outage", 2, "Dana Reyes")
     window = make_window(incident_id=incident.id, poll_ms=200)
