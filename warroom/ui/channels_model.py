@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from warroom.domain.channels import Channel
+from warroom.ui.row_table_model import Index, RowTableModel
 from warroom.ui.sync_indicator import OFFLINE, ONLINE, reachability
 
 ChannelRole = Qt.ItemDataRole.UserRole + 1  # the Channel itself
@@ -19,64 +20,33 @@ COLUMNS = ("Name", "Kind", "Configured", "Reachability", "Last error", "Last OK"
 NAME, KIND, CONFIGURED, REACHABILITY, LAST_ERROR, LAST_OK = range(len(COLUMNS))
 _STATE_COLOURS = {ONLINE: QColor("#1a7f37"), OFFLINE: QColor("#c62828")}
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 def _when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-class ChannelsModel(QAbstractTableModel):
+class ChannelsModel(RowTableModel):
     """One row per channel, in the order the service lists them (by name)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._channels: list[Channel] = []
+    headers = COLUMNS
 
     def set_channels(self, channels: Sequence[Channel]) -> None:
         """Show ``channels``: changed rows in place when the names are the same, else reset."""
-        fresh = list(channels)
-        if [c.name for c in fresh] == [c.name for c in self._channels]:
-            changed = [row for row, c in enumerate(fresh) if c != self._channels[row]]
-            self._channels = fresh
-            if changed:
-                self.dataChanged.emit(
-                    self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1)
-                )
-            return
-        self.beginResetModel()
-        self._channels = fresh
-        self.endResetModel()
+        self.replace_rows(channels, key=lambda c: c.name)
 
     def channel(self, row: int) -> Channel | None:
         """Return the channel shown in ``row``."""
-        return self._channels[row] if 0 <= row < len(self._channels) else None
+        channel: Channel | None = self.row_object(row)
+        return channel
 
     def row_of(self, name: str) -> int:
         """Return the row of the channel called ``name``, or -1."""
-        return next((i for i, c in enumerate(self._channels) if c.name == name), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._channels)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
+        return self.find_row(lambda c: c.name == name)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._channels):
+        channel: Channel | None = self.index_object(index)
+        if channel is None:
             return None
-        channel = self._channels[index.row()]
         column = index.column()
         if role == ChannelRole:
             return channel

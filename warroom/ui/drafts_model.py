@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -18,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from warroom.domain.channels import Channel
 from warroom.domain.statements import Statement, StatementState
 from warroom.ui.drafts_rules import STATE_LABELS, state_badge
+from warroom.ui.row_table_model import RowTableModel
 
 StatementRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -43,12 +43,13 @@ def first_line(text: str, width: int = 80) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class StatementListModel(QAbstractTableModel):
+class StatementListModel(RowTableModel):
     """One row per statement of the incident, oldest first; columns say state and approvals."""
+
+    headers = _HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Statement] = []
         self._required = 1
         self._unsaved: set[int] = set()
 
@@ -88,29 +89,12 @@ class StatementListModel(QAbstractTableModel):
 
     def row_of(self, statement_id: int) -> int:
         """Return the row of the statement, or -1."""
-        return next((i for i, s in enumerate(self._rows) if s.id == statement_id), -1)
-
-    def rowCount(self, parent: ModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _HEADERS[section]
-        return None
+        return self.find_row(lambda s: s.id == statement_id)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        statement: Statement | None = self.index_object(index)
+        if statement is None:
             return None
-        statement = self._rows[index.row()]
         column = index.column()
         if role == StatementRole:
             return statement

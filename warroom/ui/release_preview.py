@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from warroom.domain.channels import BLUESKY_MAX_BYTES, Channel, ChannelKind
 from warroom.domain.statements import Statement
+from warroom.ui.row_table_model import RowTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -100,34 +101,19 @@ def plan_release(statement: Statement, channels: Sequence[Channel]) -> list[Chan
     return plans
 
 
-class ReleasePlanModel(QAbstractTableModel):
+class ReleasePlanModel(RowTableModel):
     """One row per channel the statement will be released on."""
+
+    headers = _HEADERS
 
     def __init__(self, plans: Sequence[ChannelPlan], parent: Any = None) -> None:
         super().__init__(parent)
         self._rows = list(plans)
 
-    def rowCount(self, parent: ModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _HEADERS[section]
-        return None
-
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        plan: ChannelPlan | None = self.index_object(index)
+        if plan is None:
             return None
-        plan = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return (
