@@ -110,8 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:
         logging.getLogger(__name__).exception("unexpected error")
-        print(f"error: unexpected {type(error).__name__}: {error} (details in the log file)",
-              file=sys.stderr)
+        print(
+            f"error: unexpected {type(error).__name__}: {error} (details in the log file)",
+            file=sys.stderr,
+        )
         return 1
     finally:
         ctx.close()

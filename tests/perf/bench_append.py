@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.support.bulk_timeline import seed_entries  # noqa: E402
-from warroom.services import build_services  # noqa: E402
-from warroom.storage.database import open_database  # noqa: E402
+from tests.support.bulk_timeline import seed_entries
+from warroom.services import build_services
+from warroom.storage.database import open_database
 
 
 def latencies(add: object, incident_id: int, appends: int) -> list[float]:
