@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from warroom.domain.errors import ValidationError
 from warroom.domain.people import Role
@@ -47,6 +48,9 @@ class Preferences:
     layout: dict[str, str] = field(default_factory=dict)
     #: Whether the window's sync worker delivers released statements when channels are online.
     auto_publish: bool = True
+    #: The team database chosen in the window's Connect dialog (never with a password);
+    #: None: the embedded file. ``--db`` and $WARROOM_DB win over it.
+    database_url: str | None = None
 
     def with_identity(self, identity: Identity) -> Preferences:
         """Return a copy that remembers ``identity``."""
@@ -63,6 +67,10 @@ class Preferences:
     def with_auto_publish(self, enabled: bool) -> Preferences:
         """Return a copy that remembers whether the window publishes on its own."""
         return replace(self, auto_publish=bool(enabled))
+
+    def with_database_url(self, url: str | None) -> Preferences:
+        """Return a copy that remembers ``url`` (stripped of any password; None: local)."""
+        return replace(self, database_url=without_password(url) if url else None)
 
 
 def validate_identity(name: str, role: str) -> Identity:
@@ -108,6 +116,8 @@ class PreferencesStore:
             "layout": preferences.layout,
             "auto_publish": preferences.auto_publish,
         }
+        if preferences.database_url:
+            body["database_url"] = without_password(preferences.database_url)
         if preferences.identity is not None:
             body["identity"] = {
                 "name": preferences.identity.name,
@@ -138,4 +148,26 @@ def _from_json(raw: object) -> Preferences:
         theme=theme if theme in THEMES else "system",
         layout={str(k): v for k, v in layout.items() if isinstance(v, str)},
         auto_publish=raw.get("auto_publish") is not False,
+        database_url=_database_url(raw.get("database_url")),
     )
+
+
+def _database_url(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return without_password(value.strip())
+    except ValueError as error:  # a hand-edited file must not stop the window
+        log.warning("ignoring saved database URL: %s", error)
+        return None
+
+
+def without_password(url: str) -> str:
+    """Return ``url`` with any password taken out of its login part (settings never keep one)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    login, _, where = parts.netloc.rpartition("@")
+    user = login.split(":", 1)[0]
+    netloc = f"{user}@{where}" if user else where
+    return urlunsplit(parts._replace(netloc=netloc))

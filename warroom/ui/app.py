@@ -21,10 +21,13 @@ from warroom.resource_paths import resource
 from warroom.services import Services, build_services
 from warroom.services.preferences import Identity, Preferences, PreferencesStore
 from warroom.storage.database import Database, open_database
+from warroom.storage.locations import DB_ENV
+from warroom.ui.connect_dialog import install_connect_actions
 from warroom.ui.export_actions import install_export_actions
 from warroom.ui.identity_dialog import IdentityDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.messages import route_qt_messages
+from warroom.ui.people_dialog import install_people_action
 from warroom.ui.review_actions import install_review_action
 from warroom.ui.sync_setup import delivery_factory, install_publishing
 from warroom.ui.tasks import TaskRunner
@@ -50,7 +53,7 @@ def run_window(db_url: str | None, actor: str | None) -> int:
     theme = ThemeController(app)
     theme.apply(preferences.theme)
 
-    database = open_or_explain(db_url, show_error)
+    database = open_or_explain(chosen_database_url(db_url, preferences), show_error)
     if database is None:
         return 1
     identity = resolve_identity(actor, preferences)
@@ -64,6 +67,8 @@ def run_window(db_url: str | None, actor: str | None) -> int:
     window = MainWindow(build_services(database), runner, identity, store, theme)
     install_export_actions(window)
     install_review_action(window)
+    install_people_action(window)
+    install_connect_actions(window, store)
     publishing = install_publishing(window, delivery_factory(database), store)
     for warning in database.warnings:
         window.status.say(warning)
@@ -94,6 +99,17 @@ def freeze_startup_objects() -> None:
     garbage collection passes: a full pass over them stalls the GUI for ~100 ms."""
     gc.collect()
     gc.freeze()
+
+
+def chosen_database_url(db_url: str | None, preferences: Preferences) -> str | None:
+    """Return the database to open: ``--db``, then $WARROOM_DB, then the remembered server.
+
+    The team server is the one remembered by File > Connect to team server…; None means
+    $WARROOM_DB or, without it, the embedded file.
+    """
+    if db_url or os.environ.get(DB_ENV):
+        return db_url
+    return preferences.database_url
 
 
 def open_or_explain(db_url: str | None, explain: Callable[[str, str], None]) -> Database | None:
@@ -148,4 +164,6 @@ def build_window(
     window = MainWindow(services, runner, identity, store, theme, poll_ms=poll_ms)
     install_export_actions(window)
     install_review_action(window)
+    install_people_action(window)
+    install_connect_actions(window, store)
     return window

@@ -36,6 +36,7 @@ from warroom.domain.channels import Channel, ChannelKind
 from warroom.services.channel_setup import SECURITY_CHOICES, ChannelSetupService, ChannelTest
 from warroom.services.channels import ChannelService
 from warroom.ui.channels_model import ChannelRole, ChannelsModel
+from warroom.ui.main_window import MainWindow
 from warroom.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,17 @@ _ERROR_STYLE = "color:#7a0010; background:#fde2e2; border:1px solid #e0a0a0"
 _INFO_STYLE = "color:#0b3a6b; background:#e6f0fb; border:1px solid #a8c4e6"
 
 
+def _window_identity(parent: QWidget | None) -> Callable[[], str | None]:
+    """Return who acts: the current identity of the window the dialog belongs to.
+
+    Read at each save, since File > Switch user… replaces the window's identity. Without a
+    window (a dialog built on its own) nobody is named and the service checks no role.
+    """
+    if isinstance(parent, MainWindow):
+        return lambda: parent.identity.name
+    return lambda: None
+
+
 class ChannelsDialog(QDialog):
     """A table of channels above a form that configures one."""
 
@@ -66,6 +78,8 @@ class ChannelsDialog(QDialog):
         setup: ChannelSetupService,
         runner: TaskRunner,
         parent: QWidget | None = None,
+        *,
+        actor: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("channelsDialog")
@@ -73,6 +87,7 @@ class ChannelsDialog(QDialog):
         self._channels = channels
         self._setup = setup
         self._runner = runner
+        self._actor = actor or _window_identity(parent)
         self._pending = False
         self._closed = False
         self._filling = False
@@ -364,7 +379,7 @@ class ChannelsDialog(QDialog):
         typed = self.secret_edit.text()
         # Empty means "keep the stored one" (or none, for a channel without a secret yet).
         secret = typed if typed else None
-        setup = self._setup
+        setup, actor = self._setup, self._actor()
         self._set_pending(True, f"Saving {name or 'the channel'}…")
 
         def saved(channel: Channel) -> None:
@@ -378,7 +393,9 @@ class ChannelsDialog(QDialog):
             )
             self._after_save(channel.name)
 
-        self._run(lambda: setup.configure(name, kind, settings, secret), saved, self._failed)
+        self._run(
+            lambda: setup.configure(name, kind, settings, secret, actor=actor), saved, self._failed
+        )
 
     def _after_save(self, name: str) -> None:
         def shown(channels: list[Channel]) -> None:
