@@ -34,9 +34,13 @@ def test_the_people_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     assert model.index(1, COL_ROLE).data() == "approver"
     assert model.index(1, COL_ROLE).data(PERSON_ROLE).name == "Sam Ortiz"
     assert model.index(0, COL_ROLE).data(SORT_ROLE) < model.index(1, COL_ROLE).data(SORT_ROLE)
+    model.set_people([_person(LEAD, Role.LEAD), _person("Sam Ortiz", Role.SCRIBE)])
+    qtmodeltester.check(model)
+    assert model.index(1, COL_ROLE).data() == "scribe"
     model.set_people([_person("Vic Chen", Role.VIEWER)])
     qtmodeltester.check(model)
     assert model.rowCount() == 1
+    assert model.person(0) == _person("Vic Chen", Role.VIEWER)
 
 
 def _open(qtbot: Any, window: MainWindow) -> PeopleDialog:

@@ -195,6 +195,8 @@ class PeopleDialog(QDialog):
             text = f"<b>Roles are not enforced yet</b>: nobody is registered. {ENFORCEMENT_HELP}"
         self.enforcement_label.setText(text)
         self.enforcement_label.setAccessibleName(self.enforcement_label.text())
+        if refusal != self._refusal:
+            self.result_label.hide()  # an outcome of someone else's (or an older) permission
         self._refusal = refusal
         self._apply_permission()
 

@@ -9,83 +9,50 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from warroom.domain.people import Person, Role
+from warroom.ui.row_table_model import Index, RowTableModel
 
-COL_NAME, COL_ROLE, COL_ADDED_BY = range(3)
 HEADERS = ("Name", "Role", "Added by")
+COL_NAME, COL_ROLE, COL_ADDED_BY = range(len(HEADERS))
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1  # the domain Person
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value to sort by
 
 _ROLE_ORDER = {role: position for position, role in enumerate(Role)}
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(RowTableModel):
     """One row per registered person, in the order given (the service sorts by name)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._people: list[Person] = []
+    headers = HEADERS
 
     def set_people(self, people: Sequence[Person]) -> None:
-        """Show ``people`` (a fresh read replaces the list; it is short)."""
-        fresh = list(people)
-        if fresh == self._people:
-            return
-        self.beginResetModel()
-        self._people = fresh
-        self.endResetModel()
+        """Show ``people``: changed roles in place when the names are the same, else reset."""
+        self.replace_rows(people, key=lambda p: p.name)
 
-    def people(self) -> list[Person]:
-        """Return the people shown."""
-        return list(self._people)
+    def person(self, row: int) -> Person | None:
+        """Return the person shown in ``row``."""
+        person: Person | None = self.row_object(row)
+        return person
 
     def row_of(self, name: str) -> int:
         """Return the row of ``name``, or -1."""
-        return next((row for row, p in enumerate(self._people) if p.name == name), -1)
+        return self.find_row(lambda p: p.name == name)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._people)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._people):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        person: Person | None = self.index_object(index)
+        if person is None:
             return None
-        person = self._people[index.row()]
         column = index.column()
         if role == PERSON_ROLE:
             return person
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return (person.name, person.role.value, person.added_by)[column]
         if role == SORT_ROLE:
-            values: tuple[Any, ...] = (person.name.casefold(), _ROLE_ORDER[person.role])
-            return (*values, person.added_by.casefold())[column]
+            name, added_by = person.name.casefold(), person.added_by.casefold()
+            return (name, _ROLE_ORDER[person.role], added_by)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             added = person.added_at.strftime("%Y-%m-%d %H:%M UTC")
             return f"{person.name}: {person.role.value}, added by {person.added_by} on {added}"
         return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
