@@ -41,7 +41,11 @@ def connect(
         resolved = without_password(resolved)
     database = open_database(resolved, password=password or None)
     if password and remember and is_server_url(resolved):
-        remember_password(resolved, password, secrets)
+        try:
+            remember_password(resolved, password, secrets)
+        except BaseException:
+            database.dispose()  # the caller never gets it: do not leave it connected
+            raise
     log.info("connected to %s", database.location)
     return database
 

@@ -34,7 +34,8 @@ def server_key(url: str | URL) -> str:
 
 def without_password(url: str) -> str:
     """Return ``url`` with any password removed (what settings and logs may keep)."""
-    return make_url(url).set(password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) keeps the old password (None means "unchanged" there).
+    return make_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
 def with_stored_password(url: str, secrets: SecretStore | None = None) -> str:
