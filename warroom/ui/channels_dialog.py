@@ -17,7 +17,6 @@ from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -35,6 +34,12 @@ from PySide6.QtWidgets import (
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.services.channel_setup import SECURITY_CHOICES, ChannelSetupService, ChannelTest
 from warroom.services.channels import ChannelService
+from warroom.ui.background_dialog import (
+    ERROR_STYLE,
+    INFO_STYLE,
+    OK_STYLE,
+    BackgroundDialog,
+)
 from warroom.ui.channels_model import ChannelRole, ChannelsModel
 from warroom.ui.main_window import MainWindow
 from warroom.ui.tasks import TaskRunner
@@ -53,9 +58,6 @@ URL_HINTS = {
     ChannelKind.BLUESKY: "https://bsky.social (the PDS; empty: bsky.social)",
     ChannelKind.WEBHOOK: "https://hooks.example/warroom",
 }
-_OK_STYLE = "color:#0f5323; background:#dcf3e2; border:1px solid #9fd3ae"
-_ERROR_STYLE = "color:#7a0010; background:#fde2e2; border:1px solid #e0a0a0"
-_INFO_STYLE = "color:#0b3a6b; background:#e6f0fb; border:1px solid #a8c4e6"
 
 
 def _window_identity(parent: QWidget | None) -> Callable[[], str | None]:
@@ -69,7 +71,7 @@ def _window_identity(parent: QWidget | None) -> Callable[[], str | None]:
     return lambda: None
 
 
-class ChannelsDialog(QDialog):
+class ChannelsDialog(BackgroundDialog):
     """A table of channels above a form that configures one."""
 
     def __init__(
@@ -81,15 +83,13 @@ class ChannelsDialog(QDialog):
         *,
         actor: Callable[[], str | None] | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.setObjectName("channelsDialog")
         self.setWindowTitle("Channels")
         self._channels = channels
         self._setup = setup
-        self._runner = runner
         self._actor = actor or _window_identity(parent)
         self._pending = False
-        self._closed = False
         self._filling = False
         self.model = ChannelsModel(self)
         self._build()
@@ -195,33 +195,6 @@ class ChannelsDialog(QDialog):
         edit.setObjectName(name)
         edit.setPlaceholderText(placeholder)
         return edit
-
-    def done(self, result: int) -> None:
-        """Close; results of background calls still on their way are then ignored."""
-        self._closed = True
-        super().done(result)
-
-    def _run(
-        self,
-        call: Callable[[], T],
-        on_done: Callable[[T], None],
-        on_error: Callable[[Exception], None] | None = None,
-    ) -> None:
-        """Run ``call`` on the task runner; its outcome is dropped if the dialog closed."""
-
-        def finished(result: T) -> None:
-            if not self._closed:
-                on_done(result)
-
-        def failed(error: Exception) -> None:
-            if self._closed:
-                return
-            if on_error is not None:
-                on_error(error)
-            else:
-                self._show_result(" ".join(str(error).split()), _ERROR_STYLE)
-
-        self._runner.run(call, finished, failed)
 
     # -- the table -----------------------------------------------------------------------------
 
@@ -389,7 +362,7 @@ class ChannelsDialog(QDialog):
             if secret is None and not self._is_configured(channel.name):
                 stored = "none"
             self._show_result(
-                f"Saved {channel.name} ({channel.kind.value}); secret {stored}.", _OK_STYLE
+                f"Saved {channel.name} ({channel.kind.value}); secret {stored}.", OK_STYLE
             )
             self._after_save(channel.name)
 
@@ -415,7 +388,7 @@ class ChannelsDialog(QDialog):
             return
         name = self.name_edit.text().strip() or self.selected_name()
         if not name:
-            self._show_result("Choose or name a channel to test.", _ERROR_STYLE)
+            self._show_result("Choose or name a channel to test.", ERROR_STYLE)
             return
         setup = self._setup
         self._set_pending(True, f"Testing {name}…")
@@ -423,9 +396,9 @@ class ChannelsDialog(QDialog):
         def tested(result: ChannelTest) -> None:
             self._set_pending(False)
             if result.ok:
-                self._show_result(f"✓ {result.channel.name}: ok, {result.message}", _OK_STYLE)
+                self._show_result(f"✓ {result.channel.name}: ok, {result.message}", OK_STYLE)
             else:
-                self._show_result(f"✗ {result.channel.name}: {result.message}", _ERROR_STYLE)
+                self._show_result(f"✗ {result.channel.name}: {result.message}", ERROR_STYLE)
             self.refresh()
 
         self._run(lambda: setup.test(name), tested, self._failed)
@@ -433,28 +406,18 @@ class ChannelsDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self._set_pending(False)
         text = " ".join(str(error).split()) or type(error).__name__
-        self._show_result(f"✗ {text}", _ERROR_STYLE)
+        self._show_result(f"✗ {text}", ERROR_STYLE)
 
     def _set_pending(self, pending: bool, text: str = "") -> None:
         self._pending = pending
         self.save_button.setEnabled(not pending)
         self.test_button.setEnabled(not pending)
         if pending:
-            self._show_result(text, _INFO_STYLE)
-
-    def _show_result(self, text: str, style: str) -> None:
-        self.result_label.setText(text)
-        self.result_label.setAccessibleName(text)
-        self.result_label.setStyleSheet(f"QLabel {{ {style}; border-radius:3px; padding:4px }}")
-        self.result_label.show()
+            self._show_result(text, INFO_STYLE)
 
     def _hide_result(self) -> None:
         self.result_label.clear()
         self.result_label.hide()
-
-    def result_text(self) -> str:
-        """Return the last result shown (for people and tests)."""
-        return self.result_label.text()
 
     def _browse_ca(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from warroom.services import connection
 from warroom.services.preferences import PreferencesStore
+from warroom.ui.background_dialog import ERROR_STYLE, INFO_STYLE, OK_STYLE
 from warroom.ui.main_window import MainWindow
 from warroom.ui.tasks import TaskRunner
 
@@ -39,9 +40,6 @@ log = logging.getLogger(__name__)
 DRIVER = "postgresql+psycopg"
 DEFAULT_PORT = 5432
 RESTART_HINT = "Restart War Room to use it."
-_OK_STYLE = "color:#0f5323; background:#dcf3e2; border:1px solid #9fd3ae"
-_ERROR_STYLE = "color:#7a0010; background:#fde2e2; border:1px solid #e0a0a0"
-_INFO_STYLE = "color:#0b3a6b; background:#e6f0fb; border:1px solid #a8c4e6"
 
 #: ``(url, password, remember) -> where it connected``: opens, checks and closes the database.
 Probe = Callable[[str, str, bool], str]
@@ -167,7 +165,7 @@ class ConnectDialog(QDialog):
             if not edit.text().strip()
         ]
         if missing:
-            self._show_result(f"✗ Fill in the {', '.join(missing)}.", _ERROR_STYLE)
+            self._show_result(f"✗ Fill in the {', '.join(missing)}.", ERROR_STYLE)
             return
         url, password, remember = (
             self.url(),
@@ -176,7 +174,7 @@ class ConnectDialog(QDialog):
         )
         probe = self._probe
         self._set_pending(True)
-        self._show_result(f"Connecting to {connection.keychain_account(url)}…", _INFO_STYLE)
+        self._show_result(f"Connecting to {connection.keychain_account(url)}…", INFO_STYLE)
 
         def connected(location: str) -> None:
             if self._closed:
@@ -186,18 +184,18 @@ class ConnectDialog(QDialog):
             try:
                 self._store.save(self._store.load().with_database_url(url))
             except OSError as error:
-                self._show_result(f"✗ Connected, but not remembered: {error}", _ERROR_STYLE)
+                self._show_result(f"✗ Connected, but not remembered: {error}", ERROR_STYLE)
                 return
             self.connected_url = url
             kept = " Password kept in the keychain." if password and remember else ""
-            self._show_result(f"✓ Connected to {location}.{kept} {RESTART_HINT}", _OK_STYLE)
+            self._show_result(f"✓ Connected to {location}.{kept} {RESTART_HINT}", OK_STYLE)
 
         def failed(error: Exception) -> None:
             if self._closed:
                 return
             self._set_pending(False)
             text = " ".join(str(error).split()) or type(error).__name__
-            self._show_result(f"✗ {text}", _ERROR_STYLE)
+            self._show_result(f"✗ {text}", ERROR_STYLE)
 
         self._runner.run(lambda: probe(url, password, remember), connected, failed)
 

@@ -14,7 +14,6 @@ from typing import TypeVar
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -28,16 +27,19 @@ from PySide6.QtWidgets import (
 
 from warroom.domain.outbox import OutboxRow
 from warroom.services.delivery import DeliveryService, SyncStatus
+from warroom.ui.background_dialog import (
+    ERROR_STYLE,
+    OK_STYLE,
+    BackgroundDialog,
+)
 from warroom.ui.outbox_model import REASON, OutboxModel, OutboxRowRole
 from warroom.ui.tasks import TaskRunner
 
 T = TypeVar("T")
-_OK_STYLE = "color:#0f5323; background:#dcf3e2; border:1px solid #9fd3ae"
-_ERROR_STYLE = "color:#7a0010; background:#fde2e2; border:1px solid #e0a0a0"
 EMPTY = "Nothing needs a person: no delivery is uncertain or failed."
 
 
-class OutboxDialog(QDialog):
+class OutboxDialog(BackgroundDialog):
     """The outbox rows that need a person, with Resend and Mark as sent."""
 
     def __init__(
@@ -47,16 +49,14 @@ class OutboxDialog(QDialog):
         actor: Callable[[], str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.setObjectName("outboxDialog")
         self.setWindowTitle("Outbox: deliveries needing a person")
         self._delivery = delivery
-        self._runner = runner
         self._actor = actor
         self._reading = False
         self._reread = False
         self._pending = False
-        self._closed = False
         self.model = OutboxModel(self)
 
         intro = QLabel(
@@ -124,33 +124,6 @@ class OutboxDialog(QDialog):
         layout.addWidget(buttons)
         self._update_buttons()
         self.resize(860, 460)
-
-    def done(self, result: int) -> None:
-        """Close; results of background calls still on their way are then ignored."""
-        self._closed = True
-        super().done(result)
-
-    def _run(
-        self,
-        call: Callable[[], T],
-        on_done: Callable[[T], None],
-        on_error: Callable[[Exception], None] | None = None,
-    ) -> None:
-        """Run ``call`` on the task runner; its outcome is dropped if the dialog closed."""
-
-        def finished(result: T) -> None:
-            if not self._closed:
-                on_done(result)
-
-        def failed(error: Exception) -> None:
-            if self._closed:
-                return
-            if on_error is not None:
-                on_error(error)
-            else:
-                self._show_result(" ".join(str(error).split()), _ERROR_STYLE)
-
-        self._runner.run(call, finished, failed)
 
     def refresh(self) -> None:
         """Re-read the outbox in the background (one read in flight at a time)."""
@@ -252,23 +225,13 @@ class OutboxDialog(QDialog):
         def done(_row: OutboxRow) -> None:
             self._pending = False
             self.url_edit.clear()
-            self._show_result(what, _OK_STYLE)
+            self._show_result(what, OK_STYLE)
             self.refresh()
 
         def failed(error: Exception) -> None:
             self._pending = False
             self._update_buttons()
-            self._show_result(" ".join(str(error).split()), _ERROR_STYLE)
+            self._show_result(" ".join(str(error).split()), ERROR_STYLE)
             self.refresh()
 
         self._run(call, done, failed)
-
-    def _show_result(self, text: str, style: str) -> None:
-        self.result_label.setText(text)
-        self.result_label.setAccessibleName(text)
-        self.result_label.setStyleSheet(f"QLabel {{ {style}; border-radius:3px; padding:4px }}")
-        self.result_label.show()
-
-    def result_text(self) -> str:
-        """Return the last result shown."""
-        return self.result_label.text()

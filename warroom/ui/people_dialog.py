@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -33,6 +32,12 @@ from PySide6.QtWidgets import (
 
 from warroom.domain.people import Action, Person, Role
 from warroom.services.people import PeopleService
+from warroom.ui.background_dialog import (
+    ERROR_STYLE,
+    INFO_STYLE,
+    OK_STYLE,
+    BackgroundDialog,
+)
 from warroom.ui.main_window import MainWindow
 from warroom.ui.people_model import COL_NAME, PERSON_ROLE, PeopleModel
 from warroom.ui.tasks import TaskRunner
@@ -41,15 +46,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ENFORCEMENT_HELP = "Roles are enforced once someone is registered; the first person must be a lead."
-_OK_STYLE = "color:#0f5323; background:#dcf3e2; border:1px solid #9fd3ae"
-_ERROR_STYLE = "color:#7a0010; background:#fde2e2; border:1px solid #e0a0a0"
-_INFO_STYLE = "color:#0b3a6b; background:#e6f0fb; border:1px solid #a8c4e6"
 
 _Index = QModelIndex | QPersistentModelIndex
 _State = tuple[list[Person], bool, str | None]
 
 
-class PeopleDialog(QDialog):
+class PeopleDialog(BackgroundDialog):
     """A table of people above a form that adds one or changes their role."""
 
     def __init__(
@@ -59,13 +61,11 @@ class PeopleDialog(QDialog):
         actor: Callable[[], str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.setObjectName("peopleDialog")
         self.setWindowTitle("People and roles")
         self._people = people
-        self._runner = runner
         self._actor = actor
-        self._closed = False
         self._pending = False
         self._refusal: str | None = None
         self.model = PeopleModel(self)
@@ -139,28 +139,6 @@ class PeopleDialog(QDialog):
         layout.addWidget(close)
         self._form = box
 
-    def done(self, result: int) -> None:
-        """Close; results of background calls still on their way are then ignored."""
-        self._closed = True
-        super().done(result)
-
-    def _run(
-        self,
-        call: Callable[[], T],
-        on_done: Callable[[T], None],
-        on_error: Callable[[Exception], None] | None = None,
-    ) -> None:
-        def finished(result: T) -> None:
-            if not self._closed:
-                on_done(result)
-
-        def failed(error: Exception) -> None:
-            if self._closed:
-                return
-            (on_error or self._failed)(error)
-
-        self._runner.run(call, finished, failed)
-
     # -- reading -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -220,7 +198,7 @@ class PeopleDialog(QDialog):
             self.permission_label.setText(f"Read only: {self._refusal}.")
             self.permission_label.setAccessibleName(self.permission_label.text())
             self.permission_label.setStyleSheet(
-                f"QLabel {{ {_INFO_STYLE}; border-radius:3px; padding:4px }}"
+                f"QLabel {{ {INFO_STYLE}; border-radius:3px; padding:4px }}"
             )
             self.permission_label.show()
 
@@ -263,7 +241,7 @@ class PeopleDialog(QDialog):
 
         def saved(person: Person) -> None:
             self._set_pending(False)
-            self._show_result(f"Saved: {person.name} is {_article(person.role)}.", _OK_STYLE)
+            self._show_result(f"Saved: {person.name} is {_article(person.role)}.", OK_STYLE)
             self.refresh()
 
         self._run(lambda: people.put(name, role, actor), saved, self._failed)
@@ -274,14 +252,14 @@ class PeopleDialog(QDialog):
             return
         name, actor, people = self.name_edit.text(), self._actor(), self._people
         if not name.strip():
-            self._show_result("Choose or name the person to remove.", _ERROR_STYLE)
+            self._show_result("Choose or name the person to remove.", ERROR_STYLE)
             return
         self._set_pending(True, f"Removing {name.strip()}…")
 
         def removed(person: Person) -> None:
             self._set_pending(False)
             self.name_edit.clear()
-            self._show_result(f"Removed {person.name} ({person.role.value}).", _OK_STYLE)
+            self._show_result(f"Removed {person.name} ({person.role.value}).", OK_STYLE)
             self.refresh()
 
         self._run(lambda: people.remove(name, actor), removed, self._failed)
@@ -289,24 +267,14 @@ class PeopleDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self._set_pending(False)
         text = " ".join(str(error).split()) or type(error).__name__
-        self._show_result(f"✗ {text}", _ERROR_STYLE)
+        self._show_result(f"✗ {text}", ERROR_STYLE)
         self.refresh()  # a refusal may mean the roles changed under us
 
     def _set_pending(self, pending: bool, text: str = "") -> None:
         self._pending = pending
         self._apply_permission()
         if pending:
-            self._show_result(text, _INFO_STYLE)
-
-    def _show_result(self, text: str, style: str) -> None:
-        self.result_label.setText(text)
-        self.result_label.setAccessibleName(text)
-        self.result_label.setStyleSheet(f"QLabel {{ {style}; border-radius:3px; padding:4px }}")
-        self.result_label.show()
-
-    def result_text(self) -> str:
-        """Return the last result shown (for people and tests)."""
-        return self.result_label.text()
+            self._show_result(text, INFO_STYLE)
 
 
 def _article(role: Role) -> str:
