@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from warroom.domain.incidents import Incident
 from warroom.services.preferences import Identity, PreferencesStore
 from warroom.ui.main_window import MainWindow
 from warroom.ui.tasks import TaskRunner
@@ -22,6 +23,16 @@ def runner(qtbot: Any) -> Iterator[TaskRunner]:
     yield task_runner
     qtbot.waitUntil(task_runner.is_idle, timeout=WAIT_MS)
     assert task_runner.shutdown()
+
+
+@pytest.fixture
+def incident(services: Any) -> Incident:
+    """Return a SEV3 incident (one approval releases) opened from the service-outage playbook,
+    which brings two unfilled template drafts (#1, #2) and a ten-item checklist."""
+    opened: Incident = services.incidents.open(
+        "Checkout down", 3, "alice", playbook_key="service-outage"
+    )
+    return opened
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,21 +12,6 @@ from warroom.domain.incidents import Incident
 from warroom.ui.checklist_model import ItemRole, OverdueRole
 from warroom.ui.checklist_pane import ChecklistPane
 from warroom.ui.tasks import TaskRunner
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    task_runner = TaskRunner()
-    yield task_runner
-    assert task_runner.shutdown()
-
-
-@pytest.fixture
-def incident(services: Any) -> Incident:
-    incident: Incident = services.incidents.open(
-        "Checkout down", 3, "alice", playbook_key="service-outage"
-    )
-    return incident
 
 
 @pytest.fixture

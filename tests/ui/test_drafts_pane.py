@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,22 +17,6 @@ from warroom.ui.tasks import TaskRunner
 #: The offscreen platform says this whenever a dialog window is shown; it is not our problem.
 OFFSCREEN_DIALOG = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467"  # one grapheme, five code points
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    task_runner = TaskRunner()
-    yield task_runner
-    assert task_runner.shutdown()
-
-
-@pytest.fixture
-def incident(services: Any) -> Incident:
-    # SEV3: one approval releases. The playbook brings two template drafts (#1, #2).
-    incident: Incident = services.incidents.open(
-        "Checkout down", 3, "alice", playbook_key="service-outage"
-    )
-    return incident
 
 
 @pytest.fixture
