@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
+
 from tests.integration.sync.conftest import (
     BLUESKY_PASSWORD,
     MASTODON_TOKEN,
@@ -153,9 +155,20 @@ def test_channels_sync_and_people_decisions_from_the_command_line(
     assert failing.err.count("\n") == 1 and "a-wrong-token-123" not in failing.err
     assert run("channel", "list").out.count("offline") == 1
 
-    # Nothing secret in the database, its WAL, the logs, or anything printed.
+    # Nothing secret in the database, its WAL, the logs, any export, or anything printed.
+    exports = isolated_environment / "exports"
+    exports.mkdir()
+    for fmt in ("json", "csv", "md", "pdf"):
+        made = run("export", incident, "--format", fmt, "-o", str(exports / f"log.{fmt}"))
+        assert made.code == 0, made.err
     files = [db_path, Path(str(db_path) + "-wal"), *isolated_environment.rglob("*.log*")]
+    files += [exports / f"log.{fmt}" for fmt in ("json", "csv", "md")]
     blobs = {str(f): f.read_bytes() for f in files if f.exists()}
+    # PDF streams are compressed: grep the text a reader would extract instead.
+    pdf_text = "\n".join(page.extract_text() for page in PdfReader(exports / "log.pdf").pages)
+    blobs["log.pdf (text)"] = pdf_text.encode()
+    assert all(name in blobs for name in (str(exports / "log.csv"), "log.pdf (text)"))
+    assert b"status.example.com" in blobs[str(exports / "log.md")]  # the exports hold the log
     assert str(db_path) in blobs and any("logs" in name for name in blobs)
     assert any(social.handle.encode() in blob for blob in blobs.values())  # the grep works
     for secret in (
