@@ -94,24 +94,33 @@ def smtp_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Smtp
         controller.stop()
 
 
+def configure_email(
+    services: Any,
+    smtp_server: SmtpServer,
+    request: pytest.FixtureRequest,
+    secret: str,
+    *,
+    trust_test_ca: bool = True,
+    read_timeout: float = 5,
+) -> None:
+    """Point the 'email' channel at the test SMTP server, with the test's security mode."""
+    settings: dict[str, Any] = {
+        "host": smtp_server.host,
+        "port": smtp_server.port,
+        "security": request.node.callspec.params["smtp_server"],
+        "user": "warroom",
+        "from": "War Room <crisis@example.com>",
+        "to": ["press@example.org", "support@example.org"],
+        "read_timeout": read_timeout,
+    }
+    if trust_test_ca:
+        settings["ca_bundle"] = str(smtp_server.ca_path)
+    services.channel_setup.configure("email", ChannelKind.EMAIL, settings, secret)
+
+
 @pytest.fixture
 def mail(services: Any, smtp_server: SmtpServer, request: pytest.FixtureRequest) -> Any:
-    security = request.node.callspec.params["smtp_server"]
-    services.channel_setup.configure(
-        "email",
-        ChannelKind.EMAIL,
-        {
-            "host": smtp_server.host,
-            "port": smtp_server.port,
-            "security": security,
-            "user": "warroom",
-            "from": "War Room <crisis@example.com>",
-            "to": ["press@example.org", "support@example.org"],
-            "ca_bundle": str(smtp_server.ca_path),
-            "read_timeout": 5,
-        },
-        SMTP_PASSWORD,
-    )
+    configure_email(services, smtp_server, request, SMTP_PASSWORD)
     yield services
     services.delivery.close()
 
@@ -204,22 +213,7 @@ def test_resend_of_an_uncertain_row_sends_the_same_message_id(
 def test_a_wrong_password_fails_without_showing_it(
     services: Any, smtp_server: SmtpServer, request: pytest.FixtureRequest
 ) -> None:
-    security = request.node.callspec.params["smtp_server"]
-    services.channel_setup.configure(
-        "email",
-        ChannelKind.EMAIL,
-        {
-            "host": smtp_server.host,
-            "port": smtp_server.port,
-            "security": security,
-            "user": "warroom",
-            "from": "crisis@example.com",
-            "to": ["press@example.org"],
-            "ca_bundle": str(smtp_server.ca_path),
-            "read_timeout": 3,
-        },
-        "not-the-password-xyz",
-    )
+    configure_email(services, smtp_server, request, "not-the-password-xyz", read_timeout=3)
     incident = open_incident(services)
     (row,) = release(services, incident, ["email"], "Update.")
 
@@ -242,20 +236,7 @@ def test_channel_test_does_ehlo_tls_and_auth(mail: Any, smtp_server: SmtpServer)
 def test_an_untrusted_certificate_is_refused(
     services: Any, smtp_server: SmtpServer, request: pytest.FixtureRequest
 ) -> None:
-    security = request.node.callspec.params["smtp_server"]
-    services.channel_setup.configure(
-        "email",
-        ChannelKind.EMAIL,
-        {
-            "host": smtp_server.host,
-            "port": smtp_server.port,
-            "security": security,
-            "user": "warroom",
-            "from": "crisis@example.com",
-            "to": ["press@example.org"],
-        },
-        SMTP_PASSWORD,
-    )
+    configure_email(services, smtp_server, request, SMTP_PASSWORD, trust_test_ca=False)
     result = services.channel_setup.test("email")
     assert not result.ok
     assert "certificate" in result.message
