@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from warroom.domain.clock import as_utc
 from warroom.domain.incidents import (
@@ -143,8 +143,3 @@ class IncidentService:
     def today(self) -> date:
         """Return today's date by the service clock (for template staleness)."""
         return self._ctx.clock().date()
-
-    @staticmethod
-    def age(incident: Incident, now: datetime) -> timedelta:
-        """Return how long ago the incident was declared."""
-        return now - incident.declared_at

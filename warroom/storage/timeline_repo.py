@@ -6,7 +6,7 @@ from collections.abc import Generator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.domain.errors import NotFoundError, ValidationError
@@ -145,12 +145,6 @@ def entries(
     if limit is not None:
         query = query.limit(limit)
     return [to_domain(row) for row in session.scalars(query)]
-
-
-def count(session: Session, incident_id: int) -> int:
-    """Return how many entries an incident has (as rows, not as recorded on the incident)."""
-    query = select(func.count()).select_from(TimelineEntryRow)
-    return session.scalar(query.where(TimelineEntryRow.incident_id == incident_id)) or 0
 
 
 def corrected_ids(session: Session, incident_id: int) -> set[int]:
