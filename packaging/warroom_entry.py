@@ -1,5 +1,5 @@
-"""Entry point of the frozen bundle: the same ``main`` as the ``warroom`` command."""
+"""Entry point of the frozen bundle: the same ``run`` as the ``warroom`` command."""
 
-from warroom.cli import main
+from warroom.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -1,5 +1,5 @@
 """Allow ``python -m warroom``."""
 
-from warroom.cli import main
+from warroom.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

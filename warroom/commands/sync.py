@@ -6,6 +6,7 @@ import argparse
 import signal
 from typing import TYPE_CHECKING, Any
 
+from warroom import gc_policy
 from warroom.commands.base import CommandContext
 from warroom.commands.parsing import add_subparser, positive_id
 
@@ -95,6 +96,7 @@ def _sync(ctx: CommandContext) -> int:
 def _watch(ctx: CommandContext, interval: float) -> int:
     import threading
 
+    gc_policy.become_long_running()
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: Any) -> None:

@@ -17,7 +17,6 @@ from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
-from warroom.services.statements import create_draft
 from warroom.storage import changes, checklist_repo, incident_repo, timeline_repo
 
 
@@ -78,6 +77,10 @@ class IncidentService:
                 data={"event": "incident.opened", "severity": int(level)},
             )
             if playbook:
+                # Imported here: the drafting code is only needed to open with a playbook,
+                # and 'incident list' shares this module (cold-start budget, issue 2).
+                from warroom.services.statements import create_draft
+
                 checklist_repo.add_from_playbook(session, incident_id, playbook.items, declared)
                 for template in playbook.templates:
                     create_draft(

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warroom.domain.errors import NotFoundError, ValidationError
-from warroom.domain.playbooks import Playbook, parse_playbook
 from warroom.resource_paths import resource
+
+if TYPE_CHECKING:
+    from warroom.domain.playbooks import Playbook
 
 PLAYBOOKS_ENV = "WARROOM_PLAYBOOKS"
 MAX_PLAYBOOK_BYTES = 1_000_000
@@ -70,4 +73,8 @@ def read_playbook(path: Path) -> Playbook:
         raise ValidationError(f"{path}: not UTF-8 text") from None
     except OSError as error:
         raise ValidationError(f"{path}: cannot be read ({error.strerror})") from None
+    # Imported here: every command builds a catalog, few read a playbook (the parser pulls in
+    # tomllib and the checklist model: part of the cold-start budget of issue 2).
+    from warroom.domain.playbooks import parse_playbook
+
     return parse_playbook(text, str(path))

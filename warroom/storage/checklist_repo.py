@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.domain.checklist import ChecklistItem, Phase
 from warroom.domain.errors import NotFoundError
-from warroom.domain.playbooks import PlaybookItem
 from warroom.storage.models import ChecklistItemRow
+
+if TYPE_CHECKING:
+    from warroom.domain.playbooks import PlaybookItem
 
 
 def to_domain(row: ChecklistItemRow) -> ChecklistItem:
