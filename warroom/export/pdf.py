@@ -41,6 +41,7 @@ _TABLE = '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
 # Keep the application alive for the life of the process once we had to create it.
 _app: Any = None
 
+
 def text(value: str) -> str:
     """HTML-escape user text for QTextDocument, keeping its line breaks."""
     return html.escape(value, quote=True).replace("\r\n", "\n").replace("\n", "<br/>")
