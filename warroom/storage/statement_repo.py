@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -28,37 +30,55 @@ from warroom.storage.models import (
 
 
 def _to_domain(session: Session, row: StatementRow) -> Statement:
-    channel_ids = [link.channel_id for link in row.channel_links]
-    channels_by_id = {
+    """Map one row to its statement with its channels and approvals."""
+    return _to_domain_many(session, [row])[0]
+
+
+def _to_domain_many(session: Session, rows: Sequence[StatementRow]) -> list[Statement]:
+    """Map rows to statements with their channels and approvals.
+
+    Two queries for the whole batch, whatever its size (channels, approvals), rather than two
+    per statement: the drafts pane and every export list all of an incident's statements.
+    """
+    if not rows:
+        return []
+    channel_ids = {link.channel_id for row in rows for link in row.channel_links}
+    channels = {
         c.id: channel_repo.to_domain(c)
         for c in session.scalars(select(ChannelRow).where(ChannelRow.id.in_(channel_ids)))
     }
-    approvals = session.scalars(
-        select(ApprovalRow).where(ApprovalRow.statement_id == row.id).order_by(ApprovalRow.id)
-    )
-    return Statement(
-        id=row.id,
-        incident_id=row.incident_id,
-        channels=tuple(channels_by_id[i] for i in channel_ids),
-        subject=row.subject,
-        text=row.text,
-        state=StatementState(row.state),
-        revision=row.revision,
-        author=row.author,
-        revision_author=row.revision_author,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        next_update_by=row.next_update_by,
-        template_key=row.template_key,
-        approvals=tuple(
+    approvals: dict[int, list[Approval]] = defaultdict(list)
+    for a in session.scalars(
+        select(ApprovalRow)
+        .where(ApprovalRow.statement_id.in_([row.id for row in rows]))
+        .order_by(ApprovalRow.id)
+    ):
+        approvals[a.statement_id].append(
             Approval(a.statement_id, a.approver, a.approved_at, a.content_hash, a.revision)
-            for a in approvals
-        ),
-        rejection_reason=row.rejection_reason or "",
-        released_at=row.released_at,
-        released_by=row.released_by,
-    )
+        )
+    return [
+        Statement(
+            id=row.id,
+            incident_id=row.incident_id,
+            channels=tuple(channels[link.channel_id] for link in row.channel_links),
+            subject=row.subject,
+            text=row.text,
+            state=StatementState(row.state),
+            revision=row.revision,
+            author=row.author,
+            revision_author=row.revision_author,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            version=row.version,
+            next_update_by=row.next_update_by,
+            template_key=row.template_key,
+            approvals=tuple(approvals[row.id]),
+            rejection_reason=row.rejection_reason or "",
+            released_at=row.released_at,
+            released_by=row.released_by,
+        )
+        for row in rows
+    ]
 
 
 def _row(session: Session, statement_id: int, *, for_update: bool = False) -> StatementRow:
@@ -94,8 +114,8 @@ def list_for_incident(session: Session, incident_id: int) -> list[Statement]:
         .where(StatementRow.incident_id == incident_id)
         .options(selectinload(StatementRow.channel_links))
         .order_by(StatementRow.id)
-    )
-    return [_to_domain(session, row) for row in rows]
+    ).all()
+    return _to_domain_many(session, rows)
 
 
 def add(

@@ -216,3 +216,35 @@ def test_tampering_in_the_database_is_detected(
     report = services.timeline.verify(incident.id)
     assert not report.ok
     assert report.broken_seq == broken_seq, report.describe()
+
+
+def test_listing_statements_costs_the_same_queries_for_3_or_30(services: Services) -> None:
+    from sqlalchemy import event
+
+    def queries_to_list(incident_id: int) -> tuple[int, int]:
+        executed: list[str] = []
+
+        def count(*args: object) -> None:
+            executed.append("q")
+
+        event.listen(services.db.engine, "before_cursor_execute", count)
+        try:
+            statements = services.statements.for_incident(incident_id)
+        finally:
+            event.remove(services.db.engine, "before_cursor_execute", count)
+        return len(statements), len(executed)
+
+    few = services.incidents.open("Few statements", 3, "alice")
+    many = services.incidents.open("Many statements", 3, "alice")
+    for incident, count in ((few, 3), (many, 30)):
+        for n in range(count):
+            draft = services.statements.draft(incident.id, ["email", "webhook"], f"#{n}", "al")
+            services.statements.submit(draft.id, "al")
+            services.statements.approve(draft.id, "bob")
+    listed_few, queries_few = queries_to_list(few.id)
+    listed_many, queries_many = queries_to_list(many.id)
+    assert (listed_few, listed_many) == (3, 30)
+    assert queries_many == queries_few
+    statement = services.statements.for_incident(many.id)[-1]
+    assert [c.name for c in statement.channels] == ["email", "webhook"]
+    assert [a.approver for a in statement.approvals] == ["bob"]
