@@ -14,12 +14,13 @@ from typing import TextIO
 
 from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.export.formats import Progress, no_progress
-from warroom.export.labels import (
-    clock_rows,
-    delivery_result,
-    header_rows,
-    review_rows,
-    when,
+from warroom.export.labels import clock_rows, header_rows, review_rows, when
+from warroom.export.tables import (
+    Table,
+    approvals_table,
+    checklist_table,
+    deliveries_table,
+    people_table,
 )
 
 PROGRESS_EVERY = 500
@@ -58,6 +59,19 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return lines
 
 
+def _rendered(table: Table) -> list[str]:
+    return _table(
+        table.head,
+        (
+            tuple(
+                f"`{cell(value)}`" if column == table.code_column else cell(value)
+                for column, value in enumerate(row)
+            )
+            for row in table.rows
+        ),
+    )
+
+
 def _pairs(rows: Iterable[tuple[str, str]]) -> list[str]:
     return _table(("", ""), ((f"**{cell(label)}**", cell(value)) for label, value in rows))
 
@@ -87,35 +101,9 @@ def _statement(record: StatementRecord) -> list[str]:
             lines += [f"Subject: {cell(revision.subject)}", ""]
         lines += [block(revision.text), ""]
     if s.approvals:
-        lines += ["Approvals:", ""]
-        lines += _table(
-            ("Approver", "When", "Revision", "Approved text hash", "Still valid"),
-            (
-                (
-                    cell(a.approver),
-                    when(a.approved_at),
-                    str(a.revision),
-                    f"`{a.content_hash}`",
-                    "yes" if a.content_hash == s.content_hash else "no (text changed)",
-                )
-                for a in s.approvals
-            ),
-        )
+        lines += ["Approvals:", "", *_rendered(approvals_table(s))]
     if record.deliveries:
-        lines += ["Deliveries:", ""]
-        lines += _table(
-            ("Channel", "State", "Attempts", "Result", "Updated"),
-            (
-                (
-                    cell(row.channel_name),
-                    row.state.value,
-                    str(row.attempts),
-                    cell(delivery_result(row)),
-                    when(row.updated_at),
-                )
-                for row in record.deliveries
-            ),
-        )
+        lines += ["Deliveries:", "", *_rendered(deliveries_table(record))]
     return lines
 
 
@@ -125,10 +113,7 @@ def write_markdown(log: IncidentLog, out: TextIO, progress: Progress = no_progre
     lines = [f"# Incident log: {cell(incident.title)}", ""]
     lines += _pairs(header_rows(log))
     lines += ["## People and roles", ""]
-    lines += _table(
-        ("Person", "Roles", "Entries"),
-        ((cell(p.name), cell(", ".join(p.roles) or "-"), str(p.entries)) for p in log.people),
-    )
+    lines += _rendered(people_table(log))
     lines += [
         "## Timeline",
         "",
@@ -157,20 +142,7 @@ def write_markdown(log: IncidentLog, out: TextIO, progress: Progress = no_progre
     if not log.statements:
         lines += ["No statements.", ""]
     lines += ["## Checklist", ""]
-    lines += _table(
-        ("Phase", "Item", "Owner", "Due", "Done by", "Done at"),
-        (
-            (
-                item.phase.heading,
-                cell(item.text),
-                cell(item.owner_role or "-"),
-                when(item.due_at),
-                cell(item.done_by or "-"),
-                when(item.done_at),
-            )
-            for item in log.checklist
-        ),
-    )
+    lines += _rendered(checklist_table(log))
     lines += ["## Clocks at export", ""]
     lines += _pairs(clock_rows(log))
     lines += ["## Post-incident review", ""]

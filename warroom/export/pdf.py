@@ -19,7 +19,14 @@ from typing import Any
 
 from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.export.formats import PageSize, Progress, no_progress
-from warroom.export.labels import clock_rows, delivery_result, header_rows, review_rows, when
+from warroom.export.labels import clock_rows, header_rows, review_rows, when
+from warroom.export.tables import (
+    Table,
+    approvals_table,
+    checklist_table,
+    deliveries_table,
+    people_table,
+)
 
 #: Rows per timeline table: Qt lays out several small tables much faster than one huge one.
 ROWS_PER_TABLE = 250
@@ -75,6 +82,21 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     return "".join(parts)
 
 
+def _rendered(table: Table) -> str:
+    return _table(
+        table.head,
+        (
+            tuple(
+                f'<span class="mono">{text(value)}</span>'
+                if column == table.code_column
+                else text(value)
+                for column, value in enumerate(row)
+            )
+            for row in table.rows
+        ),
+    )
+
+
 def _pairs(rows: Iterable[tuple[str, str]]) -> str:
     body = "".join(
         f'<tr><td width="28%"><b>{text(label)}</b></td><td>{text(value)}</td></tr>'
@@ -112,39 +134,9 @@ def _statement(record: StatementRecord) -> str:
         )
     )
     if s.approvals:
-        parts.append("<p><b>Approvals</b></p>")
-        parts.append(
-            _table(
-                ("Approver", "When", "Rev.", "Approved text hash", "Valid"),
-                (
-                    (
-                        text(a.approver),
-                        when(a.approved_at),
-                        str(a.revision),
-                        f'<span class="mono">{a.content_hash}</span>',
-                        "yes" if a.content_hash == s.content_hash else "no (text changed)",
-                    )
-                    for a in s.approvals
-                ),
-            )
-        )
+        parts += ["<p><b>Approvals</b></p>", _rendered(approvals_table(s))]
     if record.deliveries:
-        parts.append("<p><b>Deliveries</b></p>")
-        parts.append(
-            _table(
-                ("Channel", "State", "Attempts", "Result", "Updated"),
-                (
-                    (
-                        text(row.channel_name),
-                        row.state.value,
-                        str(row.attempts),
-                        text(delivery_result(row)),
-                        when(row.updated_at),
-                    )
-                    for row in record.deliveries
-                ),
-            )
-        )
+        parts += ["<p><b>Deliveries</b></p>", _rendered(deliveries_table(record))]
     return "".join(parts)
 
 
@@ -156,10 +148,7 @@ def build_html(log: IncidentLog, progress: Progress = no_progress, share: int = 
         f"<h1>Incident log: {text(incident.title)}</h1>",
         _pairs(header_rows(log)),
         "<h2>People and roles</h2>",
-        _table(
-            ("Person", "Roles", "Entries"),
-            ((text(p.name), text(", ".join(p.roles) or "-"), str(p.entries)) for p in log.people),
-        ),
+        _rendered(people_table(log)),
         f"<h2>Timeline ({len(log.entries)} entries)</h2>",
     ]
     corrected_by = log.corrected_by()
@@ -196,23 +185,7 @@ def build_html(log: IncidentLog, progress: Progress = no_progress, share: int = 
     parts.extend(_statement(s) for s in log.statements)
     if not log.statements:
         parts.append("<p>No statements.</p>")
-    parts.append("<h2>Checklist</h2>")
-    parts.append(
-        _table(
-            ("Phase", "Item", "Owner", "Due", "Done by", "Done at"),
-            (
-                (
-                    item.phase.heading,
-                    text(item.text),
-                    text(item.owner_role or "-"),
-                    when(item.due_at),
-                    text(item.done_by or "-"),
-                    when(item.done_at),
-                )
-                for item in log.checklist
-            ),
-        )
-    )
+    parts += ["<h2>Checklist</h2>", _rendered(checklist_table(log))]
     parts += ["<h2>Clocks at export</h2>", _pairs(clock_rows(log))]
     parts += ["<h2>Post-incident review</h2>", _pairs(review_rows(log.review))]
     lessons = log.review.lessons_learned
