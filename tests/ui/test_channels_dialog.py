@@ -207,3 +207,66 @@ def test_the_form_shows_each_kinds_fields_and_refuses_bad_settings(
     assert dialog.result_text().startswith("✗ --url must be an http(s) address")
     assert dialog.url_edit.text() == "ftp://nope"
     assert not services.channels.get("webhook").configured
+
+
+@OFFSCREEN_DIALOG
+def test_an_emptied_optional_field_is_cleared_on_save(
+    qtbot: Any, services: Any, runner: TaskRunner, make_dialog: Callable[..., ChannelsDialog]
+) -> None:
+    dialog = make_dialog()
+    dialog.select_channel("email")
+    dialog.host_edit.setText("smtp.example.com")
+    dialog.from_edit.setText("incidents@example.com")
+    dialog.to_edit.setText("press@example.com")
+    dialog.user_edit.setText("incident-bot")
+    _save(qtbot, dialog, runner)
+    assert services.channels.get("email").settings["user"] == "incident-bot"
+
+    dialog.select_channel("email")
+    assert dialog.user_edit.text() == "incident-bot"
+    dialog.user_edit.clear()
+    _save(qtbot, dialog, runner)
+    settings = services.channels.get("email").settings
+    assert "user" not in settings
+    assert settings["host"] == "smtp.example.com"  # what the form still shows is kept
+
+
+@OFFSCREEN_DIALOG
+def test_remove_asks_first_and_refuses_a_channel_a_statement_names(
+    qtbot: Any, services: Any, runner: TaskRunner, make_dialog: Callable[..., ChannelsDialog]
+) -> None:
+    incident = services.incidents.open("Outage", 3, "alice")
+    services.statements.draft(incident.id, ["email"], "We are on it.", "alice")
+    dialog = make_dialog()
+    dialog.select_channel("webhook")
+    dialog.url_edit.setText("https://hooks.example/warroom")
+    dialog.secret_edit.setText("hook-secret")
+    _save(qtbot, dialog, runner)
+    assert SecretStore().get("webhook") == "hook-secret"
+
+    dialog.select_channel("webhook")
+    dialog.remove_button.click()
+    box = dialog.remove_confirmation
+    assert box is not None and box.isVisible() and "webhook" in box.text()
+    box.button(box.StandardButton.Cancel).click()  # cancelling changes nothing
+    qtbot.waitUntil(runner.is_idle, timeout=WAIT_MS)
+    assert dialog.model.row_of("webhook") >= 0
+
+    dialog.select_channel("webhook")
+    dialog.remove_button.click()
+    box = dialog.remove_confirmation
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == "Remove").click()
+    qtbot.waitUntil(lambda: dialog.model.row_of("webhook") < 0, timeout=WAIT_MS)
+    assert dialog.result_text() == "Removed webhook."
+    assert [c.name for c in services.channels.all()] == ["bluesky", "email", "mastodon"]
+    assert SecretStore().get("webhook") == ""
+
+    dialog.select_channel("email")
+    dialog.remove_button.click()
+    box = dialog.remove_confirmation
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == "Remove").click()
+    qtbot.waitUntil(lambda: dialog.result_text().startswith("✗"), timeout=WAIT_MS)
+    assert "named by 1 statement(s)" in dialog.result_text()
+    assert dialog.model.row_of("email") >= 0

@@ -1,4 +1,4 @@
-"""``warroom channel add|list|test``: outbound channels and their reachability."""
+"""``warroom channel add|list|test|remove``: outbound channels and their reachability."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from warroom.commands.base import CommandContext
 from warroom.commands.parsing import add_subparser
 
 KINDS = ("email", "mastodon", "bluesky", "webhook")
+#: Settings that ``--clear`` can remove (the others are required by their kind).
+CLEARABLE = ("user", "ca-bundle", "connect-timeout", "read-timeout")
 
 
 def _seconds(value: str) -> float:
@@ -57,9 +59,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument(
         "--keep-secret", action="store_true", help="reconfigure without reading a new secret"
     )
+    add.add_argument(
+        "--clear",
+        action="append",
+        choices=CLEARABLE,
+        default=[],
+        metavar="SETTING",
+        help=f"remove a stored optional setting (repeatable): {', '.join(CLEARABLE)}",
+    )
     add_subparser(actions, "list", "list channels and their last known reachability", handler=_list)
     test = add_subparser(actions, "test", "make one harmless authenticated call", handler=_test)
     test.add_argument("name")
+    remove = add_subparser(
+        actions,
+        "remove",
+        "delete a channel no statement targets, with its secret in the keychain",
+        handler=_remove,
+    )
+    remove.add_argument("name")
 
 
 def read_secret(kind: str) -> str:
@@ -98,13 +115,25 @@ def _add(ctx: CommandContext) -> int:
     }
     secret = None if args.keep_secret else read_secret(args.kind)
     channel = ctx.services.channel_setup.configure(
-        args.name, ChannelKind.parse(args.kind), settings, secret, actor=ctx.actor
+        args.name,
+        ChannelKind.parse(args.kind),
+        settings,
+        secret,
+        actor=ctx.actor,
+        clear=args.clear,
     )
     stored = "kept" if secret is None else ("stored in the keychain" if secret else "none")
     ctx.emit(
         {**channel_json(channel), "secret": stored},
         f"channel {channel.name} ({channel.kind.value}) configured; secret {stored}",
     )
+    return 0
+
+
+def _remove(ctx: CommandContext) -> int:
+    name = ctx.args.name
+    ctx.services.channel_setup.remove(name, actor=ctx.actor)
+    ctx.emit({"name": name, "removed": True}, f"channel {name} removed")
     return 0
 
 

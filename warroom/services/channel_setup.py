@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from warroom.domain.channels import Channel, ChannelKind, validate_channel_name
 from warroom.domain.clock import iso_utc
-from warroom.domain.errors import ValidationError
+from warroom.domain.errors import RuleViolation, ValidationError
 from warroom.domain.people import Action
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo
-from warroom.storage.secrets import SecretStore
+from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.sync.connectors import make_connector
 from warroom.sync.outcomes import DeliveryError
 from warroom.sync.redact import one_line, scrub
@@ -57,26 +58,37 @@ class ChannelSetupService:
         secret: str | None,
         *,
         actor: str | None = None,
+        clear: Collection[str] = (),
     ) -> Channel:
         """Create or reconfigure a channel; ``secret`` None keeps the stored one.
 
-        Options not given keep their value when the kind stays the same. The secret goes to
-        the keychain first, so a missing keychain changes nothing in the database. With
-        people registered, only a lead (``actor``) may set channels up; callers pass who acts.
+        Options not given keep their value when the kind stays the same, except those named
+        in ``clear`` (e.g. the SMTP ``user``), which are removed. The secret goes to the
+        keychain first, so a missing keychain changes nothing in the database. With people
+        registered, only a lead (``actor``) may set channels up; callers pass who acts.
         """
         name = validate_channel_name(name)
         given = {k: v for k, v in settings.items() if v not in (None, "", [], ())}
-        unknown = set(given) - set(KIND_SETTINGS[kind]) - set(COMMON_SETTINGS)
+        accepted = set(KIND_SETTINGS[kind]) | set(COMMON_SETTINGS)
+        unknown = set(given) - accepted
         if unknown:
             options = ", ".join("--" + k.replace("_", "-") for k in sorted(unknown))
             raise ValidationError(f"a {kind.value} channel does not take {options}")
+        cleared = {key.replace("-", "_") for key in clear}
+        if cleared - accepted:
+            names = ", ".join(sorted(cleared - accepted))
+            raise ValidationError(f"a {kind.value} channel has no setting {names} to clear")
+        if cleared & set(given):
+            names = ", ".join(sorted(cleared & set(given)))
+            raise ValidationError(f"{names}: either give a value or clear it, not both")
         with self._ctx.db.reading() as session:
             if actor is not None:  # before the keychain is touched
                 authorize(session, actor, Action.MANAGE_CHANNELS)
             existing = {c.name: c for c in channel_repo.list_all(session)}.get(name)
         merged: dict[str, Any] = {}
         if existing is not None and existing.kind is kind:
-            merged.update({k: v for k, v in existing.settings.items() if k != "configured_at"})
+            kept = set(existing.settings) - cleared - {"configured_at"}
+            merged.update({k: existing.settings[k] for k in kept})
         merged.update(given)
         cleaned = validate_settings(kind, merged)
         if secret is not None:
@@ -91,6 +103,29 @@ class ChannelSetupService:
             changes.bump(session)
         log.info("channel %s configured (%s)", name, kind.value)
         return channel
+
+    def remove(self, name: str, *, actor: str | None = None) -> None:
+        """Delete a channel that no statement targets, and its secret in the keychain.
+
+        A channel that a statement names (even a draft) stays: the incident's record and its
+        exports refer to it; reconfigure it instead. The secret is removed first so that a
+        channel created later under the same name cannot pick up the old one.
+        """
+        with self._ctx.db.reading() as session:
+            if actor is not None:
+                authorize(session, actor, Action.MANAGE_CHANNELS)
+            channel = channel_repo.by_name(session, name)
+            _refuse_if_used(name, channel_repo.statement_count(session, channel.id))
+        with contextlib.suppress(SecretStoreUnavailable):  # then none can have been stored
+            self._secrets.set(name, "")
+        with self._ctx.db.transaction() as session:
+            if actor is not None:
+                authorize(session, actor, Action.MANAGE_CHANNELS)
+            channel = channel_repo.by_name(session, name)
+            _refuse_if_used(name, channel_repo.statement_count(session, channel.id))
+            channel_repo.delete(session, channel.id)
+            changes.bump(session)
+        log.info("channel %s removed", name)
 
     def test(self, name: str) -> ChannelTest:
         """Make one harmless authenticated call and remember the channel's reachability."""
@@ -121,6 +156,14 @@ class ChannelSetupService:
             changes.bump(session)
             channel = channel_repo.by_id(session, channel.id)
         return ChannelTest(channel, ok, message)
+
+
+def _refuse_if_used(name: str, statements: int) -> None:
+    if statements:
+        raise RuleViolation(
+            f"channel {name!r} is named by {statements} statement(s) and stays in their "
+            "record; reconfigure it instead of removing it"
+        )
 
 
 def validate_settings(kind: ChannelKind, settings: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import NotFoundError
-from warroom.storage.models import ChannelRow
+from warroom.storage.models import ChannelRow, StatementChannelRow
 
 
 def to_domain(row: ChannelRow) -> Channel:
@@ -68,6 +69,17 @@ def upsert(
     row.configured = True
     session.flush()
     return to_domain(row)
+
+
+def statement_count(session: Session, channel_id: int) -> int:
+    """Return how many statements target the channel (drafts included)."""
+    query = select(func.count()).where(StatementChannelRow.channel_id == channel_id)
+    return int(session.scalar(query) or 0)
+
+
+def delete(session: Session, channel_id: int) -> None:
+    """Delete the channel row (callers check first that no statement targets it)."""
+    session.execute(sa_delete(ChannelRow).where(ChannelRow.id == channel_id))
 
 
 def record_check(session: Session, channel_id: int, at: datetime, error: str) -> None:

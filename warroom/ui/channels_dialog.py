@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -52,6 +53,13 @@ SECRET_NAMES = {
     ChannelKind.MASTODON: "Access token",
     ChannelKind.BLUESKY: "App password",
     ChannelKind.WEBHOOK: "Signing secret",
+}
+#: Settings the form shows that a channel of each kind may go without.
+OPTIONAL_FIELDS: dict[ChannelKind, tuple[str, ...]] = {
+    ChannelKind.EMAIL: ("user", "ca_bundle"),
+    ChannelKind.MASTODON: ("ca_bundle",),
+    ChannelKind.BLUESKY: ("ca_bundle",),
+    ChannelKind.WEBHOOK: ("ca_bundle",),
 }
 URL_HINTS = {
     ChannelKind.MASTODON: "https://mastodon.example (the instance)",
@@ -179,10 +187,21 @@ class ChannelsDialog(BackgroundDialog):
         self.test_button.setObjectName("channelTest")
         self.test_button.setToolTip("Make one harmless authenticated call with the saved settings")
         self.test_button.clicked.connect(self.test)
+        self.remove_button = buttons.addButton("&Remove…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.remove_button.setObjectName("channelRemove")
+        self.remove_button.setToolTip("Delete a channel that no statement targets")
+        self.remove_button.clicked.connect(self.ask_remove)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.reject)
-        for button in (self.new_button, self.save_button, self.test_button, close):
+        for button in (
+            self.new_button,
+            self.save_button,
+            self.test_button,
+            self.remove_button,
+            close,
+        ):
             button.setAutoDefault(False)
+        self.remove_confirmation: QMessageBox | None = None
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
@@ -352,6 +371,8 @@ class ChannelsDialog(BackgroundDialog):
         typed = self.secret_edit.text()
         # Empty means "keep the stored one" (or none, for a channel without a secret yet).
         secret = typed if typed else None
+        # The form shows every stored setting: an optional field left empty is cleared.
+        clear = [key for key in OPTIONAL_FIELDS[kind] if not settings.get(key)]
         setup, actor = self._setup, self._actor()
         self._set_pending(True, f"Saving {name or 'the channel'}…")
 
@@ -367,7 +388,9 @@ class ChannelsDialog(BackgroundDialog):
             self._after_save(channel.name)
 
         self._run(
-            lambda: setup.configure(name, kind, settings, secret, actor=actor), saved, self._failed
+            lambda: setup.configure(name, kind, settings, secret, actor=actor, clear=clear),
+            saved,
+            self._failed,
         )
 
     def _after_save(self, name: str) -> None:
@@ -403,6 +426,42 @@ class ChannelsDialog(BackgroundDialog):
 
         self._run(lambda: setup.test(name), tested, self._failed)
 
+    def ask_remove(self) -> None:
+        """Ask before deleting the selected channel (and its secret in the keychain)."""
+        name = self.selected_name()
+        if not name:
+            self._show_result("Choose the channel to remove.", ERROR_STYLE)
+            return
+        if self._pending:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove channel",
+            f"Remove the channel {name} and its secret in the keychain?\n"
+            "A channel that a statement targets cannot be removed.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("channelRemoveConfirmation")
+        box.addButton("Remove", QMessageBox.ButtonRole.AcceptRole)
+        box.accepted.connect(lambda: self.remove(name))
+        box.finished.connect(box.deleteLater)
+        self.remove_confirmation = box
+        box.open()
+
+    def remove(self, name: str) -> None:
+        """Delete the channel ``name`` in the background and show the outcome."""
+        setup, actor = self._setup, self._actor()
+        self._set_pending(True, f"Removing {name}…")
+
+        def removed(_: None) -> None:
+            self._set_pending(False)
+            self.clear_form()
+            self._show_result(f"Removed {name}.", OK_STYLE)
+            self.refresh()
+
+        self._run(lambda: setup.remove(name, actor=actor), removed, self._failed)
+
     def _failed(self, error: Exception) -> None:
         self._set_pending(False)
         text = " ".join(str(error).split()) or type(error).__name__
@@ -410,8 +469,8 @@ class ChannelsDialog(BackgroundDialog):
 
     def _set_pending(self, pending: bool, text: str = "") -> None:
         self._pending = pending
-        self.save_button.setEnabled(not pending)
-        self.test_button.setEnabled(not pending)
+        for button in (self.save_button, self.test_button, self.remove_button):
+            button.setEnabled(not pending)
         if pending:
             self._show_result(text, INFO_STYLE)
 
