@@ -115,6 +115,50 @@ def test_regulator_deadline_shows_for_a_breach(make_bar: Any, services: Any, clo
     assert bar.regulator.value.text().startswith("OVERDUE")
 
 
+def tick_notification(services: Any, incident: Incident) -> None:
+    (step,) = [i for i in services.checklist.items(incident.id) if i.stops_regulator_clock]
+    services.checklist.done(incident.id, step.id, "dpo")
+
+
+def test_regulator_clock_stops_when_the_regulator_is_notified(
+    make_bar: Any, services: Any, clock: Any, qtbot: Any
+) -> None:
+    incident = services.incidents.open("Leak", 2, "alice", playbook_key="data-breach")
+    bar = make_bar(incident)
+    clock.advance(hours=30)
+    tick_notification(services, incident)
+    with qtbot.waitSignal(bar.data_loaded):
+        bar.refresh()
+    assert bar.regulator.isVisible()
+    assert bar.regulator.objectName() == "clockTile"
+    assert bar.regulator.property("clock") == "regulator"
+    assert bar.regulator.alarm() == "none"
+    assert bar.regulator.value.text() == "notified"
+    assert bar.regulator.detail.text().startswith("at ")
+    assert "was due" in bar.regulator.detail.text()
+    clock.advance(hours=60)  # long past the deadline: the stopped clock stays quiet
+    bar.tick()
+    assert bar.regulator.alarm() == "none"
+    assert bar.regulator.value.text() == "notified"
+    assert "notified" in bar.regulator.accessibleDescription()
+
+
+def test_a_late_notification_still_says_it_was_late(
+    make_bar: Any, services: Any, clock: Any, qtbot: Any
+) -> None:
+    incident = services.incidents.open("Leak", 2, "alice", playbook_key="data-breach")
+    bar = make_bar(incident)
+    clock.advance(hours=75)
+    bar.tick()
+    assert bar.regulator.alarm() == "red"
+    tick_notification(services, incident)
+    with qtbot.waitSignal(bar.data_loaded):
+        bar.refresh()
+    assert bar.regulator.alarm() == "none"
+    assert bar.regulator.value.text() == "notified 3:00:00 late"
+    assert not bar.regulator.value.text().startswith("OVERDUE")
+
+
 def test_the_tick_reads_no_database(
     make_bar: Any, services: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from warroom.commands.base import CommandContext
 from warroom.commands.parsing import add_subparser, iso_time, positive_id, severity
+
+if TYPE_CHECKING:
+    # 'incident list' shares this module: it must not pay for the clocks (cold start, issue 2).
+    from warroom.domain.clocks import RegulatorDeadline
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,12 +68,14 @@ def _show(ctx: CommandContext) -> int:
     incident = services.incidents.get(ctx.args.id)
     statements = services.statements.for_incident(incident.id)
     items = services.checklist.items(incident.id)
-    deadline, label = services.incidents.regulator_deadline(incident.id)
+    regulator = services.incidents.regulator(incident.id)
+    deadline, notified = regulator.due_at, regulator.notified_at
     data = incident_json(incident)
     data["statements"] = [{"id": s.id, "state": s.state.value} for s in statements]
     data["checklist"] = {"done": sum(i.is_done for i in items), "total": len(items)}
     data["regulator_deadline"] = deadline.isoformat() if deadline else None
-    data["regulator_deadline_label"] = label
+    data["regulator_deadline_label"] = regulator.label
+    data["regulator_notified_at"] = notified.isoformat() if notified else None
 
     def human() -> str:
         lines = [
@@ -83,7 +90,8 @@ def _show(ctx: CommandContext) -> int:
         if incident.closed_at:
             lines.append(f"  closed   {incident.closed_at:%Y-%m-%d %H:%M}Z")
         if deadline:
-            lines.append(f"  regulator deadline {deadline:%Y-%m-%d %H:%M}Z ({label})")
+            lines.append(f"  regulator deadline {deadline:%Y-%m-%d %H:%M}Z ({regulator.label})")
+            lines.append(f"  regulator {_notified_text(regulator)}")
         lines.append(
             f"  {incident.entry_count} timeline entries; checklist "
             f"{data['checklist']['done']}/{data['checklist']['total']} done"
@@ -93,6 +101,18 @@ def _show(ctx: CommandContext) -> int:
 
     ctx.emit(data, human)
     return 0
+
+
+def _notified_text(regulator: RegulatorDeadline) -> str:
+    """Say whether and when the regulator was notified, and how late."""
+    from warroom.domain.clocks import format_duration
+
+    notified = regulator.notified_at
+    if notified is None:
+        return "not notified yet"
+    late = regulator.late_by
+    lateness = f" ({format_duration(late)} late)" if late is not None else ""
+    return f"notified {notified:%Y-%m-%d %H:%M}Z{lateness}"
 
 
 def _close(ctx: CommandContext) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -44,7 +45,11 @@ class Phase(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
-    """One step of the playbook for one incident. ``due_at`` is None when it has no deadline."""
+    """One step of the playbook for one incident. ``due_at`` is None when it has no deadline.
+
+    ``stops_regulator_clock`` marks the step "notify the regulator": when it was ticked is
+    when the regulator was notified.
+    """
 
     id: int
     incident_id: int
@@ -56,6 +61,7 @@ class ChecklistItem:
     due_at: datetime | None
     done_by: str | None = None
     done_at: datetime | None = None
+    stops_regulator_clock: bool = False
 
     @property
     def is_done(self) -> bool:
@@ -65,3 +71,11 @@ class ChecklistItem:
     def is_overdue(self, now: datetime) -> bool:
         """Tell whether the item is still open past its due time."""
         return not self.is_done and self.due_at is not None and now > self.due_at
+
+
+def regulator_notified_at(items: Iterable[ChecklistItem]) -> datetime | None:
+    """Return when the regulator-notification step was ticked, or None if not (yet)."""
+    for item in items:
+        if item.stops_regulator_clock:
+            return item.done_at
+    return None

@@ -102,6 +102,31 @@ def promise_clock(statements: Iterable[Statement], now: datetime) -> ClockReadin
     return ClockReading(due, remaining, alarm, last.released_at)
 
 
+@dataclass(frozen=True, slots=True)
+class RegulatorDeadline:
+    """When the regulator must be told, under which rule, and when they were told.
+
+    ``due_at`` is None when the incident's playbook sets no deadline; ``notified_at`` is None
+    until the checklist step that notifies the regulator is ticked.
+    """
+
+    due_at: datetime | None
+    label: str
+    notified_at: datetime | None = None
+
+    @property
+    def is_notified(self) -> bool:
+        """Tell whether the regulator has been notified (the clock has stopped)."""
+        return self.notified_at is not None
+
+    @property
+    def late_by(self) -> timedelta | None:
+        """Return how late the notification was, or None if on time or not (yet) made."""
+        if self.due_at is None or self.notified_at is None or self.notified_at <= self.due_at:
+            return None
+        return self.notified_at - self.due_at
+
+
 def regulator_clock(
     deadline: datetime | None, now: datetime, *, done: bool = False
 ) -> ClockReading:

@@ -42,12 +42,13 @@ class StatementRecord:
 
 @dataclass(frozen=True, slots=True)
 class Clocks:
-    """The clocks as they read at export time."""
+    """The clocks as they read at export time (``regulator_notified_at``: None if not yet)."""
 
     cadence: ClockReading
     promise: ClockReading
     regulator: ClockReading
     regulator_label: str
+    regulator_notified_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

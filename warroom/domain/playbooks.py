@@ -26,7 +26,7 @@ _TOP_FIELDS = {
     "items",
     "templates",
 }
-_ITEM_FIELDS = {"phase", "text", "owner", "due_minutes"}
+_ITEM_FIELDS = {"phase", "text", "owner", "due_minutes", "stops_regulator_clock"}
 _TEMPLATE_FIELDS = {"key", "name", "channels", "subject", "text", "signed_off_by", "review_by"}
 
 
@@ -38,6 +38,8 @@ class PlaybookItem:
     text: str
     owner_role: str
     due_offset: timedelta | None
+    #: Ticking this item records when the regulator was notified, which stops its clock.
+    stops_regulator_clock: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,13 @@ class _Reader:
             raise self.fail(f"{where}{name}", "must be a whole number of minutes, 0 or more")
         return timedelta(minutes=value)
 
+    def flag(self, table: Mapping[str, Any], name: str, where: str) -> bool:
+        """Read an optional boolean; a quoted "true" is refused rather than guessed at."""
+        value = table.get(name, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"{where}{name}", f"must be true or false, not {type(value).__name__}")
+        return value
+
     def known_fields(self, table: Mapping[str, Any], allowed: set[str], where: str) -> None:
         """Refuse misspelt or unknown fields: a typo must not silently drop a setting."""
         for name in table:
@@ -157,10 +166,12 @@ def parse_playbook(text: str, source: str) -> Playbook:
                 text=read.text(table, "text", where),
                 owner_role=read.text(table, "owner", where),
                 due_offset=read.minutes(table, "due_minutes", where),
+                stops_regulator_clock=read.flag(table, "stops_regulator_clock", where),
             )
         )
     if not items:
         raise read.fail("items", "a playbook needs at least one checklist item")
+    _check_regulator_stop(read, items, has_deadline=hours is not None)
     templates = [_parse_template(read, t, i) for i, t in enumerate(read.tables(data, "templates"))]
     keys = [t.key for t in templates]
     if len(keys) != len(set(keys)):
@@ -175,6 +186,27 @@ def parse_playbook(text: str, source: str) -> Playbook:
         regulator_deadline_label=read.text(data, "regulator_deadline_label", "", required=False),
         source=source,
     )
+
+
+def _check_regulator_stop(read: _Reader, items: list[PlaybookItem], *, has_deadline: bool) -> None:
+    """Allow one clock-stopping item, and only when there is a regulator clock to stop.
+
+    Two such items would make "when was the regulator notified" ambiguous; one without a
+    deadline would be a setting that silently does nothing.
+    """
+    flagged = [index for index, item in enumerate(items) if item.stops_regulator_clock]
+    if not flagged:
+        return
+    field = f"items[{flagged[0]}].stops_regulator_clock"
+    if not has_deadline:
+        raise read.fail(
+            field, "needs regulator_deadline_hours: there is no regulator clock to stop"
+        )
+    if len(flagged) > 1:
+        raise read.fail(
+            f"items[{flagged[1]}].stops_regulator_clock",
+            f"only one item may stop the regulator clock ({field} already does)",
+        )
 
 
 def _parse_template(read: _Reader, table: Mapping[str, Any], index: int) -> StatementTemplate:

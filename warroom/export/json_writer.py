@@ -261,7 +261,11 @@ def _tail(log: IncidentLog) -> Mapping[str, Any]:
         "clocks": {
             "cadence": clock_json(clocks.cadence),
             "promise": clock_json(clocks.promise),
-            "regulator": {**clock_json(clocks.regulator), "label": clocks.regulator_label},
+            "regulator": {
+                **clock_json(clocks.regulator),
+                "label": clocks.regulator_label,
+                "notified_at": _time(clocks.regulator_notified_at),
+            },
         },
         "review": review_json(log.review),
         "footer": {

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from warroom.domain.clocks import ClockReading, format_duration
-from warroom.domain.incident_log import IncidentLog
+from warroom.domain.clocks import ClockReading, RegulatorDeadline, format_duration
+from warroom.domain.incident_log import Clocks, IncidentLog
 from warroom.domain.outbox import OutboxRow
 from warroom.domain.review import Review
 
@@ -79,8 +79,22 @@ def clock_rows(log: IncidentLog) -> list[tuple[str, str]]:
         if clocks.regulator_label
         else ("Regulator deadline")
     )
-    rows.append((label, clock_text(clocks.regulator)))
+    rows.append((label, regulator_text(clocks)))
     return rows
+
+
+def regulator_text(clocks: Clocks) -> str:
+    """Describe the regulator clock, saying when the regulator was notified and if late."""
+    notified_at = clocks.regulator_notified_at
+    if notified_at is None:
+        return clock_text(clocks.regulator)
+    deadline = RegulatorDeadline(clocks.regulator.due_at, clocks.regulator_label, notified_at)
+    text = f"notified at {when(notified_at)}"
+    if deadline.due_at is not None:
+        text = f"due {when(deadline.due_at)}; {text}"
+    if deadline.late_by is not None:
+        text += f" ({duration(deadline.late_by)} late)"
+    return text
 
 
 def review_rows(review: Review) -> list[tuple[str, str]]:

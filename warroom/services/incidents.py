@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from warroom.domain.clock import as_utc
 from warroom.domain.incidents import (
@@ -18,6 +19,9 @@ from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.storage import changes, checklist_repo, incident_repo, timeline_repo
+
+if TYPE_CHECKING:
+    from warroom.domain.clocks import RegulatorDeadline
 
 
 class IncidentService:
@@ -107,12 +111,20 @@ class IncidentService:
         with self._ctx.db.reading() as session:
             return incident_repo.get(session, incident_id)
 
-    def regulator_deadline(self, incident_id: int) -> tuple[datetime | None, str]:
-        """Return when the regulator must be told (from awareness), and what the rule is."""
+    def regulator(self, incident_id: int) -> RegulatorDeadline:
+        """Return the regulator deadline, its rule, and when the regulator was notified.
+
+        The notification time is when the playbook's "notify the regulator" step was ticked.
+        """
+        # Imported here: 'incident list' shares this module and needs no clocks (issue 2).
+        from warroom.domain.clocks import RegulatorDeadline
+
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
             window, label = incident_repo.regulator_deadline(session, incident_id)
-        return (incident.aware_at + window if window else None), label
+            notified_at = checklist_repo.regulator_notified_at(session, incident_id)
+        due_at = incident.aware_at + window if window else None
+        return RegulatorDeadline(due_at, label, notified_at)
 
     def close(self, incident_id: int, actor: str) -> Incident:
         """Close the incident: from now on it is read-only."""

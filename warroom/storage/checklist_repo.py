@@ -31,6 +31,7 @@ def to_domain(row: ChecklistItemRow) -> ChecklistItem:
         due_at=row.due_at,
         done_by=row.done_by,
         done_at=row.done_at,
+        stops_regulator_clock=row.stops_regulator_clock,
     )
 
 
@@ -51,6 +52,7 @@ def add_from_playbook(
                 if offset is not None
                 else None,
                 due_at=declared_at + offset if offset is not None else None,
+                stops_regulator_clock=item.stops_regulator_clock,
             )
         )
     session.flush()
@@ -64,6 +66,16 @@ def list_for_incident(session: Session, incident_id: int) -> list[ChecklistItem]
         .order_by(ChecklistItemRow.position)
     )
     return [to_domain(row) for row in rows]
+
+
+def regulator_notified_at(session: Session, incident_id: int) -> datetime | None:
+    """Return when the incident's regulator-notification step was ticked (None: not yet)."""
+    return session.scalar(
+        select(ChecklistItemRow.done_at).where(
+            ChecklistItemRow.incident_id == incident_id,
+            ChecklistItemRow.stops_regulator_clock.is_(True),
+        )
+    )
 
 
 def get(session: Session, incident_id: int, item_id: int) -> ChecklistItem:

@@ -5,5 +5,11 @@ compares the stored revision with :data:`HEAD`; Alembic is loaded only to migrat
 checks that this list matches the migration scripts.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_core", "0002_lessons_learned", "0003_sync", "0004_people")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_core",
+    "0002_lessons_learned",
+    "0003_sync",
+    "0004_people",
+    "0005_regulator_notification",
+)
 HEAD = KNOWN_REVISIONS[-1]

@@ -17,6 +17,7 @@ from warroom.domain.clock import Clock
 from warroom.domain.clocks import (
     Alarm,
     ClockReading,
+    RegulatorDeadline,
     cadence_clock,
     format_duration,
     incident_age,
@@ -56,8 +57,7 @@ class ClockData:
 
     incident: Incident
     statements: list[Statement]
-    regulator_deadline: datetime | None
-    regulator_label: str
+    regulator: RegulatorDeadline
 
 
 def local_and_utc(moment: datetime, now: datetime | None = None) -> str:
@@ -172,8 +172,8 @@ class ClocksBar(QFrame):
 
         def read() -> ClockData:
             incident = incidents.get(incident_id)
-            deadline, label = incidents.regulator_deadline(incident_id)
-            return ClockData(incident, statements.for_incident(incident_id), deadline, label)
+            regulator = incidents.regulator(incident_id)
+            return ClockData(incident, statements.for_incident(incident_id), regulator)
 
         def done(data: ClockData) -> None:
             if generation == self._generation:
@@ -209,13 +209,7 @@ class ClocksBar(QFrame):
         )
         self._show_cadence(cadence_clock(incident, data.statements, now), incident, now)
         self._show_promise(promise_clock(data.statements, now))
-        if data.regulator_deadline is None:
-            self.regulator.hide()
-        else:
-            reading = regulator_clock(data.regulator_deadline, now)
-            self.regulator.show()
-            self.regulator.setToolTip(data.regulator_label)
-            self._show_countdown(self.regulator, reading, data.regulator_deadline, "due")
+        self._show_regulator(data.regulator, now)
 
     def _at(self, moment: datetime) -> str:
         return local_and_utc(moment, self._moment)
@@ -249,6 +243,24 @@ class ClocksBar(QFrame):
             )
             return
         self._show_countdown(self.promise, reading, reading.due_at, "by")
+
+    def _show_regulator(self, regulator: RegulatorDeadline, now: datetime) -> None:
+        due = regulator.due_at
+        if due is None:
+            self.regulator.hide()
+            return
+        self.regulator.show()
+        self.regulator.setToolTip(regulator.label)
+        if regulator.notified_at is None:
+            self._show_countdown(self.regulator, regulator_clock(due, now), due, "due")
+            return
+        # Notified: the clock has stopped. Nothing is left to do, so no alarm colour, but a
+        # late notification stays on the wall as late.
+        late = regulator.late_by
+        value = f"notified {format_duration(late)} late" if late is not None else "notified"
+        self.regulator.show_reading(
+            value, f"at {self._at(regulator.notified_at)} · was due {self._at(due)}", "none"
+        )
 
     def _show_countdown(
         self, tile: ClockTile, reading: ClockReading, due: datetime, word: str

@@ -98,6 +98,28 @@ def test_playbook_checklist_from_the_command_line(run_cli: RunCli) -> None:
     assert [t["key"] for t in stale] == ["acknowledgement"]  # review_by 2026-06-30 has passed
 
 
+def test_incident_show_says_when_the_regulator_was_notified(run_cli: RunCli) -> None:
+    from datetime import datetime
+
+    incident_id = run_cli(
+        "incident", "open", "Leak", "--severity", "2", "--playbook", "data-breach"
+    ).out.strip()
+    before = run_cli("incident", "show", incident_id, "--json").json()
+    assert before["regulator_deadline"] is not None and before["regulator_notified_at"] is None
+    assert "regulator not notified yet" in run_cli("incident", "show", incident_id).out
+    items = run_cli("checklist", "list", incident_id, "--json").json()
+    (step,) = [i for i in items if i["text"].startswith("Notify the supervisory authority")]
+    assert run_cli("checklist", "done", incident_id, str(step["id"]), "--as", "dpo").code == 0
+    after = run_cli("incident", "show", incident_id, "--json").json()
+    notified = datetime.fromisoformat(after["regulator_notified_at"])
+    assert notified.utcoffset() is not None
+    assert notified.isoformat() == after["regulator_notified_at"]
+    assert "regulator notified " in run_cli("incident", "show", incident_id).out
+    outage = run_cli("incident", "open", "Down", "--severity", "3").out.strip()
+    shown = run_cli("incident", "show", outage, "--json").json()
+    assert shown["regulator_deadline"] is None and shown["regulator_notified_at"] is None
+
+
 def test_unknown_id(run_cli: RunCli) -> None:
     one_line_error(run_cli("incident", "show", "42"), 1, "no incident 42")
     one_line_error(run_cli("draft", "approve", "9"), 1, "no statement 9")

@@ -125,9 +125,10 @@ def test_opening_from_a_playbook_creates_checklist_and_template_drafts(
     assert {d.template_key for d in drafts} == {"holding", "data-subject-notice"}
     with pytest.raises(RuleViolation, match="placeholders to fill"):
         services.statements.submit(drafts[0].id, "alice")
-    deadline, label = services.incidents.regulator_deadline(incident.id)
+    regulator = services.incidents.regulator(incident.id)
+    deadline = regulator.due_at
     assert deadline is not None and (deadline - incident.aware_at).total_seconds() == 72 * 3600
-    assert "72 h" in label
+    assert "72 h" in regulator.label
     clock.advance(minutes=11)
     assert items[0].is_overdue(clock())
     done = services.checklist.done(incident.id, items[0].id, "bob")

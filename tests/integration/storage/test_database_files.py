@@ -86,6 +86,60 @@ def test_migrates_an_older_schema_and_keeps_its_data(db_url: str) -> None:
     db.dispose()
 
 
+@pytest.mark.both_databases
+def test_upgrade_from_0004_keeps_the_checklist_and_flags_no_item(db_url: str) -> None:
+    """Items made before 0005 keep their ticks; none of them stops the regulator clock."""
+    from sqlalchemy import inspect
+
+    from warroom.storage.migrate import upgrade_to
+
+    engine = create_engine(db_url)
+    upgrade_to(engine, "0004_people")
+    zone = "+00" if engine.dialect.name == "postgresql" else ""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO incidents (id, title, severity, state, began_at, aware_at, "
+                "declared_at, created_by, regulator_deadline_minutes, regulator_deadline_label, "
+                "entry_count, head_hash, version) VALUES (1, 'Old leak', 2, 'open', :t, :t, :t, "
+                "'bob', 4320, 'GDPR Art. 33', 0, :genesis, 1)"
+            ),
+            {"t": f"2026-01-01 00:00:00{zone}", "genesis": "0" * 64},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO checklist_items (incident_id, phase, position, text, owner_role, "
+                "done_by, done_at) VALUES (1, 'ongoing', 1, 'Notify the authority', 'approver', "
+                "'dpo', :done), (1, 'after', 2, 'Review', 'lead', NULL, NULL)"
+            ),
+            {"done": f"2026-01-02 06:00:00{zone}"},
+        )
+    columns = {c["name"] for c in inspect(engine).get_columns("checklist_items")}
+    assert "stops_regulator_clock" not in columns
+    engine.dispose()
+    db = open_database(db_url)
+    services = build_services(db)
+    items = services.checklist.items(1)
+    assert [(i.text, i.done_by, i.stops_regulator_clock) for i in items] == [
+        ("Notify the authority", "dpo", False),
+        ("Review", None, False),
+    ]
+    assert items[0].done_at is not None and items[0].done_at.hour == 6
+    regulator = services.incidents.regulator(1)
+    assert regulator.notified_at is None and regulator.label == "GDPR Art. 33"
+    with db.transaction() as session:  # a row written without the column defaults to false
+        session.execute(
+            text(
+                "INSERT INTO checklist_items (incident_id, phase, position, text, owner_role) "
+                "VALUES (1, 'after', 3, 'Written by hand', 'lead')"
+            )
+        )
+    assert not services.checklist.items(1)[2].stops_regulator_clock
+    with db.reading() as session:
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+    db.dispose()
+
+
 def test_newer_schema_is_refused_and_left_unchanged(db_url: str, db_path: Path) -> None:
     open_database(db_url).dispose()
     with sqlite3.connect(db_path) as connection:

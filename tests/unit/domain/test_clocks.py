@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from warroom.domain.checklist import ChecklistItem, Phase, regulator_notified_at
 from warroom.domain.clocks import (
     Alarm,
+    RegulatorDeadline,
     cadence_clock,
     format_duration,
     promise_clock,
@@ -94,3 +96,38 @@ def test_format_duration() -> None:
     assert format_duration(timedelta(hours=2, minutes=3, seconds=4)) == "2:03:04"
     assert format_duration(timedelta(days=1, hours=4, minutes=5)) == "1d 04:05"
     assert format_duration(-timedelta(minutes=7)) == "-07:00"
+
+
+def test_regulator_deadline_knows_when_and_how_late_the_regulator_was_told() -> None:
+    due = T0 + timedelta(hours=72)
+    assert not RegulatorDeadline(due, "GDPR", None).is_notified
+    assert RegulatorDeadline(due, "GDPR", None).late_by is None
+    on_time = RegulatorDeadline(due, "GDPR", due - timedelta(hours=1))
+    assert on_time.is_notified and on_time.late_by is None
+    assert RegulatorDeadline(due, "GDPR", due).late_by is None
+    late = RegulatorDeadline(due, "GDPR", due + timedelta(hours=3))
+    assert late.late_by == timedelta(hours=3)
+    assert RegulatorDeadline(None, "", T0).late_by is None
+
+
+def test_regulator_notified_at_is_when_the_flagged_item_was_ticked() -> None:
+    def item(position: int, *, flagged: bool, done_at: datetime | None) -> ChecklistItem:
+        return ChecklistItem(
+            id=position,
+            incident_id=1,
+            phase=Phase.ONGOING,
+            position=position,
+            text=f"step {position}",
+            owner_role="lead",
+            due_offset=None,
+            due_at=None,
+            done_by="ana" if done_at else None,
+            done_at=done_at,
+            stops_regulator_clock=flagged,
+        )
+
+    ticked = T0 + timedelta(hours=5)
+    other = item(1, flagged=False, done_at=T0)
+    assert regulator_notified_at([other, item(2, flagged=True, done_at=None)]) is None
+    assert regulator_notified_at([other, item(2, flagged=True, done_at=ticked)]) == ticked
+    assert regulator_notified_at([other]) is None

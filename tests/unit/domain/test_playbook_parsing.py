@@ -72,6 +72,55 @@ def test_malformed_playbooks_name_file_field_and_problem(text: str, message: str
         parse_playbook(text, "mini.toml")
 
 
+DEADLINE = "regulator_deadline_hours = 72\n"
+STOP = "stops_regulator_clock = true\n"
+
+
+def test_data_breach_notification_item_stops_the_regulator_clock() -> None:
+    path = next(p for p in BUNDLED if p.stem == "data-breach")
+    flagged = [
+        i for i in parse_playbook(path.read_text(), str(path)).items if i.stops_regulator_clock
+    ]
+    assert [i.text for i in flagged] == [
+        "Notify the supervisory authority (Art. 33), in phases if facts are incomplete"
+    ]
+
+
+def test_an_item_may_stop_the_regulator_clock() -> None:
+    playbook = parse_playbook(DEADLINE + MINIMAL + STOP, "mini.toml")
+    assert playbook.items[0].stops_regulator_clock
+    assert not parse_playbook(MINIMAL, "mini.toml").items[0].stops_regulator_clock
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            DEADLINE + MINIMAL + 'stops_regulator_clock = "yes"\n',
+            "mini.toml: items[0].stops_regulator_clock: must be true or false, not str",
+        ),
+        (
+            DEADLINE + MINIMAL + "stops_regulator_clock = 1\n",
+            "mini.toml: items[0].stops_regulator_clock: must be true or false, not int",
+        ),
+        (
+            DEADLINE + MINIMAL + STOP + MINIMAL[MINIMAL.index("[[items]]") :] + STOP,
+            "mini.toml: items[1].stops_regulator_clock: only one item may stop the regulator "
+            "clock (items[0].stops_regulator_clock already does)",
+        ),
+        (
+            MINIMAL + STOP,
+            "mini.toml: items[0].stops_regulator_clock: needs regulator_deadline_hours",
+        ),
+    ],
+    ids=["text", "number", "two-items", "no-deadline"],
+)
+def test_bad_regulator_clock_stops_name_file_field_and_problem(text: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_playbook(text, "mini.toml")
+    assert message in str(caught.value)
+
+
 def test_template_sign_off_goes_stale_after_review_date() -> None:
     text = MINIMAL + '[[templates]]\nkey="t"\nname="T"\ntext="x"\nreview_by=2027-01-31\n'
     template = parse_playbook(text, "mini.toml").templates[0]
