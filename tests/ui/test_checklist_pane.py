@@ -145,3 +145,28 @@ def test_no_incident_shows_nothing(qtbot: Any, pane: ChecklistPane, runner: Task
     qtbot.waitUntil(runner.is_idle)
     assert pane.model.rowCount() == 0
     assert not pane.mark_done_action.isEnabled()
+
+
+def test_the_step_that_stops_the_regulator_clock_says_so(
+    qtbot: Any, services: Any, runner: TaskRunner
+) -> None:
+    leak = services.incidents.open("Leak", 2, "alice", playbook_key="data-breach")
+    widget = ChecklistPane(services, runner, "alice")
+    qtbot.addWidget(widget)
+    widget.set_incident(leak)
+    qtbot.waitUntil(runner.is_idle)
+    model = widget.model
+    notes = {}
+    for phase_row in range(model.rowCount()):
+        phase = model.index(phase_row, 0)
+        for row in range(model.rowCount(phase)):
+            index = model.index(row, 0, phase)
+            notes[index.data(ItemRole).stops_regulator_clock] = (
+                index.data(Qt.ItemDataRole.ToolTipRole),
+                index.data(Qt.ItemDataRole.AccessibleTextRole),
+            )
+    tooltip, accessible = notes[True]
+    assert tooltip.startswith("Notify the supervisory authority")
+    assert tooltip.endswith("stops the regulator clock")
+    assert accessible.endswith("stops the regulator clock")
+    assert "regulator clock" not in notes[False][0]

@@ -142,6 +142,7 @@ def item_json(item: ChecklistItem) -> dict[str, Any]:
         "due_at": _time(item.due_at),
         "done_by": item.done_by,
         "done_at": _time(item.done_at),
+        "stops_regulator_clock": item.stops_regulator_clock,
     }
 
 

@@ -184,7 +184,7 @@ class ChecklistModel(QAbstractItemModel):
             return self._tooltip(item, column, overdue)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             state = "done" if item.is_done else ("overdue" if overdue else "open")
-            return f"{item.text}, owner {item.owner_role}, {state}"
+            return f"{item.text}, owner {item.owner_role}, {state}{_regulator_note(item)}"
         if role == Qt.ItemDataRole.ForegroundRole:
             if overdue:
                 return QBrush(_OVERDUE_FG)
@@ -218,7 +218,7 @@ class ChecklistModel(QAbstractItemModel):
             return utc + (" (overdue)" if overdue else "")
         if column == 3 and item.done_at is not None:
             return f"done by {item.done_by} at {item.done_at:%Y-%m-%d %H:%M} UTC"
-        return item.text
+        return item.text + _regulator_note(item)
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole:
@@ -231,3 +231,10 @@ class ChecklistModel(QAbstractItemModel):
         # The tick is recorded by the service (with a timeline entry); the refresh shows it.
         self.done_requested.emit(item)
         return True
+
+
+def _regulator_note(item: ChecklistItem) -> str:
+    """Say that ticking this item records the regulator notification (and stops its clock)."""
+    if not item.stops_regulator_clock:
+        return ""
+    return ". Ticking it records that the regulator was notified and stops the regulator clock"

@@ -108,7 +108,11 @@ def test_incident_show_says_when_the_regulator_was_notified(run_cli: RunCli) -> 
     assert before["regulator_deadline"] is not None and before["regulator_notified_at"] is None
     assert "regulator not notified yet" in run_cli("incident", "show", incident_id).out
     items = run_cli("checklist", "list", incident_id, "--json").json()
-    (step,) = [i for i in items if i["text"].startswith("Notify the supervisory authority")]
+    (step,) = [i for i in items if i["stops_regulator_clock"]]
+    assert step["text"].startswith("Notify the supervisory authority")
+    listed = run_cli("checklist", "list", incident_id).out
+    assert f"{step['id']:>4} [ ] approver" in listed
+    assert "[stops the regulator clock]" in listed
     assert run_cli("checklist", "done", incident_id, str(step["id"]), "--as", "dpo").code == 0
     after = run_cli("incident", "show", incident_id, "--json").json()
     notified = datetime.fromisoformat(after["regulator_notified_at"])
