@@ -173,3 +173,19 @@ def test_the_tick_reads_no_database(
         clock.advance(seconds=1)
         bar.tick()
     assert bar.age.value.text() == "00:05"
+
+
+def test_closing_without_a_recorded_notification_stops_the_clock_and_says_so(
+    make_bar: Any, services: Any, clock: Any, qtbot: Any
+) -> None:
+    incident = services.incidents.open("Leak", 2, "alice", playbook_key="data-breach")
+    bar = make_bar(incident)
+    clock.advance(hours=80)
+    bar.tick()
+    assert bar.regulator.alarm() == "red"
+    services.incidents.close(incident.id, "alice")
+    with qtbot.waitSignal(bar.data_loaded):
+        bar.refresh()
+    assert bar.regulator.alarm() == "none"
+    assert bar.regulator.value.text() == "stopped"
+    assert bar.regulator.detail.text().startswith("incident closed; no notification recorded")

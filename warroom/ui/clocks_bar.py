@@ -209,7 +209,7 @@ class ClocksBar(QFrame):
         )
         self._show_cadence(cadence_clock(incident, data.statements, now), incident, now)
         self._show_promise(promise_clock(data.statements, now))
-        self._show_regulator(data.regulator, now)
+        self._show_regulator(data.regulator, incident, now)
 
     def _at(self, moment: datetime) -> str:
         return local_and_utc(moment, self._moment)
@@ -244,13 +244,23 @@ class ClocksBar(QFrame):
             return
         self._show_countdown(self.promise, reading, reading.due_at, "by")
 
-    def _show_regulator(self, regulator: RegulatorDeadline, now: datetime) -> None:
+    def _show_regulator(
+        self, regulator: RegulatorDeadline, incident: Incident, now: datetime
+    ) -> None:
         due = regulator.due_at
         if due is None:
             self.regulator.hide()
             return
         self.regulator.show()
         self.regulator.setToolTip(regulator.label)
+        if regulator.notified_at is None and not incident.is_open:
+            # Closing stops every clock (as in the export); the missing record stays visible.
+            self.regulator.show_reading(
+                "stopped",
+                f"incident closed; no notification recorded · was due {self._at(due)}",
+                "none",
+            )
+            return
         if regulator.notified_at is None:
             self._show_countdown(self.regulator, regulator_clock(due, now), due, "due")
             return
