@@ -35,9 +35,7 @@ def _list(ctx: CommandContext) -> int:
             due = f" due {item.due_at:%H:%M}Z" if item.due_at else ""
             who = f" (done by {item.done_by})" if item.done_by else ""
             stops = " [stops the regulator clock]" if item.stops_regulator_clock else ""
-            lines.append(
-                f"  {item.id:>4} [{mark}] {item.owner_role}{due}: {item.text}{stops}{who}"
-            )
+            lines.append(f"  {item.id:>4} [{mark}] {item.owner_role}{due}: {item.text}{stops}{who}")
         return "\n".join(lines) or "no checklist (the incident has no playbook)"
 
     data = [dict(item_json(i), overdue=i.is_overdue(now)) for i in items]

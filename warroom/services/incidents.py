@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from warroom.domain.checklist import regulator_notified_at
 from warroom.domain.clock import as_utc
 from warroom.domain.incidents import (
     Incident,
@@ -122,9 +123,9 @@ class IncidentService:
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
             window, label = incident_repo.regulator_deadline(session, incident_id)
-            notified_at = checklist_repo.regulator_notified_at(session, incident_id)
+            items = checklist_repo.list_for_incident(session, incident_id)
         due_at = incident.aware_at + window if window else None
-        return RegulatorDeadline(due_at, label, notified_at)
+        return RegulatorDeadline(due_at, label, regulator_notified_at(items))
 
     def close(self, incident_id: int, actor: str) -> Incident:
         """Close the incident: from now on it is read-only."""

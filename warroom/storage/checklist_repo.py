@@ -68,16 +68,6 @@ def list_for_incident(session: Session, incident_id: int) -> list[ChecklistItem]
     return [to_domain(row) for row in rows]
 
 
-def regulator_notified_at(session: Session, incident_id: int) -> datetime | None:
-    """Return when the incident's regulator-notification step was ticked (None: not yet)."""
-    return session.scalar(
-        select(ChecklistItemRow.done_at).where(
-            ChecklistItemRow.incident_id == incident_id,
-            ChecklistItemRow.stops_regulator_clock.is_(True),
-        )
-    )
-
-
 def get(session: Session, incident_id: int, item_id: int) -> ChecklistItem:
     """Return item ``item_id`` of the incident (its position number is accepted too)."""
     row = session.scalar(
