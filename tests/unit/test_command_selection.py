@@ -61,3 +61,12 @@ def test_full_parser_offers_every_command() -> None:
         action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
     )
     assert tuple(subparsers.choices) == COMMAND_NAMES
+
+
+def test_channel_clear_offers_exactly_the_optional_settings() -> None:
+    from warroom.commands.channel import CLEARABLE
+    from warroom.domain.channels import ChannelKind
+    from warroom.services.channel_setup import optional_settings
+
+    optional = {name for kind in ChannelKind for name in optional_settings(kind)}
+    assert set(CLEARABLE) == {name.replace("_", "-") for name in optional}

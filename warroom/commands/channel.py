@@ -10,7 +10,9 @@ from warroom.commands.base import CommandContext
 from warroom.commands.parsing import add_subparser
 
 KINDS = ("email", "mastodon", "bluesky", "webhook")
-#: Settings that ``--clear`` can remove (the others are required by their kind).
+#: Settings that ``--clear`` can remove (the others are required by their kind): the
+#: service's ``optional_settings`` of every kind, spelt as options. Not imported from there,
+#: so that building the parser loads no services; a unit test keeps the two in step.
 CLEARABLE = ("user", "ca-bundle", "connect-timeout", "read-timeout")
 
 

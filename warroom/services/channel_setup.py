@@ -34,6 +34,11 @@ KIND_SETTINGS: dict[ChannelKind, tuple[str, ...]] = {
 COMMON_SETTINGS = ("ca_bundle", "connect_timeout", "read_timeout")
 
 
+def optional_settings(kind: ChannelKind) -> tuple[str, ...]:
+    """Return the settings a channel of ``kind`` may go without (``clear`` removes them)."""
+    return (("user",) if kind is ChannelKind.EMAIL else ()) + COMMON_SETTINGS
+
+
 @dataclass(frozen=True)
 class ChannelTest:
     """The outcome of ``channel test``: ok, and one line saying what happened."""

@@ -33,7 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.channels import Channel, ChannelKind
-from warroom.services.channel_setup import SECURITY_CHOICES, ChannelSetupService, ChannelTest
+from warroom.services.channel_setup import (
+    SECURITY_CHOICES,
+    ChannelSetupService,
+    ChannelTest,
+    optional_settings,
+)
 from warroom.services.channels import ChannelService
 from warroom.ui.background_dialog import (
     ERROR_STYLE,
@@ -53,13 +58,6 @@ SECRET_NAMES = {
     ChannelKind.MASTODON: "Access token",
     ChannelKind.BLUESKY: "App password",
     ChannelKind.WEBHOOK: "Signing secret",
-}
-#: Settings the form shows that a channel of each kind may go without.
-OPTIONAL_FIELDS: dict[ChannelKind, tuple[str, ...]] = {
-    ChannelKind.EMAIL: ("user", "ca_bundle"),
-    ChannelKind.MASTODON: ("ca_bundle",),
-    ChannelKind.BLUESKY: ("ca_bundle",),
-    ChannelKind.WEBHOOK: ("ca_bundle",),
 }
 URL_HINTS = {
     ChannelKind.MASTODON: "https://mastodon.example (the instance)",
@@ -372,7 +370,7 @@ class ChannelsDialog(BackgroundDialog):
         # Empty means "keep the stored one" (or none, for a channel without a secret yet).
         secret = typed if typed else None
         # The form shows every stored setting: an optional field left empty is cleared.
-        clear = [key for key in OPTIONAL_FIELDS[kind] if not settings.get(key)]
+        clear = [key for key in optional_settings(kind) if key in settings and not settings[key]]
         setup, actor = self._setup, self._actor()
         self._set_pending(True, f"Saving {name or 'the channel'}…")
 
