@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from warroom.domain.checklist import ChecklistItem, regulator_notified_at
 from warroom.domain.incidents import Incident
 from warroom.domain.statements import Statement, StatementState
 
@@ -125,6 +126,15 @@ class RegulatorDeadline:
         if self.due_at is None or self.notified_at is None or self.notified_at <= self.due_at:
             return None
         return self.notified_at - self.due_at
+
+
+def regulator_deadline(
+    incident: Incident, window: timedelta | None, label: str, checklist: Iterable[ChecklistItem]
+) -> RegulatorDeadline:
+    """Return the incident's regulator deadline: ``window`` after awareness (None: no rule),
+    notified when its checklist step that stops the regulator clock was ticked."""
+    due_at = incident.aware_at + window if window else None
+    return RegulatorDeadline(due_at, label, regulator_notified_at(checklist))
 
 
 def regulator_clock(

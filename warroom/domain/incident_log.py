@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from warroom.domain.checklist import ChecklistItem
-from warroom.domain.clocks import ClockReading
+from warroom.domain.clocks import ClockReading, RegulatorDeadline
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import OutboxRow
 from warroom.domain.review import Review
@@ -42,13 +42,22 @@ class StatementRecord:
 
 @dataclass(frozen=True, slots=True)
 class Clocks:
-    """The clocks as they read at export time (``regulator_notified_at``: None if not yet)."""
+    """The clocks as they read at export time, and the regulator rule they were read from."""
 
     cadence: ClockReading
     promise: ClockReading
     regulator: ClockReading
-    regulator_label: str
-    regulator_notified_at: datetime | None = None
+    regulator_deadline: RegulatorDeadline
+
+    @property
+    def regulator_label(self) -> str:
+        """Return the regulator rule, e.g. 'GDPR Art. 33 ...' ('' without one)."""
+        return self.regulator_deadline.label
+
+    @property
+    def regulator_notified_at(self) -> datetime | None:
+        """Return when the regulator was notified (None: not yet, or no rule)."""
+        return self.regulator_deadline.notified_at
 
 
 @dataclass(frozen=True, slots=True)

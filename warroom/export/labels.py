@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from warroom.domain.clocks import ClockReading, RegulatorDeadline, format_duration
+from warroom.domain.clocks import ClockReading, format_duration
 from warroom.domain.incident_log import Clocks, IncidentLog
 from warroom.domain.outbox import OutboxRow
 from warroom.domain.review import Review
@@ -85,10 +85,10 @@ def clock_rows(log: IncidentLog) -> list[tuple[str, str]]:
 
 def regulator_text(clocks: Clocks) -> str:
     """Describe the regulator clock, saying when the regulator was notified and if late."""
-    notified_at = clocks.regulator_notified_at
+    deadline = clocks.regulator_deadline
+    notified_at = deadline.notified_at
     if notified_at is None:
         return clock_text(clocks.regulator)
-    deadline = RegulatorDeadline(clocks.regulator.due_at, clocks.regulator_label, notified_at)
     text = f"notified at {when(notified_at)}"
     if deadline.due_at is not None:
         text = f"due {when(deadline.due_at)}; {text}"

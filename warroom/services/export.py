@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warroom import __version__
-from warroom.domain.checklist import regulator_notified_at
-from warroom.domain.clocks import cadence_clock, promise_clock, regulator_clock
+from warroom.domain.clocks import (
+    cadence_clock,
+    promise_clock,
+    regulator_clock,
+    regulator_deadline,
+)
 from warroom.domain.incident_log import (
     Clocks,
     Footer,
@@ -100,17 +104,15 @@ class ExportService:
             log.warning(
                 "exporting incident %s with a broken chain: %s", incident_id, report.describe()
             )
-        deadline = incident.aware_at + window if window else None
-        notified_at = regulator_notified_at(checklist)
+        regulator = regulator_deadline(incident, window, label, checklist)
         clocks = Clocks(
             cadence=cadence_clock(incident, statements, now),
             promise=promise_clock(statements, now),
             # Notifying the regulator stops its clock; closing ends every clock.
             regulator=regulator_clock(
-                deadline, now, done=notified_at is not None or not incident.is_open
+                regulator.due_at, now, done=regulator.is_notified or not incident.is_open
             ),
-            regulator_label=label,
-            regulator_notified_at=notified_at,
+            regulator_deadline=regulator,
         )
         progress(expected, expected)
         return IncidentLog(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from warroom.domain.checklist import regulator_notified_at
 from warroom.domain.clock import as_utc
 from warroom.domain.incidents import (
     Incident,
@@ -118,14 +117,13 @@ class IncidentService:
         The notification time is when the playbook's "notify the regulator" step was ticked.
         """
         # Imported here: 'incident list' shares this module and needs no clocks (issue 2).
-        from warroom.domain.clocks import RegulatorDeadline
+        from warroom.domain.clocks import regulator_deadline
 
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
             window, label = incident_repo.regulator_deadline(session, incident_id)
             items = checklist_repo.list_for_incident(session, incident_id)
-        due_at = incident.aware_at + window if window else None
-        return RegulatorDeadline(due_at, label, regulator_notified_at(items))
+        return regulator_deadline(incident, window, label, items)
 
     def close(self, incident_id: int, actor: str) -> Incident:
         """Close the incident: from now on it is read-only."""
