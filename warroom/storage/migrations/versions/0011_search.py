@@ -143,7 +143,7 @@ def _backfill(table: str, insert: str, report: Callable[[str, int, int], None] |
     for low in range(0, highest, BATCH):
         result = bind.execute(sa.text(insert), {"low": low, "high": low + BATCH})
         done += max(result.rowcount, 0)
-        if report is not None and total > BATCH:
+        if report is not None and total:
             report(what, min(done, total), total)
 
 
