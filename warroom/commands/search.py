@@ -70,12 +70,14 @@ def _search(ctx: CommandContext) -> int:
 
 
 def results_json(results: SearchResults) -> dict[str, Any]:
-    """Return search results as JSON data."""
+    """Return search results as JSON data (a count above COUNT_MAX is a lower bound)."""
     from warroom.commands.render import entry_json
+    from warroom.domain.search import COUNT_MAX
 
     return {
         "query": results.query.describe(),
-        "total_entries": results.total_entries,
+        "total_entries": min(results.total_entries or 0, COUNT_MAX),
+        "total_is_lower_bound": results.more_than_counted,
         "entries": [entry_json(entry) for entry in results.entries],
         "statements": [_statement_json(hit) for hit in results.statements],
     }
@@ -110,5 +112,7 @@ def results_text(results: SearchResults) -> str:
     if not lines:
         return f"nothing matches {results.query.describe()}"
     if total is not None and total > shown:
-        lines.append(f"{shown} newest of {total} matching entries (--limit to see more)")
+        lines.append(
+            f"{shown} newest of {results.describe_total()} matching entries (--limit to see more)"
+        )
     return "\n".join(lines)

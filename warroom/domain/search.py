@@ -24,6 +24,7 @@ from warroom.domain.timeline import TimelineEntry
 SEARCH_TEXT_MAX = 200
 SEARCH_TERMS_MAX = 16
 SEARCH_LIMIT_MAX = 1000  # matches returned by one call; page back for more
+COUNT_MAX = 10_000  # matches counted exactly; beyond, "more than 10,000"
 _WORD = re.compile(r"[^\W_]+")
 # Combining diacritical marks (and their extensions, supplement, for symbols, half marks):
 # stripped from the index and from queries alike. The PostgreSQL index function strips the
@@ -156,9 +157,26 @@ class StatementHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """The newest matches of one search, and how many entries match in all (if counted)."""
+    """The newest matches of one search, and how many entries match in all (if counted).
+
+    ``total_entries`` is exact up to :data:`COUNT_MAX`; above it, it is COUNT_MAX + 1 and
+    :attr:`more_than_counted` says so.
+    """
 
     query: SearchQuery
     entries: tuple[TimelineEntry, ...]
     statements: tuple[StatementHit, ...] = ()
     total_entries: int | None = None
+
+    @property
+    def more_than_counted(self) -> bool:
+        """Tell whether more entries match than were counted."""
+        return self.total_entries is not None and self.total_entries > COUNT_MAX
+
+    def describe_total(self) -> str:
+        """Return the count for people: "42" or "more than 10,000"."""
+        if self.total_entries is None:
+            return "?"
+        if self.more_than_counted:
+            return f"more than {COUNT_MAX:,}"
+        return f"{self.total_entries:,}"

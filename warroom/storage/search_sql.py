@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from warroom.domain.search import SearchFilters, SearchQuery, StatementHit
+from warroom.domain.search import COUNT_MAX, SearchFilters, SearchQuery, StatementHit
 from warroom.domain.timeline import EntryKind, TimelineEntry
 
 ENTRY_COLUMNS = (
@@ -36,13 +36,22 @@ class Sql:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def fts5_match(query: SearchQuery) -> str:
-    """Return the FTS5 MATCH expression: every term quoted, all required."""
+def fts5_match(
+    query: SearchQuery, incident_id: int | None = None, *, columns: str = "text"
+) -> str:
+    """Return the FTS5 MATCH expression: every term quoted, all required, in ``columns``.
+
+    With ``incident_id`` the incident's own column of the index narrows the match, so the
+    index intersects the two instead of the join filtering every other incident's matches.
+    """
     parts = []
     for term in query.terms:
         quoted = '"' + " ".join(term.words) + '"'
         parts.append(quoted + "*" if term.prefix else quoted)
-    return " AND ".join(parts)
+    expression = f"{columns} : (" + " AND ".join(parts) + ")"
+    if incident_id is not None:
+        expression += f' AND incident_id : "{int(incident_id)}"'
+    return expression
 
 
 def ts_query(query: SearchQuery) -> str:
@@ -123,7 +132,7 @@ def select_entries(
     elif dialect == "sqlite":
         source = "search_timeline JOIN timeline_entries e ON e.id = search_timeline.rowid"
         conditions.insert(0, "search_timeline MATCH :match")
-        sql.params["match"] = fts5_match(query)
+        sql.params["match"] = fts5_match(query, filters.incident_id)
         order = f"search_timeline.rowid {direction}"
     else:
         source = "search_timeline s JOIN timeline_entries e ON e.id = s.entry_id"
@@ -132,7 +141,10 @@ def select_entries(
         order = f"s.entry_id {direction}"
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     if count:
-        sql.text = f"SELECT count(*) FROM {source}{where}"
+        # Counting every match of a word in most entries would cost more than the search:
+        # count up to COUNT_MAX and say "more than" beyond.
+        sql.text = f"SELECT count(*) FROM (SELECT 1 FROM {source}{where} LIMIT :cap) counted"
+        sql.params["cap"] = COUNT_MAX + 1
         return sql
     sql.text = f"SELECT {ENTRY_COLUMNS} FROM {source}{where} ORDER BY {order}"
     if limit is not None:
@@ -142,7 +154,7 @@ def select_entries(
 
 
 def count_entries(dialect: str, query: SearchQuery, filters: SearchFilters) -> Sql:
-    """Return how many entries match (the "N" of the window's "N of M")."""
+    """Return how many entries match, up to COUNT_MAX + 1 (the window's "N of M")."""
     return select_entries(dialect, filters, query=query, count=True)
 
 
@@ -160,7 +172,7 @@ def search_statements(
         where = " AND st.incident_id = :incident_id"
         sql.params["incident_id"] = incident_id
     if dialect == "sqlite":
-        sql.params["match"] = fts5_match(query)
+        sql.params["match"] = fts5_match(query, columns="{subject text}")
         sql.text = (
             f"SELECT {STATEMENT_COLUMNS} FROM search_statements "
             "JOIN statements st ON st.id = search_statements.rowid "

@@ -122,3 +122,14 @@ def test_bad_searches_are_refused_in_one_line(services: Services, two_incidents:
         services.search.search("***")
     with pytest.raises(NotFoundError, match="no incident 99"):
         services.search.search("refund", SearchFilters(incident_id=99))
+
+
+def test_counts_stop_at_the_cap_and_say_more_than(
+    services: Services, two_incidents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("warroom.storage.search_sql.COUNT_MAX", 2)
+    monkeypatch.setattr("warroom.domain.search.COUNT_MAX", 2)
+    found = services.search.search("customers", with_count=True)  # 3 entries match
+    assert found.more_than_counted and found.describe_total() == "more than 2"
+    exact = services.search.search("refund", with_count=True)
+    assert not exact.more_than_counted and exact.describe_total() == "2"

@@ -53,8 +53,10 @@ def test_operators_reach_the_databases_only_as_quoted_words(typed: str) -> None:
     for term in query.terms:
         for word in term.words:
             assert word.isalnum()
-    # Every FTS5 term is a quoted string; every tsquery lexeme is quoted.
-    assert all(part.startswith('"') for part in match.split(" AND "))
+    # Every FTS5 term is a quoted string, looked for in the text column; every tsquery
+    # lexeme is quoted.
+    assert match.startswith("text : (") and match.endswith(")")
+    assert all(part.startswith('"') for part in match[len("text : (") : -1].split(" AND "))
     assert all(part.startswith("(") for part in tsquery.split(" & "))
 
 
@@ -62,3 +64,9 @@ def test_highlight_marks_matched_words_whatever_their_case_and_accents() -> None
     text = "Le CAFÉ a payé; payment refused"
     spans = highlight_spans(text, parse_query("cafe pay*"))
     assert [text[a:b] for a, b in spans] == ["CAFÉ", "payé", "payment"]
+
+
+def test_one_incident_is_matched_in_its_own_column_of_the_index() -> None:
+    assert fts5_match(parse_query("refund"), incident_id=7) == (
+        'text : ("refund") AND incident_id : "7"'
+    )
