@@ -36,9 +36,7 @@ class Sql:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def fts5_match(
-    query: SearchQuery, incident_id: int | None = None, *, columns: str = "text"
-) -> str:
+def fts5_match(query: SearchQuery, incident_id: int | None = None, *, columns: str = "text") -> str:
     """Return the FTS5 MATCH expression: every term quoted, all required, in ``columns``.
 
     With ``incident_id`` the incident's own column of the index narrows the match, so the

@@ -49,9 +49,7 @@ def test_search_words_phrases_prefixes_and_accents(logged: Any) -> None:
     assert texts("declined payments") == []  # an argument with a space is a phrase
     assert texts("pay*") == ["Card payments declined for EU customers"]
     assert texts("ecole", "remboursee") == ["L'école a été remboursée"]
-    assert texts("refund", "--incident", "1", "--kind", "inbound") == [
-        "Customers ask for a refund"
-    ]
+    assert texts("refund", "--incident", "1", "--kind", "inbound") == ["Customers ask for a refund"]
     assert texts("refund", "--author", "ALICE", "--incident", "2") == ["Refund policy decided"]
 
 
