@@ -25,7 +25,17 @@ USER_ENV = "WARROOM_USER"
 # Each command is a module of warroom.commands with the same name, imported only when that
 # command is run (or when --help lists them all). The optional ones came with later features
 # and may be left out of a build.
-CORE_COMMANDS = ("incident", "log", "draft", "checklist", "playbook", "demo", "review", "person")
+CORE_COMMANDS = (
+    "incident",
+    "log",
+    "search",
+    "draft",
+    "checklist",
+    "playbook",
+    "demo",
+    "review",
+    "person",
+)
 OPTIONAL_COMMANDS = ("channel", "sync", "export", "verify")
 COMMAND_NAMES = CORE_COMMANDS + OPTIONAL_COMMANDS
 # Global options followed by a value, as ``requested_command`` must skip the value.

@@ -6,6 +6,7 @@ Entries are chained exactly as the services chain them, but inserted with one Co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, update
@@ -18,9 +19,18 @@ KINDS = [kind.value for kind in EntryKind]
 
 
 def seed_entries(
-    db: Database, incident_id: int, count: int, *, start: datetime, batch: int = 10_000
+    db: Database,
+    incident_id: int,
+    count: int,
+    *,
+    start: datetime,
+    batch: int = 10_000,
+    text_for: Callable[[int], str] | None = None,
 ) -> None:
-    """Append ``count`` chained entries to ``incident_id``, one second apart."""
+    """Append ``count`` chained entries to ``incident_id``, one second apart.
+
+    ``text_for(n)`` writes the n-th entry's text (default: a status line of one pattern).
+    """
     with db.transaction() as session:
         incident = session.get(IncidentRow, incident_id)
         assert incident is not None
@@ -32,7 +42,9 @@ def seed_entries(
                 "incident_id": incident_id,
                 "seq": seq,
                 "kind": KINDS[n % len(KINDS)],
-                "text": f"Entry {seq}: status check of payment gateway region {n % 7}",
+                "text": text_for(n)
+                if text_for
+                else f"Entry {seq}: status check of payment gateway region {n % 7}",
                 "author": f"person{n % 5}",
                 "created_at": start + timedelta(seconds=seq),
                 "corrects_seq": None,

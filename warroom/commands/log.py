@@ -27,7 +27,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = add_subparser(actions, "list", "print the timeline, oldest first", handler=_list)
     listing.add_argument("id", type=positive_id, help="incident id")
     listing.add_argument("--kind", choices=KINDS, action="append", help="only these kinds")
-    listing.add_argument("--search", default="", help="only entries containing this text")
+    listing.add_argument(
+        "--search",
+        default="",
+        metavar="TERMS",
+        help='only entries with these words (any order; "exact phrase", prefix*)',
+    )
     listing.add_argument("--last", type=positive_id, metavar="N", help="only the last N entries")
 
 
@@ -53,15 +58,20 @@ def _list(ctx: CommandContext) -> int:
 
     args = ctx.args
     kinds = [EntryKind.parse(k) for k in args.kind or []]
-    timeline = ctx.services.timeline
+    # Read-only: the embedded file is read without SQLAlchemy when it can be.
+    source = ctx.quick_reads() or ctx.services.timeline
     if args.last:
-        entries = timeline.entries(
-            args.id, kinds=kinds, search=args.search, limit=args.last, newest_first=True
-        )[::-1]
+        entries = iter(
+            list(
+                source.entries(
+                    args.id, kinds=kinds, search=args.search, limit=args.last, newest_first=True
+                )
+            )[::-1]
+        )
     else:
-        entries = timeline.entries(args.id, kinds=kinds, search=args.search)
-    ctx.emit(
-        [entry_json(e) for e in entries],
-        lambda: "\n".join(entry_line(e) for e in entries) or "no entries",
-    )
+        entries = iter(source.entries(args.id, kinds=kinds, search=args.search))
+    if ctx.as_json:
+        ctx.emit([entry_json(e) for e in entries], "")
+    else:
+        ctx.emit_lines((entry_line(e) for e in entries), empty="no entries")
     return 0

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from warroom.services.incidents import IncidentService
     from warroom.services.people import PeopleService
     from warroom.services.review import ReviewService
+    from warroom.services.search import SearchService
     from warroom.services.statements import StatementService
     from warroom.services.timeline import TimelineService
 
@@ -50,6 +51,13 @@ class Services:
         from warroom.services.timeline import TimelineService
 
         return TimelineService(self._context)
+
+    @cached_property
+    def search(self) -> SearchService:
+        """Search entries and statements across incidents."""
+        from warroom.services.search import SearchService
+
+        return SearchService(self._context)
 
     @cached_property
     def statements(self) -> StatementService:

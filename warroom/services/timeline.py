@@ -7,6 +7,7 @@ from contextlib import closing
 
 from warroom.domain.errors import RuleViolation
 from warroom.domain.people import Action
+from warroom.domain.search import parse_query
 from warroom.domain.timeline import (
     ChainReport,
     EntryKind,
@@ -16,7 +17,7 @@ from warroom.domain.timeline import (
 )
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
-from warroom.storage import changes, incident_repo, timeline_repo
+from warroom.storage import changes, incident_repo, search_repo, timeline_repo
 
 
 class TimelineService:
@@ -77,9 +78,24 @@ class TimelineService:
         kinds: Sequence[EntryKind] = (),
         search: str = "",
     ) -> list[TimelineEntry]:
-        """Return a slice of the timeline (oldest first unless ``newest_first``)."""
+        """Return a slice of the timeline (oldest first unless ``newest_first``).
+
+        ``search`` keeps the entries matching those words (see :mod:`warroom.domain.search`).
+        """
+        query = parse_query(search) if search.strip() else None
         with self._ctx.db.reading() as session:
             incident_repo.get(session, incident_id)
+            if query is not None:
+                return search_repo.incident_entries(
+                    session,
+                    incident_id,
+                    query=query,
+                    kinds=[kind.value for kind in kinds],
+                    newest_first=newest_first,
+                    limit=limit,
+                    after_seq=after_seq,
+                    before_seq=before_seq,
+                )
             return timeline_repo.entries(
                 session,
                 incident_id,
@@ -88,7 +104,6 @@ class TimelineService:
                 limit=limit,
                 newest_first=newest_first,
                 kinds=kinds,
-                search=search,
             )
 
     def entry_by_seq(self, incident_id: int, seq: int) -> TimelineEntry:

@@ -9,7 +9,7 @@ known to be ours). Migrations run only when the stored revision is older than ou
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,12 +110,17 @@ def _first_line(error: DBAPIError) -> str:
 
 
 def open_database(
-    url: str | None = None, *, migrate: bool = True, password: str | None = None
+    url: str | None = None,
+    *,
+    migrate: bool = True,
+    password: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Database:
     """Open (creating if new) the database at ``url``, check and migrate its schema.
 
     For a database server, ``password`` (else the one kept in the keychain for that server,
     if the URL has none) is used for connecting but kept out of :attr:`Database.url`.
+    ``progress(what, done, total)`` hears how a long upgrade step is going.
     """
     resolved = resolve_database_url(url)
     parsed = make_url(resolved)
@@ -132,7 +137,7 @@ def open_database(
         engine = create_engine(login, pool_pre_ping=True)
     database = Database(engine=engine, url=resolved, warnings=warnings)
     try:
-        _check_and_migrate(database, migrate=migrate)
+        _check_and_migrate(database, migrate=migrate, progress=progress)
     except BaseException:
         engine.dispose()
         raise
@@ -172,7 +177,12 @@ def _sqlite_on_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def _check_and_migrate(database: Database, *, migrate: bool) -> None:
+def _check_and_migrate(
+    database: Database,
+    *,
+    migrate: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
     revision, has_other_tables = _read_schema_state(database)
     if revision == HEAD:
         pass
@@ -187,7 +197,7 @@ def _check_and_migrate(database: Database, *, migrate: bool) -> None:
             f"{revision}); update War Room to open it. The database was left unchanged"
         )
     elif migrate:
-        _run_migrations(database)
+        _run_migrations(database, progress)
     else:
         raise StorageError(f"{database.location} needs a schema upgrade first")
     if database.is_sqlite and database.location != ":memory:":
@@ -241,11 +251,11 @@ def _read_schema_state(database: Database) -> tuple[str | None, bool]:
         raise StorageError(f"cannot open the database {database.location}: {detail}") from error
 
 
-def _run_migrations(database: Database) -> None:
+def _run_migrations(database: Database, progress: Callable[[str, int, int], None] | None) -> None:
     from warroom.storage.migrate import upgrade_to_head  # Alembic only when needed
 
     log.info("upgrading the schema of %s to %s", database.location, HEAD)
-    upgrade_to_head(database.engine)
+    upgrade_to_head(database.engine, progress)
 
 
 __all__ = ["Database", "Session", "open_database"]

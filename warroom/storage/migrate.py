@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+Progress = Callable[[str, int, int], None]
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -19,9 +21,14 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
-    """Apply every migration the database has not seen."""
-    command.upgrade(alembic_config(engine), "head")
+def upgrade_to_head(engine: Engine, progress: Progress | None = None) -> None:
+    """Apply every migration the database has not seen.
+
+    ``progress(what, done, total)`` hears about long steps (indexing a large timeline).
+    """
+    config = alembic_config(engine)
+    config.attributes["progress"] = progress
+    command.upgrade(config, "head")
 
 
 def upgrade_to(engine: Engine, revision: str) -> None:

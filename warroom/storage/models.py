@@ -34,6 +34,17 @@ NAMING = {
 }
 
 
+# Tables that migrations create but the ORM does not map: the full-text indexes (FTS5 virtual
+# tables and their shadow tables on SQLite, tsvector tables on PostgreSQL), which triggers
+# keep and only raw SQL reads (storage/search_sql.py).
+SEARCH_INDEX_PREFIX = "search_"
+
+
+def is_mapped_table(name: str | None) -> bool:
+    """Tell whether a table of the migrated schema is one the models describe."""
+    return not (name or "").startswith(SEARCH_INDEX_PREFIX)
+
+
 class Base(DeclarativeBase):
     """Declarative base with a naming convention, so migrations name constraints stably."""
 

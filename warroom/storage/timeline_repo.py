@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warroom.domain.errors import NotFoundError, ValidationError
+from warroom.domain.errors import NotFoundError
 from warroom.domain.timeline import ChainRecord, EntryKind, TimelineEntry, entry_hash
 from warroom.storage.models import IncidentRow, TimelineEntryRow
 
@@ -125,9 +125,8 @@ def entries(
     limit: int | None = None,
     newest_first: bool = False,
     kinds: Sequence[EntryKind] = (),
-    search: str = "",
 ) -> list[TimelineEntry]:
-    """Return a slice of an incident's entries, filtered by kind and text."""
+    """Return a slice of an incident's entries, filtered by kind (text: ``search_repo``)."""
     query = select(TimelineEntryRow).where(
         TimelineEntryRow.incident_id == incident_id, TimelineEntryRow.seq > after_seq
     )
@@ -135,11 +134,6 @@ def entries(
         query = query.where(TimelineEntryRow.seq < before_seq)
     if kinds:
         query = query.where(TimelineEntryRow.kind.in_([kind.value for kind in kinds]))
-    if search.strip():
-        if len(search) > 200:
-            raise ValidationError("the search text is over 200 characters")
-        escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(TimelineEntryRow.text.ilike(f"%{escaped}%", escape="\\"))
     order = TimelineEntryRow.seq.desc() if newest_first else TimelineEntryRow.seq
     query = query.order_by(order)
     if limit is not None:

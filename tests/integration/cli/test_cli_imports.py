@@ -74,3 +74,20 @@ def test_long_running_mode_switches_the_collector_back_on() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     )
     assert result.stdout.split() == ["True", "True", "True", "True"]
+
+
+def test_reading_commands_on_the_embedded_file_do_not_load_sqlalchemy(
+    cli_env: dict[str, str],
+) -> None:
+    """``log list`` and ``search`` read a current SQLite file with the stdlib driver."""
+    setup = [
+        ["incident", "open", "Outage", "--severity", "2"],
+        ["log", "add", "1", "Refunds requested by customers"],
+    ]
+    for argv in setup:
+        subprocess.run(
+            [sys.executable, "-m", "warroom", *argv], env=cli_env, check=True, capture_output=True
+        )
+    for argv in (["log", "list", "1", "--last", "5"], ["search", "refund*"]):
+        loaded = _probe(cli_env, argv, "sorted(m for m in ('sqlalchemy',) if m in sys.modules)")
+        assert loaded == "[]", argv

@@ -1,0 +1,72 @@
+"""Full-text search through SQLAlchemy: the SQL comes from :mod:`warroom.storage.search_sql`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from warroom.domain.search import SearchFilters, SearchQuery, SearchResults, StatementHit
+from warroom.domain.timeline import TimelineEntry
+from warroom.storage import search_sql
+
+
+def search(
+    session: Session,
+    query: SearchQuery,
+    filters: SearchFilters,
+    *,
+    limit: int,
+    before_id: int | None = None,
+    with_count: bool = False,
+    with_statements: bool = True,
+) -> SearchResults:
+    """Return the newest ``limit`` matching entries (and statements), newest first."""
+    dialect = session.get_bind().dialect.name
+    found = search_sql.select_entries(
+        dialect, filters, query=query, limit=limit, before_id=before_id
+    )
+    entries = tuple(
+        search_sql.entry_from_row(row) for row in session.execute(text(found.text), found.params)
+    )
+    total = None
+    if with_count:
+        counted = search_sql.count_entries(dialect, query, filters)
+        total = session.execute(text(counted.text), counted.params).scalar_one()
+    statements: tuple[StatementHit, ...] = ()
+    if with_statements and not filters.kinds and not filters.author and filters.since is None:
+        hits = search_sql.search_statements(
+            dialect, query, filters.incident_id, limit=search_sql.STATEMENT_HITS_MAX
+        )
+        statements = tuple(
+            search_sql.statement_hit_from_row(row)
+            for row in session.execute(text(hits.text), hits.params)
+        )
+    return SearchResults(query, entries, statements, total)
+
+
+def incident_entries(
+    session: Session,
+    incident_id: int,
+    *,
+    query: SearchQuery,
+    kinds: Sequence[str] = (),
+    newest_first: bool = False,
+    limit: int | None = None,
+    after_seq: int = 0,
+    before_seq: int | None = None,
+) -> list[TimelineEntry]:
+    """Return one incident's entries matching ``query``, in order of record."""
+    dialect = session.get_bind().dialect.name
+    found = search_sql.select_entries(
+        dialect,
+        SearchFilters(incident_id=incident_id, kinds=tuple(kinds)),
+        query=query,
+        newest_first=newest_first,
+        limit=limit,
+        after_seq=after_seq,
+        before_seq=before_seq,
+    )
+    rows = session.execute(text(found.text), found.params)
+    return [search_sql.entry_from_row(row) for row in rows]
