@@ -153,7 +153,6 @@ class FakeListening(FakeSocial):
             parts = urlsplit(self.path)
             with fake.lock:
                 fake.queries.append((parts.path, parse_qsl(parts.query)))
-            self._all_query = parse_qsl(parts.query)
             original(self, method)
 
         handler._serve = _serve  # type: ignore[attr-defined]
