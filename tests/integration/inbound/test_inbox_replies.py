@@ -141,7 +141,7 @@ def test_a_bluesky_reply_carries_root_and_parent_refs(
 
 def test_an_email_reply_goes_to_the_sender_only_in_the_thread(
     services: Any,
-    smtp_server: SmtpServer,
+    smtp_server: SmtpServer,  # noqa: F811 (the imported fixture)
     request: pytest.FixtureRequest,
 ) -> None:
     from tests.integration.sync.test_email import configure_email
