@@ -240,7 +240,8 @@ class FakeListening(FakeSocial):
             found = [
                 {k: v for k, v in p.items() if k != "reason"}
                 for p in reversed(self.bsky_posts)
-                if term in p["record"]["text"].casefold() and p["indexedAt"] >= since[:19]
+                if term in str(p["record"].get("text", term)).casefold()
+                and p["indexedAt"] >= since[:19]
             ]
         page = found[offset : offset + limit]
         more = offset + limit < len(found)

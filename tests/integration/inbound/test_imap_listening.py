@@ -36,7 +36,7 @@ def message(number: int, *, attachment: bytes = b"", references: str = "") -> by
     mail["To"] = "support@example.com"
     mail["Subject"] = f"Complaint {number}"
     mail["Message-ID"] = f"<complaint-{number}@example.org>"
-    mail["Date"] = "Mon, 23 Nov 2026 08:0{0} +0000".format(number % 10)
+    mail["Date"] = f"Mon, 23 Nov 2026 08:0{number % 10} +0000"
     if references:
         mail["References"] = references
     mail.set_content(f"My order {number} is late.\nPlease refund me.")
