@@ -15,7 +15,8 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <description>&lt;p&gt;Parcel &lt;b&gt;never&lt;/b&gt; came. I want a refund!&lt;/p&gt;</description>
 <author>pat@example.org (Pat)</author><pubDate>Mon, 23 Nov 2026 08:10:00 GMT</pubDate></item>
 <item><title>Great support</title><link>https://reviews.test/2</link>
-<description>Quick answer, thanks.</description><pubDate>Mon, 23 Nov 2026 08:20:00 GMT</pubDate></item>
+<description>Quick answer, thanks.</description>
+<pubDate>Mon, 23 Nov 2026 08:20:00 GMT</pubDate></item>
 </channel></rss>"""
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
