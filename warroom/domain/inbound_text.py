@@ -106,7 +106,7 @@ def clean_body(text: str, *, is_html: bool = False) -> tuple[str, bool]:
 
 def clean_field(value: object, limit: int = FIELD_MAX_CHARS) -> str:
     """Return a short one-line field (a handle, a name, a subject) safe to print."""
-    text = " ".join(neutralise(str(value or ""), keep_newlines=False).split())
+    text = neutralise(" ".join(str(value or "").split()), keep_newlines=False)
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
