@@ -24,7 +24,6 @@ Rules (documented here, and in the README):
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -135,19 +134,22 @@ def response_times(samples: Iterable[tuple[int, float]]) -> tuple[ResponseTimes,
     """Return median and p90 per priority 1..4 from (priority, seconds) samples."""
     by_priority: dict[int, list[float]] = {p: [] for p in (1, 2, 3, 4)}
     for priority, seconds in samples:
-        by_priority.setdefault(priority, []).append(max(0.0, float(seconds)))
+        by_priority.setdefault(priority, []).append(seconds)
     result = []
     for priority in sorted(by_priority):
-        values = sorted(by_priority[priority])
+        values = by_priority[priority]
         if not values:
             result.append(ResponseTimes(priority, 0, None, None))
             continue
+        values.sort()
+        middle = len(values) // 2
+        median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
         result.append(
             ResponseTimes(
                 priority,
                 len(values),
-                timedelta(seconds=statistics.median(values)),
-                timedelta(seconds=percentile(values, 90)),
+                timedelta(seconds=max(0.0, float(median))),
+                timedelta(seconds=max(0.0, float(percentile(values, 90)))),
             )
         )
     return tuple(result)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -236,6 +237,11 @@ class InboxItemRow(Base):
         Index("ix_inbox_incident_state", "incident_id", "state"),
         Index("ix_inbox_state_posted", "state", "posted_at"),
         Index("ix_inbox_posted", "posted_at"),
+        # Covering indexes of the stats: scanned instead of the (wide) table.
+        Index("ix_inbox_volume", "incident_id", "posted_epoch", "source_name", "sentiment"),
+        Index(
+            "ix_inbox_response", "incident_id", "response_seconds", "priority", "suggested_priority"
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
@@ -252,6 +258,9 @@ class InboxItemRow(Base):
     language: Mapped[str] = mapped_column(String(16), default="")
     thread: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: posted_at in whole seconds since the epoch: stats bucket 100,000 items by integer
+    #: division, which is far cheaper than parsing times in SQL.
+    posted_epoch: Mapped[int] = mapped_column(BigInteger)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     truncated: Mapped[bool] = mapped_column(Boolean, default=False)
     attachments: Mapped[int] = mapped_column(Integer, default=0)
@@ -267,6 +276,8 @@ class InboxItemRow(Base):
     attached_automatically: Mapped[bool] = mapped_column(Boolean, default=False)
     reply_url: Mapped[str] = mapped_column(String(1000), default="")
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Seconds from posting to the first response (set with responded_at), for the stats.
+    response_seconds: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.domain.inbox import InboxState, ReplyLink
+from warroom.storage import inbox_repo
 from warroom.storage.models import InboxItemRow, InboxReplyRow
 
 
@@ -96,6 +97,6 @@ def mark_replied(session: Session, statement_id: int, url: str, at: datetime) ->
     if url:
         item.reply_url = url[:1000]
     if item.responded_at is None:
-        item.responded_at = at
+        inbox_repo.record_response(item, at)
     item.version += 1
     return item.id

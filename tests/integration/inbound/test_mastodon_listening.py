@@ -52,15 +52,16 @@ def test_pages_forward_with_min_id_and_a_restart_resumes_from_the_stored_cursor(
     listening.mention("first")
     services.inbox_pull.pull_once()
     first_cursor = services.sources.get("masto").cursors["notifications"]
-    for number in range(95):  # more than two pages of 40
+    for number in range(170):  # more than two pages of 80
         listening.mention(f"wave {number}")
 
     services.inbox_pull.pull_once()
 
     min_ids = [q.get("min_id", [None])[0] for q in listening.queries_for(NOTIFICATIONS)]
     assert min_ids[0] is None and min_ids[1] == first_cursor
-    assert len(min_ids) == 1 + 3  # three pages of 40, 40, 15
-    assert len(services.inbox.items(limit=None)) == 96
+    assert len(min_ids) == 1 + 3  # three pages of 80, 80, 10
+    assert min_ids[2] == listening.mentions[80]["id"]  # each page starts after the last
+    assert len(services.inbox.items(limit=None)) == 171
     cursor = services.sources.get("masto").cursors["notifications"]
     assert cursor == listening.mentions[-1]["id"]
 
@@ -74,7 +75,7 @@ def test_pages_forward_with_min_id_and_a_restart_resumes_from_the_stored_cursor(
         assert restarted.inbox_pull.pull_once().added == 0  # nothing twice
     finally:
         db.dispose()
-    assert len(services.inbox.items(limit=None)) == 97
+    assert len(services.inbox.items(limit=None)) == 172
 
 
 def test_tracked_terms_and_hashtags_are_searched_and_deduplicated(

@@ -25,6 +25,8 @@ from warroom.sync.outcomes import PermanentError
 from warroom.sync.sources import Batch
 from warroom.sync.sources.web import fetch_json
 
+#: Mastodon's largest page: 80 notifications, 40 statuses (search, hashtag timelines).
+NOTIFICATIONS_PAGE = 80
 PAGE = 40
 
 
@@ -83,7 +85,8 @@ class MastodonListener:
         batch = Batch(cursors=dict(cursors))
         for key, path, what in self.streams():
             cursor = cursors.get(key)
-            params: list[tuple[str, str | int]] = [("limit", PAGE)]
+            page = NOTIFICATIONS_PAGE if key == "notifications" else PAGE
+            params: list[tuple[str, str | int]] = [("limit", page)]
             if key == "notifications":
                 params.append(("types[]", "mention"))
             elif key.startswith("search:"):
@@ -113,7 +116,7 @@ class MastodonListener:
                     batch.items.append(heard)
             if newest:
                 batch.cursors[key] = newest
-            batch.more = batch.more or (bool(cursor) and len(data) >= PAGE)
+            batch.more = batch.more or (bool(cursor) and len(data) >= page)
         return batch
 
     def acknowledge(self, remote_ids: Sequence[str]) -> None:

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("language", sa.String(16), nullable=False),
         sa.Column("thread", sa.JSON(), nullable=False),
         sa.Column("posted_at", UTCDateTime(), nullable=False),
+        sa.Column("posted_epoch", sa.BigInteger(), nullable=False),
         sa.Column("received_at", UTCDateTime(), nullable=False),
         sa.Column("truncated", sa.Boolean(), nullable=False),
         sa.Column("attachments", sa.Integer(), nullable=False),
@@ -65,6 +66,7 @@ def upgrade() -> None:
         sa.Column("attached_automatically", sa.Boolean(), nullable=False),
         sa.Column("reply_url", sa.String(1000), nullable=False),
         sa.Column("responded_at", UTCDateTime(), nullable=True),
+        sa.Column("response_seconds", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["source_id"],
@@ -81,6 +83,16 @@ def upgrade() -> None:
     op.create_index("ix_inbox_incident_state", "inbox_items", ["incident_id", "state"])
     op.create_index("ix_inbox_state_posted", "inbox_items", ["state", "posted_at"])
     op.create_index("ix_inbox_posted", "inbox_items", ["posted_at"])
+    op.create_index(
+        "ix_inbox_volume",
+        "inbox_items",
+        ["incident_id", "posted_epoch", "source_name", "sentiment"],
+    )
+    op.create_index(
+        "ix_inbox_response",
+        "inbox_items",
+        ["incident_id", "response_seconds", "priority", "suggested_priority"],
+    )
     op.create_table(
         "inbox_replies",
         sa.Column("statement_id", sa.Integer(), nullable=False),
