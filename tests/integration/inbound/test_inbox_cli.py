@@ -178,3 +178,51 @@ def test_bad_input_is_one_line_and_the_right_exit_code(run_cli: Any) -> None:
     assert half.code == 1 and "give ITEM and INCIDENT" in half.err
     for result in (missing, usage, bad_url, no_source, half):
         assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_sync_watch_also_pulls_due_sources(
+    run_cli: Any, listening: FakeListening, cli_env: dict[str, str]
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _ok(
+        run_cli(
+            "source",
+            "add",
+            "masto",
+            "--kind",
+            "mastodon",
+            "--url",
+            listening.url,
+            stdin=MASTODON_TOKEN,
+        )
+    )
+    listening.mention("heard while publishing")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "warroom", "sync", "--watch", "--interval", "0.2", "--json"],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not listening.queries_for("/api/v1/notifications"):
+            assert time.monotonic() < deadline, "sync --watch never pulled"
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    import json
+
+    report = json.loads(out)
+    assert report["pulls"][0]["added"] == 1
+    assert len(listening.queries_for("/api/v1/notifications")) == 1  # not again before 60 s
+    assert [i["text"] for i in _ok(run_cli("inbox", "list", "--json"))] == [
+        "heard while publishing"
+    ]
