@@ -36,7 +36,7 @@ CORE_COMMANDS = (
     "review",
     "person",
 )
-OPTIONAL_COMMANDS = ("channel", "sync", "export", "verify")
+OPTIONAL_COMMANDS = ("channel", "sync", "export", "verify", "source", "inbox")
 COMMAND_NAMES = CORE_COMMANDS + OPTIONAL_COMMANDS
 # Global options followed by a value, as ``requested_command`` must skip the value.
 _OPTIONS_WITH_VALUE = ("--db", "--as")

@@ -1,8 +1,12 @@
-"""``warroom sync --once|--watch|--status|--resend ROW|--mark-sent ROW``."""
+"""``warroom sync --once|--watch|--status|--resend ROW|--mark-sent ROW``.
+
+``--watch`` also pulls the inbox sources that are due, after each delivery pass.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 from typing import TYPE_CHECKING, Any
 
@@ -105,17 +109,45 @@ def _watch(ctx: CommandContext, interval: float) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     passes: list[dict[str, Any]] = []
+    pulls: list[dict[str, Any]] = []
+    listen = _listener(ctx, stop, pulls)
 
     def on_pass(report: PassReport) -> None:
         if ctx.as_json:
             passes.append(report_json(report))
         elif report.sent or report.failed or report.uncertain or report.retrying:
             print(report.summary(), flush=True)
+        listen()  # the same worker pulls the inbox sources that are due
 
     ctx.services.delivery.watch(stop, poll_seconds=interval, on_pass=on_pass)
     if ctx.as_json:
-        ctx.emit({"passes": passes}, "")
+        ctx.emit({"passes": passes, "pulls": pulls}, "")
     return 0
+
+
+def _listener(ctx: CommandContext, stop: Any, pulls: list[dict[str, Any]]) -> Any:
+    """Return the step that pulls due inbox sources after each delivery pass."""
+    from warroom.commands.inbox import pull_json
+    from warroom.domain.errors import StorageError
+    from warroom.storage.secrets import SecretStoreUnavailable
+
+    pull = ctx.services.inbox_pull
+
+    def listen() -> None:
+        try:
+            report = pull.pull_once(only_due=True, stop=stop)
+        except SecretStoreUnavailable:
+            raise
+        except StorageError as error:  # a busy database: the next pass tries again
+            logging.getLogger(__name__).warning("inbox pull skipped: %s", error)
+            return
+        if ctx.as_json:
+            if report.sources:
+                pulls.append(pull_json(report))
+        elif report.added or any(s.error for s in report.sources):
+            print(report.summary(), flush=True)
+
+    return listen
 
 
 def _status(ctx: CommandContext) -> int:

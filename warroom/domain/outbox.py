@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class DeliveryState(StrEnum):
@@ -44,3 +46,5 @@ class OutboxRow:
     remote_url: str = ""
     record_key: str = ""
     first_attempt_at: datetime | None = None
+    #: For an in-thread reply to an inbox item: where the thread is (see reply_repo.threads_for).
+    thread: Mapping[str, Any] = field(default_factory=dict)

@@ -25,9 +25,13 @@ _TOP_FIELDS = {
     "regulator_deadline_label",
     "items",
     "templates",
+    "risk_words",
+    "reply_approvals",
+    "reply_templates",
 }
 _ITEM_FIELDS = {"phase", "text", "owner", "due_minutes", "stops_regulator_clock"}
 _TEMPLATE_FIELDS = {"key", "name", "channels", "subject", "text", "signed_off_by", "review_by"}
+_REPLY_TEMPLATE_FIELDS = {"key", "name", "text", "signed_off_by", "review_by"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,12 @@ class Playbook:
     regulator_deadline: timedelta | None = None
     regulator_deadline_label: str = ""
     source: str = ""
+    #: Words that make an inbound item more urgent (empty: the built-in list applies).
+    risk_words: tuple[str, ...] = ()
+    #: Approvals an in-thread reply needs (None: the incident's own rule).
+    reply_approvals: int | None = None
+    #: Replies pre-approved word for word (placeholders aside) while their sign-off is fresh.
+    reply_templates: tuple[StatementTemplate, ...] = ()
 
     def template(self, key: str) -> StatementTemplate:
         """Return the template called ``key`` or refuse with the available keys."""
@@ -176,6 +186,12 @@ def parse_playbook(text: str, source: str) -> Playbook:
     keys = [t.key for t in templates]
     if len(keys) != len(set(keys)):
         raise read.fail("templates", "two templates share a key")
+    replies = [
+        _parse_template(read, t, i, "reply_templates", _REPLY_TEMPLATE_FIELDS)
+        for i, t in enumerate(read.tables(data, "reply_templates"))
+    ]
+    if len({t.key for t in replies}) != len(replies):
+        raise read.fail("reply_templates", "two reply templates share a key")
     return Playbook(
         key=key,
         name=read.text(data, "name", ""),
@@ -185,7 +201,26 @@ def parse_playbook(text: str, source: str) -> Playbook:
         regulator_deadline=timedelta(hours=hours) if hours else None,
         regulator_deadline_label=read.text(data, "regulator_deadline_label", "", required=False),
         source=source,
+        risk_words=_risk_words(read, data),
+        reply_approvals=_reply_approvals(read, data),
+        reply_templates=tuple(replies),
     )
+
+
+def _risk_words(read: _Reader, data: Mapping[str, Any]) -> tuple[str, ...]:
+    words = data.get("risk_words", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise read.fail("risk_words", "must be a list of words or phrases")
+    return tuple(dict.fromkeys(w.strip() for w in words))
+
+
+def _reply_approvals(read: _Reader, data: Mapping[str, Any]) -> int | None:
+    value = data.get("reply_approvals")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise read.fail("reply_approvals", "must be a whole number of approvals, 1 to 5")
+    return value
 
 
 def _check_regulator_stop(read: _Reader, items: list[PlaybookItem], *, has_deadline: bool) -> None:
@@ -209,9 +244,15 @@ def _check_regulator_stop(read: _Reader, items: list[PlaybookItem], *, has_deadl
         )
 
 
-def _parse_template(read: _Reader, table: Mapping[str, Any], index: int) -> StatementTemplate:
-    where = f"templates[{index}]."
-    read.known_fields(table, _TEMPLATE_FIELDS, where)
+def _parse_template(
+    read: _Reader,
+    table: Mapping[str, Any],
+    index: int,
+    section: str = "templates",
+    fields: set[str] = _TEMPLATE_FIELDS,
+) -> StatementTemplate:
+    where = f"{section}[{index}]."
+    read.known_fields(table, fields, where)
     channels = table.get("channels", [])
     if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
         raise read.fail(f"{where}channels", "must be a list of channel names")

@@ -22,10 +22,14 @@ if TYPE_CHECKING:
     from warroom.services.checklist import ChecklistService
     from warroom.services.delivery import DeliveryService
     from warroom.services.export import ExportService
+    from warroom.services.inbox import InboxService
+    from warroom.services.inbox_pull import InboxPullService
+    from warroom.services.inbox_replies import InboxReplyService
     from warroom.services.incidents import IncidentService
     from warroom.services.people import PeopleService
     from warroom.services.review import ReviewService
     from warroom.services.search import SearchService
+    from warroom.services.sources import SourceService
     from warroom.services.statements import StatementService
     from warroom.services.timeline import TimelineService
 
@@ -114,6 +118,34 @@ class Services:
         from warroom.services.people import PeopleService
 
         return PeopleService(self._context)
+
+    @cached_property
+    def sources(self) -> SourceService:
+        """Configure and test listening sources (secrets in the keychain)."""
+        from warroom.services.sources import SourceService
+
+        return SourceService(self._context)
+
+    @cached_property
+    def inbox(self) -> InboxService:
+        """The triage inbox: list, triage, attach, tracked terms and stats."""
+        from warroom.services.inbox import InboxService
+
+        return InboxService(self._context)
+
+    @cached_property
+    def inbox_replies(self) -> InboxReplyService:
+        """Answer inbox items in their threads, through approvals."""
+        from warroom.services.inbox_replies import InboxReplyService
+
+        return InboxReplyService(self._context, self.playbooks)
+
+    @cached_property
+    def inbox_pull(self) -> InboxPullService:
+        """Pull the sources (one instance per worker thread: see its docstring)."""
+        from warroom.services.inbox_pull import InboxPullService
+
+        return InboxPullService(self._context, self.playbooks)
 
 
 def build_services(

@@ -27,7 +27,7 @@ from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
-from warroom.storage import changes, channel_repo, outbox_repo
+from warroom.storage import changes, channel_repo, outbox_repo, reply_repo
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.storage.timeline_repo import append
 from warroom.sync import tid
@@ -306,6 +306,8 @@ class DeliveryService:
                 return
             if state is DeliveryState.SENT:
                 channel_repo.record_check(session, channel.id, now, "")
+                where = (result.remote_url or result.remote_id) if result else ""
+                reply_repo.mark_replied(session, row.statement_id, where, now)  # inbox answer
             elif isinstance(error, PermanentError) and "credentials" in reason:
                 channel_repo.record_check(session, channel.id, now, reason)
             text, data = _timeline_entry(row, channel, state, result, reason)
@@ -444,6 +446,8 @@ class DeliveryService:
                 from_states=(row.state,),
             )
             what = "queued again" if state is DeliveryState.QUEUED else "marked as sent"
+            if state is DeliveryState.SENT:
+                reply_repo.mark_replied(session, row.statement_id, remote_url, now)  # inbox answer
             data: dict[str, Any] = {
                 "event": event,
                 "statement": row.statement_id,

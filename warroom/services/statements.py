@@ -30,7 +30,14 @@ from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
-from warroom.storage import changes, channel_repo, incident_repo, outbox_repo, statement_repo
+from warroom.storage import (
+    changes,
+    channel_repo,
+    incident_repo,
+    outbox_repo,
+    reply_repo,
+    statement_repo,
+)
 from warroom.storage.database import Session
 from warroom.storage.timeline_repo import append
 
@@ -79,6 +86,18 @@ def create_draft(
         "statement.drafted",
     )
     return statement
+
+
+def required_approvals(session: Session, statement: Statement, incident: Incident) -> int:
+    """Return the approvals ``statement`` needs: the incident's rule, or a reply's lighter one.
+
+    A reply to an inbox item may need fewer (the playbook's ``reply_approvals``), or none
+    while it is still a pre-approved template's exact text.
+    """
+    link = reply_repo.link_for(session, statement.id)
+    if link is None:
+        return incident.approvals_required
+    return link.required(statement.content_hash, incident.approvals_required)
 
 
 def _log(
@@ -242,13 +261,15 @@ class StatementService:
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.DRAFT)
             current = statement_repo.get(session, statement_id, for_update=True)
-            incident_repo.get(session, current.incident_id).ensure_open()
+            incident = incident_repo.get(session, current.incident_id)
+            incident.ensure_open()
             ensure_submittable(current)
             validate_content(current.subject, current.text, current.channels)
             now = self._ctx.clock()
-            statement = statement_repo.set_state(
-                session, statement_id, StatementState.IN_REVIEW, now
-            )
+            # A pre-approved reply needs no approval: it is ready to release at once.
+            needed = required_approvals(session, current, incident)
+            state = StatementState.APPROVED if needed == 0 else StatementState.IN_REVIEW
+            statement = statement_repo.set_state(session, statement_id, state, now)
             _log(session, statement, actor, now, "submitted for review", "statement.submitted")
             changes.bump(session)
             return statement
@@ -262,7 +283,7 @@ class StatementService:
             incident.ensure_open()
             ensure_can_approve(current, actor)
             now = self._ctx.clock()
-            required = incident.approvals_required
+            required = required_approvals(session, current, incident)
             new_state = state_after_approval(current, required)
             statement_repo.add_approval(session, current, actor, now)
             statement = statement_repo.set_state(session, statement_id, new_state, now)
@@ -311,7 +332,7 @@ class StatementService:
             current = statement_repo.get(session, statement_id, for_update=True)
             incident = incident_repo.get(session, current.incident_id)
             incident.ensure_open()
-            ensure_can_release(current, incident.approvals_required)
+            ensure_can_release(current, required_approvals(session, current, incident))
             now = self._ctx.clock()
             statement = statement_repo.set_state(
                 session,
@@ -364,8 +385,9 @@ class StatementService:
 
     def release_refusal(self, statement: Statement) -> str | None:
         """Say why ``statement`` cannot be released now (for a disabled button)."""
-        incident = self._incident(statement.incident_id)
-        return release_refusal(statement, incident.approvals_required)
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, statement.incident_id)
+            return release_refusal(statement, required_approvals(session, statement, incident))
 
     def _incident(self, incident_id: int) -> Incident:
         with self._ctx.db.reading() as session:

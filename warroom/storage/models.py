@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -215,5 +217,100 @@ class PersonRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(16))
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SourceRow(Base):
+    """A listening source (settings hold no secret) and where each of its streams stopped."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    cursors: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_pulled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    stopped_reason: Mapped[str] = mapped_column(Text, default="")
+    items_count: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InboxItemRow(Base):
+    """One thing heard on a source: unique per source by its remote id."""
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (
+        UniqueConstraint("source_id", "remote_id", name="uq_inbox_source_remote"),
+        Index("ix_inbox_incident_state", "incident_id", "state"),
+        Index("ix_inbox_state_posted", "state", "posted_at"),
+        Index("ix_inbox_posted", "posted_at"),
+        # Covering indexes of the stats: scanned instead of the (wide) table.
+        Index("ix_inbox_volume", "incident_id", "posted_epoch", "source_name", "sentiment"),
+        Index(
+            "ix_inbox_response", "incident_id", "response_seconds", "priority", "suggested_priority"
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    source_name: Mapped[str] = mapped_column(String(40))
+    source_kind: Mapped[str] = mapped_column(String(16))
+    remote_id: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    author_handle: Mapped[str] = mapped_column(String(300), default="")
+    author_name: Mapped[str] = mapped_column(String(300), default="")
+    author_followers: Mapped[int | None] = mapped_column(Integer)
+    author_address: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(16), default="")
+    thread: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: posted_at in whole seconds since the epoch: stats bucket 100,000 items by integer
+    #: division, which is far cheaper than parsing times in SQL.
+    posted_epoch: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    attachments: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="new")
+    suggested_priority: Mapped[int] = mapped_column(Integer)
+    suggestion_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    risk_words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    priority: Mapped[int | None] = mapped_column(Integer)
+    assignee: Mapped[str] = mapped_column(String(100), default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    attached_automatically: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply_url: Mapped[str] = mapped_column(String(1000), default="")
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Seconds from posting to the first response (set with responded_at), for the stats.
+    response_seconds: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class InboxReplyRow(Base):
+    """A statement that answers an inbox item in its thread, and the quorum it needs."""
+
+    __tablename__ = "inbox_replies"
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("inbox_items.id"), index=True)
+    approvals_required: Mapped[int | None] = mapped_column(Integer)
+    template_key: Mapped[str | None] = mapped_column(String(64))
+    #: The content hash of a pre-approved template's text: while unchanged, no approval needed.
+    preapproved_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class TrackedTermRow(Base):
+    """A word, phrase or hashtag whose inbound matches are attached to an incident."""
+
+    __tablename__ = "tracked_terms"
+    __table_args__ = (UniqueConstraint("incident_id", "term", name="uq_tracked_term"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    term: Mapped[str] = mapped_column(String(200))
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, case, func, or_, select, update
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from warroom.domain.channels import Channel
 from warroom.domain.errors import NotFoundError
 from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.storage import reply_repo
 from warroom.storage.models import ChannelRow, OutboxRowModel, StatementRow
 
 
@@ -47,7 +49,19 @@ def _select_rows(session: Session, *conditions: ColumnElement[bool]) -> list[Out
         .where(*conditions)
         .order_by(OutboxRowModel.id)
     )
-    return [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
+    rows = [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
+    return _with_threads(session, rows)
+
+
+def _with_threads(session: Session, rows: list[OutboxRow]) -> list[OutboxRow]:
+    """Add the thread of each row that answers an inbox item (one query per batch)."""
+    threads = reply_repo.threads_for(session, (row.statement_id for row in rows))
+    if not threads:
+        return rows
+    return [
+        replace(row, thread=threads[row.statement_id]) if row.statement_id in threads else row
+        for row in rows
+    ]
 
 
 def enqueue(
@@ -138,7 +152,8 @@ def due(session: Session, now: datetime, *, limit: int = 100, after_id: int = 0)
         .order_by(OutboxRowModel.id)
         .limit(limit)
     )
-    return [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
+    rows = [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
+    return _with_threads(session, rows)
 
 
 def next_due_at(session: Session) -> datetime | None:

@@ -131,3 +131,50 @@ class SecretStore:
         log.info(
             "%s the password of %s in the keychain", "stored" if password else "removed", server
         )
+
+
+class SourceSecrets:
+    """The secrets of listening sources, kept apart from channels' (``source:NAME``).
+
+    A source that reuses a channel's credentials (``--from-channel``) stores nothing of its
+    own: the worker reads the channel's secret through :class:`SecretStore`.
+    """
+
+    def __init__(self, store: SecretStore) -> None:
+        self._store = store
+
+    def get(self, source_name: str) -> str:
+        """Return the source's secret, or '' when none is stored."""
+        from keyring.errors import KeyringError, NoKeyringError
+
+        backend = self._store._keyring()
+        try:
+            value = backend.get_password(SERVICE, f"source:{source_name}")
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to give the secret of source {source_name!r} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        return value or ""
+
+    def set(self, source_name: str, secret: str) -> None:
+        """Store the source's secret; an empty secret removes any stored one."""
+        from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+        backend = self._store._keyring()
+        try:
+            if secret:
+                backend.set_password(SERVICE, f"source:{source_name}", secret)
+            else:
+                with contextlib.suppress(PasswordDeleteError):
+                    backend.delete_password(SERVICE, f"source:{source_name}")
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to store the secret of source {source_name!r} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        log.info("%s the secret of source %s", "stored" if secret else "removed", source_name)

@@ -128,7 +128,7 @@ class FakeSocial:
                 return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
 
             def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-                body = json.dumps(data).encode()
+                body = data if isinstance(data, bytes) else json.dumps(data).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -242,6 +242,7 @@ class FakeSocial:
                 status = {
                     "id": number,
                     "text": text,
+                    "in_reply_to_id": body.get("in_reply_to_id"),
                     "url": f"{self.url}/@warroom/{number}",
                     "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                 }

@@ -158,6 +158,13 @@ class BlueskyConnector:
         facets = link_facets(row.text)
         if facets:
             record["facets"] = facets
+        root, parent = row.thread.get("root"), row.thread.get("parent")
+        if isinstance(root, dict) and isinstance(parent, dict):
+            # An answer to an inbox item: app.bsky.feed.post#replyRef (strong refs).
+            record["reply"] = {
+                "root": {"uri": str(root["uri"]), "cid": str(root["cid"])},
+                "parent": {"uri": str(parent["uri"]), "cid": str(parent["cid"])},
+            }
         data = self._call(
             "POST",
             "com.atproto.repo.createRecord",

@@ -50,6 +50,10 @@ def build_message(
     message["Message-ID"] = message_id(row.idempotency_key, sender)
     message["X-Warroom-Statement"] = str(row.statement_id)
     message["X-Warroom-Incident"] = str(row.incident_id)
+    if row.thread.get("message_id"):
+        # An answer to an inbox item: threaded under the customer's message.
+        message["In-Reply-To"] = str(row.thread["message_id"])
+        message["References"] = str(row.thread.get("references") or row.thread["message_id"])
     message.set_content(row.text)
     return message
 
@@ -178,9 +182,9 @@ class EmailConnector:
 
     def deliver(self, row: OutboxRow) -> DeliveryResult:
         """Send the message once; reconnect once if a kept connection went stale."""
-        message = build_message(
-            row, sender=self._sender, recipients=self._recipients, at=self._clock()
-        )
+        # An answer to an inbox item goes to its sender only, never to the channel's list.
+        recipients = [str(row.thread["to"])] if row.thread.get("to") else self._recipients
+        message = build_message(row, sender=self._sender, recipients=recipients, at=self._clock())
         for attempt in (1, 2):
             reused = self._smtp is not None
             smtp = self._smtp or self._connect()

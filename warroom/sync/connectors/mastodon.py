@@ -71,12 +71,16 @@ class MastodonConnector:
             found = self._find_posted(row)
             if found is not None:
                 return found
+        body: dict[str, Any] = {"status": row.text, "visibility": "public"}
+        if row.thread.get("status_id"):
+            # An answer to an inbox item: in its thread (the text already mentions the author).
+            body["in_reply_to_id"] = str(row.thread["status_id"])
         try:
             status = self._request(
                 "POST",
                 "/api/v1/statuses",
                 "Mastodon post",
-                json={"status": row.text, "visibility": "public"},
+                json=body,
                 headers={"Idempotency-Key": row.idempotency_key},
             )
         except http.MaybeSent as error:

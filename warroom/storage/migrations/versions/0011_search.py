@@ -12,7 +12,7 @@ The search tables are named ``search_*`` and are not mapped by the ORM (the sche
 comparison skips them).
 
 Revision ID: 0011_search
-Revises: 0005_regulator_notification
+Revises: 0009_inbox
 """
 
 from collections.abc import Callable
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_search"
-down_revision = "0005_regulator_notification"
+down_revision = "0009_inbox"
 branch_labels = None
 depends_on = None
 
