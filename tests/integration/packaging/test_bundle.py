@@ -19,7 +19,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SPEC = REPO_ROOT / "packaging" / "warroom.spec"
-MAX_BUNDLE_MIB = 150  # what ``du -sh dist/warroom`` prints, in its "M" (MiB)
+# What ``du -sh dist/warroom`` prints, in its "M" (MiB). 150 until signatures (cryptography,
+# ~11 MiB) and encryption at rest (SQLCipher, ~8 MiB) became part of every install.
+MAX_BUNDLE_MIB = 175
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
