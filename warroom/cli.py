@@ -26,7 +26,17 @@ USER_ENV = "WARROOM_USER"
 # command is run (or when --help lists them all). The optional ones came with later features
 # and may be left out of a build.
 CORE_COMMANDS = ("incident", "log", "draft", "checklist", "playbook", "demo", "review", "person")
-OPTIONAL_COMMANDS = ("channel", "sync", "export", "verify")
+OPTIONAL_COMMANDS = (
+    "channel",
+    "sync",
+    "export",
+    "verify",
+    "init",
+    "backup",
+    "restore",
+    "encrypt",
+    "decrypt",
+)
 COMMAND_NAMES = CORE_COMMANDS + OPTIONAL_COMMANDS
 # Global options followed by a value, as ``requested_command`` must skip the value.
 _OPTIONS_WITH_VALUE = ("--db", "--as")

@@ -129,6 +129,11 @@ def describe_age(last_good_at: datetime | None, now: datetime) -> str:
     return f"{hours // 24} days ago"
 
 
+def entries(count: int) -> str:
+    """Return '1 entry' or 'N entries'."""
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
 class Relation(StrEnum):
     """How an incident's chain in a backup relates to the same incident in the database."""
 
@@ -169,7 +174,7 @@ class ChainComparison:
 
     def describe(self) -> str:
         """Return one line for a person."""
-        counts = f"{self.backup_entries} entries in the backup, {self.database_entries} now"
+        counts = f"{entries(self.backup_entries)} in the backup, {self.database_entries} now"
         return f"incident {self.incident_id}: {self.relation.value} ({counts})"
 
 

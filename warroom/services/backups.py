@@ -18,6 +18,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from warroom.domain.backups import (
     is_stale,
     parse_backup_name,
 )
-from warroom.domain.errors import StorageError, ValidationError
+from warroom.domain.errors import StorageError, ValidationError, WarRoomError
 from warroom.services.backup_settings import (
     BackupSettings,
     BackupSettingsStore,
@@ -296,6 +297,31 @@ class BackupService:
             log.warning("scheduled backup failed: %s", error)
             return self.status(last_error=str(error))
         return self.status()
+
+    def watch(
+        self,
+        stop: threading.Event,
+        *,
+        check_seconds: float = 30.0,
+        on_status: Callable[[BackupStatus, bool], None] | None = None,
+    ) -> None:
+        """Back up on schedule and whenever an incident is closed, until ``stop`` is set.
+
+        ``on_status(status, backed_up)`` is called after every check (from this thread).
+        """
+        closed = self.closed_incidents()
+        while not stop.is_set():
+            try:
+                now_closed = self.closed_incidents()
+            except WarRoomError as error:
+                log.warning("backup schedule: cannot read the database: %s", error)
+                now_closed = closed
+            before = self.status()
+            status = self.scheduled(now_please=now_closed > closed)
+            closed = now_closed
+            if on_status is not None:
+                on_status(status, status.last_good != before.last_good)
+            stop.wait(check_seconds)
 
     def closed_incidents(self) -> int:
         """Return how many incidents are closed (the scheduler backs up when this grows)."""

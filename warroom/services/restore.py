@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from warroom.domain.backups import ChainComparison, ChainHead, Relation, compare_chain
+from warroom.domain.backups import ChainComparison, ChainHead, Relation, compare_chain, entries
 from warroom.domain.errors import RuleViolation
 from warroom.services.backups import BackupService
 from warroom.services.context import ServiceContext
@@ -57,7 +58,7 @@ class RestorePlan:
             lines.append(f"  {item.describe()}")
         if self.loses_data:
             lines.append(
-                f"the current database has {self.missing_entries} entries the backup lacks"
+                f"the current database has {entries(self.missing_entries)} the backup lacks"
             )
         return lines
 
@@ -84,17 +85,28 @@ class RestoreService:
         with verified(path) as (check, source):
             return self._plan(check, source)
 
-    def restore(self, path: Path, *, force: bool = False) -> RestoreResult:
-        """Restore the backup at ``path``; refuse a failing one, or a loss without ``force``."""
+    def restore(
+        self,
+        path: Path,
+        *,
+        force: bool = False,
+        on_plan: Callable[[RestorePlan], None] | None = None,
+    ) -> RestoreResult:
+        """Restore the backup at ``path``; refuse a failing one, or a loss without ``force``.
+
+        ``on_plan`` is shown the comparison before anything is decided (the CLI prints it).
+        """
         started = time.perf_counter()
         with verified(path) as (check, source):
             plan = self._plan(check, source)
             assert source is not None
+            if on_plan is not None:
+                on_plan(plan)
             if plan.loses_data and not force:
                 worst = next(item for item in plan.changes if item.loses_data)
                 raise RuleViolation(
                     f"the current database is newer than {path.name} ({worst.describe()}; "
-                    f"{plan.missing_entries} entries in all would be lost); nothing was "
+                    f"{entries(plan.missing_entries)} in all would be lost); nothing was "
                     "restored. Add --force to restore it anyway (the current database is "
                     "kept beside it)"
                 )
