@@ -45,17 +45,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="keep the last N backups (default 48), besides one a day for 30 days",
     )
+    parser.set_defaults(usage_error=parser.error)
 
 
 def _backup(ctx: CommandContext) -> int:
     from pathlib import Path
 
     from warroom.domain.backups import DEFAULT_EVERY_MINUTES, DEFAULT_KEEP_LAST
-    from warroom.domain.errors import ValidationError
 
     args = ctx.args
     if args.every is not None and args.configure is None:
-        raise ValidationError("--every goes with --configure FOLDER")
+        args.usage_error("--every goes with --configure FOLDER")  # exits 2
     backups = ctx.services.backups
     if args.configure is not None:
         current = backups.settings()

@@ -200,7 +200,8 @@ class BackupService:
                 os.replace(temporary, final)
                 snapshots.fsync_folder(folder)
         except BaseException:
-            temporary.unlink(missing_ok=True)
+            for leftover in ("", "-journal", "-wal", "-shm"):
+                temporary.with_name(temporary.name + leftover).unlink(missing_ok=True)
             raise
         removed = self._rotate(folder, keep_last, keep=final.name)
         result = BackupResult(
@@ -247,7 +248,8 @@ class BackupService:
     def _remove_stale_partials(self, folder: Path) -> None:
         """Remove leftovers of backups cut short: this host's dead processes, or old ones."""
         pattern = re.compile(
-            rf"^\.{re.escape(self.prefix)}-\d{{8}}T\d{{6}}Z\.(.+)-(\d+){re.escape(PARTIAL_SUFFIX)}$"
+            rf"^\.{re.escape(self.prefix)}-\d{{8}}T\d{{6}}Z\.(.+)-(\d+)"
+            rf"{re.escape(PARTIAL_SUFFIX)}(-journal|-wal|-shm)?$"
         )
         now = time.time()
         for entry in list(os.scandir(folder)):

@@ -134,11 +134,13 @@ def test_unfinished_backups_of_dead_processes_are_removed_and_never_counted(
     dead = folder / f".{prefix}-20261123T085000Z.{host}-{2**22 + 17}.partial"
     alive = folder / f".{prefix}-20261123T085000Z.{host}-{os.getppid()}.partial"
     dead.write_bytes(b"half a backup")
+    dead_journal = dead.with_name(dead.name + "-journal")
+    dead_journal.write_bytes(b"its rollback journal")
     alive.write_bytes(b"another process is writing this one")
     services.backups.configure(str(folder))
     assert services.backups.status().last_good is None  # a partial is not a backup
     services.backups.backup()
-    assert not dead.exists()
+    assert not dead.exists() and not dead_journal.exists()
     assert alive.exists()
 
 
