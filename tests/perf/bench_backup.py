@@ -20,6 +20,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -87,10 +88,10 @@ def main() -> None:
             db = open_database(str(path))
             services = build_services(db)
             target = root / f"backups-{label}"
-            results = []
+            results: list[Any] = []
 
-            def backup(services: object = services, target: Path = target) -> None:
-                results.append(services.backups.backup(target, keep_last=100))  # type: ignore[attr-defined]
+            def backup(services: Any = services, target: Path = target, out: Any = results) -> None:
+                out.append(services.backups.backup(target, keep_last=100))
                 time.sleep(1.01)  # a new name each round (names have whole seconds)
 
             samples = [s - 1.01 for s in timed(backup, options.rounds)]
