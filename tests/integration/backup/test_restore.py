@@ -144,3 +144,35 @@ def test_backup_restores_into_an_offline_file_or_a_new_server(
         assert copy.timeline.verify(incident_id).ok
     finally:
         db.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_from_an_older_war_room_is_verified_and_restored_unchanged(
+    services: Services, clock: SteppingClock, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from warroom.storage.migrate import alembic_config
+    from warroom.storage.schema import KNOWN_REVISIONS
+
+    older = tmp_path / "older.db"
+    db = open_database(f"sqlite:///{older}")
+    incident_id = _seed(build_services(db, clock=clock))
+    expected = _chains(build_services(db, clock=clock))
+    db.dispose()
+    engine = create_engine(f"sqlite:///{older}")
+    command.downgrade(alembic_config(engine), KNOWN_REVISIONS[-2])
+    engine.dispose()
+    with sqlite3.connect(older) as raw:
+        raw.execute("PRAGMA journal_mode=DELETE")
+    before = hashlib.sha256(older.read_bytes()).hexdigest()
+
+    plan = services.restore.plan(older)
+    assert plan.check.ok and plan.check.revision == KNOWN_REVISIONS[-2]
+    services.restore.restore(older)
+    assert _chains(services) == expected
+    assert services.timeline.verify(incident_id).ok
+    assert hashlib.sha256(older.read_bytes()).hexdigest() == before  # read, never changed
