@@ -151,3 +151,13 @@ def test_backup_json_lists_every_chain_head(run_cli: RunCli, tmp_path: Path) -> 
     assert {(h["incident_id"], h["head_hash"]) for h in data["heads"]} == {
         (i["id"], i["head_hash"]) for i in heads
     }
+
+
+@pytest.mark.postgres
+def test_init_on_a_team_server(run_cli: RunCli, pg_url: str) -> None:
+    _error_line(run_cli("--db", pg_url, "init", "--encrypt"), 1, "embedded SQLite file")
+    created = run_cli("--db", pg_url, "--json", "init")
+    assert created.code == 0, created.err
+    assert created.json()["encrypted"] is False
+    _error_line(run_cli("--db", pg_url, "init"), 1, "already holds a database")
+    assert run_cli("--db", pg_url, "incident", "list").code == 0
