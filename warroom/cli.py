@@ -35,8 +35,20 @@ CORE_COMMANDS = (
     "demo",
     "review",
     "person",
+    "init",
 )
-OPTIONAL_COMMANDS = ("channel", "sync", "export", "verify", "source", "inbox")
+OPTIONAL_COMMANDS = (
+    "channel",
+    "sync",
+    "export",
+    "verify",
+    "source",
+    "inbox",
+    "backup",
+    "restore",
+    "encrypt",
+    "decrypt",
+)
 COMMAND_NAMES = CORE_COMMANDS + OPTIONAL_COMMANDS
 # Global options followed by a value, as ``requested_command`` must skip the value.
 _OPTIONS_WITH_VALUE = ("--db", "--as")

@@ -119,7 +119,10 @@ def _watch(ctx: CommandContext, interval: float) -> int:
             print(report.summary(), flush=True)
         listen()  # the same worker pulls the inbox sources that are due
 
+    backups = _start_backups(ctx, stop, interval)
     ctx.services.delivery.watch(stop, poll_seconds=interval, on_pass=on_pass)
+    if backups is not None:
+        backups.join()
     if ctx.as_json:
         ctx.emit({"passes": passes, "pulls": pulls}, "")
     return 0
@@ -148,6 +151,35 @@ def _listener(ctx: CommandContext, stop: Any, pulls: list[dict[str, Any]]) -> An
             print(report.summary(), flush=True)
 
     return listen
+
+
+def _start_backups(ctx: CommandContext, stop: Any, interval: float) -> Any:
+    """Take the configured backups (schedule, closed incidents) beside delivering."""
+    import sys
+    import threading
+
+    backups = ctx.services.backups
+    if backups.settings() is None:
+        return None
+    said: list[str] = [""]
+
+    def report(status: Any, backed_up: bool) -> None:
+        if backed_up and status.last_good is not None and not ctx.as_json:
+            print(f"backup written: {status.last_good.name}", flush=True)
+        problem = status.last_error or ("" if status.folder_ok else "the folder is missing")
+        if problem and problem != said[0]:
+            print(f"warning: backup: {problem}", file=sys.stderr, flush=True)
+        said[0] = problem
+
+    thread = threading.Thread(
+        target=backups.watch,
+        args=(stop,),
+        kwargs={"check_seconds": max(interval, 1.0), "on_status": report},
+        name="backups",
+        daemon=True,
+    )
+    thread.start()
+    return thread
 
 
 def _status(ctx: CommandContext) -> int:

@@ -17,6 +17,7 @@ from warroom.services.playbooks import PlaybookCatalog
 from warroom.storage.database import Database
 
 if TYPE_CHECKING:
+    from warroom.services.backups import BackupService
     from warroom.services.channel_setup import ChannelSetupService
     from warroom.services.channels import ChannelService
     from warroom.services.checklist import ChecklistService
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from warroom.services.inbox_replies import InboxReplyService
     from warroom.services.incidents import IncidentService
     from warroom.services.people import PeopleService
+    from warroom.services.restore import RestoreService
     from warroom.services.review import ReviewService
     from warroom.services.search import SearchService
     from warroom.services.sources import SourceService
@@ -146,6 +148,20 @@ class Services:
         from warroom.services.inbox_pull import InboxPullService
 
         return InboxPullService(self._context, self.playbooks)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        """Back up the database into a folder, on request or on a schedule."""
+        from warroom.services.backups import BackupService
+
+        return BackupService(self._context)
+
+    @cached_property
+    def restore(self) -> RestoreService:
+        """Verify a backup, compare it with the database, and restore it."""
+        from warroom.services.restore import RestoreService
+
+        return RestoreService(self._context, self.backups)
 
 
 def build_services(

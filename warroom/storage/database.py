@@ -155,7 +155,11 @@ def _sqlite_engine(url: str, path_text: str | None, warnings: list[str]) -> Engi
         if warning:
             log.warning(warning)
             warnings.append(warning)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    from warroom.storage.sqlcipher import engine_for  # an encrypted file: its key goes first
+
+    engine = engine_for(url, path_text, timeout=SQLITE_BUSY_TIMEOUT_S) or create_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}
+    )
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine

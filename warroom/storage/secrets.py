@@ -1,4 +1,6 @@
-"""Channel secrets and team-database passwords in the OS keychain: the only keyring user.
+"""Channel secrets, team-database passwords and database keys in the OS keychain.
+
+This is the only module that imports keyring.
 
 Secrets never touch the database. A machine without a keychain service gets one clear
 line telling the person what to do; keyring's null backend, which silently forgets
@@ -131,6 +133,44 @@ class SecretStore:
         log.info(
             "%s the password of %s in the keychain", "stored" if password else "removed", server
         )
+
+    # -- database encryption keys (SQLCipher) -------------------------------------------------
+
+    def get_database_key(self, account: str) -> str:
+        """Return the encryption key kept under ``account`` (``database-key:<salt>``), or ''."""
+        from keyring.errors import KeyringError, NoKeyringError
+
+        backend = self._keyring()
+        try:
+            value = backend.get_password(SERVICE, account)
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to give the database key {account} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        return value or ""
+
+    def set_database_key(self, account: str, key: str) -> None:
+        """Keep a database encryption key under ``account``; an empty key removes it."""
+        from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+        backend = self._keyring()
+        try:
+            if key:
+                backend.set_password(SERVICE, account, key)
+            else:
+                with contextlib.suppress(PasswordDeleteError):
+                    backend.delete_password(SERVICE, account)
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to store the database key {account} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        log.info("%s the database key %s in the keychain", "stored" if key else "removed", account)
 
 
 class SourceSecrets:

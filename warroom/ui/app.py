@@ -22,6 +22,7 @@ from warroom.services import Services, build_services
 from warroom.services.preferences import Identity, Preferences, PreferencesStore
 from warroom.storage.database import Database, open_database
 from warroom.storage.locations import DB_ENV
+from warroom.ui.backup_status import install_backups
 from warroom.ui.connect_dialog import install_connect_actions
 from warroom.ui.export_actions import install_export_actions
 from warroom.ui.identity_dialog import IdentityDialog
@@ -70,15 +71,18 @@ def run_window(db_url: str | None, actor: str | None) -> int:
     install_people_action(window)
     install_connect_actions(window, store)
     publishing = install_publishing(window, delivery_factory(database), store)
+    backups = install_backups(window)
     for warning in database.warnings:
         window.status.say(warning)
     freeze_startup_objects()
     window.show()
     window.start()
+    backups.start()
     try:
         return int(app.exec())
     finally:
         window.stop()
+        backups.stop()
         publishing.stop()
         runner.shutdown()
         database.dispose()
@@ -166,4 +170,5 @@ def build_window(
     install_review_action(window)
     install_people_action(window)
     install_connect_actions(window, store)
+    install_backups(window)
     return window
