@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from warroom import __version__, gc_policy
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_error
 from warroom.commands.parsing import OneLineParser, add_common_options
 from warroom.domain.errors import WarRoomError
 
@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(ctx))
     except WarRoomError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(str(error))
         return 1
     except BrokenPipeError:
         # The reader (e.g. 'head') closed the pipe: not our failure, and nothing to say.
@@ -131,14 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print_error("interrupted")
         return 130
     except Exception as error:
         logging.getLogger(__name__).exception("unexpected error")
-        print(
-            f"error: unexpected {type(error).__name__}: {error} (details in the log file)",
-            file=sys.stderr,
-        )
+        print_error(f"unexpected {type(error).__name__}: {error} (details in the log file)")
         return 1
     finally:
         ctx.close()

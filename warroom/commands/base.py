@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from warroom.domain.terminal_text import json_c1_escaped, terminal_line, terminal_text
+
 if TYPE_CHECKING:
     from warroom.services import Services
 
@@ -34,7 +36,7 @@ class CommandContext:
 
             db = open_database(self.db_url)
             for warning in db.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+                print_warning(warning)
             self._services = build_services(db)
         return self._services
 
@@ -42,11 +44,12 @@ class CommandContext:
         """Print ``data`` as one JSON document with ``--json``, else the human text."""
         if self.as_json:
             # Serialise fully before writing: a failure never leaves half a document.
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+            document = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+            sys.stdout.write(json_c1_escaped(document) + "\n")
         else:
             text = human() if callable(human) else human
             if text:
-                print(text)
+                print_text(text)
 
     def close(self) -> None:
         """Release the database connection."""
@@ -54,6 +57,39 @@ class CommandContext:
             self._services.db.dispose()
 
 
+def print_text(text: str, *, flush: bool = False) -> None:
+    """Print human output on stdout, every control character but newline and tab escaped."""
+    print(terminal_text(text), flush=flush)
+
+
+def print_error(message: str) -> None:
+    """Print one ``error: ...`` line on stderr (line breaks and controls made inert)."""
+    print(f"error: {terminal_line(message)}", file=sys.stderr)
+
+
+def print_warning(message: str) -> None:
+    """Print one ``warning: ...`` line on stderr (line breaks and controls made inert)."""
+    print(f"warning: {terminal_line(message)}", file=sys.stderr)
+
+
+def read_stdin() -> str:
+    """Return all of standard input as text, refusing bytes that are not UTF-8."""
+    from warroom.domain.errors import ValidationError
+
+    if sys.stdin is None:
+        return ""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"standard input is not valid UTF-8 text (byte {error.start + 1} is not); "
+            "save it as UTF-8 and try again"
+        ) from None
+
+
 def read_text_argument(value: str) -> str:
     """Return ``value``, or standard input when the value is '-'."""
-    return sys.stdin.read() if value == "-" else value
+    return read_stdin() if value == "-" else value

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from warroom.commands.base import Handler
+from warroom.domain.terminal_text import terminal_line
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -14,7 +15,7 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         """Print the problem on one line and exit 2 (bad usage)."""
-        self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"error: {terminal_line(message)} (see '{self.prog} --help')\n")
 
 
 def add_subparser(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_error
 from warroom.commands.parsing import add_subparser
 
 
@@ -44,5 +43,5 @@ def _list(ctx: CommandContext) -> int:
 
     ctx.emit([playbook_json(p, today) for p in playbooks], human)
     for problem in problems:
-        print(f"error: {problem.message}", file=sys.stderr)
+        print_error(problem.message)
     return 1 if problems else 0

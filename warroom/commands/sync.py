@@ -7,7 +7,7 @@ import signal
 from typing import TYPE_CHECKING, Any
 
 from warroom import gc_policy
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_text
 from warroom.commands.parsing import add_subparser, positive_id
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _watch(ctx: CommandContext, interval: float) -> int:
         if ctx.as_json:
             passes.append(report_json(report))
         elif report.sent or report.failed or report.uncertain or report.retrying:
-            print(report.summary(), flush=True)
+            print_text(report.summary(), flush=True)
 
     ctx.services.delivery.watch(stop, poll_seconds=interval, on_pass=on_pass)
     if ctx.as_json:

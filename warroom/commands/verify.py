@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_error
 from warroom.commands.parsing import add_subparser
 
 
@@ -57,5 +56,5 @@ def _verify(ctx: CommandContext) -> int:
         return 0
     if ctx.as_json:
         ctx.emit(data, "")
-    print(f"error: {label}: {check.describe()}", file=sys.stderr)
+    print_error(f"{label}: {check.describe()}")
     return 1

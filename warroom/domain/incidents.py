@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from warroom.domain.errors import RuleViolation, ValidationError
+from warroom.domain.terminal_text import reject_nul
 
 
 class Severity(IntEnum):
@@ -103,7 +104,7 @@ class Incident:
 
 def validate_title(title: str) -> str:
     """Return the stripped title, or refuse an empty or oversize one."""
-    cleaned = " ".join(title.split())
+    cleaned = " ".join(reject_nul(title, "the incident title").split())
     if not cleaned:
         raise ValidationError("the incident title is empty")
     if len(cleaned) > TITLE_MAX:
