@@ -103,19 +103,59 @@ def default_actor() -> str:
         return "unknown"
 
 
+def not_utf8(text: str) -> str | None:
+    """Return ``text``'s bytes shown escaped when they are not UTF-8 (else None).
+
+    Python decodes arguments and environment variables with 'surrogateescape': a byte that
+    is not UTF-8 becomes a lone surrogate, which would fail much later, when written.
+    """
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return None
+    return repr(text.encode("utf-8", "surrogateescape"))[2:-1]
+
+
+def acting_person(given: str | None) -> tuple[str, str | None]:
+    """Return who acts (``--as``, ``$WARROOM_USER``, the OS user) and why it is refused.
+
+    A name with control, bidirectional-override or invisible characters, or bytes that are
+    not UTF-8, is refused: it would be printed on terminals, in logs and in exports.
+    """
+    from warroom.domain.errors import ValidationError
+    from warroom.domain.names import check_name
+
+    source = "--as" if (given or "").strip() else USER_ENV
+    actor = (given or "").strip() or default_actor()
+    shown = not_utf8(actor)
+    if shown is not None:
+        return actor, f"{source} {shown!r} is not valid UTF-8 text"
+    try:
+        check_name(actor, source)
+    except ValidationError as error:
+        return actor, str(error)
+    return actor, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    for position, argument in enumerate(args_list, start=1):
+        shown = not_utf8(argument)
+        if shown is not None:
+            print_error(f"argument {position} ({shown}) is not valid UTF-8 text")
+            return 2
     args = build_parser(requested_command(args_list)).parse_args(args_list)
     if args.self_test:
         from warroom.selftest import run_self_test
 
         gc_policy.become_long_running()
         return run_self_test()
+    actor, refusal = acting_person(args.actor)
+    if refusal is not None:
+        print_error(refusal)
+        return 2
     if args.command is None:
         gc_policy.become_long_running()
         return _open_window(args.db, (args.actor or "").strip() or None)
-    actor = (args.actor or "").strip() or default_actor()
     from warroom.logging_setup import configure_logging
 
     configure_logging()

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from warroom.domain.errors import ValidationError
+from warroom.domain.names import check_name, name_key
 from warroom.domain.text_length import count_characters, count_graphemes
 
 
@@ -58,6 +59,8 @@ LIMITS: dict[ChannelKind, LengthLimit] = {
 BLUESKY_MAX_BYTES = 3000
 
 CHANNEL_NAME_MAX = 40
+#: Room for the compared form, which NFKC may make longer than the name.
+CHANNEL_KEY_MAX = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,10 @@ class Channel:
     last_ok_at: datetime | None = None
     last_error: str = ""
     last_checked_at: datetime | None = None
+    #: Immutable random id: the keychain entry of the channel's secret is keyed by it.
+    uid: str = ""
+    #: The name an older War Room kept the secret under (None for channels made since).
+    legacy_secret_name: str | None = None
 
     @property
     def limit(self) -> LengthLimit:
@@ -96,9 +103,13 @@ def check_fits(channel: Channel, text: str) -> None:
 
 
 def validate_channel_name(name: str) -> str:
-    """Accept a short name of letters, digits, dot, dash and underscore."""
-    cleaned = name.strip()
-    if not cleaned or len(cleaned) > CHANNEL_NAME_MAX:
+    """Accept a short name of letters, digits, dot, dash and underscore.
+
+    Names are unique as compared by :func:`warroom.domain.names.name_key` (NFKC, case
+    folded): "Email" and "EMAIL" are one channel.
+    """
+    cleaned = check_name(name, "a channel name")
+    if len(cleaned) > CHANNEL_NAME_MAX or len(name_key(cleaned)) > CHANNEL_KEY_MAX:
         raise ValidationError(f"a channel name needs 1 to {CHANNEL_NAME_MAX} characters")
     if not all(char.isalnum() or char in "._-" for char in cleaned):
         raise ValidationError(

@@ -369,7 +369,7 @@ class DeliveryService:
         if cached is not None and cached[0] == key:
             return cached[1]
         self._drop_connector(channel)
-        secret = self._secrets.get(channel.name)
+        secret = self._secrets.get(channel)
         connector = self._factory(channel, secret, clock=self._ctx.clock)
         self._connectors[channel.id] = (key, connector, secret)
         return connector
