@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from warroom.domain.errors import ValidationError
 from warroom.domain.names import check_name, name_key
@@ -100,6 +101,58 @@ def check_fits(channel: Channel, text: str) -> None:
             f"the text is over Bluesky's {BLUESKY_MAX_BYTES}-byte limit "
             f"for channel {channel.name!r}"
         )
+
+
+#: Query parameters that carry a credential (compared case-insensitively).
+SECRET_QUERY_PARAMETERS = frozenset(
+    {
+        "token",
+        "key",
+        "sig",
+        "signature",
+        "secret",
+        "password",
+        "access_token",
+        "api_key",
+        "apikey",
+        "auth",
+        "code",
+    }
+)
+
+
+def url_secret_problem(url: str) -> str | None:
+    """Say which credential ``url`` carries (a login in it, or a secret query parameter).
+
+    A secret in a URL would be stored in the database and shown by ``channel list``; the
+    secret belongs in the keychain (read from stdin) instead. None when the URL is clean.
+    """
+    parts = urlsplit(url)
+    if parts.username or parts.password or "@" in parts.netloc:
+        return "a user name or password in the address"
+    for name, _value in parse_qsl(parts.query, keep_blank_values=True):
+        if name.lower() in SECRET_QUERY_PARAMETERS:
+            return f"a {name}= parameter"
+    return None
+
+
+def masked_url(url: str) -> str:
+    """Return ``url`` with any login and secret query values replaced by ``***``.
+
+    For showing addresses stored before such URLs were refused.
+    """
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    if netloc != parts.netloc:
+        netloc = "***@" + netloc
+    pairs = [pair.partition("=") for pair in parts.query.split("&")] if parts.query else []
+    query = "&".join(
+        f"{name}=***"
+        if unquote_plus(name).lower() in SECRET_QUERY_PARAMETERS
+        else name + eq + value
+        for name, eq, value in pairs
+    )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def validate_channel_name(name: str) -> str:

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warroom.domain.channels import Channel, ChannelKind, validate_channel_name
+from warroom.domain.channels import (
+    Channel,
+    ChannelKind,
+    url_secret_problem,
+    validate_channel_name,
+)
 from warroom.domain.clock import iso_utc
 from warroom.domain.errors import NotFoundError, RuleViolation, ValidationError
 from warroom.domain.people import Action
@@ -189,6 +194,12 @@ def validate_settings(kind: ChannelKind, settings: Mapping[str, Any]) -> dict[st
     if "url" in KIND_SETTINGS[kind]:
         url = str(settings.get("url") or "").strip().rstrip("/")
         if url:
+            carried = url_secret_problem(url)
+            if carried:
+                raise ValidationError(
+                    f"--url holds a credential ({carried}); give the address without it and "
+                    "pass the secret on stdin (it is kept in the keychain, never in the database)"
+                )
             if not url.startswith(("https://", "http://")) or len(url) < 10:
                 raise ValidationError(f"--url must be an http(s) address, not {url!r}")
             cleaned["url"] = url
