@@ -19,13 +19,23 @@ from types import ModuleType
 from warroom import __version__, gc_policy
 from warroom.commands.base import CommandContext, print_error
 from warroom.commands.parsing import OneLineParser, add_common_options
-from warroom.domain.errors import WarRoomError
+from warroom.domain.errors import UsageError, WarRoomError
 
 USER_ENV = "WARROOM_USER"
 # Each command is a module of warroom.commands with the same name, imported only when that
 # command is run (or when --help lists them all). The optional ones came with later features
 # and may be left out of a build.
-CORE_COMMANDS = ("incident", "log", "draft", "checklist", "playbook", "demo", "review", "person")
+CORE_COMMANDS = (
+    "incident",
+    "log",
+    "draft",
+    "checklist",
+    "playbook",
+    "demo",
+    "review",
+    "person",
+    "init",
+)
 OPTIONAL_COMMANDS = ("channel", "sync", "export", "verify")
 COMMAND_NAMES = CORE_COMMANDS + OPTIONAL_COMMANDS
 # Global options followed by a value, as ``requested_command`` must skip the value.
@@ -162,6 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = CommandContext(args=args, actor=actor, db_url=args.db, as_json=bool(args.json))
     try:
         return int(args.handler(ctx))
+    except UsageError as error:
+        print_error(str(error))
+        return 2
     except WarRoomError as error:
         print_error(str(error))
         return 1

@@ -33,9 +33,10 @@ class CommandContext:
         if self._services is None:
             from warroom.services import build_services
             from warroom.storage.database import open_database
+            from warroom.storage.private_files import user_files_warnings
 
             db = open_database(self.db_url)
-            for warning in db.warnings:
+            for warning in db.warnings + user_files_warnings():
                 print_warning(warning)
             self._services = build_services(db)
         return self._services

@@ -97,6 +97,7 @@ def _watch(ctx: CommandContext, interval: float) -> int:
     import threading
 
     gc_policy.become_long_running()
+    ctx.services.db.guard_file()  # a replaced database file stops the passes, in one line
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: Any) -> None:

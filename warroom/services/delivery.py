@@ -28,6 +28,7 @@ from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo, outbox_repo
+from warroom.storage.file_identity import DatabaseReplacedError
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.storage.timeline_repo import append
 from warroom.sync import tid
@@ -134,6 +135,7 @@ class DeliveryService:
     def run_once(self, *, stop: threading.Event | None = None) -> PassReport:
         """Deliver every row that is due now, once each; return what happened."""
         with self._lock:
+            self._ctx.db.check_file()  # a replaced database file stops the worker, even idle
             report = PassReport()
             report.recovered = self._recover_stale(report)
             after_id = 0  # one pass visits each due row once, in id order
@@ -164,7 +166,7 @@ class DeliveryService:
         while not stop.is_set():
             try:
                 report = self.run_once(stop=stop)
-            except SecretStoreUnavailable:
+            except (SecretStoreUnavailable, DatabaseReplacedError):
                 raise
             except StorageError as error:
                 # A busy or briefly unreachable database (team mode): try again later.

@@ -146,7 +146,12 @@ class IncidentService:
             return incident_repo.get(session, incident_id)
 
     def change_counter(self) -> int:
-        """Return a number that changes whenever anyone writes to the database."""
+        """Return a number that changes whenever anyone writes to the database.
+
+        The window polls it every second, so it is also where a database file replaced
+        underneath the window is noticed (and reported) without waiting for a write.
+        """
+        self._ctx.db.check_file()
         with self._ctx.db.reading() as session:
             return changes.current(session)
 

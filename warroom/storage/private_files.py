@@ -24,15 +24,18 @@ def enforced() -> bool:
 
 
 def make_private_dir(path: Path) -> Path:
-    """Create the folder ``path`` readable by the owner only, if missing; return it.
+    """Create the folder ``path`` and any missing parents, readable by the owner only.
 
-    Missing parents are created as usual (they are not ours, e.g. ``~/.local/share``).
+    Folders that already exist are left as they are (a warning names a wider one of ours).
     """
-    if path.is_dir():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The umask can only take bits away from 0700: the folder is private in any case.
-    path.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    missing = []
+    current = path
+    while not current.is_dir() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        # The umask can only take bits away from 0700: the folder is private in any case.
+        folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
     return path
 
 
@@ -84,8 +87,11 @@ def wider_files(paths: list[Path]) -> list[str]:
 
 
 def user_files_warnings() -> list[str]:
-    """Warn about War Room's own folders and files (data, logs, preferences) left wider."""
+    """Warn about War Room's own files (the log, the preferences) left readable by others.
+
+    Folders are created private but not warned about: a person may share a folder on
+    purpose, and what matters is that the files in it are not readable.
+    """
     from warroom.storage.locations import LOG_FILE, PREFERENCES_FILE, data_dir, log_dir
 
-    data, logs = data_dir(), log_dir()
-    return wider_files([data, logs, logs / LOG_FILE, data / PREFERENCES_FILE])
+    return wider_files([log_dir() / LOG_FILE, data_dir() / PREFERENCES_FILE])
