@@ -218,4 +218,6 @@ def outbox_row_json(row: OutboxRow) -> dict[str, Any]:
 def delivery_line(row: OutboxRow) -> str:
     """Return a one-line summary of one delivery."""
     detail = row.remote_url or row.remote_id or row.last_error
+    if row.state.value == "queued" and row.last_error:
+        detail = f"will be retried; last attempt: {row.last_error}"
     return f"  {row.channel_name:<12} {row.state.value:<9} {detail}".rstrip()

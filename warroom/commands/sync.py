@@ -71,6 +71,7 @@ def _sync(ctx: CommandContext) -> int:
     delivery = ctx.services.delivery
     delivery.actor = ctx.actor
     if args.stale_after is not None:
+        _check_stale_after(ctx, args.stale_after)
         delivery.stale_after = timedelta(seconds=args.stale_after)
     try:
         if args.status:
@@ -91,6 +92,26 @@ def _sync(ctx: CommandContext) -> int:
         return _watch(ctx, args.interval)
     finally:
         delivery.close()
+
+
+def _check_stale_after(ctx: CommandContext, seconds: float) -> None:
+    """Refuse a stale-claim window not longer than a channel's connect + read timeouts.
+
+    A row whose worker is still waiting for the server would be taken for an interrupted
+    one: a second worker would resend it, or mark it uncertain while it is being sent.
+    """
+    from warroom.domain.errors import UsageError
+    from warroom.sync.http import timeouts
+
+    configured = [c for c in ctx.services.channels.all() if c.configured]
+    limits = [(sum(timeouts(c.settings)), f"channel {c.name}") for c in configured]
+    longest, which = max(limits, default=(sum(timeouts({})), "the default timeouts"))
+    if seconds <= longest:
+        raise UsageError(
+            f"--stale-after {seconds:g} is not longer than the connect + read timeouts of "
+            f"{which} ({longest:g} s); a row still being sent would be taken for an "
+            "interrupted one"
+        )
 
 
 def _watch(ctx: CommandContext, interval: float) -> int:
@@ -158,6 +179,7 @@ def status_json(status: SyncStatus) -> dict[str, Any]:
             for state in status.channels
         ],
         "attention": [outbox_row_json(row) for row in status.attention],
+        "retrying": [outbox_row_json(row) for row in status.retrying],
     }
 
 
@@ -175,6 +197,14 @@ def status_text(status: SyncStatus) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(state.counts.items())) or "no rows"
         error = f" ({state.channel.last_error})" if state.channel.last_error else ""
         lines.append(f"  {state.channel.name:<16} {online}{error}: {counts}")
+    if status.retrying:
+        lines.append("retrying (the last attempt failed; War Room tries again by itself):")
+        for row in status.retrying:
+            when = f", next attempt {row.next_attempt_at:%H:%M:%S}Z" if row.next_attempt_at else ""
+            lines.append(
+                f"  row {row.id:<5} statement #{row.statement_id} on {row.channel_name}, "
+                f"{row.attempts} attempt(s){when}: {row.last_error}"
+            )
     if status.attention:
         lines.append("needs a person (warroom sync --resend ROW | --mark-sent ROW):")
         for row in status.attention:

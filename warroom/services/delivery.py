@@ -34,6 +34,7 @@ from warroom.storage.timeline_repo import append
 from warroom.sync import tid
 from warroom.sync.backoff import Backoff
 from warroom.sync.connectors import IDEMPOTENT_KINDS, Connector, make_connector
+from warroom.sync.http import timeouts
 from warroom.sync.outcomes import (
     DeliveryError,
     DeliveryResult,
@@ -47,6 +48,20 @@ log = logging.getLogger(__name__)
 
 ConnectorFactory = Callable[..., Connector]
 DEFAULT_STALE_AFTER = timedelta(minutes=5)
+#: Added to a channel's connect + read timeouts: a claim younger than that may still be
+#: in its network call, so it is never taken for an interrupted one.
+STALE_MARGIN = timedelta(seconds=1)
+#: The states an outcome may replace. A success replaces anything but a recorded success.
+SETTLE_FROM: dict[DeliveryState, tuple[DeliveryState, ...]] = {
+    DeliveryState.SENT: (
+        DeliveryState.SENDING,
+        DeliveryState.UNCERTAIN,
+        DeliveryState.QUEUED,
+        DeliveryState.FAILED,
+    ),
+    DeliveryState.FAILED: (DeliveryState.SENDING,),
+    DeliveryState.UNCERTAIN: (DeliveryState.SENDING,),
+}
 BATCH = 200
 
 
@@ -97,6 +112,9 @@ class SyncStatus:
     channels: list[ChannelState]
     attention: list[OutboxRow]  # uncertain and failed rows
     next_due_at: datetime | None
+    #: Queued rows whose last attempt failed (a 5xx, a timeout...): tried again later, and
+    #: shown with the server's reason from the first failure on.
+    retrying: list[OutboxRow] = field(default_factory=list)
 
 
 def channel_online(channel: Channel) -> bool | None:
@@ -294,8 +312,13 @@ class DeliveryService:
         """Record a final outcome and its timeline entry (second transaction)."""
         now = self._ctx.clock()
         reason = one_line(scrub(str(error), secrets), 500) if error is not None else ""
+        sent = state is DeliveryState.SENT
         with self._ctx.db.transaction() as session:
-            if not outbox_repo.finish(
+            previous = outbox_repo.current_state(session, row.id)
+            # A confirmed delivery wins over whatever happened to the row meanwhile (another
+            # worker took it for interrupted and made it 'uncertain', a person queued it
+            # again): it did go out, so it must never be offered for resend.
+            settled = previous is not DeliveryState.SENT and outbox_repo.finish(
                 session,
                 row.id,
                 state,
@@ -303,14 +326,16 @@ class DeliveryService:
                 error=reason,
                 remote_id=result.remote_id if result else "",
                 remote_url=result.remote_url if result else "",
-            ):
+                from_states=SETTLE_FROM[state],
+            )
+            if not settled and not (sent and previous is DeliveryState.SENT):
                 log.warning("outbox row %s was settled by another worker meanwhile", row.id)
                 return
-            if state is DeliveryState.SENT:
+            if sent:
                 channel_repo.record_check(session, channel.id, now, "")
             elif isinstance(error, PermanentError) and "credentials" in reason:
                 channel_repo.record_check(session, channel.id, now, reason)
-            text, data = _timeline_entry(row, channel, state, result, reason)
+            text, data = _timeline_entry(row, channel, state, result, reason, previous)
             append(
                 session,
                 incident_id=row.incident_id,
@@ -344,6 +369,8 @@ class DeliveryService:
         recovered = []
         for row in stale:
             channel = channels[row.channel_id]
+            if row.updated_at > now - self.stale_window(channel):
+                continue  # its worker may still be waiting for the server's answer
             if channel.kind in IDEMPOTENT_KINDS:
                 with self._ctx.db.transaction() as session:
                     if outbox_repo.finish(
@@ -362,6 +389,14 @@ class DeliveryService:
                 )
                 self._settle(row, channel, DeliveryState.UNCERTAIN, report, [], error=problem)
         return recovered
+
+    def stale_window(self, channel: Channel) -> timedelta:
+        """Return how long a 'sending' claim on ``channel`` lasts before it counts as dead.
+
+        Always longer than the channel's connect + read timeouts: a worker still waiting
+        for the server must never see its row taken for an interrupted one.
+        """
+        return max(self.stale_after, minimum_stale_after(channel))
 
     # --- connectors and secrets -------------------------------------------------------------
 
@@ -408,10 +443,12 @@ class DeliveryService:
             attention = outbox_repo.list_rows(
                 session, states=(DeliveryState.UNCERTAIN, DeliveryState.FAILED)
             )
+            queued = outbox_repo.list_rows(session, states=(DeliveryState.QUEUED,))
             depth = outbox_repo.depth(session)
             due_at = outbox_repo.next_due_at(session)
         states = [ChannelState(c, channel_online(c), counts.get(c.name, {})) for c in channels]
-        return SyncStatus(depth, states, attention, due_at)
+        retrying = [row for row in queued if row.last_error]
+        return SyncStatus(depth, states, attention, due_at, retrying)
 
     def resend(self, row_id: int, actor: str) -> OutboxRow:
         """Queue an uncertain or failed row again (a person decided it did not go out)."""
@@ -470,6 +507,12 @@ class DeliveryService:
             return outbox_repo.get(session, row_id)
 
 
+def minimum_stale_after(channel: Channel) -> timedelta:
+    """Return the shortest stale-claim window ``channel``'s timeouts allow."""
+    connect, read = timeouts(channel.settings)
+    return timedelta(seconds=connect + read) + STALE_MARGIN
+
+
 def _settings_key(channel: Channel) -> str:
     """Return what identifies a channel's configuration (reconfiguring changes it)."""
     return json.dumps([channel.kind.value, dict(channel.settings)], sort_keys=True, default=str)
@@ -481,6 +524,7 @@ def _timeline_entry(
     state: DeliveryState,
     result: DeliveryResult | None,
     reason: str,
+    previous: DeliveryState = DeliveryState.SENDING,
 ) -> tuple[str, dict[str, Any]]:
     base: dict[str, Any] = {
         "statement": row.statement_id,
@@ -498,7 +542,17 @@ def _timeline_entry(
         }
         if result.detail:
             data["detail"] = result.detail
-        return f"Statement #{row.statement_id} sent on {channel.name}: {where}", data
+        text = f"Statement #{row.statement_id} sent on {channel.name}: {where}"
+        if previous is DeliveryState.SENT:
+            data["event"] = "delivery.duplicate"
+            text = (
+                f"Statement #{row.statement_id} was delivered again on {channel.name} (a "
+                f"delivery was already recorded): {where}"
+            )
+        elif previous is not DeliveryState.SENDING:
+            data["previous_state"] = previous.value
+            text += f" (confirmed after the row had been marked {previous.value})"
+        return text, data
     if state is DeliveryState.UNCERTAIN:
         text = (
             f"Statement #{row.statement_id} may or may not have gone out on {channel.name}: "

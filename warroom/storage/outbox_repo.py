@@ -172,6 +172,15 @@ def claim(session: Session, row_id: int, now: datetime, record_key: str) -> bool
     return _rowcount(result) == 1
 
 
+def current_state(session: Session, row_id: int) -> DeliveryState:
+    """Return a row's state, locking the row (PostgreSQL) until the transaction ends."""
+    query = select(OutboxRowModel.state).where(OutboxRowModel.id == row_id).with_for_update()
+    state = session.scalar(query)
+    if state is None:
+        raise NotFoundError(f"no outbox row {row_id}")
+    return DeliveryState(state)
+
+
 def _rowcount(result: object) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
