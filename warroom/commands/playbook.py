@@ -39,6 +39,9 @@ def _list(ctx: CommandContext) -> int:
                 stale = " STALE sign-off" if t.is_stale(today) else ""
                 signed = f", signed off by {t.signed_off_by}" if t.signed_off_by else ""
                 lines.append(f"    template {t.key}: {t.name}{signed}{stale}")
+        if problems:
+            lines.append("not used (each file's problem; the other playbooks work):")
+            lines.extend(f"    {problem.message}" for problem in problems)
         return "\n".join(lines)
 
     ctx.emit([playbook_json(p, today) for p in playbooks], human)

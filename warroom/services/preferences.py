@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from warroom.domain.errors import ValidationError
+from warroom.domain.names import check_name
 from warroom.domain.people import Role
 from warroom.storage.locations import PREFERENCES_FILE, data_dir
 from warroom.storage.private_files import make_private_dir, open_private
@@ -79,6 +80,7 @@ def validate_identity(name: str, role: str) -> Identity:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise ValidationError("your name is empty")
+    check_name(cleaned, "your name")  # no control or bidi characters: it is printed everywhere
     if len(cleaned) > NAME_MAX:
         raise ValidationError(f"the name is over {NAME_MAX} characters")
     if role not in ROLES:
