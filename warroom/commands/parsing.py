@@ -9,6 +9,10 @@ from typing import Any
 from warroom.commands.base import Handler
 from warroom.domain.terminal_text import terminal_line
 
+#: The largest id the database can hold (a 32-bit INTEGER column on PostgreSQL): a larger
+#: number cannot name anything, and the driver would fail on it with an overflow.
+MAX_ID = 2**31 - 1
+
 
 class OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line: ``error: ...``, exit 2."""
@@ -65,6 +69,8 @@ def positive_id(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{value!r} is not an id (a whole number)") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not an id (ids start at 1)")
+    if number > MAX_ID:
+        raise argparse.ArgumentTypeError(f"{value!r} is too large to be an id (at most {MAX_ID})")
     return number
 
 

@@ -51,7 +51,7 @@ class IncidentService:
         declared = as_utc(declared_at) if declared_at else now
         aware = as_utc(aware_at) if aware_at else declared
         began = as_utc(began_at) if began_at else aware
-        validate_times(began, aware, declared)
+        validate_times(began, aware, declared, now)
         playbook = self._playbooks.get(playbook_key) if playbook_key else None
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.OPEN_INCIDENT)

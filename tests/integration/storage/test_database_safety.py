@@ -194,28 +194,6 @@ def test_sync_watch_stops_with_one_line_when_its_file_is_replaced(
     assert err.startswith(f"error: the database file {db_path} was replaced by another file")
 
 
-def test_a_corrupt_page_is_one_line_naming_the_damage(run_cli: RunCli, db_path: Path) -> None:
-    db = open_database(f"sqlite:///{db_path}")
-    services = build_services(db)
-    incident = services.incidents.open("Outage", 2, "alice")
-    for number in range(300):  # a timeline spread over many pages
-        services.timeline.add(incident.id, f"entry {number} " + "x" * 300, "bob")
-    db.dispose()
-    with sqlite3.connect(db_path) as connection:
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-    connection.close()
-    data = bytearray(db_path.read_bytes())
-    victim = len(data) // page_size - 3  # a timeline page, far from the schema on page 1
-    data[victim * page_size : (victim + 1) * page_size] = b"\xa5" * page_size
-    db_path.write_bytes(bytes(data))
-
-    result = run_cli("log", "list", str(incident.id))
-    assert result.code == 1 and result.out == ""
-    assert result.err.count("\n") == 1 and "Traceback" not in result.err
-    assert result.err.startswith("error: the database file is damaged: ")
-    assert result.err.endswith("; restore a backup or run `warroom verify`\n")
-
-
 def test_open_database_refuses_a_device_or_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.db"
     os.mkfifo(fifo)
