@@ -19,12 +19,25 @@ def incident(run_cli: Any) -> str:
     return "1"
 
 
+def _device_node(folder: Path) -> Path:
+    """Return a character device to export to, never the system's own /dev/null.
+
+    As root (where a broken export could replace a real device) a private copy of the null
+    device is made in the test's folder; without root nothing in /dev can be replaced.
+    """
+    if os.geteuid() == 0:
+        node = folder / "null.json"
+        os.mknod(node, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        return node
+    return Path("/dev/null")
+
+
 @pytest.mark.parametrize("kind", ["device", "fifo", "socket", "folder"])
 def test_only_a_regular_file_is_written(
     run_cli: Any, incident: str, tmp_path: Path, kind: str
 ) -> None:
     if kind == "device":
-        target, what = Path("/dev/null"), "a device"
+        target, what = _device_node(tmp_path), "a device"
     elif kind == "fifo":
         target, what = tmp_path / "pipe.json", "a FIFO (named pipe)"
         os.mkfifo(target)
