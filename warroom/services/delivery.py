@@ -26,6 +26,7 @@ from warroom.domain.outbox import DeliveryState, OutboxRow
 from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
+from warroom.services.delivery_records import SETTLE_FROM, minimum_stale_after, timeline_entry
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo, outbox_repo
 from warroom.storage.file_identity import DatabaseReplacedError
@@ -34,7 +35,6 @@ from warroom.storage.timeline_repo import append
 from warroom.sync import tid
 from warroom.sync.backoff import Backoff
 from warroom.sync.connectors import IDEMPOTENT_KINDS, Connector, make_connector
-from warroom.sync.http import timeouts
 from warroom.sync.outcomes import (
     DeliveryError,
     DeliveryResult,
@@ -48,20 +48,6 @@ log = logging.getLogger(__name__)
 
 ConnectorFactory = Callable[..., Connector]
 DEFAULT_STALE_AFTER = timedelta(minutes=5)
-#: Added to a channel's connect + read timeouts: a claim younger than that may still be
-#: in its network call, so it is never taken for an interrupted one.
-STALE_MARGIN = timedelta(seconds=1)
-#: The states an outcome may replace. A success replaces anything but a recorded success.
-SETTLE_FROM: dict[DeliveryState, tuple[DeliveryState, ...]] = {
-    DeliveryState.SENT: (
-        DeliveryState.SENDING,
-        DeliveryState.UNCERTAIN,
-        DeliveryState.QUEUED,
-        DeliveryState.FAILED,
-    ),
-    DeliveryState.FAILED: (DeliveryState.SENDING,),
-    DeliveryState.UNCERTAIN: (DeliveryState.SENDING,),
-}
 BATCH = 200
 
 
@@ -335,7 +321,7 @@ class DeliveryService:
                 channel_repo.record_check(session, channel.id, now, "")
             elif isinstance(error, PermanentError) and "credentials" in reason:
                 channel_repo.record_check(session, channel.id, now, reason)
-            text, data = _timeline_entry(row, channel, state, result, reason, previous)
+            text, data = timeline_entry(row, channel, state, result, reason, previous)
             append(
                 session,
                 incident_id=row.incident_id,
@@ -443,11 +429,12 @@ class DeliveryService:
             attention = outbox_repo.list_rows(
                 session, states=(DeliveryState.UNCERTAIN, DeliveryState.FAILED)
             )
-            queued = outbox_repo.list_rows(session, states=(DeliveryState.QUEUED,))
+            retrying = outbox_repo.list_rows(
+                session, states=(DeliveryState.QUEUED,), with_error=True
+            )
             depth = outbox_repo.depth(session)
             due_at = outbox_repo.next_due_at(session)
         states = [ChannelState(c, channel_online(c), counts.get(c.name, {})) for c in channels]
-        retrying = [row for row in queued if row.last_error]
         return SyncStatus(depth, states, attention, due_at, retrying)
 
     def resend(self, row_id: int, actor: str) -> OutboxRow:
@@ -507,58 +494,6 @@ class DeliveryService:
             return outbox_repo.get(session, row_id)
 
 
-def minimum_stale_after(channel: Channel) -> timedelta:
-    """Return the shortest stale-claim window ``channel``'s timeouts allow."""
-    connect, read = timeouts(channel.settings)
-    return timedelta(seconds=connect + read) + STALE_MARGIN
-
-
 def _settings_key(channel: Channel) -> str:
     """Return what identifies a channel's configuration (reconfiguring changes it)."""
     return json.dumps([channel.kind.value, dict(channel.settings)], sort_keys=True, default=str)
-
-
-def _timeline_entry(
-    row: OutboxRow,
-    channel: Channel,
-    state: DeliveryState,
-    result: DeliveryResult | None,
-    reason: str,
-    previous: DeliveryState = DeliveryState.SENDING,
-) -> tuple[str, dict[str, Any]]:
-    base: dict[str, Any] = {
-        "statement": row.statement_id,
-        "channel": channel.name,
-        "outbox": row.id,
-        "attempts": row.attempts,
-    }
-    if state is DeliveryState.SENT and result is not None:
-        where = result.remote_url or result.remote_id
-        data = {
-            "event": "delivery.sent",
-            **base,
-            "remote_id": result.remote_id,
-            "url": result.remote_url,
-        }
-        if result.detail:
-            data["detail"] = result.detail
-        text = f"Statement #{row.statement_id} sent on {channel.name}: {where}"
-        if previous is DeliveryState.SENT:
-            data["event"] = "delivery.duplicate"
-            text = (
-                f"Statement #{row.statement_id} was delivered again on {channel.name} (a "
-                f"delivery was already recorded): {where}"
-            )
-        elif previous is not DeliveryState.SENDING:
-            data["previous_state"] = previous.value
-            text += f" (confirmed after the row had been marked {previous.value})"
-        return text, data
-    if state is DeliveryState.UNCERTAIN:
-        text = (
-            f"Statement #{row.statement_id} may or may not have gone out on {channel.name}: "
-            f"{reason}. Check, then run 'warroom sync --resend {row.id}' or "
-            f"'warroom sync --mark-sent {row.id}'"
-        )
-        return text, {"event": "delivery.uncertain", **base, "reason": reason}
-    text = f"Statement #{row.statement_id} failed on {channel.name}: {reason}"
-    return text, {"event": "delivery.failed", **base, "reason": reason}

@@ -90,9 +90,13 @@ def list_rows(
     statement_id: int | None = None,
     incident_id: int | None = None,
     states: Sequence[DeliveryState] = (),
+    with_error: bool = False,
 ) -> list[OutboxRow]:
-    """Return outbox rows, optionally for one statement/incident or in some states."""
+    """Return outbox rows, optionally for one statement/incident, in some states, or only
+    those whose last attempt left an error."""
     conditions: list[ColumnElement[bool]] = []
+    if with_error:
+        conditions.append(OutboxRowModel.last_error != "")
     if statement_id is not None:
         conditions.append(OutboxRowModel.statement_id == statement_id)
     if incident_id is not None:
