@@ -133,7 +133,10 @@ def acting_person(given: str | None) -> tuple[str, str | None]:
     from warroom.domain.errors import ValidationError
     from warroom.domain.names import check_name
 
-    source = "--as" if (given or "").strip() else USER_ENV
+    if (given or "").strip():
+        source = "--as"
+    else:
+        source = USER_ENV if os.environ.get(USER_ENV, "").strip() else "the OS user name"
     actor = (given or "").strip() or default_actor()
     shown = not_utf8(actor)
     if shown is not None:
