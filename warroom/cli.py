@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from warroom import __version__, gc_policy
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_error
 from warroom.commands.parsing import OneLineParser, add_common_options
-from warroom.domain.errors import WarRoomError
+from warroom.domain.errors import UsageError, WarRoomError
 
 USER_ENV = "WARROOM_USER"
 # Each command is a module of warroom.commands with the same name, imported only when that
@@ -125,27 +125,73 @@ def default_actor() -> str:
         return "unknown"
 
 
+def not_utf8(text: str) -> str | None:
+    """Return ``text``'s bytes shown escaped when they are not UTF-8 (else None).
+
+    Python decodes arguments and environment variables with 'surrogateescape': a byte that
+    is not UTF-8 becomes a lone surrogate, which would fail much later, when written.
+    """
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return None
+    return repr(text.encode("utf-8", "surrogateescape"))[2:-1]
+
+
+def acting_person(given: str | None) -> tuple[str, str | None]:
+    """Return who acts (``--as``, ``$WARROOM_USER``, the OS user) and why it is refused.
+
+    A name with control, bidirectional-override or invisible characters, or bytes that are
+    not UTF-8, is refused: it would be printed on terminals, in logs and in exports.
+    """
+    from warroom.domain.errors import ValidationError
+    from warroom.domain.names import check_name
+
+    if (given or "").strip():
+        source = "--as"
+    else:
+        source = USER_ENV if os.environ.get(USER_ENV, "").strip() else "the OS user name"
+    actor = (given or "").strip() or default_actor()
+    shown = not_utf8(actor)
+    if shown is not None:
+        return actor, f"{source} {shown!r} is not valid UTF-8 text"
+    try:
+        check_name(actor, source)
+    except ValidationError as error:
+        return actor, str(error)
+    return actor, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    for position, argument in enumerate(args_list, start=1):
+        shown = not_utf8(argument)
+        if shown is not None:
+            print_error(f"argument {position} ({shown}) is not valid UTF-8 text")
+            return 2
     args = build_parser(requested_command(args_list)).parse_args(args_list)
     if args.self_test:
         from warroom.selftest import run_self_test
 
         gc_policy.become_long_running()
         return run_self_test()
+    actor, refusal = acting_person(args.actor)
+    if refusal is not None:
+        print_error(refusal)
+        return 2
     if args.command is None:
         gc_policy.become_long_running()
         return _open_window(args.db, (args.actor or "").strip() or None)
-    actor = (args.actor or "").strip() or default_actor()
     from warroom.logging_setup import configure_logging
 
     configure_logging()
     ctx = CommandContext(args=args, actor=actor, db_url=args.db, as_json=bool(args.json))
     try:
         return int(args.handler(ctx))
+    except UsageError as error:
+        print_error(str(error))
+        return 2
     except WarRoomError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(str(error))
         return 1
     except BrokenPipeError:
         # The reader (e.g. 'head') closed the pipe: not our failure, and nothing to say.
@@ -153,14 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print_error("interrupted")
         return 130
     except Exception as error:
         logging.getLogger(__name__).exception("unexpected error")
-        print(
-            f"error: unexpected {type(error).__name__}: {error} (details in the log file)",
-            file=sys.stderr,
-        )
+        print_error(f"unexpected {type(error).__name__}: {error} (details in the log file)")
         return 1
     finally:
         ctx.close()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-LOG_FILE = "warroom.log"
+from warroom.storage.locations import LOG_FILE
+
 MAX_BYTES = 1_000_000
 BACKUPS = 3
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -25,20 +27,17 @@ class _DeferredRotatingHandler(logging.Handler):
         self._target: logging.Handler | None = None
 
     def _build(self) -> logging.Handler:
-        from logging.handlers import RotatingFileHandler
-
         from warroom.storage.locations import log_dir
+        from warroom.storage.private_files import make_private_dir
 
         folder = self._folder or log_dir()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handler: logging.Handler = RotatingFileHandler(
-                folder / LOG_FILE, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-            )
+            make_private_dir(folder)
+            handler: logging.Handler = _private_rotating_handler(folder / LOG_FILE)
         except OSError:
             # A read-only home must never break a command: drop records instead.
             handler = logging.NullHandler()
-        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.setFormatter(InertFormatter(_FORMAT))
         return handler
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -50,6 +49,35 @@ class _DeferredRotatingHandler(logging.Handler):
         if self._target is not None:
             self._target.close()
         super().close()
+
+
+class InertFormatter(logging.Formatter):
+    """Formats records with control characters escaped: a server's or a person's text
+    cannot rewrite the terminal of whoever reads the log (``less -r``, ``tail -f``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from warroom.domain.terminal_text import terminal_text
+
+        return terminal_text(super().format(record))
+
+
+def _private_rotating_handler(path: Path) -> logging.Handler:
+    """Return a rotating handler whose files are created readable by the owner only."""
+    import os
+    from logging.handlers import RotatingFileHandler
+
+    from warroom.storage.private_files import open_private
+
+    class PrivateRotatingFileHandler(RotatingFileHandler):
+        def _open(self) -> Any:
+            descriptor = open_private(
+                Path(self.baseFilename), os.O_WRONLY | os.O_CREAT | os.O_APPEND
+            )
+            return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+    return PrivateRotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+    )
 
 
 def configure_logging(log_dir: Path | None = None, level: int = logging.INFO) -> None:

@@ -54,3 +54,19 @@ class FileKeyring(KeyringBackend):
             raise PasswordDeleteError("no such password")
         del data[service][username]
         self._save(data)
+
+
+class BrokenKeyring(KeyringBackend):
+    """A keychain whose service fails with something other than a keyring error (as a
+    D-Bus backend does when the session bus goes away)."""
+
+    priority = 1
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise RuntimeError("org.freedesktop.DBus.Error.NoReply: the secret service is gone")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise RuntimeError("org.freedesktop.DBus.Error.NoReply: the secret service is gone")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise RuntimeError("org.freedesktop.DBus.Error.NoReply: the secret service is gone")

@@ -91,7 +91,7 @@ def test_configuring_mastodon_stores_the_secret_in_the_keychain_and_settings_in_
     _save(qtbot, dialog, runner)
 
     assert "Saved mastodon (mastodon); secret stored in the keychain" in dialog.result_text()
-    assert SecretStore().get("mastodon") == TOKEN
+    assert SecretStore().get(services.channels.get("mastodon")) == TOKEN
     channel = services.channels.get("mastodon")
     assert channel.configured
     assert channel.settings["url"] == httpserver.url_for("/").rstrip("/")
@@ -104,7 +104,7 @@ def test_configuring_mastodon_stores_the_secret_in_the_keychain_and_settings_in_
     dialog.url_edit.setText("https://mastodon.example")
     _save(qtbot, dialog, runner)
     assert "secret kept" in dialog.result_text()
-    assert SecretStore().get("mastodon") == TOKEN
+    assert SecretStore().get(services.channels.get("mastodon")) == TOKEN
     assert services.channels.get("mastodon").settings["url"] == "https://mastodon.example"
     assert TOKEN not in caplog.text
 
@@ -242,7 +242,8 @@ def test_remove_asks_first_and_refuses_a_channel_a_statement_names(
     dialog.url_edit.setText("https://hooks.example/warroom")
     dialog.secret_edit.setText("hook-secret")
     _save(qtbot, dialog, runner)
-    assert SecretStore().get("webhook") == "hook-secret"
+    webhook = services.channels.get("webhook")
+    assert SecretStore().get(webhook) == "hook-secret"
 
     dialog.select_channel("webhook")
     dialog.remove_button.click()
@@ -260,7 +261,7 @@ def test_remove_asks_first_and_refuses_a_channel_a_statement_names(
     qtbot.waitUntil(lambda: dialog.model.row_of("webhook") < 0, timeout=WAIT_MS)
     assert dialog.result_text() == "Removed webhook."
     assert [c.name for c in services.channels.all()] == ["bluesky", "email", "mastodon"]
-    assert SecretStore().get("webhook") == ""
+    assert SecretStore().get(webhook) == ""
 
     dialog.select_channel("email")
     dialog.remove_button.click()

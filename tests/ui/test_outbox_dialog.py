@@ -135,3 +135,26 @@ def test_a_failed_row_shows_its_reason_and_a_refusal_is_shown(
     )
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=WAIT_MS)
     qtbot.waitUntil(runner.is_idle, timeout=WAIT_MS)
+
+
+def test_a_row_waiting_for_a_retry_shows_the_servers_reason(
+    services: Any, httpserver: Any, make_dialog: Callable[[], OutboxDialog]
+) -> None:
+    """A webhook answering 503 shows its reason after the first failure, not only later."""
+    httpserver.expect_request("/hook", method="POST").respond_with_json(
+        {"error": "planned maintenance"}, status=503
+    )
+    services.channel_setup.configure(
+        "webhook", ChannelKind.WEBHOOK, {"url": httpserver.url_for("/hook")}, ""
+    )
+    incident = services.incidents.open("Checkout outage", 3, "alice").id
+    (row,) = release(services, incident, ["webhook"], "Still down.")
+    assert services.delivery.run_once().retrying == [row.id]
+    services.delivery.close()
+
+    dialog = make_dialog()
+    assert dialog.retrying.isVisible()
+    assert dialog.retrying.text() == (
+        f"Retrying outbox row {row.id} (statement #{row.statement_id} on webhook, 1 attempt(s)): "
+        "webhook: HTTP 503 planned maintenance"
+    )

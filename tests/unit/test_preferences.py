@@ -73,3 +73,32 @@ def test_layout_round_trip_and_junk(tmp_path: Path) -> None:
     assert store.load().layout == {"main": "x"}
     store.path.write_text('{"layout": []}')
     assert store.load().layout == {}
+
+
+def test_the_preferences_file_is_private_and_a_wider_one_is_named(
+    isolated_environment: Path,
+) -> None:
+    import os
+    import stat
+
+    from warroom.storage.private_files import user_files_warnings
+
+    store = PreferencesStore()
+    old = store.path.with_suffix(".json.tmp")
+    old.write_text("{}")
+    os.chmod(old, 0o644)  # a leftover of an older version: never reused as it is
+    store.save(Preferences().with_theme("dark"))
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert user_files_warnings() == []
+
+    os.chmod(store.path, 0o644)
+    assert user_files_warnings() == [
+        f"the file {store.path} can be read by other users (mode 0644); make it private "
+        f"with: chmod 600 {store.path}"
+    ]
+
+
+@pytest.mark.parametrize("name", ["Dana\u202eReyes", "Dana\x1b[2J"])
+def test_a_name_with_control_or_bidi_characters_is_refused(name: str) -> None:
+    with pytest.raises(ValidationError, match="your name contains"):
+        validate_identity(name, "lead")

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from warroom.domain.terminal_text import json_c1_escaped, terminal_line, terminal_text
+
 if TYPE_CHECKING:
     from warroom.services import Services
     from warroom.services.quick_reads import QuickReads
@@ -33,10 +35,11 @@ class CommandContext:
         if self._services is None:
             from warroom.services import build_services
             from warroom.storage.database import open_database
+            from warroom.storage.private_files import user_files_warnings
 
             db = open_database(self.db_url, progress=print_progress)
-            for warning in db.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+            for warning in db.warnings + user_files_warnings():
+                print_warning(warning)
             self._services = build_services(db)
         return self._services
 
@@ -59,20 +62,24 @@ class CommandContext:
         """Print ``data`` as one JSON document with ``--json``, else the human text."""
         if self.as_json:
             # Serialise fully before writing: a failure never leaves half a document.
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+            document = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+            sys.stdout.write(json_c1_escaped(document) + "\n")
         else:
             text = human() if callable(human) else human
             if text:
-                print(text)
+                print_text(text)
 
     def emit_lines(self, lines: Iterable[str], *, empty: str) -> None:
-        """Print human lines as they come (a long listing starts at once), or ``empty``."""
+        """Print human lines as they come (a long listing starts at once), or ``empty``.
+
+        Each line is escaped like every other human output (see :func:`print_text`).
+        """
         printed = False
         for line in lines:
-            print(line)
+            print_text(line)
             printed = True
         if not printed:
-            print(empty)
+            print_text(empty)
 
     def close(self) -> None:
         """Release the database connection."""
@@ -84,9 +91,42 @@ class CommandContext:
 
 def print_progress(what: str, done: int, total: int) -> None:
     """Say on stderr how far a long step has got (e.g. indexing a large timeline)."""
-    print(f"upgrading: {what}: {done:,} of {total:,}", file=sys.stderr, flush=True)
+    print(f"upgrading: {terminal_line(what)}: {done:,} of {total:,}", file=sys.stderr, flush=True)
+
+
+def print_text(text: str, *, flush: bool = False) -> None:
+    """Print human output on stdout, every control character but newline and tab escaped."""
+    print(terminal_text(text), flush=flush)
+
+
+def print_error(message: str) -> None:
+    """Print one ``error: ...`` line on stderr (line breaks and controls made inert)."""
+    print(f"error: {terminal_line(message)}", file=sys.stderr)
+
+
+def print_warning(message: str) -> None:
+    """Print one ``warning: ...`` line on stderr (line breaks and controls made inert)."""
+    print(f"warning: {terminal_line(message)}", file=sys.stderr)
+
+
+def read_stdin() -> str:
+    """Return all of standard input as text, refusing bytes that are not UTF-8."""
+    from warroom.domain.errors import ValidationError
+
+    if sys.stdin is None:
+        return ""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"standard input is not valid UTF-8 text (byte {error.start + 1} is not); "
+            "save it as UTF-8 and try again"
+        ) from None
 
 
 def read_text_argument(value: str) -> str:
     """Return ``value``, or standard input when the value is '-'."""
-    return sys.stdin.read() if value == "-" else value
+    return read_stdin() if value == "-" else value

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_error, read_stdin
 from warroom.commands.parsing import add_subparser
 
 KINDS = ("email", "mastodon", "bluesky", "webhook")
@@ -93,8 +93,7 @@ def read_secret(kind: str) -> str:
         import getpass
 
         return getpass.getpass(f"{what} (empty for none): ").strip()
-    data = sys.stdin.read() if sys.stdin is not None else ""
-    return data.strip("\r\n").strip()
+    return read_stdin().strip("\r\n").strip()
 
 
 def _add(ctx: CommandContext) -> int:
@@ -179,6 +178,6 @@ def _test(ctx: CommandContext) -> int:
     elif result.ok:
         ctx.emit(data, f"{result.channel.name}: ok, {result.message}")
     if not result.ok:
-        print(f"error: channel {result.channel.name}: {result.message}", file=sys.stderr)
+        print_error(f"channel {result.channel.name}: {result.message}")
         return 1
     return 0

@@ -10,15 +10,26 @@ from warroom.commands.parsing import add_subparser
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` command."""
-    add_subparser(
+    parser = add_subparser(
         subparsers, "demo", "load a realistic sample incident; prints its id", handler=_demo
+    )
+    parser.add_argument(
+        "--again", action="store_true", help="add another sample even if one exists already"
     )
 
 
 def _demo(ctx: CommandContext) -> int:
     from warroom.commands.render import incident_json
-    from warroom.services.demo import load_demo
+    from warroom.services.demo import existing_demo, load_demo
 
+    existing = None if ctx.args.again else existing_demo(ctx.services.db)
+    if existing is not None:
+        ctx.emit(
+            {**incident_json(existing), "already_existed": True},
+            f"{existing.id}\nthe sample incident already exists (incident {existing.id}: "
+            f"{existing.title}); 'warroom demo --again' adds another",
+        )
+        return 0
     incident = load_demo(ctx.services.db)
     ctx.emit(
         incident_json(incident),

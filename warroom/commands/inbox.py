@@ -7,7 +7,7 @@ import signal
 from typing import Any
 
 from warroom import gc_policy
-from warroom.commands.base import CommandContext, read_text_argument
+from warroom.commands.base import CommandContext, print_text, read_text_argument
 from warroom.commands.parsing import add_subparser, positive_id
 
 STATES = ("new", "needs-reply", "replied", "handled", "ignored", "escalated")
@@ -130,7 +130,7 @@ def _pull(ctx: CommandContext) -> int:
         if ctx.as_json:
             passes.append(pull_json(report))
         elif report.added or any(s.error for s in report.sources):
-            print(report.summary(), flush=True)
+            print_text(report.summary(), flush=True)
 
     pull.watch(stop, poll_seconds=ctx.args.interval, on_pass=on_pass)
     if ctx.as_json:

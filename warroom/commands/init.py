@@ -1,4 +1,9 @@
-"""``warroom init [--encrypt]``: create a new, empty War Room database (never over one)."""
+"""``warroom init [--encrypt]``: create a new, empty War Room database.
+
+At ``--db`` (or ``$WARROOM_DB``, else the default location). A database that already holds
+anything is refused and left unchanged; an empty file is turned into a database, since
+creating one is what was asked for.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ def _init(ctx: CommandContext) -> int:
         database.dispose()
     state = "encrypted " if ctx.args.encrypt else ""
     ctx.emit(
-        {"database": location, "encrypted": bool(ctx.args.encrypt)},
-        f"created the {state}database {location}",
+        {"database": location, "created": True, "encrypted": bool(ctx.args.encrypt)},
+        f"created a new {state}War Room database at {location}",
     )
     return 0

@@ -7,6 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from warroom.commands.base import Handler
+from warroom.domain.terminal_text import terminal_line
+
+#: The largest id the database can hold (a 32-bit INTEGER column on PostgreSQL): a larger
+#: number cannot name anything, and the driver would fail on it with an overflow.
+MAX_ID = 2**31 - 1
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -14,7 +19,7 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         """Print the problem on one line and exit 2 (bad usage)."""
-        self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"error: {terminal_line(message)} (see '{self.prog} --help')\n")
 
 
 def add_subparser(
@@ -64,6 +69,8 @@ def positive_id(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{value!r} is not an id (a whole number)") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not an id (ids start at 1)")
+    if number > MAX_ID:
+        raise argparse.ArgumentTypeError(f"{value!r} is too large to be an id (at most {MAX_ID})")
     return number
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_error
 from warroom.commands.parsing import add_subparser
 
 
@@ -40,9 +39,12 @@ def _list(ctx: CommandContext) -> int:
                 stale = " STALE sign-off" if t.is_stale(today) else ""
                 signed = f", signed off by {t.signed_off_by}" if t.signed_off_by else ""
                 lines.append(f"    template {t.key}: {t.name}{signed}{stale}")
+        if problems:
+            lines.append("not used (each file's problem; the other playbooks work):")
+            lines.extend(f"    {problem.message}" for problem in problems)
         return "\n".join(lines)
 
     ctx.emit([playbook_json(p, today) for p in playbooks], human)
     for problem in problems:
-        print(f"error: {problem.message}", file=sys.stderr)
+        print_error(problem.message)
     return 1 if problems else 0

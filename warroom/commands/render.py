@@ -153,13 +153,23 @@ def channel_json(channel: Channel) -> dict[str, Any]:
         "name": channel.name,
         "kind": channel.kind.value,
         "configured": channel.configured,
-        "settings": dict(channel.settings),
+        "settings": shown_settings(channel),
         "limit": channel.limit.maximum,
         "limit_unit": channel.limit.unit,
         "last_ok_at": _time(channel.last_ok_at),
         "last_checked_at": _time(channel.last_checked_at),
         "last_error": channel.last_error,
     }
+
+
+def shown_settings(channel: Channel) -> dict[str, Any]:
+    """Return a channel's settings to show: a URL stored with a credential is masked."""
+    from warroom.domain.channels import masked_url
+
+    settings = dict(channel.settings)
+    if isinstance(settings.get("url"), str):
+        settings["url"] = masked_url(settings["url"])
+    return settings
 
 
 def playbook_json(playbook: Playbook, today: Any) -> dict[str, Any]:
@@ -208,4 +218,6 @@ def outbox_row_json(row: OutboxRow) -> dict[str, Any]:
 def delivery_line(row: OutboxRow) -> str:
     """Return a one-line summary of one delivery."""
     detail = row.remote_url or row.remote_id or row.last_error
+    if row.state.value == "queued" and row.last_error:
+        detail = f"will be retried; last attempt: {row.last_error}"
     return f"  {row.channel_name:<12} {row.state.value:<9} {detail}".rstrip()

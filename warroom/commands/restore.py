@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_text
 from warroom.commands.parsing import add_subparser
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _restore(ctx: CommandContext) -> int:
         # What the backup holds and how it differs, before anything is decided: a refusal
         # (one line on stderr) then explains itself.
         if not ctx.as_json:
-            print("\n".join(plan.describe()), flush=True)
+            print_text("\n".join(plan.describe()), flush=True)
 
     result = restore.restore(path, force=ctx.args.force, on_plan=show)
     data = {**plan_json(result.plan), "kept": str(result.kept), "rows": result.rows}

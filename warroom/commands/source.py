@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_error
 from warroom.commands.parsing import add_subparser
 
 KINDS = ("mastodon", "bluesky", "imap", "feed")
@@ -158,7 +158,7 @@ def _test(ctx: CommandContext) -> int:
     elif result.ok:
         ctx.emit(data, f"{result.source.name}: ok, {result.message}")
     if not result.ok:
-        print(f"error: source {result.source.name}: {result.message}", file=sys.stderr)
+        print_error(f"source {result.source.name}: {result.message}")
         return 1
     return 0
 

@@ -11,7 +11,7 @@ import signal
 from typing import TYPE_CHECKING, Any
 
 from warroom import gc_policy
-from warroom.commands.base import CommandContext
+from warroom.commands.base import CommandContext, print_text, print_warning
 from warroom.commands.parsing import add_subparser, positive_id
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ def _sync(ctx: CommandContext) -> int:
     delivery = ctx.services.delivery
     delivery.actor = ctx.actor
     if args.stale_after is not None:
+        _check_stale_after(ctx, args.stale_after)
         delivery.stale_after = timedelta(seconds=args.stale_after)
     try:
         if args.status:
@@ -97,10 +98,31 @@ def _sync(ctx: CommandContext) -> int:
         delivery.close()
 
 
+def _check_stale_after(ctx: CommandContext, seconds: float) -> None:
+    """Refuse a stale-claim window not longer than a channel's connect + read timeouts.
+
+    A row whose worker is still waiting for the server would be taken for an interrupted
+    one: a second worker would resend it, or mark it uncertain while it is being sent.
+    """
+    from warroom.domain.errors import UsageError
+    from warroom.sync.http import timeouts
+
+    configured = [c for c in ctx.services.channels.all() if c.configured]
+    limits = [(sum(timeouts(c.settings)), f"channel {c.name}") for c in configured]
+    longest, which = max(limits, default=(sum(timeouts({})), "the default timeouts"))
+    if seconds <= longest:
+        raise UsageError(
+            f"--stale-after {seconds:g} is not longer than the connect + read timeouts of "
+            f"{which} ({longest:g} s); a row still being sent would be taken for an "
+            "interrupted one"
+        )
+
+
 def _watch(ctx: CommandContext, interval: float) -> int:
     import threading
 
     gc_policy.become_long_running()
+    ctx.services.db.guard_file()  # a replaced database file stops the passes, in one line
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: Any) -> None:
@@ -116,7 +138,7 @@ def _watch(ctx: CommandContext, interval: float) -> int:
         if ctx.as_json:
             passes.append(report_json(report))
         elif report.sent or report.failed or report.uncertain or report.retrying:
-            print(report.summary(), flush=True)
+            print_text(report.summary(), flush=True)
         listen()  # the same worker pulls the inbox sources that are due
 
     backups = _start_backups(ctx, stop, interval)
@@ -148,14 +170,13 @@ def _listener(ctx: CommandContext, stop: Any, pulls: list[dict[str, Any]]) -> An
             if report.sources:
                 pulls.append(pull_json(report))
         elif report.added or any(s.error for s in report.sources):
-            print(report.summary(), flush=True)
+            print_text(report.summary(), flush=True)
 
     return listen
 
 
 def _start_backups(ctx: CommandContext, stop: Any, interval: float) -> Any:
     """Take the configured backups (schedule, closed incidents) beside delivering."""
-    import sys
     import threading
 
     backups = ctx.services.backups
@@ -165,10 +186,10 @@ def _start_backups(ctx: CommandContext, stop: Any, interval: float) -> Any:
 
     def report(status: Any, backed_up: bool) -> None:
         if backed_up and status.last_good is not None and not ctx.as_json:
-            print(f"backup written: {status.last_good.name}", flush=True)
+            print_text(f"backup written: {status.last_good.name}", flush=True)
         problem = status.last_error or ("" if status.folder_ok else "the folder is missing")
         if problem and problem != said[0]:
-            print(f"warning: backup: {problem}", file=sys.stderr, flush=True)
+            print_warning(f"backup: {problem}")
         said[0] = problem
 
     thread = threading.Thread(
@@ -221,6 +242,7 @@ def status_json(status: SyncStatus) -> dict[str, Any]:
             for state in status.channels
         ],
         "attention": [outbox_row_json(row) for row in status.attention],
+        "retrying": [outbox_row_json(row) for row in status.retrying],
     }
 
 
@@ -238,6 +260,14 @@ def status_text(status: SyncStatus) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(state.counts.items())) or "no rows"
         error = f" ({state.channel.last_error})" if state.channel.last_error else ""
         lines.append(f"  {state.channel.name:<16} {online}{error}: {counts}")
+    if status.retrying:
+        lines.append("retrying (the last attempt failed; War Room tries again by itself):")
+        for row in status.retrying:
+            when = f", next attempt {row.next_attempt_at:%H:%M:%S}Z" if row.next_attempt_at else ""
+            lines.append(
+                f"  row {row.id:<5} statement #{row.statement_id} on {row.channel_name}, "
+                f"{row.attempts} attempt(s){when}: {row.last_error}"
+            )
     if status.attention:
         lines.append("needs a person (warroom sync --resend ROW | --mark-sent ROW):")
         for row in status.attention:

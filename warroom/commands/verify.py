@@ -1,12 +1,45 @@
-"""``warroom verify PATH_OR_ID``: check the hash chain of an export file or a live incident."""
+"""``warroom verify PATH | --incident ID``: check the hash chain of an export or a live incident.
+
+``PATH`` is an export file; ``--incident ID`` is an incident in the live database. A bare
+number keeps meaning an incident only when no file of that name exists, and the output
+always says which of the two was checked. The target is resolved first (:func:`target`),
+then checked (:func:`check`), so that options such as a trusted key or a fuller check can
+be added to either step.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from warroom.commands.base import CommandContext
-from warroom.commands.parsing import add_subparser
+from warroom.commands.base import CommandContext, print_error
+from warroom.commands.parsing import add_subparser, positive_id
+
+if TYPE_CHECKING:
+    from warroom.export.json_reader import ExportCheck
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to verify: an export file or a live incident, and how to name it for people."""
+
+    path: Path | None = None
+    incident_id: int | None = None
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return 'incident N' or the file's path (the prefix of an error line)."""
+        return f"incident {self.incident_id}" if self.path is None else str(self.path)
+
+    @property
+    def checked(self) -> str:
+        """Return what was checked, in words."""
+        if self.path is None:
+            return f"checked incident {self.incident_id} in the live database{self.note}"
+        return f"checked the file {self.path}"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,44 +51,65 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         handler=_verify,
     )
     parser.add_argument(
-        "target",
-        metavar="PATH_OR_ID",
-        help="a JSON export file, or the id of an incident in the database",
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="a JSON export file (a bare number is an incident id when no such file exists)",
+    )
+    parser.add_argument(
+        "--incident", type=positive_id, metavar="ID", help="check an incident in the database"
     )
 
 
-def _verify(ctx: CommandContext) -> int:
-    from pathlib import Path
+def target(ctx: CommandContext) -> Target:
+    """Decide what the arguments name, refusing none or both."""
+    from warroom.domain.errors import NotFoundError, UsageError, ValidationError
 
-    from warroom.domain.errors import NotFoundError, ValidationError
+    given: str | None = ctx.args.path
+    if ctx.args.incident is not None:
+        if given is not None:
+            raise UsageError("give either PATH or --incident ID, not both")
+        return Target(incident_id=ctx.args.incident)
+    if given is None:
+        raise UsageError("give an export file (PATH) or --incident ID")
+    path = Path(given)
+    if path.is_file():
+        return Target(path=path)
+    if path.exists():
+        raise ValidationError(f"{path} is not a file")
+    if given.strip().isdigit():
+        number = positive_id(given.strip())
+        return Target(incident_id=number, note=f" (no file named {given!r} here)")
+    raise NotFoundError(f"{given!r} is neither an export file nor an incident id")
+
+
+def check(ctx: CommandContext, what: Target) -> ExportCheck:
+    """Verify the file (no database opened or created) or the live incident."""
     from warroom.export.json_reader import verify_export_file
 
-    target: str = ctx.args.target
-    path = Path(target)
-    if path.is_file():
-        # A file needs no database: verify it without opening (or creating) one.
-        check = verify_export_file(path)
-        label = str(path)
-    elif target.strip().isdigit() and int(target) > 0:
-        check = ctx.services.export.verify_incident(int(target), ctx.actor)
-        label = f"incident {int(target)}"
-    elif path.exists():
-        raise ValidationError(f"{path} is not a file")
-    else:
-        raise NotFoundError(f"{target!r} is neither an export file nor an incident id")
+    if what.path is not None:
+        return verify_export_file(what.path)
+    assert what.incident_id is not None
+    return ctx.services.export.verify_incident(what.incident_id, ctx.actor)
+
+
+def _verify(ctx: CommandContext) -> int:
+    what = target(ctx)
+    result = check(ctx, what)
     data = {
-        "source": label,
-        "ok": check.ok,
-        "incident_id": check.incident_id,
-        "entry_count": check.entry_count,
-        "head_hash": check.head_hash,
-        "broken_seq": check.broken_seq,
-        "problem": check.problem,
+        "source": what.label,
+        "checked": "file" if what.path is not None else "incident",
+        "ok": result.ok,
+        "incident_id": result.incident_id,
+        "entry_count": result.entry_count,
+        "head_hash": result.head_hash,
+        "broken_seq": result.broken_seq,
+        "problem": result.problem,
     }
-    if check.ok:
-        ctx.emit(data, check.describe())
+    if result.ok:
+        ctx.emit(data, f"{result.describe()}\n{what.checked}")
         return 0
     if ctx.as_json:
         ctx.emit(data, "")
-    print(f"error: {label}: {check.describe()}", file=sys.stderr)
+    print_error(f"{what.label}: {result.describe()} ({what.checked})")
     return 1

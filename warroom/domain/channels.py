@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from warroom.domain.errors import ValidationError
+from warroom.domain.names import check_name, name_key
 from warroom.domain.text_length import count_characters, count_graphemes
 
 
@@ -58,6 +60,8 @@ LIMITS: dict[ChannelKind, LengthLimit] = {
 BLUESKY_MAX_BYTES = 3000
 
 CHANNEL_NAME_MAX = 40
+#: Room for the compared form, which NFKC may make longer than the name.
+CHANNEL_KEY_MAX = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,10 @@ class Channel:
     last_ok_at: datetime | None = None
     last_error: str = ""
     last_checked_at: datetime | None = None
+    #: Immutable random id: the keychain entry of the channel's secret is keyed by it.
+    uid: str = ""
+    #: The name an older War Room kept the secret under (None for channels made since).
+    legacy_secret_name: str | None = None
 
     @property
     def limit(self) -> LengthLimit:
@@ -95,10 +103,66 @@ def check_fits(channel: Channel, text: str) -> None:
         )
 
 
+#: Query parameters that carry a credential (compared case-insensitively).
+SECRET_QUERY_PARAMETERS = frozenset(
+    {
+        "token",
+        "key",
+        "sig",
+        "signature",
+        "secret",
+        "password",
+        "access_token",
+        "api_key",
+        "apikey",
+        "auth",
+        "code",
+    }
+)
+
+
+def url_secret_problem(url: str) -> str | None:
+    """Say which credential ``url`` carries (a login in it, or a secret query parameter).
+
+    A secret in a URL would be stored in the database and shown by ``channel list``; the
+    secret belongs in the keychain (read from stdin) instead. None when the URL is clean.
+    """
+    parts = urlsplit(url)
+    if parts.username or parts.password or "@" in parts.netloc:
+        return "a user name or password in the address"
+    for name, _value in parse_qsl(parts.query, keep_blank_values=True):
+        if name.lower() in SECRET_QUERY_PARAMETERS:
+            return f"a {name}= parameter"
+    return None
+
+
+def masked_url(url: str) -> str:
+    """Return ``url`` with any login and secret query values replaced by ``***``.
+
+    For showing addresses stored before such URLs were refused.
+    """
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    if netloc != parts.netloc:
+        netloc = "***@" + netloc
+    pairs = [pair.partition("=") for pair in parts.query.split("&")] if parts.query else []
+    query = "&".join(
+        f"{name}=***"
+        if unquote_plus(name).lower() in SECRET_QUERY_PARAMETERS
+        else name + eq + value
+        for name, eq, value in pairs
+    )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
 def validate_channel_name(name: str) -> str:
-    """Accept a short name of letters, digits, dot, dash and underscore."""
-    cleaned = name.strip()
-    if not cleaned or len(cleaned) > CHANNEL_NAME_MAX:
+    """Accept a short name of letters, digits, dot, dash and underscore.
+
+    Names are unique as compared by :func:`warroom.domain.names.name_key` (NFKC, case
+    folded): "Email" and "EMAIL" are one channel.
+    """
+    cleaned = check_name(name, "a channel name")
+    if len(cleaned) > CHANNEL_NAME_MAX or len(name_key(cleaned)) > CHANNEL_KEY_MAX:
         raise ValidationError(f"a channel name needs 1 to {CHANNEL_NAME_MAX} characters")
     if not all(char.isalnum() or char in "._-" for char in cleaned):
         raise ValidationError(

@@ -27,3 +27,7 @@ class ConflictError(WarRoomError):
 
 class StorageError(WarRoomError):
     """The database cannot be used: foreign, corrupt, newer schema, unreachable."""
+
+
+class UsageError(WarRoomError):
+    """The command was given something it cannot work with (exit 2, like bad arguments)."""

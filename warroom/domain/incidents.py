@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from warroom.domain.errors import RuleViolation, ValidationError
+from warroom.domain.terminal_text import reject_nul
 
 
 class Severity(IntEnum):
@@ -103,7 +104,7 @@ class Incident:
 
 def validate_title(title: str) -> str:
     """Return the stripped title, or refuse an empty or oversize one."""
-    cleaned = " ".join(title.split())
+    cleaned = " ".join(reject_nul(title, "the incident title").split())
     if not cleaned:
         raise ValidationError("the incident title is empty")
     if len(cleaned) > TITLE_MAX:
@@ -113,8 +114,26 @@ def validate_title(title: str) -> str:
     return cleaned
 
 
-def validate_times(began_at: datetime, aware_at: datetime, declared_at: datetime) -> None:
-    """Refuse an impossible order: awareness before the start, declaration before awareness."""
+#: Clocks of two machines in one room disagree a little: a time this far ahead still counts
+#: as now, not as the future.
+CLOCK_TOLERANCE = timedelta(minutes=1)
+
+
+def validate_times(
+    began_at: datetime, aware_at: datetime, declared_at: datetime, now: datetime | None = None
+) -> None:
+    """Refuse an impossible order: a time in the future (after ``now``), awareness before
+    the start, declaration before awareness."""
+    if now is not None:
+        for when, what in (
+            (began_at, "when it began"),
+            (aware_at, "when the company became aware"),
+        ):
+            if when > now + CLOCK_TOLERANCE:
+                raise ValidationError(
+                    f"{what} ({when:%Y-%m-%d %H:%M}Z) cannot be in the future "
+                    f"(it is now {now:%Y-%m-%d %H:%M}Z)"
+                )
     if aware_at < began_at:
         raise ValidationError("the company cannot have become aware before the incident began")
     if declared_at < aware_at:

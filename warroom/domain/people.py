@@ -21,6 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from warroom.domain.errors import NotFoundError, RuleViolation, ValidationError
+from warroom.domain.names import check_name
 
 NAME_MAX_CHARS = 100
 
@@ -85,13 +86,11 @@ class Person:
 
 def validate_name(name: str) -> str:
     """Return the cleaned name or raise ValidationError."""
-    cleaned = name.strip()
-    if not cleaned:
+    if not name.strip():
         raise ValidationError("a person needs a name")
+    cleaned = check_name(name, "a person's name")
     if len(cleaned) > NAME_MAX_CHARS:
         raise ValidationError(f"a name is at most {NAME_MAX_CHARS} characters")
-    if any(not char.isprintable() for char in cleaned):
-        raise ValidationError("a name cannot contain control characters or line breaks")
     return cleaned
 
 

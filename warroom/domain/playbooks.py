@@ -17,6 +17,8 @@ from warroom.domain.checklist import Phase
 from warroom.domain.errors import ValidationError
 
 _KEY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+#: A playbook is tables of items and templates holding lists of text: a few levels at most.
+MAX_NESTING = 8
 _TOP_FIELDS = {
     "key",
     "name",
@@ -153,6 +155,12 @@ def parse_playbook(text: str, source: str) -> Playbook:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ValidationError(f"{source}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ValidationError(f"{source}: nested too deeply to be a playbook") from None
+    if _depth(data) > MAX_NESTING:
+        raise ValidationError(
+            f"{source}: nested more than {MAX_NESTING} levels deep; a playbook is flat"
+        )
     read = _Reader(source)
     read.known_fields(data, _TOP_FIELDS, "")
     key = read.text(data, "key", "")
@@ -221,6 +229,14 @@ def _reply_approvals(read: _Reader, data: Mapping[str, Any]) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise read.fail("reply_approvals", "must be a whole number of approvals, 1 to 5")
     return value
+
+
+def _depth(value: Any, limit: int = MAX_NESTING + 1) -> int:
+    """Return how deeply ``value`` nests lists and tables (stops counting past ``limit``)."""
+    if limit <= 0 or not isinstance(value, (dict, list)):
+        return 0
+    children = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(child, limit - 1) for child in children), default=0)
 
 
 def _check_regulator_stop(read: _Reader, items: list[PlaybookItem], *, has_deadline: bool) -> None:

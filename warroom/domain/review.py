@@ -18,6 +18,7 @@ from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import DeliveryState, OutboxRow
 from warroom.domain.statements import Statement
+from warroom.domain.terminal_text import reject_nul
 
 LESSONS_MAX = 100_000
 
@@ -195,7 +196,7 @@ class Review:
 
 def validate_lessons(text: str) -> str:
     """Return lessons learned without outer blank space; empty clears them."""
-    cleaned = text.strip()
+    cleaned = reject_nul(text, "the lessons learned").strip()
     if len(cleaned) > LESSONS_MAX:
         raise ValidationError(
             f"the lessons learned are {len(cleaned)} characters; at most {LESSONS_MAX}"

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from warroom.domain.channels import Channel, check_fits
 from warroom.domain.errors import ConflictError, RuleViolation, ValidationError
+from warroom.domain.terminal_text import reject_nul
 
 STATEMENT_TEXT_MAX = 100_000
 SUBJECT_MAX = 200
@@ -116,8 +117,8 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
 
 def validate_content(subject: str, text: str, channels: Sequence[Channel]) -> tuple[str, str]:
     """Return cleaned subject and text, or refuse empty, oversize or channel-less content."""
-    cleaned_text = text.strip()
-    cleaned_subject = " ".join(subject.split())
+    cleaned_text = reject_nul(text, "the statement text").strip()
+    cleaned_subject = " ".join(reject_nul(subject, "the subject").split())
     if not channels:
         raise ValidationError("a statement needs at least one channel")
     if not cleaned_text:
@@ -176,7 +177,7 @@ def ensure_can_reject(statement: Statement, reason: str) -> str:
     if statement.state not in (StatementState.IN_REVIEW, StatementState.APPROVED):
         state = statement.state.value.replace("_", " ")
         raise RuleViolation(f"statement {statement.id} is {state}; there is nothing to reject")
-    cleaned = reason.strip()
+    cleaned = reject_nul(reason, "the reason").strip()
     if not cleaned:
         raise ValidationError("a rejection needs a reason")
     return cleaned

@@ -18,6 +18,7 @@ from typing import Any
 
 from warroom.domain.clock import iso_utc
 from warroom.domain.errors import ValidationError
+from warroom.domain.terminal_text import reject_nul
 
 GENESIS_HASH = "0" * 64
 ENTRY_TEXT_MAX = 20_000
@@ -66,7 +67,7 @@ class TimelineEntry:
 
 def validate_entry_text(text: str) -> str:
     """Return the text without outer blank space, or refuse empty or oversize text."""
-    cleaned = text.strip()
+    cleaned = reject_nul(text, "the entry text").strip()
     if not cleaned:
         raise ValidationError("the entry text is empty")
     if len(cleaned) > ENTRY_TEXT_MAX:

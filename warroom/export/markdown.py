@@ -1,8 +1,9 @@
 """The Markdown export: readable as plain text and as rendered Markdown.
 
 Every piece of user text is escaped: HTML is turned into entities (so ``<script>`` shows as
-text and never runs) and Markdown punctuation is backslash-escaped (so nobody can smuggle a
-link, an image or a heading into the record).
+text and never runs), Markdown punctuation is backslash-escaped (so nobody can smuggle a
+link, an image or a heading into the record), and control characters are shown as escapes
+such as ``\\x1b`` (a Markdown file is often read with ``cat`` in a terminal).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from warroom.domain.incident_log import IncidentLog, StatementRecord
+from warroom.domain.terminal_text import terminal_text
 from warroom.export.formats import Progress, no_progress
 from warroom.export.labels import clock_rows, header_rows, review_rows, when
 from warroom.export.tables import (
@@ -33,7 +35,7 @@ _LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])")
 
 def escape(text: str, *, line_start: bool = True) -> str:
     """Escape one line of user text so that it renders literally."""
-    escaped = _INLINE.sub(r"\\\1", html.escape(text, quote=False))
+    escaped = _INLINE.sub(r"\\\1", html.escape(terminal_text(text), quote=False))
     if not line_start:
         return escaped
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
@@ -41,14 +43,20 @@ def escape(text: str, *, line_start: bool = True) -> str:
 
 def cell(text: str) -> str:
     """Escape user text for a table cell (inline only), line breaks as ``<br>``."""
-    lines = [escape(line, line_start=False) for line in text.splitlines()]
+    lines = [escape(line, line_start=False) for line in _inert(text).splitlines()]
     return "<br>".join(lines) or " "
 
 
 def block(text: str) -> str:
     """Escape multi-line user text as a paragraph that keeps its line breaks."""
-    lines = [escape(line) for line in text.splitlines()]
+    lines = [escape(line) for line in _inert(text).splitlines()]
     return "  \n".join(lines) if lines else "_(empty)_"
+
+
+def _inert(text: str) -> str:
+    """Return ``text`` with its control characters escaped (CR LF counts as a line break),
+    before it is split into lines: a stray CR or form feed must not become a line break."""
+    return terminal_text(text.replace("\r\n", "\n"))
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:

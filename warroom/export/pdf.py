@@ -223,7 +223,7 @@ def write_pdf(
 
 def _render(log: IncidentLog, path: Path, page_size: PageSize, progress: Progress) -> None:
     _ensure_gui_application()
-    from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+    from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
     from PySide6.QtGui import (
         QFont,
         QFontMetricsF,
@@ -236,7 +236,11 @@ def _render(log: IncidentLog, path: Path, page_size: PageSize, progress: Progres
 
     total = 1000
     markup = build_html(log, progress, share=total * 4 // 10)
-    writer = QPdfWriter(str(path))
+    # Rendered into memory, then written by Python: QPdfWriter ignores write errors, so on a
+    # full disk it would leave a truncated PDF behind and report success.
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     size_id = QPageSize.PageSizeId.A4 if page_size is PageSize.A4 else QPageSize.PageSizeId.Letter
     writer.setPageSize(QPageSize(size_id))
     writer.setPageMargins(QMarginsF(14, 12, 14, 12), QPageLayout.Unit.Millimeter)
@@ -309,4 +313,6 @@ def _render(log: IncidentLog, path: Path, page_size: PageSize, progress: Progres
             progress(total // 2 + (number + 1) * (total // 2) // pages, total)
     finally:
         painter.end()
+    with path.open("wb") as stream:
+        stream.write(buffer.data().data())
     progress(total, total)

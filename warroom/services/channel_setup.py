@@ -9,9 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warroom.domain.channels import Channel, ChannelKind, validate_channel_name
+from warroom.domain.channels import (
+    Channel,
+    ChannelKind,
+    url_secret_problem,
+    validate_channel_name,
+)
 from warroom.domain.clock import iso_utc
-from warroom.domain.errors import RuleViolation, ValidationError
+from warroom.domain.errors import NotFoundError, RuleViolation, ValidationError
 from warroom.domain.people import Action
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
@@ -89,22 +94,26 @@ class ChannelSetupService:
         with self._ctx.db.reading() as session:
             if actor is not None:  # before the keychain is touched
                 authorize(session, actor, Action.MANAGE_CHANNELS)
-            existing = {c.name: c for c in channel_repo.list_all(session)}.get(name)
+            existing = _existing(session, name)
         merged: dict[str, Any] = {}
         if existing is not None and existing.kind is kind:
             kept = set(existing.settings) - cleared - {"configured_at"}
             merged.update({k: existing.settings[k] for k in kept})
         merged.update(given)
         cleaned = validate_settings(kind, merged)
+        # The secret is keyed by the channel's immutable id: a new channel gets it now.
+        target = existing or Channel(0, name, kind, uid=channel_repo.new_uid())
         if secret is not None:
-            self._secrets.set(name, secret)
+            self._secrets.set(target, secret)
         elif existing is None or not existing.configured:
             self._secrets.check()
         cleaned["configured_at"] = iso_utc(self._ctx.clock())
         with self._ctx.db.transaction() as session:
             if actor is not None:
                 authorize(session, actor, Action.MANAGE_CHANNELS)
-            channel = channel_repo.upsert(session, name=name, kind=kind, settings=cleaned)
+            channel = channel_repo.upsert(
+                session, name=name, kind=kind, settings=cleaned, uid=target.uid
+            )
             changes.bump(session)
         log.info("channel %s configured (%s)", name, kind.value)
         return channel
@@ -113,8 +122,8 @@ class ChannelSetupService:
         """Delete a channel that no statement targets, and its secret in the keychain.
 
         A channel that a statement names (even a draft) stays: the incident's record and its
-        exports refer to it; reconfigure it instead. The secret is removed first so that a
-        channel created later under the same name cannot pick up the old one.
+        exports refer to it; reconfigure it instead. The secret is removed first (it is keyed
+        by the channel's id, so no other channel's secret can go with it).
         """
         with self._ctx.db.reading() as session:
             if actor is not None:
@@ -122,7 +131,7 @@ class ChannelSetupService:
             channel = channel_repo.by_name(session, name)
             _refuse_if_used(name, channel_repo.statement_count(session, channel.id))
         with contextlib.suppress(SecretStoreUnavailable):  # then none can have been stored
-            self._secrets.set(name, "")
+            self._secrets.set(channel, "")
         with self._ctx.db.transaction() as session:
             if actor is not None:
                 authorize(session, actor, Action.MANAGE_CHANNELS)
@@ -141,7 +150,7 @@ class ChannelSetupService:
                 f"channel {name!r} is not configured yet; run 'warroom channel add {name} "
                 f"--kind {channel.kind.value} ...' first"
             )
-        secret = self._secrets.get(name)
+        secret = self._secrets.get(channel)
         ok, message = False, ""
         try:
             connector = make_connector(channel, secret, clock=self._ctx.clock)
@@ -163,6 +172,14 @@ class ChannelSetupService:
         return ChannelTest(channel, ok, message)
 
 
+def _existing(session: Any, name: str) -> Channel | None:
+    """Return the channel called ``name`` (as names compare), or None."""
+    try:
+        return channel_repo.by_name(session, name)
+    except NotFoundError:
+        return None
+
+
 def _refuse_if_used(name: str, statements: int) -> None:
     if statements:
         raise RuleViolation(
@@ -177,6 +194,12 @@ def validate_settings(kind: ChannelKind, settings: Mapping[str, Any]) -> dict[st
     if "url" in KIND_SETTINGS[kind]:
         url = str(settings.get("url") or "").strip().rstrip("/")
         if url:
+            carried = url_secret_problem(url)
+            if carried:
+                raise ValidationError(
+                    f"--url holds a credential ({carried}); give the address without it and "
+                    "pass the secret on stdin (it is kept in the keychain, never in the database)"
+                )
             if not url.startswith(("https://", "http://")) or len(url) < 10:
                 raise ValidationError(f"--url must be an http(s) address, not {url!r}")
             cleaned["url"] = url

@@ -26,8 +26,10 @@ from warroom.domain.outbox import DeliveryState, OutboxRow
 from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
+from warroom.services.delivery_records import SETTLE_FROM, minimum_stale_after, timeline_entry
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo, outbox_repo, reply_repo
+from warroom.storage.file_identity import DatabaseReplacedError
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.storage.timeline_repo import append
 from warroom.sync import tid
@@ -96,6 +98,9 @@ class SyncStatus:
     channels: list[ChannelState]
     attention: list[OutboxRow]  # uncertain and failed rows
     next_due_at: datetime | None
+    #: Queued rows whose last attempt failed (a 5xx, a timeout...): tried again later, and
+    #: shown with the server's reason from the first failure on.
+    retrying: list[OutboxRow] = field(default_factory=list)
 
 
 def channel_online(channel: Channel) -> bool | None:
@@ -134,6 +139,7 @@ class DeliveryService:
     def run_once(self, *, stop: threading.Event | None = None) -> PassReport:
         """Deliver every row that is due now, once each; return what happened."""
         with self._lock:
+            self._ctx.db.check_file()  # a replaced database file stops the worker, even idle
             report = PassReport()
             report.recovered = self._recover_stale(report)
             after_id = 0  # one pass visits each due row once, in id order
@@ -164,7 +170,7 @@ class DeliveryService:
         while not stop.is_set():
             try:
                 report = self.run_once(stop=stop)
-            except SecretStoreUnavailable:
+            except (SecretStoreUnavailable, DatabaseReplacedError):
                 raise
             except StorageError as error:
                 # A busy or briefly unreachable database (team mode): try again later.
@@ -292,8 +298,13 @@ class DeliveryService:
         """Record a final outcome and its timeline entry (second transaction)."""
         now = self._ctx.clock()
         reason = one_line(scrub(str(error), secrets), 500) if error is not None else ""
+        sent = state is DeliveryState.SENT
         with self._ctx.db.transaction() as session:
-            if not outbox_repo.finish(
+            previous = outbox_repo.current_state(session, row.id)
+            # A confirmed delivery wins over whatever happened to the row meanwhile (another
+            # worker took it for interrupted and made it 'uncertain', a person queued it
+            # again): it did go out, so it must never be offered for resend.
+            settled = previous is not DeliveryState.SENT and outbox_repo.finish(
                 session,
                 row.id,
                 state,
@@ -301,16 +312,18 @@ class DeliveryService:
                 error=reason,
                 remote_id=result.remote_id if result else "",
                 remote_url=result.remote_url if result else "",
-            ):
+                from_states=SETTLE_FROM[state],
+            )
+            if not settled and not (sent and previous is DeliveryState.SENT):
                 log.warning("outbox row %s was settled by another worker meanwhile", row.id)
                 return
-            if state is DeliveryState.SENT:
+            if sent:
                 channel_repo.record_check(session, channel.id, now, "")
                 where = (result.remote_url or result.remote_id) if result else ""
                 reply_repo.mark_replied(session, row.statement_id, where, now)  # inbox answer
             elif isinstance(error, PermanentError) and "credentials" in reason:
                 channel_repo.record_check(session, channel.id, now, reason)
-            text, data = _timeline_entry(row, channel, state, result, reason)
+            text, data = timeline_entry(row, channel, state, result, reason, previous)
             append(
                 session,
                 incident_id=row.incident_id,
@@ -344,6 +357,8 @@ class DeliveryService:
         recovered = []
         for row in stale:
             channel = channels[row.channel_id]
+            if row.updated_at > now - self.stale_window(channel):
+                continue  # its worker may still be waiting for the server's answer
             if channel.kind in IDEMPOTENT_KINDS:
                 with self._ctx.db.transaction() as session:
                     if outbox_repo.finish(
@@ -363,6 +378,14 @@ class DeliveryService:
                 self._settle(row, channel, DeliveryState.UNCERTAIN, report, [], error=problem)
         return recovered
 
+    def stale_window(self, channel: Channel) -> timedelta:
+        """Return how long a 'sending' claim on ``channel`` lasts before it counts as dead.
+
+        Always longer than the channel's connect + read timeouts: a worker still waiting
+        for the server must never see its row taken for an interrupted one.
+        """
+        return max(self.stale_after, minimum_stale_after(channel))
+
     # --- connectors and secrets -------------------------------------------------------------
 
     def _connector(self, channel: Channel) -> Connector:
@@ -371,7 +394,7 @@ class DeliveryService:
         if cached is not None and cached[0] == key:
             return cached[1]
         self._drop_connector(channel)
-        secret = self._secrets.get(channel.name)
+        secret = self._secrets.get(channel)
         connector = self._factory(channel, secret, clock=self._ctx.clock)
         self._connectors[channel.id] = (key, connector, secret)
         return connector
@@ -408,10 +431,13 @@ class DeliveryService:
             attention = outbox_repo.list_rows(
                 session, states=(DeliveryState.UNCERTAIN, DeliveryState.FAILED)
             )
+            retrying = outbox_repo.list_rows(
+                session, states=(DeliveryState.QUEUED,), with_error=True
+            )
             depth = outbox_repo.depth(session)
             due_at = outbox_repo.next_due_at(session)
         states = [ChannelState(c, channel_online(c), counts.get(c.name, {})) for c in channels]
-        return SyncStatus(depth, states, attention, due_at)
+        return SyncStatus(depth, states, attention, due_at, retrying)
 
     def resend(self, row_id: int, actor: str) -> OutboxRow:
         """Queue an uncertain or failed row again (a person decided it did not go out)."""
@@ -475,38 +501,3 @@ class DeliveryService:
 def _settings_key(channel: Channel) -> str:
     """Return what identifies a channel's configuration (reconfiguring changes it)."""
     return json.dumps([channel.kind.value, dict(channel.settings)], sort_keys=True, default=str)
-
-
-def _timeline_entry(
-    row: OutboxRow,
-    channel: Channel,
-    state: DeliveryState,
-    result: DeliveryResult | None,
-    reason: str,
-) -> tuple[str, dict[str, Any]]:
-    base: dict[str, Any] = {
-        "statement": row.statement_id,
-        "channel": channel.name,
-        "outbox": row.id,
-        "attempts": row.attempts,
-    }
-    if state is DeliveryState.SENT and result is not None:
-        where = result.remote_url or result.remote_id
-        data = {
-            "event": "delivery.sent",
-            **base,
-            "remote_id": result.remote_id,
-            "url": result.remote_url,
-        }
-        if result.detail:
-            data["detail"] = result.detail
-        return f"Statement #{row.statement_id} sent on {channel.name}: {where}", data
-    if state is DeliveryState.UNCERTAIN:
-        text = (
-            f"Statement #{row.statement_id} may or may not have gone out on {channel.name}: "
-            f"{reason}. Check, then run 'warroom sync --resend {row.id}' or "
-            f"'warroom sync --mark-sent {row.id}'"
-        )
-        return text, {"event": "delivery.uncertain", **base, "reason": reason}
-    text = f"Statement #{row.statement_id} failed on {channel.name}: {reason}"
-    return text, {"event": "delivery.failed", **base, "reason": reason}

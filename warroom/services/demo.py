@@ -37,6 +37,18 @@ class _SteppingClock:
         self.moment += timedelta(minutes=minutes)
 
 
+DEMO_TITLE = "Checkout API outage: card payments failing in the EU"
+
+
+def existing_demo(db: Database) -> Incident | None:
+    """Return the sample incident if this database already holds one (by title and lead)."""
+    services = build_services(db)
+    for incident in services.incidents.all():
+        if incident.title == DEMO_TITLE and incident.created_by == LEAD:
+            return incident
+    return None
+
+
 def load_demo(
     db: Database, *, now: datetime | None = None, playbooks: PlaybookCatalog | None = None
 ) -> Incident:
@@ -56,7 +68,7 @@ def load_demo(
         log.add(incident.id, text, who, kind)
 
     incident = s.incidents.open(
-        "Checkout API outage: card payments failing in the EU",
+        DEMO_TITLE,
         2,
         LEAD,
         playbook_key="service-outage",

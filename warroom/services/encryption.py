@@ -63,12 +63,13 @@ def init_database(
             sqlite_path(resolved)  # refuses, with the reason
         if server_has_tables(resolved):
             raise RuleViolation(f"{resolved} already holds a database; nothing was changed")
-        return open_database(resolved)
+        return open_database(resolved, new=True)
     path = sqlite_path(resolved)
-    if path.exists():
-        raise RuleViolation(f"{path} already exists; nothing was changed")
     if not path.parent.is_dir():
         raise StorageError(f"the folder {path.parent} does not exist")
+    holds_something = path.exists() and path.stat().st_size > 0
+    if encrypt and holds_something:
+        raise RuleViolation(f"{path} already holds a database; it was left unchanged")
     if encrypt:
         key = sqlcipher.new_key()
         (secrets or SecretStore()).set_database_key(key.account, key.key_hex)
@@ -78,7 +79,8 @@ def init_database(
             path.unlink(missing_ok=True)
             raise
     try:
-        return open_database(resolved)
+        # new=True: an empty file becomes the database; one holding anything is refused.
+        return open_database(resolved, new=True)
     except BaseException:
         if encrypt:
             path.unlink(missing_ok=True)

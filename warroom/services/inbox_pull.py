@@ -26,7 +26,7 @@ from warroom.services.context import ServiceContext
 from warroom.services.inbox_attach import auto_attach
 from warroom.services.inbox_scoring import Scorer, risk_words
 from warroom.services.playbooks import PlaybookCatalog
-from warroom.storage import changes, inbox_repo, source_repo
+from warroom.storage import changes, channel_repo, inbox_repo, source_repo
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable, SourceSecrets
 from warroom.sync.backoff import Backoff
 from warroom.sync.outcomes import DeliveryError, PermanentError, TransientError
@@ -158,7 +158,8 @@ class InboxPullService:
         """Return the source's secret: its own, or its channel's (``--from-channel``)."""
         channel = source.settings.get("from_channel")
         if channel:
-            return self._secrets.get(str(channel))
+            with self._ctx.db.reading() as session:
+                return self._secrets.get(channel_repo.by_name(session, str(channel)))
         return SourceSecrets(self._secrets).get(source.name)
 
     def _pull(self, source: Source, scorer: Scorer, stop: threading.Event | None) -> SourcePull:

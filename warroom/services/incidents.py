@@ -51,7 +51,7 @@ class IncidentService:
         declared = as_utc(declared_at) if declared_at else now
         aware = as_utc(aware_at) if aware_at else declared
         began = as_utc(began_at) if began_at else aware
-        validate_times(began, aware, declared)
+        validate_times(began, aware, declared, now)
         playbook = self._playbooks.get(playbook_key) if playbook_key else None
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.OPEN_INCIDENT)
@@ -146,7 +146,12 @@ class IncidentService:
             return incident_repo.get(session, incident_id)
 
     def change_counter(self) -> int:
-        """Return a number that changes whenever anyone writes to the database."""
+        """Return a number that changes whenever anyone writes to the database.
+
+        The window polls it every second, so it is also where a database file replaced
+        underneath the window is noticed (and reported) without waiting for a write.
+        """
+        self._ctx.db.check_file()
         with self._ctx.db.reading() as session:
             return changes.current(session)
 

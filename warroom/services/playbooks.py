@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from warroom.domain.playbooks import Playbook
 
 PLAYBOOKS_ENV = "WARROOM_PLAYBOOKS"
-MAX_PLAYBOOK_BYTES = 1_000_000
+MAX_PLAYBOOK_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,13 @@ class PlaybookCatalog:
         found: dict[str, Playbook] = {}
         problems: list[PlaybookProblem] = []
         for folder in self.folders:
-            for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+            if not folder.is_dir():
+                what = "does not exist" if not folder.exists() else "is not a folder"
+                named = "" if folder == resource("playbooks") else f" (named in ${PLAYBOOKS_ENV})"
+                message = f"{folder}: the playbook folder {what}{named}"
+                problems.append(PlaybookProblem(folder, message))
+                continue
+            for path in sorted(folder.glob("*.toml")):
                 try:
                     playbook = read_playbook(path)
                 except ValidationError as error:
@@ -64,17 +71,43 @@ class PlaybookCatalog:
 
 
 def read_playbook(path: Path) -> Playbook:
-    """Read and validate one playbook file."""
+    """Read and validate one playbook file.
+
+    Read with limits, because a playbook folder is a place where anything can turn up: only
+    a regular file (a FIFO would block forever, a link to ``/dev/zero`` would never end), and
+    at most 1 MiB of it.
+    """
     try:
-        if path.stat().st_size > MAX_PLAYBOOK_BYTES:
-            raise ValidationError(f"{path}: the file is over {MAX_PLAYBOOK_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
+        data = _read_limited(path)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationError(f"{path}: not UTF-8 text") from None
     except OSError as error:
-        raise ValidationError(f"{path}: cannot be read ({error.strerror})") from None
+        raise ValidationError(f"{path}: cannot be read ({error.strerror or error})") from None
     # Imported here: every command builds a catalog, few read a playbook (the parser pulls in
     # tomllib and the checklist model: part of the cold-start budget of issue 2).
     from warroom.domain.playbooks import parse_playbook
 
     return parse_playbook(text, str(path))
+
+
+def _read_limited(path: Path) -> bytes:
+    """Return the bytes of the regular file ``path``, refusing anything else or over 1 MiB."""
+    if not stat.S_ISREG(os.stat(path).st_mode):  # before opening: opening may block
+        raise ValidationError(f"{path}: not a regular file")
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # swapped in meanwhile
+            raise ValidationError(f"{path}: not a regular file")
+        chunks, size = [], 0
+        while size <= MAX_PLAYBOOK_BYTES:
+            chunk = os.read(descriptor, MAX_PLAYBOOK_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(descriptor)
+    if size > MAX_PLAYBOOK_BYTES:
+        raise ValidationError(f"{path}: the file is over {MAX_PLAYBOOK_BYTES} bytes (1 MiB)")
+    return b"".join(chunks)

@@ -6,6 +6,7 @@ read as "no preferences yet" so the window asks again instead of refusing to sta
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -15,12 +16,13 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from warroom.domain.errors import ValidationError
+from warroom.domain.names import check_name
 from warroom.domain.people import Role
-from warroom.storage.locations import data_dir
+from warroom.storage.locations import PREFERENCES_FILE, data_dir
+from warroom.storage.private_files import make_private_dir, open_private
 
 log = logging.getLogger(__name__)
 
-PREFERENCES_FILE = "preferences.json"
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 THEMES: tuple[str, ...] = ("system", "dark")
 NAME_MAX = 80
@@ -78,6 +80,7 @@ def validate_identity(name: str, role: str) -> Identity:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise ValidationError("your name is empty")
+    check_name(cleaned, "your name")  # no control or bidi characters: it is printed everywhere
     if len(cleaned) > NAME_MAX:
         raise ValidationError(f"the name is over {NAME_MAX} characters")
     if role not in ROLES:
@@ -123,9 +126,13 @@ class PreferencesStore:
                 "name": preferences.identity.name,
                 "role": preferences.identity.role,
             }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         temporary = self.path.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()  # a leftover may be wider; the new one is created 0600
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        with open(open_private(temporary, flags), "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(body, indent=2, ensure_ascii=False))
         os.replace(temporary, self.path)
 
 

@@ -154,7 +154,8 @@ class SourceService:
         ok, message = False, ""
         try:
             if channel:
-                secret = self._secrets.get(str(channel))
+                with self._ctx.db.reading() as session:
+                    secret = self._secrets.get(channel_repo.by_name(session, str(channel)))
             else:
                 secret = SourceSecrets(self._secrets).get(name)
             listener = make_listener(source, secret, clock=self._ctx.clock)

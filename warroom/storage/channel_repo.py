@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import NotFoundError
+from warroom.domain.names import name_key
 from warroom.storage.models import ChannelRow, StatementChannelRow
 
 
@@ -26,6 +28,8 @@ def to_domain(row: ChannelRow) -> Channel:
         last_ok_at=row.last_ok_at,
         last_error=row.last_error or "",
         last_checked_at=row.last_checked_at,
+        uid=row.uid,
+        legacy_secret_name=row.legacy_secret_name,
     )
 
 
@@ -34,9 +38,17 @@ def list_all(session: Session) -> list[Channel]:
     return [to_domain(row) for row in session.scalars(select(ChannelRow).order_by(ChannelRow.name))]
 
 
+def _find(session: Session, name: str) -> ChannelRow | None:
+    """Return the row of the channel called ``name`` as names compare (NFKC, case folded)."""
+    return session.scalar(select(ChannelRow).where(ChannelRow.name_key == name_key(name)))
+
+
 def by_name(session: Session, name: str) -> Channel:
-    """Return the channel called ``name`` or raise NotFoundError listing the known names."""
-    row = session.scalar(select(ChannelRow).where(ChannelRow.name == name))
+    """Return the channel called ``name`` or raise NotFoundError listing the known names.
+
+    "EMAIL" finds the channel "email": names compare after NFKC and case folding.
+    """
+    row = _find(session, name)
     if row is None:
         known = ", ".join(c.name for c in list_all(session)) or "none"
         raise NotFoundError(f"no channel {name!r} (channels: {known})")
@@ -45,7 +57,8 @@ def by_name(session: Session, name: str) -> Channel:
 
 def by_names(session: Session, names: Sequence[str]) -> list[Channel]:
     """Return the channels named, in the order named, without duplicates."""
-    return [by_name(session, name) for name in dict.fromkeys(names)]
+    found = [by_name(session, name) for name in names]
+    return list({channel.id: channel for channel in found}.values())
 
 
 def by_id(session: Session, channel_id: int) -> Channel:
@@ -56,13 +69,29 @@ def by_id(session: Session, channel_id: int) -> Channel:
     return to_domain(row)
 
 
+def new_uid() -> str:
+    """Return a fresh immutable channel id (random, so unique across databases too)."""
+    return uuid.uuid4().hex
+
+
 def upsert(
-    session: Session, *, name: str, kind: ChannelKind, settings: Mapping[str, Any]
+    session: Session,
+    *,
+    name: str,
+    kind: ChannelKind,
+    settings: Mapping[str, Any],
+    uid: str | None = None,
 ) -> Channel:
-    """Create the channel or reconfigure it (kind and settings replaced)."""
-    row = session.scalar(select(ChannelRow).where(ChannelRow.name == name))
+    """Create the channel or reconfigure it (kind and settings replaced).
+
+    An existing channel keeps its name as first written and its ``uid``; a new one gets
+    ``uid`` (the caller may have stored its secret under it already).
+    """
+    row = _find(session, name)
     if row is None:
-        row = ChannelRow(name=name, kind=kind.value, last_error="")
+        row = ChannelRow(
+            name=name, name_key=name_key(name), uid=uid or new_uid(), kind=kind.value, last_error=""
+        )
         session.add(row)
     row.kind = kind.value
     row.settings = dict(settings)

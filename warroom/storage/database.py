@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from warroom.domain.errors import ConflictError, StorageError
-from warroom.storage.filesystems import network_filesystem_warning
+from warroom.storage.database_url import checked_url
+from warroom.storage.file_identity import DatabaseReplacedError, FileGuard
 from warroom.storage.locations import resolve_database_url
 from warroom.storage.schema import HEAD, KNOWN_REVISIONS
+from warroom.storage.sqlite_file import SqliteFile, prepare
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ SQLITE_BUSY_TIMEOUT_S = 30
 _READONLY = "warroom_readonly"
 # PostgreSQL's serialization failure and deadlock: nothing was written, trying again works.
 _TRY_AGAIN_STATES = frozenset({"40001", "40P01"})
+# PostgreSQL: a write in a read-only transaction (a replica, default_transaction_read_only).
+_READ_ONLY_STATE = "25006"
 
 
 @dataclass
@@ -41,12 +45,17 @@ class Database:
     engine: Engine
     url: str
     warnings: list[str] = field(default_factory=list)
+    #: Why this database can only be read ('' when it can be written).
+    read_only: str = ""
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             bind=self.engine.execution_options(**{_READONLY: True}), expire_on_commit=False
         )
+        self._guard: FileGuard | None = None
+        self._anchor: Any = None
+        self._stopped: DatabaseReplacedError | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -68,22 +77,69 @@ class Database:
         On SQLite the transaction starts with ``BEGIN IMMEDIATE`` so that two writers queue
         for the lock instead of failing halfway with 'database is locked'.
         """
-        with self._sessions() as session, _translate_errors(), session.begin():
+        self._check_writable()
+        with self._sessions() as session, _translate_errors(self), session.begin():
             yield session
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StorageError(read_only_message(self.location, self.read_only))
+        self.check_file()
+
+    def check_file(self) -> None:
+        """Raise DatabaseReplacedError once the guarded file was replaced or deleted.
+
+        Cheap (two ``stat`` calls): long-running loops call it on every pass, so that they
+        stop and say so even when they have nothing to write.
+        """
+        if self._stopped is not None:
+            raise self._stopped
+        problem = self._guard.problem() if self._guard is not None else None
+        if problem is not None and self._guard is not None:
+            self._stopped = self._guard.refusal(problem)
+            log.error("%s", self._stopped)
+            raise self._stopped
+
+    def guard_file(self) -> None:
+        """Stop writing (with one line) if the SQLite file or its -wal is later replaced.
+
+        For long-running processes (the window, ``sync --watch``): one connection keeps
+        the database open from now on, so SQLite never removes the -wal by itself, and each
+        write transaction first checks that the file on disk is still the one opened.
+        """
+        if not self.is_sqlite or self.read_only or self._guard is not None:
+            return
+        anchor = self.engine.raw_connection()
+        cursor = anchor.cursor()
+        cursor.execute("SELECT count(*) FROM sqlite_master")  # opens the file and its -wal
+        cursor.close()
+        self._anchor = anchor
+        self._guard = FileGuard(Path(self.location))
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """Run a read-only use case (a deferred transaction: readers never block writers)."""
-        with self._read_sessions() as session, _translate_errors(), session.begin():
+        with self._read_sessions() as session, _translate_errors(self), session.begin():
             yield session
 
     def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._anchor is not None:
+            self._anchor.close()
+            self._anchor = None
         self.engine.dispose()
 
 
+def read_only_message(location: str, why: str) -> str:
+    """Return the refusal of a write to a read-only database."""
+    return (
+        f"the database {location} is read-only ({why}); reading works, but changes need "
+        "write access to it"
+    )
+
+
 @contextmanager
-def _translate_errors() -> Iterator[None]:
+def _translate_errors(database: Database) -> Iterator[None]:
     """Turn driver errors a person can meet (locked, unreachable, damaged) into one line."""
     try:
         yield
@@ -96,13 +152,27 @@ def _translate_errors() -> Iterator[None]:
         # has just invalidated; the pool (pool_pre_ping) replaces it, so trying again works.
         if error.connection_invalidated:
             raise StorageError("the connection to the database was lost") from error
-        if getattr(error.orig, "sqlstate", None) in _TRY_AGAIN_STATES:
+        state = getattr(error.orig, "sqlstate", None)
+        if state in _TRY_AGAIN_STATES:
             raise ConflictError(
                 "someone else was changing the same thing at the same moment; try again"
+            ) from error
+        detail = _first_line(error)
+        if _is_damaged(detail):
+            raise StorageError(
+                f"the database file is damaged: {detail}; restore a backup or run `warroom verify`"
+            ) from error
+        if state == _READ_ONLY_STATE or "readonly database" in detail:
+            raise StorageError(
+                read_only_message(database.location, detail or "the server refuses writes")
             ) from error
         if isinstance(error, OperationalError):
             raise StorageError(f"the database cannot be used: {_first_line(error)}") from error
         raise
+
+
+def _is_damaged(detail: str) -> bool:
+    return "malformed" in detail or "not a database" in detail
 
 
 def _first_line(error: DBAPIError) -> str:
@@ -115,18 +185,24 @@ def open_database(
     migrate: bool = True,
     password: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    new: bool = False,
 ) -> Database:
     """Open (creating if new) the database at ``url``, check and migrate its schema.
 
     For a database server, ``password`` (else the one kept in the keychain for that server,
     if the URL has none) is used for connecting but kept out of :attr:`Database.url`.
     ``progress(what, done, total)`` hears how a long upgrade step is going.
+    ``new`` asks for a new database: an empty file is accepted, and a database that
+    already holds anything is refused (``warroom init``).
     """
     resolved = resolve_database_url(url)
-    parsed = make_url(resolved)
-    warnings: list[str] = []
+    parsed = checked_url(resolved)
+    target: SqliteFile | None = None
     if parsed.get_backend_name() == "sqlite":
-        engine = _sqlite_engine(resolved, parsed.database, warnings)
+        target = prepare(Path(parsed.database or ""), resolved, new=new)
+        for warning in target.warnings:
+            log.warning("%s", warning)
+        engine = _sqlite_engine(target)
     else:
         from warroom.storage.server_login import with_stored_password
 
@@ -135,31 +211,28 @@ def open_database(
         else:
             login = with_stored_password(resolved)
         engine = create_engine(login, pool_pre_ping=True)
-    database = Database(engine=engine, url=resolved, warnings=warnings)
+    database = Database(
+        engine=engine,
+        url=resolved,
+        warnings=list(target.warnings) if target else [],
+        read_only=target.read_only if target else "",
+    )
     try:
-        _check_and_migrate(database, migrate=migrate, progress=progress)
+        _check_and_migrate(database, migrate=migrate, progress=progress, new=new)
     except BaseException:
         engine.dispose()
+        if target is not None:
+            target.forget_if_unused()
         raise
     return database
 
 
-def _sqlite_engine(url: str, path_text: str | None, warnings: list[str]) -> Engine:
-    if path_text and path_text != ":memory:":
-        path = Path(path_text)
-        if not path.parent.is_dir():
-            raise StorageError(f"the folder {path.parent} does not exist")
-        if path.is_dir():
-            raise StorageError(f"{path} is a folder, not a database file")
-        warning = network_filesystem_warning(path.parent)
-        if warning:
-            log.warning(warning)
-            warnings.append(warning)
+def _sqlite_engine(target: SqliteFile) -> Engine:
     from warroom.storage.sqlcipher import engine_for  # an encrypted file: its key goes first
 
-    engine = engine_for(url, path_text, timeout=SQLITE_BUSY_TIMEOUT_S) or create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}
-    )
+    engine = engine_for(
+        target.engine_url, str(target.path), timeout=SQLITE_BUSY_TIMEOUT_S
+    ) or create_engine(target.engine_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
@@ -186,8 +259,15 @@ def _check_and_migrate(
     *,
     migrate: bool,
     progress: Callable[[str, int, int], None] | None = None,
+    new: bool = False,
 ) -> None:
     revision, has_other_tables = _read_schema_state(database)
+    if new and (revision is not None or has_other_tables):
+        what = "a War Room database" if revision is not None else "another program's tables"
+        raise StorageError(
+            f"{database.location} already holds {what}; it was left unchanged (open it with "
+            "--db, or choose a new file for a new database)"
+        )
     if revision == HEAD:
         pass
     elif revision is None and has_other_tables:
@@ -200,11 +280,16 @@ def _check_and_migrate(
             f"{database.location} was written by a newer version of War Room (schema "
             f"{revision}); update War Room to open it. The database was left unchanged"
         )
+    elif database.read_only:
+        raise StorageError(
+            f"{database.location} needs a schema upgrade, but it is read-only "
+            f"({database.read_only}); open it once with write access"
+        )
     elif migrate:
         _run_migrations(database, progress)
     else:
         raise StorageError(f"{database.location} needs a schema upgrade first")
-    if database.is_sqlite and database.location != ":memory:":
+    if database.is_sqlite and not database.read_only:
         _enable_wal(database.engine)
 
 
@@ -241,7 +326,7 @@ def _read_schema_state(database: Database) -> tuple[str | None, bool]:
             return revision, others
     except DBAPIError as error:
         detail = _first_line(error)
-        if "not a database" in detail or "malformed" in detail:
+        if _is_damaged(detail):
             raise StorageError(
                 f"{database.location} is not a War Room database or is damaged ({detail}); "
                 "it was left unchanged"

@@ -8,6 +8,8 @@ from pathlib import Path
 APP_NAME = "warroom"
 DATA_DIR_ENV = "WARROOM_DATA_DIR"
 DB_ENV = "WARROOM_DB"
+LOG_FILE = "warroom.log"
+PREFERENCES_FILE = "preferences.json"
 
 
 def data_dir() -> Path:
@@ -42,8 +44,10 @@ def resolve_database_url(url: str | None) -> str:
     """
     chosen = url or os.environ.get(DB_ENV) or ""
     if not chosen:
+        from warroom.storage.private_files import make_private_dir
+
         path = default_database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
         return f"sqlite:///{path}"
     if "://" not in chosen:
         return f"sqlite:///{Path(chosen).expanduser().absolute()}"

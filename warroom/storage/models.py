@@ -103,6 +103,12 @@ class ChannelRow(Base):
     __tablename__ = "channels"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)
+    #: The name as compared (NFKC, case-folded): two channels cannot share it.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    #: Immutable random id; the keychain entry of the channel's secret is keyed by it.
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    #: The name an older version kept this channel's secret under (None: none could be).
+    legacy_secret_name: Mapped[str | None] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(16))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     configured: Mapped[bool] = mapped_column(Boolean, default=False)

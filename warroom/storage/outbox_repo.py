@@ -104,9 +104,13 @@ def list_rows(
     statement_id: int | None = None,
     incident_id: int | None = None,
     states: Sequence[DeliveryState] = (),
+    with_error: bool = False,
 ) -> list[OutboxRow]:
-    """Return outbox rows, optionally for one statement/incident or in some states."""
+    """Return outbox rows, optionally for one statement/incident, in some states, or only
+    those whose last attempt left an error."""
     conditions: list[ColumnElement[bool]] = []
+    if with_error:
+        conditions.append(OutboxRowModel.last_error != "")
     if statement_id is not None:
         conditions.append(OutboxRowModel.statement_id == statement_id)
     if incident_id is not None:
@@ -185,6 +189,15 @@ def claim(session: Session, row_id: int, now: datetime, record_key: str) -> bool
         .execution_options(synchronize_session=False)
     )
     return _rowcount(result) == 1
+
+
+def current_state(session: Session, row_id: int) -> DeliveryState:
+    """Return a row's state, locking the row (PostgreSQL) until the transaction ends."""
+    query = select(OutboxRowModel.state).where(OutboxRowModel.id == row_id).with_for_update()
+    state = session.scalar(query)
+    if state is None:
+        raise NotFoundError(f"no outbox row {row_id}")
+    return DeliveryState(state)
 
 
 def _rowcount(result: object) -> int:

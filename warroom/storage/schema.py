@@ -11,6 +11,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_sync",
     "0004_people",
     "0005_regulator_notification",
+    "0006_hardening",
     "0009_inbox",
     "0011_search",
 )

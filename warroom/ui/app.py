@@ -15,13 +15,14 @@ from collections.abc import Callable
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from warroom.domain.errors import StorageError
+from warroom.domain.errors import WarRoomError
 from warroom.logging_setup import configure_logging
 from warroom.resource_paths import resource
 from warroom.services import Services, build_services
 from warroom.services.preferences import Identity, Preferences, PreferencesStore
-from warroom.storage.database import Database, open_database
+from warroom.storage.database import Database, open_database, read_only_message
 from warroom.storage.locations import DB_ENV
+from warroom.storage.private_files import user_files_warnings
 from warroom.ui.backup_status import install_backups
 from warroom.ui.connect_dialog import install_connect_actions
 from warroom.ui.export_actions import install_export_actions
@@ -72,8 +73,11 @@ def run_window(db_url: str | None, actor: str | None) -> int:
     install_connect_actions(window, store)
     publishing = install_publishing(window, delivery_factory(database), store)
     backups = install_backups(window)
-    for warning in database.warnings:
+    database.guard_file()  # stop writing, saying so, if the file is replaced underneath
+    for warning in database.warnings + user_files_warnings():
         window.status.say(warning)
+    if database.read_only:
+        window.status.say(read_only_message(database.location, database.read_only))
     freeze_startup_objects()
     window.show()
     window.start()
@@ -120,7 +124,7 @@ def open_or_explain(db_url: str | None, explain: Callable[[str, str], None]) -> 
     """Open the database, or explain in a message box why not and return None."""
     try:
         return open_database(db_url)
-    except StorageError as error:
+    except WarRoomError as error:
         log.warning("cannot open the database: %s", error)
         explain("The database cannot be opened", str(error))
     except Exception as error:  # a bad URL, a missing driver: still a message, not a traceback

@@ -83,7 +83,8 @@ def reason_lines(
 
 
 def delivery_lines(deliveries: Sequence[OutboxRow]) -> list[str]:
-    """Return one line per delivery that failed or is uncertain, with its reason."""
+    """Return one line per delivery that failed, is uncertain or waits for a retry, with
+    its reason (a server's error shows from its first failure on)."""
     lines = []
     for row in deliveries:
         if row.state is DeliveryState.FAILED:
@@ -93,6 +94,8 @@ def delivery_lines(deliveries: Sequence[OutboxRow]) -> list[str]:
                 f"Delivery on {row.channel_name} may or may not have gone out: "
                 f"{row.last_error} (decide in Tools > Outbox…)"
             )
+        elif row.state is DeliveryState.QUEUED and row.last_error:
+            lines.append(f"Delivery on {row.channel_name} will be retried: {row.last_error}")
     return lines
 
 

@@ -39,6 +39,15 @@ T = TypeVar("T")
 EMPTY = "Nothing needs a person: no delivery is uncertain or failed."
 
 
+def retrying_text(status: SyncStatus) -> str:
+    """Return one line per row waiting for another try, with the server's last reason."""
+    return "\n".join(
+        f"Retrying outbox row {row.id} (statement #{row.statement_id} on {row.channel_name}, "
+        f"{row.attempts} attempt(s)): {row.last_error}"
+        for row in status.retrying
+    )
+
+
 class OutboxDialog(BackgroundDialog):
     """The outbox rows that need a person, with Resend and Mark as sent."""
 
@@ -68,6 +77,12 @@ class OutboxDialog(BackgroundDialog):
         intro.setWordWrap(True)
         self.summary = QLabel("Reading the outbox…", self)
         self.summary.setObjectName("outboxSummary")
+        # Rows that failed once and wait for their next try: the server's reason, at once.
+        self.retrying = QLabel("", self)
+        self.retrying.setObjectName("outboxRetrying")
+        self.retrying.setWordWrap(True)
+        self.retrying.setTextFormat(Qt.TextFormat.PlainText)
+        self.retrying.hide()
         self.view = QTableView(self)
         self.view.setObjectName("outboxView")
         self.view.setModel(self.model)
@@ -117,6 +132,7 @@ class OutboxDialog(BackgroundDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.summary)
+        layout.addWidget(self.retrying)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.detail)
         layout.addLayout(actions)
@@ -158,6 +174,8 @@ class OutboxDialog(BackgroundDialog):
             else f"{count} deliver{'y needs' if count == 1 else 'ies need'} a person; "
             f"{status.depth} waiting in the outbox."
         )
+        self.retrying.setText(retrying_text(status))
+        self.retrying.setVisible(bool(status.retrying))
         row = self.model.row_of(selected.id) if selected else -1
         if row < 0 and count:
             row = 0

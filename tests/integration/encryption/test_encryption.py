@@ -76,8 +76,8 @@ def test_init_encrypt_keeps_no_readable_byte_in_the_file_its_wal_or_a_backup(
 def test_init_refuses_an_existing_database(run_cli: RunCli, db_path: Path) -> None:
     assert run_cli("init", "--encrypt").code == 0
     before = db_path.read_bytes()
-    _error_line(run_cli("init"), "already exists")
-    _error_line(run_cli("init", "--encrypt"), "already exists")
+    _error_line(run_cli("init"), "already holds a War Room database")
+    _error_line(run_cli("init", "--encrypt"), "already holds a database")
     assert db_path.read_bytes() == before
 
 

@@ -253,3 +253,49 @@ def test_verify_a_live_incident_after_direct_sql(
     result = run_cli("verify", str(demo.id))
     assert result.code == 1
     assert result.err.startswith(f"error: incident {demo.id}: broken at entry {broken}:")
+
+
+def test_verify_takes_a_path_or_incident_and_says_which_it_checked(
+    run_cli: Any, services: Any, demo: Any, exported: Doc, tmp_path: Path, cli_env: Any
+) -> None:
+    import subprocess
+    import sys
+
+    live = run_cli("verify", "--incident", str(demo.id))
+    assert live.code == 0, live.err
+    assert live.out.splitlines()[-1] == f"checked incident {demo.id} in the live database"
+    assert run_cli("verify", "--incident", str(demo.id), "--json").json()["checked"] == "incident"
+
+    # A bare number means the incident only when no file of that name exists...
+    bare = run_cli("verify", str(demo.id))
+    assert bare.code == 0
+    assert bare.out.splitlines()[-1] == (
+        f"checked incident {demo.id} in the live database (no file named '{demo.id}' here)"
+    )
+    # ...and the file when one does (run where the file is).
+    (tmp_path / str(demo.id)).write_text(json.dumps(exported), encoding="utf-8")
+    in_folder = subprocess.run(
+        [sys.executable, "-m", "warroom", "verify", str(demo.id)],
+        cwd=tmp_path,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert in_folder.returncode == 0, in_folder.stderr
+    assert in_folder.stdout.splitlines()[-1] == f"checked the file {demo.id}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("verify",), "error: give an export file (PATH) or --incident ID\n"),
+        (
+            ("verify", "x.json", "--incident", "1"),
+            "error: give either PATH or --incident ID, not both\n",
+        ),
+    ],
+)
+def test_verify_needs_exactly_one_target(run_cli: Any, args: Any, message: str) -> None:
+    result = run_cli(*args)
+    assert result.code == 2 and result.err == message

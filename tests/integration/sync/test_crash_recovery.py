@@ -23,6 +23,7 @@ from warroom.domain.channels import ChannelKind
 from warroom.domain.outbox import DeliveryState
 
 STATEMENTS = 100  # x 2 channels = 200 messages
+STALE_S = 2
 
 
 def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
@@ -67,13 +68,16 @@ def test_kill_9_in_the_middle_of_a_drain_loses_nothing_and_posts_nothing_twice(
     with FakeSocial(
         token=MASTODON_TOKEN, app_password=BLUESKY_PASSWORD, post_delay=0.005
     ) as social:
+        # Short timeouts, so that a claim left by a killed worker may be taken over after
+        # STALE_S (the window must exceed connect + read: 0.5 + 1 s).
+        quick = {"connect_timeout": 0.5, "read_timeout": 1.0}
         services.channel_setup.configure(
-            "mastodon", ChannelKind.MASTODON, {"url": social.url}, MASTODON_TOKEN
+            "mastodon", ChannelKind.MASTODON, {"url": social.url, **quick}, MASTODON_TOKEN
         )
         services.channel_setup.configure(
             "bluesky",
             ChannelKind.BLUESKY,
-            {"url": social.url, "handle": social.handle},
+            {"url": social.url, "handle": social.handle, **quick},
             BLUESKY_PASSWORD,
         )
         incident = services.incidents.open("Payment outage", 2, "alice").id
@@ -91,16 +95,19 @@ def test_kill_9_in_the_middle_of_a_drain_loses_nothing_and_posts_nothing_twice(
         assert stuck.channel_name == "mastodon"
         assert stuck.text in social.texts()  # on the server, not in our records
 
-        # Round 2: restart, then killed while a Bluesky record is stored but not recorded.
-        worker = _start_watch(cli_env, "--stale-after", "0")
+        # Round 2: restart once that claim is stale, then killed while a Bluesky record is
+        # stored but not recorded.
+        time.sleep(STALE_S + 0.5)
+        worker = _start_watch(cli_env, "--stale-after", str(STALE_S))
         _wait_for(lambda: len(social.records) >= 70, "more posts")
         _kill_while_hanging(worker, social, "/xrpc/com.atproto.repo.createRecord")
         (stuck,) = sending()
         assert stuck.channel_name == "bluesky"
 
-        # Restart once more and drain everything.
+        # Restart once more, once the claim is stale, and drain everything.
+        time.sleep(STALE_S + 0.5)
         final = subprocess.run(
-            [sys.executable, "-m", "warroom", "sync", "--once", "--stale-after", "0", "--json"],
+            [sys.executable, "-m", "warroom", "sync", "--once", "--stale-after", f"{STALE_S}"],
             env=cli_env,
             capture_output=True,
             text=True,

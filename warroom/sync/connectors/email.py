@@ -8,7 +8,10 @@ deduplicate: if the connection breaks once the message data was handed over, the
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import email.policy
+import hmac
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -29,6 +32,7 @@ from warroom.sync.outcomes import (
 from warroom.sync.redact import one_line, scrub
 
 SECURITY_CHOICES = ("starttls", "ssl", "none")
+_MAX_CHALLENGES = 5
 DEFAULT_SUBJECT = "Incident update"
 
 
@@ -59,13 +63,55 @@ def build_message(
 
 
 class _SMTPMixin:
-    """Tells whether the DATA command has started: after it, a failure is 'uncertain'."""
+    """Tells whether the DATA command has started (after it, a failure is 'uncertain'), and
+    logs in with UTF-8 credentials.
+
+    smtplib encodes AUTH responses as ASCII, so a password such as "pässwörd" raises
+    UnicodeEncodeError before anything is sent. RFC 4616 (PLAIN) and RFC 6531 use UTF-8;
+    LOGIN and CRAM-MD5 servers take the same bytes in practice.
+    """
 
     data_started = False
+    user: str
+    password: str
 
     def data(self, msg: Any) -> Any:
         self.data_started = True
         return super().data(msg)  # type: ignore[misc]
+
+    def auth(
+        self, mechanism: str, authobject: Any, *, initial_response_ok: bool = True
+    ) -> tuple[int, bytes]:
+        """smtplib's ``auth`` with the responses encoded as UTF-8 instead of ASCII."""
+        smtp: Any = self
+        if getattr(authobject, "__func__", None) is smtplib.SMTP.auth_cram_md5:
+            authobject = self._cram_md5_utf8
+        mechanism = mechanism.upper()
+        initial = authobject() if initial_response_ok else None
+        if initial is not None:
+            encoded = base64.b64encode(initial.encode("utf-8")).decode("ascii")
+            code, reply = smtp.docmd("AUTH", f"{mechanism} {encoded}")
+            smtp._auth_challenge_count = 1
+        else:
+            code, reply = smtp.docmd("AUTH", mechanism)
+            smtp._auth_challenge_count = 0
+        while code == 334:
+            smtp._auth_challenge_count += 1
+            challenge = base64.decodebytes(reply)
+            answer = authobject(challenge)
+            code, reply = smtp.docmd(base64.b64encode(answer.encode("utf-8")).decode("ascii"))
+            if smtp._auth_challenge_count > _MAX_CHALLENGES:
+                raise smtplib.SMTPException("the server's AUTH exchange does not end")
+        if code in (235, 503):
+            return code, reply
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+    def _cram_md5_utf8(self, challenge: bytes | None = None) -> str | None:
+        """CRAM-MD5 over the UTF-8 bytes of the password."""
+        if challenge is None:
+            return None
+        digest = hmac.HMAC(self.password.encode("utf-8"), challenge, "md5").hexdigest()
+        return f"{self.user} {digest}"
 
 
 class _SMTP(_SMTPMixin, smtplib.SMTP):
@@ -164,6 +210,9 @@ class EmailConnector:
             raise TransientError(
                 self._fail(f"{where} unreachable", error), unreachable=True
             ) from None
+        except Exception as error:  # e.g. a login the library cannot encode: nothing was sent
+            _quietly_close(smtp)
+            raise PermanentError(self._fail(f"{where}: cannot log in", error)) from None
         except BaseException:
             _quietly_close(smtp)
             raise
@@ -181,17 +230,32 @@ class EmailConnector:
         return f"SMTP {self._host}:{self._port} answered ({how}{login})"
 
     def deliver(self, row: OutboxRow) -> DeliveryResult:
-        """Send the message once; reconnect once if a kept connection went stale."""
-        # An answer to an inbox item goes to its sender only, never to the channel's list.
-        recipients = [str(row.thread["to"])] if row.thread.get("to") else self._recipients
-        message = build_message(row, sender=self._sender, recipients=recipients, at=self._clock())
+        """Send the message once; reconnect once if a kept connection went stale.
+
+        Everything that fails before the DATA command (login, an address the server cannot
+        take, an encoding problem) is a failure with its reason: nothing left the machine.
+        Only a connection lost once the message was being handed over is 'uncertain'. An
+        answer to an inbox item goes to its sender only, never to the channel's list.
+        """
+        chosen = [str(row.thread["to"])] if row.thread.get("to") else self._recipients
+        message = build_message(row, sender=self._sender, recipients=chosen, at=self._clock())
+        sender = _address(self._sender)
+        recipients = [_address(r) for r in chosen]
+        international = not all(a.isascii() for a in [sender, *recipients])
+        content = serialise(message, international=international)
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
         for attempt in (1, 2):
             reused = self._smtp is not None
             smtp = self._smtp or self._connect()
             self._smtp = smtp
             smtp.data_started = False
             try:
-                refused = smtp.send_message(message)
+                if international and not smtp.has_extn("smtputf8"):
+                    raise PermanentError(
+                        f"SMTP {self._host}:{self._port} does not accept international "
+                        "(non-ASCII) addresses (no SMTPUTF8)"
+                    )
+                refused = smtp.sendmail(sender, recipients, content, options)
             except smtplib.SMTPRecipientsRefused as error:
                 self._reset()
                 raise PermanentError(
@@ -218,6 +282,16 @@ class EmailConnector:
                 if reused and attempt == 1:
                     continue  # the kept connection had gone stale: one fresh try
                 raise TransientError(self._fail("sending failed", error)) from None
+            except PermanentError:
+                raise
+            except Exception as error:  # a library surprise: where it happened decides
+                started = smtp.data_started
+                self._drop()
+                if started:
+                    raise UncertainError(
+                        self._fail("sending broke off during the message data", error)
+                    ) from None
+                raise PermanentError(self._fail("the message could not be sent", error)) from None
             detail = f"refused for {', '.join(refused)}" if refused else ""
             return DeliveryResult(remote_id=str(message["Message-ID"]), detail=detail)
         raise TransientError("sending failed twice")  # pragma: no cover - loop returns
@@ -241,6 +315,22 @@ class EmailConnector:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._smtp.quit()
             self._drop()
+
+
+def serialise(message: EmailMessage, *, international: bool = False) -> bytes:
+    """Return the exact bytes to send: CRLF line ends, no mbox ``>From`` mangling.
+
+    smtplib's ``send_message`` flattens with a generator that escapes every body line
+    starting with "From " (a rule for mbox files, not for SMTP); the SMTP policy does not.
+    """
+    policy = email.policy.SMTPUTF8 if international else email.policy.SMTP
+    return message.as_bytes(policy=policy)
+
+
+def _address(value: str) -> str:
+    """Return the bare address of 'Name <address>' (the envelope takes only that)."""
+    found = getaddresses([value])
+    return found[0][1] if found and found[0][1] else value
 
 
 def _quietly_close(smtp: smtplib.SMTP | None) -> None:

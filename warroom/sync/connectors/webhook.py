@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import uuid
 from typing import Any
 
 from warroom.domain.channels import Channel
@@ -21,6 +22,7 @@ from warroom.sync import http
 from warroom.sync.outcomes import DeliveryResult, PermanentError, UncertainError
 
 SIGNATURE_HEADER = "X-Warroom-Signature"
+TEST_EVENT = "warroom.test"
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -44,6 +46,17 @@ def payload(row: OutboxRow, at: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def test_payload(at: Any) -> bytes:
+    """Return the body of ``channel test``: marked as a test, never taken for a statement."""
+    document = {
+        "event": TEST_EVENT,
+        "test": True,
+        "text": "War Room channel test: this is not a statement; nothing to publish.",
+        "sent_at": iso_utc(at),
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 class WebhookConnector:
     """POSTs statements to one URL."""
 
@@ -59,21 +72,36 @@ class WebhookConnector:
         self._session = http.make_session(self._settings)
 
     def check(self) -> str:
-        """Send a HEAD request: shows the URL answers, posts nothing."""
+        """POST a signed test event, exactly as a statement would go, and report the status.
+
+        The body is ``{"event": "warroom.test", ...}`` so a receiver can tell it from a
+        statement (and check the signature); any answer other than 2xx is a failure with
+        the server's reason.
+        """
+        body = test_payload(self._clock())
+        headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
+        if self._secret:
+            headers[SIGNATURE_HEADER] = signature(self._secret, body)
         response = http.send(
             self._session,
-            "HEAD",
+            "POST",
             self._url,
             settings=self._settings,
             secrets=[self._secret],
-            what="webhook check",
+            what="webhook test",
+            data=body,
+            headers=headers,
         )
         with response:
-            if response.status_code >= 500 or response.status_code in (401, 403):
-                http.raise_for_status(
-                    response, what="webhook check", secrets=[self._secret], now=self._clock()
-                )
-            return f"webhook answered (HTTP {response.status_code})"
+            http.raise_for_status(
+                response,
+                what="webhook test",
+                secrets=[self._secret],
+                now=self._clock(),
+                permanent=lambda _status: True,
+            )
+            signed = "signed " if self._secret else "unsigned "
+            return f"webhook accepted the {signed}test event (HTTP {response.status_code})"
 
     def deliver(self, row: OutboxRow) -> DeliveryResult:
         """POST the statement once."""

@@ -1,0 +1,86 @@
+"""What a delivery outcome may overwrite, how long a claim lasts, and what the timeline says.
+
+Kept apart from the worker (``services.delivery``) because these are the rules a reviewer
+checks against the promise "exactly once": a confirmed delivery wins over every other
+outcome; a claim is never taken for dead while its worker may still be waiting for the
+server; every outcome is told on the timeline in words.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from warroom.domain.channels import Channel
+from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.sync.http import timeouts
+from warroom.sync.outcomes import DeliveryResult
+
+#: Added to a channel's connect + read timeouts: a claim younger than that may still be
+#: in its network call, so it is never taken for an interrupted one.
+STALE_MARGIN = timedelta(seconds=1)
+#: The states an outcome may replace. A success replaces anything but a recorded success.
+SETTLE_FROM: dict[DeliveryState, tuple[DeliveryState, ...]] = {
+    DeliveryState.SENT: (
+        DeliveryState.SENDING,
+        DeliveryState.UNCERTAIN,
+        DeliveryState.QUEUED,
+        DeliveryState.FAILED,
+    ),
+    DeliveryState.FAILED: (DeliveryState.SENDING,),
+    DeliveryState.UNCERTAIN: (DeliveryState.SENDING,),
+}
+
+
+def minimum_stale_after(channel: Channel) -> timedelta:
+    """Return the shortest stale-claim window ``channel``'s timeouts allow."""
+    connect, read = timeouts(channel.settings)
+    return timedelta(seconds=connect + read) + STALE_MARGIN
+
+
+def timeline_entry(
+    row: OutboxRow,
+    channel: Channel,
+    state: DeliveryState,
+    result: DeliveryResult | None,
+    reason: str,
+    previous: DeliveryState = DeliveryState.SENDING,
+) -> tuple[str, dict[str, Any]]:
+    """Return the timeline text and data of a delivery outcome (``previous``: the row's
+    state when the outcome was recorded, which tells a late confirmation from a plain one)."""
+    base: dict[str, Any] = {
+        "statement": row.statement_id,
+        "channel": channel.name,
+        "outbox": row.id,
+        "attempts": row.attempts,
+    }
+    if state is DeliveryState.SENT and result is not None:
+        where = result.remote_url or result.remote_id
+        data = {
+            "event": "delivery.sent",
+            **base,
+            "remote_id": result.remote_id,
+            "url": result.remote_url,
+        }
+        if result.detail:
+            data["detail"] = result.detail
+        text = f"Statement #{row.statement_id} sent on {channel.name}: {where}"
+        if previous is DeliveryState.SENT:
+            data["event"] = "delivery.duplicate"
+            text = (
+                f"Statement #{row.statement_id} was delivered again on {channel.name} (a "
+                f"delivery was already recorded): {where}"
+            )
+        elif previous is not DeliveryState.SENDING:
+            data["previous_state"] = previous.value
+            text += f" (confirmed after the row had been marked {previous.value})"
+        return text, data
+    if state is DeliveryState.UNCERTAIN:
+        text = (
+            f"Statement #{row.statement_id} may or may not have gone out on {channel.name}: "
+            f"{reason}. Check, then run 'warroom sync --resend {row.id}' or "
+            f"'warroom sync --mark-sent {row.id}'"
+        )
+        return text, {"event": "delivery.uncertain", **base, "reason": reason}
+    text = f"Statement #{row.statement_id} failed on {channel.name}: {reason}"
+    return text, {"event": "delivery.failed", **base, "reason": reason}
