@@ -44,3 +44,5 @@ class OutboxRow:
     remote_url: str = ""
     record_key: str = ""
     first_attempt_at: datetime | None = None
+    #: the content hash the release was approved for (see domain.content)
+    content_hash: str = ""

@@ -1,4 +1,6 @@
-"""Channel secrets and team-database passwords in the OS keychain: the only keyring user.
+"""Channel secrets, team-database passwords and private signing keys in the OS keychain.
+
+The only module that imports keyring.
 
 Secrets never touch the database. A machine without a keychain service gets one clear
 line telling the person what to do; keyring's null backend, which silently forgets
@@ -131,3 +133,35 @@ class SecretStore:
         log.info(
             "%s the password of %s in the keychain", "stored" if password else "removed", server
         )
+
+    def get_signing_key(self, person_key: str) -> str:
+        """Return the private signing key (hex) kept here for a person (by name key), or ''."""
+        from keyring.errors import KeyringError, NoKeyringError
+
+        backend = self._keyring()
+        try:
+            value = backend.get_password(SERVICE, f"signing-key:{person_key}")
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to give the signing key of {person_key} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        return value or ""
+
+    def set_signing_key(self, person_key: str, private_key: str) -> None:
+        """Keep a person's private signing key (hex) in this machine's keychain."""
+        from keyring.errors import KeyringError, NoKeyringError
+
+        backend = self._keyring()
+        try:
+            backend.set_password(SERVICE, f"signing-key:{person_key}", private_key)
+        except NoKeyringError:
+            raise SecretStoreUnavailable(NO_KEYCHAIN) from None
+        except KeyringError as error:
+            raise StorageError(
+                f"the keychain refused to store the signing key of {person_key} "
+                f"({type(error).__name__}); unlock the keychain and try again"
+            ) from None
+        log.info("stored a new signing key of %s in the keychain", person_key)
