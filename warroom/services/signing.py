@@ -3,8 +3,9 @@
 Solo mode (SQLite, or a server connection that is not a person's own login): a person's key
 is made on their first signature at this machine, so ``--as`` workflows keep working. Team
 mode (connected with a person's own login): only that login registers its key
-(``warroom person key``), and signing without one is refused with how to make it. Every new
-key is logged on the timeline of each open incident.
+(``warroom person key``), and signing without one is refused with how to make it. A new key
+is a timeline entry (``key.registered``) on the incident it was made for, or, made by
+``warroom person key``, on every open incident.
 """
 
 from __future__ import annotations
@@ -44,14 +45,17 @@ class Keys:
     def __init__(self, secrets: SecretStore | None = None) -> None:
         self._secrets = secrets or SecretStore()
 
-    def for_signing(self, session: Session, person: str, at: datetime) -> SigningKey:
-        """Return ``person``'s key for signing now, making it first in solo mode."""
+    def for_signing(
+        self, session: Session, person: str, at: datetime, incident_id: int | None = None
+    ) -> SigningKey:
+        """Return ``person``'s key for signing now, making it first in solo mode (logged on
+        incident ``incident_id``)."""
         me = connected_person(session)
         registered = key_repo.current(session, person)
         if registered is None:
             if me is not None:
                 raise RuleViolation(f"{person} has no signing key yet; {KEY_HELP}")
-            return self.create(session, person, at)
+            return self.create(session, person, at, incident_id=incident_id)
         private = self._secrets.get_signing_key(name_key(person))
         if not private or signatures.public_key_of(private) != registered.public_key:
             raise RuleViolation(
@@ -62,10 +66,19 @@ class Keys:
         return SigningKey(registered, private)
 
     def create(
-        self, session: Session, person: str, at: datetime, *, fresh: bool = False
+        self,
+        session: Session,
+        person: str,
+        at: datetime,
+        *,
+        fresh: bool = False,
+        incident_id: int | None = None,
     ) -> SigningKey:
-        """Register ``person``'s key (a new one, or the unregistered one this keychain holds)
-        and log it on every open incident."""
+        """Register ``person``'s key (a new one, or the unregistered one this keychain holds).
+
+        A new key is logged on the timeline of the incident it is made for (``incident_id``:
+        the one being approved or exported), or without one on every open incident.
+        """
         me = connected_person(session)
         if me is not None and not same_name(me.name, person):
             raise RuleViolation(
@@ -82,7 +95,12 @@ class Keys:
             public = signatures.public_key_of(private)
             self._secrets.set_signing_key(name_key(person), private)
         registered = key_repo.add(session, person, fingerprint(bytes.fromhex(public)), public, at)
-        for incident in incident_repo.list_all(session):
+        incidents = (
+            [incident_repo.get(session, incident_id)]
+            if incident_id is not None
+            else incident_repo.list_all(session)
+        )
+        for incident in incidents:
             if incident.is_open:
                 timeline_repo.append(
                     session,

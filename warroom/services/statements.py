@@ -297,7 +297,7 @@ class StatementService:
             ensure_can_approve(current, actor, revision)
             now = self._ctx.clock()
             approver = registered_name(session, actor)
-            key = self._keys.for_signing(session, approver, now)
+            key = self._keys.for_signing(session, approver, now, current.incident_id)
             signature = key.sign(
                 approval_document(
                     incident_id=current.incident_id,
