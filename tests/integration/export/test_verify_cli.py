@@ -244,7 +244,8 @@ def test_verify_a_live_incident_after_direct_sql(
     statements = [statement]
     if "CASE" in statement:
         statements = [
-            f"UPDATE timeline_entries SET seq = -seq WHERE seq IN (5, 6) AND incident_id = {demo.id}",
+            "UPDATE timeline_entries SET seq = -seq WHERE seq IN (5, 6) "
+            f"AND incident_id = {demo.id}",
             statement.replace("seq = CASE seq WHEN 5", "seq = CASE -seq WHEN 5").replace(
                 "WHERE seq IN (5, 6)", "WHERE seq IN (-5, -6)"
             ),

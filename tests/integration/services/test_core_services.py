@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
 
 from warroom.domain.errors import ConflictError, NotFoundError, RuleViolation, ValidationError
 from warroom.domain.outbox import DeliveryState
