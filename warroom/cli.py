@@ -115,11 +115,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         gc_policy.become_long_running()
         return _open_window(args.db, (args.actor or "").strip() or None)
-    actor = (args.actor or "").strip() or default_actor()
+    named = (args.actor or "").strip() or os.environ.get(USER_ENV, "").strip()
+    actor = named or default_actor()
     from warroom.logging_setup import configure_logging
 
     configure_logging()
-    ctx = CommandContext(args=args, actor=actor, db_url=args.db, as_json=bool(args.json))
+    ctx = CommandContext(
+        args=args,
+        requested_actor=actor,
+        db_url=args.db,
+        as_json=bool(args.json),
+        actor_given=bool(named),
+    )
     try:
         return int(args.handler(ctx))
     except WarRoomError as error:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any
 
 from warroom.commands.base import CommandContext
 from warroom.commands.parsing import add_subparser
+
+if TYPE_CHECKING:
+    from warroom.export.export_check import ExportCheck
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +26,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH_OR_ID",
         help="a JSON export file, or the id of an incident in the database",
     )
+    parser.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="FINGERPRINT",
+        help="require that the export was signed by this key (repeatable)",
+    )
 
 
 def _verify(ctx: CommandContext) -> int:
@@ -34,8 +45,10 @@ def _verify(ctx: CommandContext) -> int:
     path = Path(target)
     if path.is_file():
         # A file needs no database: verify it without opening (or creating) one.
-        check = verify_export_file(path)
+        check = verify_export_file(path, ctx.args.trust)
         label = str(path)
+    elif ctx.args.trust:
+        raise ValidationError("--trust checks the signature of an export file, not a live incident")
     elif target.strip().isdigit() and int(target) > 0:
         check = ctx.services.export.verify_incident(int(target), ctx.actor)
         label = f"incident {int(target)}"
@@ -51,11 +64,34 @@ def _verify(ctx: CommandContext) -> int:
         "head_hash": check.head_hash,
         "broken_seq": check.broken_seq,
         "problem": check.problem,
+        **trust_json(check),
     }
+    for warning in check.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if check.ok:
-        ctx.emit(data, check.describe())
+        ctx.emit(data, lambda: human_verdict(check, trusted=bool(ctx.args.trust)))
         return 0
     if ctx.as_json:
         ctx.emit(data, "")
     print(f"error: {label}: {check.describe()}", file=sys.stderr)
     return 1
+
+
+def trust_json(check: ExportCheck) -> dict[str, Any]:
+    """Return who signed and which keys the verdict relied on, for ``--json``."""
+    return {
+        "signed_by": check.signer or None,
+        "key": check.signer_key or None,
+        "approval_keys": [{"person": p, "key": k} for p, k in check.approval_keys],
+        "warnings": list(check.warnings),
+    }
+
+
+def human_verdict(check: ExportCheck, *, trusted: bool) -> str:
+    """Return the verdict, and without --trust the fingerprints it relied on."""
+    text = check.describe()
+    if not trusted and (check.signer_key or check.approval_keys):
+        text += "\n" + check.keys_relied_on()
+        if check.signer_key:
+            text += f"\n(to require this exporter: --trust {check.signer_key})"
+    return text

@@ -60,13 +60,14 @@ def all_people(session: Session) -> list[Person]:
         .group_by(PersonKeyRow.person_key)
         .subquery()
     )
-    fingerprints = dict(
-        session.execute(
+    fingerprints: dict[str, str] = {
+        person_key: fingerprint
+        for person_key, fingerprint in session.execute(
             select(PersonKeyRow.person_key, PersonKeyRow.fingerprint).join(
                 latest, PersonKeyRow.id == latest.c.last
             )
-        ).tuples()
-    )
+        )
+    }
     rows = session.scalars(select(PersonRow).order_by(PersonRow.name))
     return [_to_domain(row, fingerprints.get(row.name_key, "")) for row in rows]
 
