@@ -20,7 +20,7 @@ from warroom.domain.timeline import EntryKind
 from warroom.domain.trust import PublicKey, approval_document, fingerprint
 from warroom.export import signatures
 from warroom.services.identity import connected_person
-from warroom.storage import incident_repo, key_repo, people_repo, timeline_repo
+from warroom.storage import db_roles, incident_repo, key_repo, people_repo, timeline_repo
 from warroom.storage.database import Session
 from warroom.storage.secrets import SecretStore
 
@@ -51,6 +51,7 @@ class Keys:
         """Return ``person``'s key for signing now, making it first in solo mode (logged on
         incident ``incident_id``)."""
         me = connected_person(session)
+        _ensure_own_login(session, person)
         registered = key_repo.current(session, person)
         if registered is None:
             if me is not None:
@@ -84,6 +85,7 @@ class Keys:
             raise RuleViolation(
                 f"you are connected as {me.name}; only {person}'s own login registers their key"
             )
+        _ensure_own_login(session, person)
         private = self._secrets.get_signing_key(name_key(person))
         public = signatures.public_key_of(private) if private else ""
         if (
@@ -124,6 +126,17 @@ class Keys:
         if key is None:
             raise NotFoundError(f"{person} has no signing key yet")
         return key
+
+
+def _ensure_own_login(session: Session, person: str) -> None:
+    """Refuse to sign as (or make a key for) someone with a login from another connection."""
+    registered = people_repo.get(session, person)
+    if registered is not None and registered.login:
+        if db_roles.current_login(session) != registered.login:
+            raise RuleViolation(
+                f"only {registered.name}'s own login registers their key and signs as them; "
+                f"connect as {registered.login!r}"
+            )
 
 
 def registered_name(session: Session, actor: str) -> str:

@@ -173,21 +173,29 @@ def _postgresql_triggers() -> None:
         END $$
         """
     )
-    # A person's own login may register only their own key and sign only as themselves;
-    # the owner's connection (migrations, people management) is not a person login.
+    # A person's own login may register only their own key and sign only as themselves; a
+    # person who has a login signs only through it (not even the owner's connection may).
     op.execute(
         """
         CREATE FUNCTION warroom_own_identity() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
             me people%ROWTYPE;
+            target people%ROWTYPE;
         BEGIN
             SELECT * INTO me FROM people WHERE login <> '' AND login = current_user;
-            IF FOUND THEN
-                IF (TG_TABLE_NAME = 'person_keys' AND NEW.person_key <> me.name_key)
-                   OR (TG_TABLE_NAME = 'approvals' AND NEW.approver <> me.name) THEN
-                    RAISE EXCEPTION 'you are connected as %', me.name
-                        USING ERRCODE = 'insufficient_privilege';
-                END IF;
+            IF TG_TABLE_NAME = 'person_keys' THEN
+                SELECT * INTO target FROM people WHERE name_key = NEW.person_key;
+            ELSE
+                SELECT * INTO target FROM people WHERE name = NEW.approver;
+            END IF;
+            IF me.id IS NOT NULL AND (target.id IS NULL OR target.id <> me.id) THEN
+                RAISE EXCEPTION 'you are connected as %', me.name
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF target.id IS NOT NULL AND target.login <> '' AND target.login <> current_user
+            THEN
+                RAISE EXCEPTION '% signs only when connected with their own login', target.name
+                    USING ERRCODE = 'insufficient_privilege';
             END IF;
             RETURN NEW;
         END $$
