@@ -131,12 +131,15 @@ class Keys:
 def _ensure_own_login(session: Session, person: str) -> None:
     """Refuse to sign as (or make a key for) someone with a login from another connection."""
     registered = people_repo.get(session, person)
-    if registered is not None and registered.login:
-        if db_roles.current_login(session) != registered.login:
-            raise RuleViolation(
-                f"only {registered.name}'s own login registers their key and signs as them; "
-                f"connect as {registered.login!r}"
-            )
+    if (
+        registered is not None
+        and registered.login
+        and db_roles.current_login(session) != registered.login
+    ):
+        raise RuleViolation(
+            f"only {registered.name}'s own login registers their key and signs as them; "
+            f"connect as {registered.login!r}"
+        )
 
 
 def registered_name(session: Session, actor: str) -> str:

@@ -166,7 +166,7 @@ def test_the_database_refuses_to_rewrite_history(services: Any, db_url: str, sql
     assert before.ok, before.describe()
     engine = create_engine(db_url)
     try:
-        with pytest.raises(DBAPIError, match="insert-only|never changed"), engine.begin() as c:
+        with pytest.raises(DBAPIError, match=r"insert-only|never changed"), engine.begin() as c:
             c.exec_driver_sql(sql)
     finally:
         engine.dispose()
