@@ -20,7 +20,7 @@ from warroom.domain.chain_state import derive
 from warroom.domain.clock import parse_iso
 from warroom.domain.errors import ValidationError
 from warroom.domain.incident_log import SCHEMA, SCHEMA_V1
-from warroom.domain.timeline import verify_chain
+from warroom.domain.timeline import ChainRecord, verify_chain
 from warroom.domain.trust import fingerprint, footer_document, parse_fingerprint
 from warroom.export import json_reader_v1
 from warroom.export.chain_check import (
@@ -31,7 +31,7 @@ from warroom.export.chain_check import (
     statements_problem,
 )
 from warroom.export.export_check import ExportCheck
-from warroom.export.json_reader_v1 import Foreign, chain_records, member
+from warroom.export.json_reader_v1 import Foreign, member
 from warroom.export.signatures import is_valid
 from warroom.export.strict_json import StrictJSONError, check_members, loads
 
@@ -86,7 +86,7 @@ def check_document(
         footer = document["footer"]
         expected_count = member(footer, "entry_count", int, "the footer")
         expected_head = member(footer, "head_hash", str, "the footer")
-        records = chain_records(document, incident_id)
+        records = _records(document["timeline"], incident_id)
     except (StrictJSONError, Foreign) as error:
         raise ValidationError(f"not a valid War Room export: {error}") from None
     report = verify_chain(records, expected_count=expected_count, expected_head=expected_head)
@@ -116,6 +116,32 @@ def check_document(
         seq, problem = found
         return replace(base, ok=False, broken_seq=seq, problem=problem)
     return base
+
+
+def _records(timeline: list[Any], incident_id: int) -> list[ChainRecord]:
+    """Return the timeline as chain records (members already checked: types only here)."""
+    records = []
+    for index, raw in enumerate(timeline, start=1):
+        seq, corrects, data = raw["seq"], raw["corrects_seq"], raw["data"]
+        strings = (raw["kind"], raw["text"], raw["author"], raw["prev_hash"], raw["hash"])
+        if (
+            type(seq) is not int
+            or (corrects is not None and type(corrects) is not int)
+            or type(data) is not dict
+            or any(type(value) is not str for value in strings)
+        ):
+            raise Foreign(f"timeline item {index} has a member of the wrong type")
+        try:
+            created_at = parse_iso(raw["created_at"])
+        except (ValueError, TypeError, AttributeError):
+            raise Foreign(f"timeline item {index}: 'created_at' is not a time") from None
+        kind, text, author, prev_hash, digest = strings
+        records.append(
+            ChainRecord(
+                incident_id, seq, kind, text, author, created_at, corrects, data, prev_hash, digest
+            )
+        )
+    return records
 
 
 def _footer_problem(document: Mapping[str, Any], incident_id: int) -> Problem | None:
