@@ -85,7 +85,8 @@ class ExportService:
         from warroom.services.signing import Keys
 
         with self._ctx.db.transaction() as session:
-            (self._keys or Keys()).for_signing(session, actor, self._ctx.clock(), incident_id)
+            keys = self._keys or Keys(self._ctx.secrets)
+            keys.for_signing(session, actor, self._ctx.clock(), incident_id)
 
     def snapshot(
         self, incident_id: int, actor: str, progress: Progress = no_progress
@@ -158,7 +159,8 @@ class ExportService:
         from warroom.services.signing import Keys
 
         with self._ctx.db.transaction() as session:
-            key = (self._keys or Keys()).for_signing(session, actor, self._ctx.clock())
+            signer = self._keys or Keys(self._ctx.secrets)
+            key = signer.for_signing(session, actor, self._ctx.clock())
         document = footer_document(
             incident_id=log.incident.id,
             entry_count=log.footer.entry_count,

@@ -153,7 +153,7 @@ class PeopleService:
 
         with self._ctx.db.transaction() as session:
             ensure_acting_as_self(session, actor)
-            keys = Keys(self._secrets)
+            keys = Keys(self._secrets or self._ctx.secrets)
             if name is not None and not _same(name, actor):
                 if new:
                     raise RuleViolation(f"only {name} can make a new key for {name}")

@@ -133,7 +133,7 @@ class StatementService:
     ) -> None:
         self._ctx = context
         self._playbooks = playbooks
-        self._keys = keys or Keys()
+        self._keys = keys or Keys(context.secrets)
 
     def draft(
         self,

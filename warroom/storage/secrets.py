@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 SERVICE = "warroom"
 
 NO_KEYCHAIN = (
-    "no keychain is available on this machine, so channel secrets cannot be stored or read; "
+    "no keychain is available on this machine, so channel secrets and signing keys cannot be "
+    "stored or read; "
     "start or unlock the desktop keychain (Secret Service, KWallet, macOS Keychain, Windows "
     "Credential Manager), or on a headless machine choose a keyring backend with "
     "PYTHON_KEYRING_BACKEND"
@@ -35,6 +36,25 @@ def _account(channel_name: str) -> str:
     return f"channel:{channel_name}"
 
 
+class _MemoryKeychain:
+    """A keychain that forgets everything when the process ends (the self-test's own)."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, account: str) -> str | None:
+        return self._items.get((service, account))
+
+    def set_password(self, service: str, account: str, value: str) -> None:
+        self._items[(service, account)] = value
+
+    def delete_password(self, service: str, account: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self._items.pop((service, account), None) is None:
+            raise PasswordDeleteError("no such secret")
+
+
 class SecretStore:
     """Read and write one secret per channel in the keychain.
 
@@ -44,6 +64,11 @@ class SecretStore:
 
     def __init__(self, backend: Any | None = None) -> None:
         self._backend = backend
+
+    @classmethod
+    def in_memory(cls) -> SecretStore:
+        """Return a store that keeps secrets in this process only (never on disk)."""
+        return cls(_MemoryKeychain())
 
     def _keyring(self) -> Any:
         import keyring
