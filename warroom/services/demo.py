@@ -16,7 +16,6 @@ from warroom.domain.timeline import EntryKind
 from warroom.services.container import build_services
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.storage.database import Database
-from warroom.storage.secrets import SecretStore
 
 LEAD = "Dana Reyes"
 COMMS = "Sam Okafor"
@@ -44,9 +43,7 @@ def load_demo(
     """Write the sample incident into ``db`` and return it."""
     end = now or utc_now()
     clock = _SteppingClock(end - timedelta(hours=1, minutes=50))
-    # The sample people's signing keys live in this process only: the demo never writes to
-    # the person's real keychain, and works on a machine without one.
-    s = build_services(db, clock=clock, playbooks=playbooks, secrets=SecretStore.in_memory())
+    s = build_services(db, clock=clock, playbooks=playbooks)
     if s.people.enforcing():  # its sample people are not members: refuse before writing
         raise RuleViolation(
             "the demo writes as its own sample people, so it runs only on a database with no "
