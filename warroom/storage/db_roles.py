@@ -1,10 +1,13 @@
 """Team mode: each person's own PostgreSQL login role, and what it may do.
 
-A person's login may read everything and write what the app writes for them, but the
-timeline, approvals, revisions and signing keys are insert-only for it (no UPDATE, DELETE
-or TRUNCATE granted; the triggers of migration 0007 refuse them for everyone), the approved
-content of outbox rows cannot change (only the delivery columns may), and people are
-managed only from the owner's connection. On SQLite none of this applies: '' is the login.
+A person's login may read everything and write what the app writes for them (also in tables
+that later migrations add, through default privileges), but the timeline, approvals,
+revisions and signing keys are insert-only for it (no UPDATE, DELETE or TRUNCATE; the
+triggers of migration 0007 refuse them for everyone), incidents, statements, checklist items
+and outbox rows are never removed, the approved content of outbox rows cannot change (only
+the delivery columns may), and people are managed only from the owner's connection. A
+migration that adds a table of history must revoke the same way. On SQLite none of this
+applies: '' is the login.
 """
 
 from __future__ import annotations
@@ -22,10 +25,8 @@ _LOGIN_SHAPE = re.compile(r"^[^\x00-\x1f\"]+$")
 
 #: tables a person's login may read and append to, but never change or empty
 INSERT_ONLY = ("timeline_entries", "approvals", "statement_revisions", "person_keys")
-#: tables a person's login may read, append to and update (never delete from or empty)
-UPDATABLE = ("incidents", "statements", "checklist_items", "channels", "change_counter")
-#: tables without history a person's login may also delete from (channel set-up)
-DELETABLE = ("channels", "statement_channels")
+#: tables whose rows a person's login may change but never remove
+NO_DELETE = ("incidents", "statements", "checklist_items", "outbox")
 #: tables only the owner changes
 READ_ONLY = ("people", "alembic_version")
 #: outbox columns the delivery worker updates; the approved content stays fixed
@@ -90,16 +91,21 @@ def create_login(session: Session, login: str, password: str) -> None:
     literal = "'" + password.replace("'", "''") + "'"
     session.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD {literal}"))
     database = _quoted(session, str(session.execute(text("SELECT current_database()")).scalar()))
-    session.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {role}"))
-    session.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
-    every = (*INSERT_ONLY, *UPDATABLE, *READ_ONLY, "outbox", "statement_channels")
-    session.execute(text(f"GRANT SELECT ON {', '.join(every)} TO {role}"))
-    session.execute(text(f"GRANT INSERT ON {', '.join(INSERT_ONLY)} TO {role}"))
-    session.execute(text(f"GRANT INSERT, UPDATE ON {', '.join(UPDATABLE)} TO {role}"))
-    # A statement's channel list is rewritten on an edit (delete, then insert); a lead
-    # removes channels that no statement targets.
-    session.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(DELETABLE)} TO {role}"))
-    session.execute(text(f"GRANT INSERT ON outbox TO {role}"))
-    columns = ", ".join(OUTBOX_DELIVERY_COLUMNS)
-    session.execute(text(f"GRANT UPDATE ({columns}) ON outbox TO {role}"))
-    session.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+    for statement in (
+        f"GRANT CONNECT ON DATABASE {database} TO {role}",
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        # Everything the app writes, then the history taken back out of it. Tables that
+        # later migrations create (as the owner) get the same everyday rights by default.
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {', '.join(INSERT_ONLY)} FROM {role}",
+        f"REVOKE DELETE, TRUNCATE ON {', '.join(NO_DELETE)} FROM {role}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {', '.join(READ_ONLY)} FROM {role}",
+        # The delivery worker records outcomes; the approved content of a row stays fixed.
+        f"REVOKE UPDATE ON outbox FROM {role}",
+        f"GRANT UPDATE ({', '.join(OUTBOX_DELIVERY_COLUMNS)}) ON outbox TO {role}",
+    ):
+        session.execute(text(statement))

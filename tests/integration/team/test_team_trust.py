@@ -92,6 +92,8 @@ def test_a_person_login_acts_only_as_that_person(room: Services, owner_url: str)
         ("UPDATE outbox SET text = 'never approved'", "permission denied"),
         ("DELETE FROM outbox", "permission denied"),
         ("UPDATE people SET role = 'lead'", "permission denied"),
+        ("DELETE FROM statements", "permission denied"),
+        ("DELETE FROM incidents", "permission denied"),
         (
             "INSERT INTO person_keys (person, person_key, fingerprint, public_key, created_at) "
             "VALUES ('Dana', 'dana', 'f', 'p', now())",
