@@ -181,10 +181,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         gc_policy.become_long_running()
         return _open_window(args.db, (args.actor or "").strip() or None)
+    # Named explicitly (--as or $WARROOM_USER), not taken from the OS account: in team mode
+    # such a name must be the connected person.
+    named = bool((args.actor or "").strip() or os.environ.get(USER_ENV, "").strip())
     from warroom.logging_setup import configure_logging
 
     configure_logging()
-    ctx = CommandContext(args=args, actor=actor, db_url=args.db, as_json=bool(args.json))
+    ctx = CommandContext(
+        args=args,
+        requested_actor=actor,
+        db_url=args.db,
+        as_json=bool(args.json),
+        actor_given=named,
+    )
     try:
         return int(args.handler(ctx))
     except UsageError as error:

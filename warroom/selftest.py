@@ -163,8 +163,12 @@ def _run_flow(report: Report, temp: Path, db: Any, playbook_key: str | None) -> 
 
     def services() -> tuple[Any, str]:
         from warroom.services import build_services
+        from warroom.storage.secrets import SecretStore
 
-        return build_services(needs(db, "the database")), "built"
+        # Signing keys made by the self-test's sample people stay in this process: they
+        # never reach the person's real keychain (and a machine without one passes too).
+        built = build_services(needs(db, "the database"), secrets=SecretStore.in_memory())
+        return built, "built"
 
     svc = report.check("services", services)
 

@@ -187,6 +187,28 @@ def test_submit_then_only_someone_else_may_approve(
     assert "approved" in pane.list_model.index(pane.list_model.row_of(statement.id), 1).data()
 
 
+def test_approving_signs_the_revision_shown_and_refuses_one_that_changed(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
+) -> None:
+    statement = _draft(services, incident)
+    services.statements.submit(statement.id, statement.author)
+    pane.set_actor("someone else")
+    _select(qtbot, pane, runner, statement.id)
+    assert pane.approve_action.isEnabled()
+    # Another workstation edits it after this pane read revision 1.
+    services.statements.edit(statement.id, statement.author, text="Changed meanwhile.")
+    pane.approve_action.trigger()
+    qtbot.waitUntil(runner.is_idle)
+    assert services.statements.get(statement.id).approvals == ()
+    assert "changed since you read it" in pane.message.text()
+    _select(qtbot, pane, runner, statement.id)
+    qtbot.waitUntil(lambda: pane.current_statement().revision == 2)  # type: ignore[union-attr]
+    pane.approve_action.trigger()
+    qtbot.waitUntil(runner.is_idle)
+    (approval,) = services.statements.get(statement.id).valid_approvals
+    assert approval.revision == 2 and len(approval.signature) == 128
+
+
 def test_placeholders_block_submission_with_a_reason(
     qtbot: Any, pane: DraftsPane, runner: TaskRunner
 ) -> None:

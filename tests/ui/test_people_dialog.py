@@ -16,7 +16,7 @@ from warroom.services.preferences import Identity
 from warroom.ui.channels_dialog import ChannelsDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.people_dialog import ENFORCEMENT_HELP, PeopleDialog, install_people_action
-from warroom.ui.people_model import COL_ROLE, PERSON_ROLE, SORT_ROLE, PeopleModel
+from warroom.ui.people_model import COL_KEY, COL_ROLE, PERSON_ROLE, SORT_ROLE, PeopleModel
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 WAIT_MS = 10_000
@@ -94,6 +94,17 @@ def test_a_lead_adds_an_approver_and_a_viewer_then_the_viewer_only_reads(
     assert "3 people are registered" in dialog.enforcement_text()
     assert dialog.save_button.isEnabled() and dialog.remove_button.isEnabled()
     _grab(dialog, "people-lead.png")
+    key = services.people.key("Sam Ortiz")  # Sam's first signature made a key
+    dialog.refresh()
+    qtbot.waitUntil(
+        lambda: (
+            dialog.model.person(dialog.model.row_of("Sam Ortiz")).fingerprint == key.fingerprint
+        ),
+        timeout=WAIT_MS,
+    )  # type: ignore[union-attr]
+    row = dialog.model.row_of("Sam Ortiz")
+    assert dialog.model.index(row, COL_KEY).data() == key.fingerprint
+    assert dialog.model.index(dialog.model.row_of(LEAD), COL_KEY).data() == "none yet"
 
     # Switching to the viewer refreshes the open dialog: the form is disabled and says why.
     window.set_identity(Identity("Vic Chen", "viewer"), remember=False)

@@ -20,14 +20,40 @@ Handler = Callable[["CommandContext"], int]
 
 @dataclass
 class CommandContext:
-    """Parsed arguments, the acting person, and lazily opened services."""
+    """Parsed arguments, the acting person, and lazily opened services.
+
+    ``requested_actor`` is who the command line names (``--as``, ``WARROOM_USER``, else the
+    OS user); ``actor_given`` tells whether it was named explicitly. In team mode, connected
+    with a person's own login, :attr:`actor` is that person, and an explicit other name is
+    refused ("you are connected as priya").
+    """
 
     args: argparse.Namespace
-    actor: str
+    requested_actor: str
     db_url: str | None
     as_json: bool
+    actor_given: bool = False
     _services: Services | None = field(default=None, repr=False)
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    _actor: str | None = field(default=None, repr=False)
+
+    @property
+    def actor(self) -> str:
+        """Return who acts (bound to the database login in team mode)."""
+        if self._actor is None:
+            actor = self.requested_actor
+            services = self.services
+            if not services.db.is_sqlite:
+                from warroom.domain.names import same_name
+                from warroom.domain.people import NotPermittedError
+
+                me = services.people.connected_person()
+                if me is not None:
+                    if self.actor_given and not same_name(me.name, actor):
+                        raise NotPermittedError(f"you are connected as {me.name}")
+                    actor = me.name
+            self._actor = actor
+        return self._actor
 
     @property
     def services(self) -> Services:

@@ -50,12 +50,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     for name, help_text in (
         ("submit", "send a draft for review"),
-        ("approve", "approve the current text"),
+        ("approve", "approve (and sign) the current text"),
         ("release", "release an approved statement to its channels"),
         ("show", "show a statement with its revisions"),
     ):
         sub = add_subparser(actions, name, help_text, handler=_transition)
         sub.add_argument("draft", type=positive_id)
+        if name == "approve":
+            sub.add_argument(
+                "--revision",
+                type=positive_id,
+                metavar="N",
+                help="the revision you read: refused if the statement changed since",
+            )
     reject = add_subparser(
         actions, "reject", "send back to draft with a reason", handler=_transition
     )
@@ -169,7 +176,7 @@ def _transition(ctx: CommandContext) -> int:
     if args.action == "submit":
         statement = statements.submit(args.draft, ctx.actor)
     elif args.action == "approve":
-        statement = statements.approve(args.draft, ctx.actor)
+        statement = statements.approve(args.draft, ctx.actor, revision=args.revision)
     elif args.action == "reject":
         statement = statements.reject(args.draft, ctx.actor, args.reason)
     else:

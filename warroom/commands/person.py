@@ -1,4 +1,4 @@
-"""``warroom person add|list|remove``: the people of the war room and their roles."""
+"""``warroom person add|list|remove|key``: the people of the war room, their roles and keys."""
 
 from __future__ import annotations
 
@@ -31,9 +31,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     adder.add_argument("name")
     adder.add_argument("--role", type=role, required=True, help=" | ".join(ROLES))
-    add_subparser(actions, "list", "list people and their roles", handler=_list)
+    adder.add_argument(
+        "--login",
+        action="store_true",
+        help="team mode: also create their own database login (password read from stdin)",
+    )
+    add_subparser(actions, "list", "list people, their roles and key fingerprints", handler=_list)
     remover = add_subparser(actions, "remove", "remove a person (leads only)", handler=_remove)
     remover.add_argument("name")
+    key = add_subparser(
+        actions,
+        "key",
+        "show a signing key's fingerprint (your own is made on first use)",
+        handler=_key,
+    )
+    key.add_argument("name", nargs="?", help="whose key (default: yours)")
+    key.add_argument(
+        "--new", action="store_true", help="make yourself a new key (e.g. after losing the old)"
+    )
 
 
 def person_json(person: Person) -> dict[str, Any]:
@@ -43,16 +58,40 @@ def person_json(person: Person) -> dict[str, Any]:
         "role": person.role.value,
         "added_by": person.added_by,
         "added_at": person.added_at.isoformat(),
+        "login": person.login or None,
+        "key": person.fingerprint or None,
     }
 
 
 def _line(person: Person) -> str:
-    return f"{person.name:<24} {person.role.value:<9} added by {person.added_by}"
+    text = f"{person.name:<24} {person.role.value:<9} added by {person.added_by}"
+    if person.fingerprint:
+        text += f"  key {person.fingerprint}"
+    return text
 
 
 def _add(ctx: CommandContext) -> int:
-    person = ctx.services.people.put(ctx.args.name, ctx.args.role, ctx.actor)
+    import sys
+
+    password = sys.stdin.read().rstrip("\r\n") if ctx.args.login else None
+    person = ctx.services.people.put(
+        ctx.args.name, ctx.args.role, ctx.actor, login_password=password
+    )
     ctx.emit(person_json(person), _line(person))
+    return 0
+
+
+def _key(ctx: CommandContext) -> int:
+    key = ctx.services.people.key(ctx.actor, ctx.args.name, new=ctx.args.new)
+    ctx.emit(
+        {
+            "person": key.person,
+            "fingerprint": key.fingerprint,
+            "public_key": key.public_key,
+            "registered_at": key.created_at.isoformat(),
+        },
+        f"{key.person}: {key.fingerprint}",
+    )
     return 0
 
 

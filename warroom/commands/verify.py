@@ -1,4 +1,4 @@
-"""``warroom verify PATH | --incident ID``: check the hash chain of an export or a live incident.
+"""``warroom verify PATH | --incident ID [--trust FINGERPRINT]``: check an export or an incident.
 
 ``PATH`` is an export file; ``--incident ID`` is an incident in the live database. A bare
 number keeps meaning an incident only when no file of that name exists, and the output
@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from warroom.commands.base import CommandContext, print_error
+from warroom.commands.base import CommandContext, print_error, print_warning
 from warroom.commands.parsing import add_subparser, positive_id
 
 if TYPE_CHECKING:
-    from warroom.export.json_reader import ExportCheck
+    from warroom.export.export_check import ExportCheck
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--incident", type=positive_id, metavar="ID", help="check an incident in the database"
     )
+    parser.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="FINGERPRINT",
+        help="require that the export was signed by this key (repeatable)",
+    )
 
 
 def target(ctx: CommandContext) -> Target:
@@ -85,10 +92,13 @@ def target(ctx: CommandContext) -> Target:
 
 def check(ctx: CommandContext, what: Target) -> ExportCheck:
     """Verify the file (no database opened or created) or the live incident."""
+    from warroom.domain.errors import ValidationError
     from warroom.export.json_reader import verify_export_file
 
     if what.path is not None:
-        return verify_export_file(what.path)
+        return verify_export_file(what.path, ctx.args.trust)
+    if ctx.args.trust:
+        raise ValidationError("--trust checks the signature of an export file, not a live incident")
     assert what.incident_id is not None
     return ctx.services.export.verify_incident(what.incident_id, ctx.actor)
 
@@ -105,11 +115,35 @@ def _verify(ctx: CommandContext) -> int:
         "head_hash": result.head_hash,
         "broken_seq": result.broken_seq,
         "problem": result.problem,
+        **trust_json(result),
     }
+    for warning in result.warnings:
+        print_warning(warning)
     if result.ok:
-        ctx.emit(data, f"{result.describe()}\n{what.checked}")
+        verdict = human_verdict(result, trusted=bool(ctx.args.trust))
+        ctx.emit(data, f"{verdict}\n{what.checked}")
         return 0
     if ctx.as_json:
         ctx.emit(data, "")
     print_error(f"{what.label}: {result.describe()} ({what.checked})")
     return 1
+
+
+def trust_json(check: ExportCheck) -> dict[str, Any]:
+    """Return who signed and which keys the verdict relied on, for ``--json``."""
+    return {
+        "signed_by": check.signer or None,
+        "key": check.signer_key or None,
+        "approval_keys": [{"person": p, "key": k} for p, k in check.approval_keys],
+        "warnings": list(check.warnings),
+    }
+
+
+def human_verdict(check: ExportCheck, *, trusted: bool) -> str:
+    """Return the verdict, and without --trust the fingerprints it relied on."""
+    text = check.describe()
+    if not trusted and (check.signer_key or check.approval_keys):
+        text += "\n" + check.keys_relied_on()
+        if check.signer_key:
+            text += f"\n(to require this exporter: --trust {check.signer_key})"
+    return text

@@ -19,8 +19,12 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def iso_utc(moment: datetime) -> str:
-    """Render a UTC time canonically (microseconds, ``Z``): used in hashes and exports."""
-    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Render a UTC time canonically (microseconds, ``Z``): used in hashes and exports.
+
+    The same text as ``strftime("%Y-%m-%dT%H:%M:%S.%fZ")`` (four-digit years), made by
+    ``isoformat``, which is several times faster: every chain entry's hash needs one.
+    """
+    return as_utc(moment).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_iso(text: str) -> datetime:

@@ -18,8 +18,11 @@ from warroom.domain.outbox import OutboxRow
 from warroom.domain.review import Review
 from warroom.domain.statements import Revision, Statement
 from warroom.domain.timeline import ChainRecord
+from warroom.domain.trust import PublicKey
 
-SCHEMA = "warroom.incident-log/1"
+SCHEMA = "warroom.incident-log/2"
+#: the layout before signatures and full chain coverage: still verified, with a warning
+SCHEMA_V1 = "warroom.incident-log/1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +64,28 @@ class Clocks:
 
 
 @dataclass(frozen=True, slots=True)
+class FooterSignature:
+    """The exporting person's signature over the footer (see domain.trust.footer_document)."""
+
+    key: str
+    public_key: str
+    signature: str
+
+
+@dataclass(frozen=True, slots=True)
 class Footer:
-    """What the chain must end with, and whether it checked out when it was exported."""
+    """What the chain must end with, and whether it checked out when it was exported.
+
+    ``statement_hashes`` maps each statement id to its current content hash; ``signature``
+    is added by a signed (JSON) export.
+    """
 
     entry_count: int
     head_hash: str
     chain_ok: bool
     problem: str = ""
+    statement_hashes: tuple[tuple[int, str], ...] = ()
+    signature: FooterSignature | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +103,8 @@ class IncidentLog:
     clocks: Clocks
     review: Review
     footer: Footer
+    #: the public keys of the people who signed approvals in it (and of the exporter)
+    keys: tuple[PublicKey, ...] = ()
 
     def corrected_by(self) -> dict[int, list[int]]:
         """Return, for each corrected entry number, the numbers of the entries correcting it."""

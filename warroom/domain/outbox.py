@@ -48,3 +48,5 @@ class OutboxRow:
     first_attempt_at: datetime | None = None
     #: For an in-thread reply to an inbox item: where the thread is (see reply_repo.threads_for).
     thread: Mapping[str, Any] = field(default_factory=dict)
+    #: the content hash the release was approved for (see domain.content)
+    content_hash: str = ""

@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from warroom.domain.errors import NotFoundError, RuleViolation, ValidationError
-from warroom.domain.names import check_name
+from warroom.domain.names import check_name, name_key, same_name
 
 NAME_MAX_CHARS = 100
 
@@ -76,12 +76,18 @@ class NotPermittedError(RuleViolation):
 
 @dataclass(frozen=True)
 class Person:
-    """Someone registered in the war room, under the name they act as (``--as``)."""
+    """Someone registered in the war room, under the name they act as (``--as``).
+
+    ``login`` is their own database login role in team mode ('' without one);
+    ``fingerprint`` names their current signing key ('' before their first signature).
+    """
 
     name: str
     role: Role
     added_by: str
     added_at: datetime
+    login: str = ""
+    fingerprint: str = ""
 
 
 def validate_name(name: str) -> str:
@@ -92,6 +98,22 @@ def validate_name(name: str) -> str:
     if len(cleaned) > NAME_MAX_CHARS:
         raise ValidationError(f"a name is at most {NAME_MAX_CHARS} characters")
     return cleaned
+
+
+def find_person(people: Sequence[Person], name: str) -> Person | None:
+    """Return the registered person whose name is ``name`` as a name (any case, any form)."""
+    key = name_key(name)
+    return next((p for p in people if name_key(p.name) == key), None)
+
+
+def ensure_new_name(people: Sequence[Person], name: str) -> None:
+    """Refuse a name that is another spelling of someone registered ('Priya' beside 'priya')."""
+    twin = find_person(people, name)
+    if twin is not None and twin.name != name:
+        raise RuleViolation(
+            f"{name!r} is the same name as {twin.name!r}, who is already registered; "
+            f"use 'warroom person add {twin.name} --role ...' to change their role"
+        )
 
 
 def allowed_actions(role: Role | None, *, enforcing: bool) -> frozenset[Action]:
@@ -122,11 +144,11 @@ def ensure_allowed(actor: str, role: Role | None, action: Action, *, enforcing: 
 
 
 def _leads_after(people: Sequence[Person], name: str, new_role: Role | None) -> int:
-    roles = {p.name: p.role for p in people}
+    roles = {name_key(p.name): p.role for p in people}
     if new_role is None:
-        roles.pop(name, None)
+        roles.pop(name_key(name), None)
     else:
-        roles[name] = new_role
+        roles[name_key(name)] = new_role
     return sum(1 for role in roles.values() if role is Role.LEAD)
 
 
@@ -142,7 +164,8 @@ def ensure_can_set_person(actor: str, people: Sequence[Person], name: str, role:
                 f"the first person must be a lead (warroom person add {name} --role lead)"
             )
         return
-    actor_role = next((p.role for p in people if p.name == actor), None)
+    ensure_new_name(people, name)
+    actor_role = next((p.role for p in people if same_name(p.name, actor)), None)
     ensure_allowed(actor, actor_role, Action.MANAGE_PEOPLE, enforcing=True)
     if _leads_after(people, name, role) == 0:
         raise RuleViolation(f"{name} is the last lead; make someone else a lead first")
@@ -150,10 +173,10 @@ def ensure_can_set_person(actor: str, people: Sequence[Person], name: str, role:
 
 def ensure_can_remove_person(actor: str, people: Sequence[Person], name: str) -> None:
     """Check that ``actor`` may remove ``name`` (a lead; never the last lead of a team)."""
-    if all(p.name != name for p in people):
+    if find_person(people, name) is None:
         raise NotFoundError(f"{name} is not a member of this war room")
-    actor_role = next((p.role for p in people if p.name == actor), None)
+    actor_role = next((p.role for p in people if same_name(p.name, actor)), None)
     ensure_allowed(actor, actor_role, Action.MANAGE_PEOPLE, enforcing=True)
-    remaining = [p for p in people if p.name != name]
+    remaining = [p for p in people if not same_name(p.name, name)]
     if remaining and _leads_after(people, name, None) == 0:
         raise RuleViolation(f"{name} is the last lead; make someone else a lead first")

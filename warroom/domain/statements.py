@@ -7,7 +7,6 @@ having to remember to. The author of the current text never approves it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +14,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from warroom.domain.channels import Channel, check_fits
+from warroom.domain.content import content_hash_of, legacy_content_hash
 from warroom.domain.errors import ConflictError, RuleViolation, ValidationError
+from warroom.domain.names import same_name
 from warroom.domain.terminal_text import reject_nul
 
 STATEMENT_TEXT_MAX = 100_000
@@ -34,18 +35,27 @@ class StatementState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Approval:
-    """One person's approval of one exact content (``content_hash``)."""
+    """One person's signed approval of one exact content (``content_hash``).
+
+    ``review_round`` is the statement's round when it was given: a rejection starts a new
+    round, so the approvals of earlier rounds no longer count even for unchanged text.
+    ``signature`` (hex Ed25519) is by the key with fingerprint ``key``; empty for approvals
+    given before signing existed.
+    """
 
     statement_id: int
     approver: str
     approved_at: datetime
     content_hash: str
     revision: int
+    review_round: int = 0
+    signature: str = ""
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Revision:
-    """The content of a statement as one person left it."""
+    """The content of a statement as one person left it (``channels``: () before 0007)."""
 
     statement_id: int
     revision: int
@@ -54,6 +64,7 @@ class Revision:
     author: str
     created_at: datetime
     content_hash: str
+    channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +93,23 @@ class Statement:
     rejection_reason: str = ""
     released_at: datetime | None = None
     released_by: str | None = None
+    review_round: int = 0
 
     @property
     def content_hash(self) -> str:
-        """Return the hash of what would be published: subject and text."""
-        return content_hash(self.subject, self.text)
+        """Return the hash of what would be published: every channel's subject and text."""
+        return content_hash_of(self.channel_names, self.subject, self.text)
 
     @property
     def valid_approvals(self) -> tuple[Approval, ...]:
-        """Return the approvals bound to the current content (edits void the others)."""
+        """Return the approvals that count: this content, this round (edits and rejections
+        void the others)."""
         current = self.content_hash
-        return tuple(a for a in self.approvals if a.content_hash == current)
+        return tuple(
+            a
+            for a in self.approvals
+            if a.content_hash == current and a.review_round == self.review_round
+        )
 
     @property
     def channel_names(self) -> tuple[str, ...]:
@@ -101,8 +118,8 @@ class Statement:
 
 
 def content_hash(subject: str, text: str) -> str:
-    """Return the SHA-256 (hex) of a statement's publishable content."""
-    return hashlib.sha256(f"{subject}\x00{text}".encode()).hexdigest()
+    """Return the pre-0007 hash of subject and text (old revisions and /1 exports)."""
+    return legacy_content_hash(subject, text)
 
 
 def placeholders_in(text: str) -> list[str]:
@@ -153,21 +170,34 @@ def ensure_submittable(statement: Statement) -> None:
         raise RuleViolation(f"statement {statement.id} still has placeholders to fill: {names}")
 
 
-def approval_refusal(statement: Statement, approver: str) -> str | None:
-    """Return why ``approver`` may not approve ``statement`` now, or None if they may."""
+def approval_refusal(
+    statement: Statement, approver: str, seen_revision: int | None = None
+) -> str | None:
+    """Return why ``approver`` may not approve ``statement`` now, or None if they may.
+
+    Names are compared as names (case and Unicode twins are one person). ``seen_revision``
+    is the revision the approver read: a statement changed since then is not approved.
+    """
+    if seen_revision is not None and seen_revision != statement.revision:
+        return (
+            f"statement {statement.id} changed since you read it (you read revision "
+            f"{seen_revision}; it is now at revision {statement.revision}); read it again"
+        )
     if statement.state is not StatementState.IN_REVIEW:
         state = statement.state.value.replace("_", " ")
         return f"statement {statement.id} is {state}; only a statement in review can be approved"
-    if approver in (statement.author, statement.revision_author):
+    if same_name(approver, statement.author) or same_name(approver, statement.revision_author):
         return "you wrote this: another approver must approve"
-    if any(a.approver == approver for a in statement.valid_approvals):
+    if any(same_name(a.approver, approver) for a in statement.valid_approvals):
         return f"{approver} has already approved this text"
     return None
 
 
-def ensure_can_approve(statement: Statement, approver: str) -> None:
+def ensure_can_approve(
+    statement: Statement, approver: str, seen_revision: int | None = None
+) -> None:
     """Raise the refusal from :func:`approval_refusal`, if any."""
-    reason = approval_refusal(statement, approver)
+    reason = approval_refusal(statement, approver, seen_revision)
     if reason:
         raise RuleViolation(reason)
 

@@ -1,202 +1,194 @@
-"""Verify a JSON export: rebuild the hash chain from the file and cross-check what it claims.
+"""Verify a JSON export: strict parsing, the hash chain, every field against the chain,
+every signature, and (optionally) that the exporter's key is one the verifier trusts.
 
-The chain proves that no timeline entry was altered, removed or reordered (the footer's
-count and head hash reveal entries cut from the end). Statement revisions and approvals are
-not chained themselves, but every one of them was logged on the timeline with its content
-hash, so each is checked against its chained entry.
+Order of the checks, each naming the first problem it finds: the file's members (no
+duplicate keys, no unknown or missing members), the chain and the footer's count and head,
+the incident header, chained keys, statements (none removed, none added; every field,
+revision and approval, with signatures), then the footer's signature by the exporter.
+A ``warroom.incident-log/1`` file is verified as before, with a warning saying what that
+older layout does not cover.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Collection, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from warroom.domain.chain_state import derive
 from warroom.domain.clock import parse_iso
 from warroom.domain.errors import ValidationError
-from warroom.domain.incident_log import SCHEMA
-from warroom.domain.statements import content_hash
+from warroom.domain.incident_log import SCHEMA, SCHEMA_V1
 from warroom.domain.timeline import ChainRecord, verify_chain
+from warroom.domain.trust import fingerprint, footer_document, parse_fingerprint
+from warroom.export import json_reader_v1
+from warroom.export.chain_check import (
+    NOT_COVERED_INCIDENT,
+    Problem,
+    incident_problem,
+    key_problem,
+    statements_problem,
+)
+from warroom.export.export_check import ExportCheck
+from warroom.export.json_reader_v1 import Foreign, member
+from warroom.export.signatures import is_valid
+from warroom.export.strict_json import StrictJSONError, check_members, loads
 
+V1_WARNING = (
+    "this file uses the older schema warroom.incident-log/1: its chain, revisions and "
+    "approvals were verified as before, but it carries no signatures and its incident header, "
+    "statement states and channels are not covered by the chain"
+)
 
-@dataclass(frozen=True, slots=True)
-class ExportCheck:
-    """The verdict on one export file."""
-
-    ok: bool
-    incident_id: int
-    title: str
-    entry_count: int
-    head_hash: str
-    broken_seq: int | None = None
-    problem: str = ""
-
-    def describe(self) -> str:
-        """Return one line a person can act on."""
-        if self.ok:
-            return (
-                f"intact: incident {self.incident_id}, {self.entry_count} entries, "
-                f"chain head {self.head_hash}"
-            )
-        if self.broken_seq is None:
-            return f"broken: {self.problem}"
-        return f"broken at entry {self.broken_seq}: {self.problem}"
-
-
-class _Foreign(Exception):
-    """The document is not a War Room incident log."""
-
-
-def _get(obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if not isinstance(obj, dict) or key not in obj:
-        raise _Foreign(f"{where} has no {key!r}")
-    value = obj[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _Foreign(f"{where}: {key!r} has the wrong type")
-    return value
-
-
-def _time(obj: Any, key: str, where: str) -> datetime:
-    text = _get(obj, key, str, where)
-    try:
-        return parse_iso(text)
-    except ValueError:
-        raise _Foreign(f"{where}: {key!r} is not a time") from None
+__all__ = ["ExportCheck", "check_document", "load_document", "verify_export_file"]
 
 
 def load_document(path: Path) -> dict[str, Any]:
-    """Read an export file, refusing anything that is not a War Room incident log."""
+    """Read an export file strictly, refusing anything that is not a War Room incident log."""
     try:
-        with path.open("rb") as stream:
-            document = json.load(stream)
+        data = path.read_bytes()
     except OSError as error:
         raise ValidationError(f"cannot read {path}: {error.strerror or error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    try:
+        document = loads(data)
+    except StrictJSONError as error:
+        raise ValidationError(f"{path} is not a valid War Room export: {error}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise ValidationError(f"{path} is not a War Room export: it is not valid JSON") from None
-    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
-        found = document.get("schema") if isinstance(document, dict) else None
+    found = document.get("schema") if isinstance(document, dict) else None
+    if found not in (SCHEMA, SCHEMA_V1):
         detail = f"schema {found!r}" if found else "no schema"
         raise ValidationError(f"{path} is not a War Room export ({detail}; expected {SCHEMA!r})")
+    assert isinstance(document, dict)
     return document
 
 
-def _records(document: Mapping[str, Any], incident_id: int) -> list[ChainRecord]:
-    timeline = _get(document, "timeline", list, "the export")
+def check_document(
+    document: Mapping[str, Any], *, signed: bool = True, trusted: Collection[str] = ()
+) -> ExportCheck:
+    """Verify a parsed export; ``signed=False`` for a live snapshot (no footer signature)."""
+    if document.get("schema") == SCHEMA_V1:
+        check = json_reader_v1.check_document(document)
+        if trusted:
+            return replace(
+                check,
+                ok=False,
+                broken_seq=None,
+                problem="a /1 export carries no signature, so no key can be trusted for it",
+            )
+        return replace(check, warnings=(V1_WARNING,))
+    try:
+        check_members(document)
+        incident = member(document, "incident", dict, "the export")
+        incident_id = member(incident, "id", int, "the incident")
+        title = member(incident, "title", str, "the incident")
+        footer = document["footer"]
+        expected_count = member(footer, "entry_count", int, "the footer")
+        expected_head = member(footer, "head_hash", str, "the footer")
+        records = _records(document["timeline"], incident_id)
+    except (StrictJSONError, Foreign) as error:
+        raise ValidationError(f"not a valid War Room export: {error}") from None
+    report = verify_chain(records, expected_count=expected_count, expected_head=expected_head)
+    base = ExportCheck(True, incident_id, title, report.entry_count, report.head_hash)
+    if not report.ok:
+        return replace(base, ok=False, broken_seq=report.broken_seq, problem=report.problem)
+    state = derive(records)
+    warnings: list[str] = []
+    if state.incident.covered:
+        found = incident_problem(document, state)
+    else:
+        warnings.append(NOT_COVERED_INCIDENT.format(id=incident_id))
+        found = None
+    found = found or key_problem(state) or statements_problem(document, state, warnings)
+    approval_keys = tuple(
+        dict.fromkeys(
+            (a.approver, a.key) for s in state.statements.values() for a in s.approvals if a.key
+        )
+    )
+    base = replace(base, warnings=tuple(warnings), approval_keys=approval_keys)
+    if found is None and signed:
+        found = _footer_problem(document, incident_id)
+        if found is None:
+            base = replace(base, signer=str(footer["signed_by"]), signer_key=str(footer["key"]))
+            found = _trust_problem(base, trusted)
+    if found is not None:
+        seq, problem = found
+        return replace(base, ok=False, broken_seq=seq, problem=problem)
+    return base
+
+
+def _records(timeline: list[Any], incident_id: int) -> list[ChainRecord]:
+    """Return the timeline as chain records (members already checked: types only here)."""
     records = []
     for index, raw in enumerate(timeline, start=1):
-        where = f"timeline item {index}"
-        corrects = raw.get("corrects_seq") if isinstance(raw, dict) else None
-        if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
-            raise _Foreign(f"{where}: 'corrects_seq' has the wrong type")
+        seq, corrects, data = raw["seq"], raw["corrects_seq"], raw["data"]
+        strings = (raw["kind"], raw["text"], raw["author"], raw["prev_hash"], raw["hash"])
+        if (
+            type(seq) is not int
+            or (corrects is not None and type(corrects) is not int)
+            or type(data) is not dict
+            or any(type(value) is not str for value in strings)
+        ):
+            raise Foreign(f"timeline item {index} has a member of the wrong type")
+        try:
+            created_at = parse_iso(raw["created_at"])
+        except (ValueError, TypeError, AttributeError):
+            raise Foreign(f"timeline item {index}: 'created_at' is not a time") from None
+        kind, text, author, prev_hash, digest = strings
         records.append(
             ChainRecord(
-                incident_id=incident_id,
-                seq=_get(raw, "seq", int, where),
-                kind=_get(raw, "kind", str, where),
-                text=_get(raw, "text", str, where),
-                author=_get(raw, "author", str, where),
-                created_at=_time(raw, "created_at", where),
-                corrects_seq=corrects,
-                data=_get(raw, "data", dict, where),
-                prev_hash=_get(raw, "prev_hash", str, where),
-                hash=_get(raw, "hash", str, where),
+                incident_id, seq, kind, text, author, created_at, corrects, data, prev_hash, digest
             )
         )
     return records
 
 
-def _statement_problem(
-    statement: Any, events: dict[tuple[int, str], list[ChainRecord]]
-) -> tuple[int | None, str] | None:
-    """Return (entry, problem) for the first claim of a statement the timeline contradicts."""
-    sid = _get(statement, "id", int, "a statement")
-    where = f"statement #{sid}"
-    revisions = _get(statement, "revisions", list, where)
-    logged = {
-        record.data.get("revision"): record
-        for event in ("statement.drafted", "statement.edited")
-        for record in events.get((sid, event), [])
-    }
-    for revision in revisions:
-        number = _get(revision, "revision", int, where)
-        claimed = _get(revision, "content_hash", str, where)
-        subject = _get(revision, "subject", str, where)
-        text = _get(revision, "text", str, where)
-        entry = logged.get(number)
-        if entry is None:
-            return None, f"{where} revision {number} was never logged on the timeline"
-        if content_hash(subject, text) != claimed or entry.data.get("content_hash") != claimed:
-            return entry.seq, f"{where} revision {number} does not match the text logged here"
-    if revisions:
-        last = revisions[-1]
-        current = content_hash(
-            _get(statement, "subject", str, where), _get(statement, "text", str, where)
+def _footer_problem(document: Mapping[str, Any], incident_id: int) -> Problem | None:
+    """Check the exporter's signature over the footer (entries cut from the end break it)."""
+    footer = document["footer"]
+    hashes = footer["statement_hashes"]
+    listed = {str(s["id"]): s["content_hash"] for s in document["statements"]}
+    if not isinstance(hashes, dict) or hashes != listed:
+        return None, "the footer's statement hashes do not match the statements"
+    key, public, signature = footer["key"], footer["public_key"], footer["signature"]
+    if not all(isinstance(v, str) for v in (key, public, signature, footer["signed_by"])):
+        return None, "the export is not signed (its footer has no signature)"
+    try:
+        own = fingerprint(bytes.fromhex(public))
+        exported_at = parse_iso(str(document["exported_at"]))
+    except ValueError:
+        return None, "the footer's signature is malformed"
+    if own != key or footer["signed_by"] != document["exported_by"]:
+        return None, "the footer names a key or signer that does not match it"
+    message = footer_document(
+        incident_id=incident_id,
+        entry_count=footer["entry_count"],
+        head_hash=footer["head_hash"],
+        statement_hashes={int(sid): h for sid, h in hashes.items()},
+        exported_at=exported_at,
+        exported_by=str(document["exported_by"]),
+        key=key,
+    )
+    if not is_valid(public, signature, message):
+        return None, (
+            "the footer's signature does not match (entries were removed from the end, or the "
+            "footer, export time or exporter was changed)"
         )
-        if current != last.get("content_hash"):
-            return None, f"{where}: its text does not match its last revision"
-    approvals = _get(statement, "approvals", list, where)
-    approved = events.get((sid, "statement.approved"), [])
-    if len(approvals) != len(approved):
-        return (
-            approved[-1].seq if approved else None,
-            f"{where} lists {len(approvals)} approval(s) but the timeline records {len(approved)}",
-        )
-    for approval, entry in zip(approvals, approved, strict=True):
-        approver = _get(approval, "approver", str, where)
-        if (
-            entry.data.get("approver") != approver
-            or entry.data.get("content_hash") != _get(approval, "content_hash", str, where)
-            or entry.created_at != _time(approval, "approved_at", where)
-        ):
-            return (
-                entry.seq,
-                f"{where}: the approval by {approver!r} does not match the approval "
-                "logged here (approver, time or approved text differ)",
-            )
     return None
 
 
-def check_document(document: Mapping[str, Any]) -> ExportCheck:
-    """Verify a parsed export: the chain, the footer, then statements against the chain."""
-    try:
-        incident = _get(document, "incident", dict, "the export")
-        incident_id = _get(incident, "id", int, "the incident")
-        title = _get(incident, "title", str, "the incident")
-        footer = _get(document, "footer", dict, "the export")
-        expected_count = _get(footer, "entry_count", int, "the footer")
-        expected_head = _get(footer, "head_hash", str, "the footer")
-        records = _records(document, incident_id)
-        report = verify_chain(records, expected_count=expected_count, expected_head=expected_head)
-        if not report.ok:
-            return ExportCheck(
-                False,
-                incident_id,
-                title,
-                report.entry_count,
-                report.head_hash,
-                report.broken_seq,
-                report.problem,
-            )
-        events: dict[tuple[int, str], list[ChainRecord]] = {}
-        for record in records:
-            sid, event = record.data.get("statement"), record.data.get("event")
-            if isinstance(sid, int) and isinstance(event, str):
-                events.setdefault((sid, event), []).append(record)
-        for statement in _get(document, "statements", list, "the export"):
-            found = _statement_problem(statement, events)
-            if found is not None:
-                seq, problem = found
-                return ExportCheck(
-                    False, incident_id, title, report.entry_count, report.head_hash, seq, problem
-                )
-    except _Foreign as error:
-        raise ValidationError(f"not a valid War Room export: {error}") from None
-    return ExportCheck(True, incident_id, title, report.entry_count, report.head_hash)
+def _trust_problem(check: ExportCheck, trusted: Collection[str]) -> Problem | None:
+    if not trusted or check.signer_key in trusted:
+        return None
+    return None, (
+        f"the export was signed by {check.signer} with key {check.signer_key}, which is not "
+        "one you trust (--trust)"
+    )
 
 
-def verify_export_file(path: Path) -> ExportCheck:
-    """Load and verify an export file."""
-    return check_document(load_document(path))
+def verify_export_file(path: Path, trusted: Collection[str] = ()) -> ExportCheck:
+    """Load and verify an export file; ``trusted`` fingerprints, if any, must include the
+    exporter's."""
+    wanted = {parse_fingerprint(f) for f in trusted}
+    return check_document(load_document(path), trusted=wanted)

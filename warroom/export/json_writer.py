@@ -1,4 +1,4 @@
-"""The JSON export (schema ``warroom.incident-log/1``, see SCHEMA.md), written as a stream.
+"""The JSON export (schema ``warroom.incident-log/2``, see SCHEMA.md), written as a stream.
 
 The timeline is written one entry at a time so that a 100,000-entry log never needs one
 giant string in memory; the document is still a single ordinary JSON object.
@@ -94,6 +94,7 @@ def delivery_json(row: OutboxRow) -> dict[str, Any]:
 def statement_json(record: StatementRecord) -> dict[str, Any]:
     """Return a statement with revisions, approvals and deliveries as JSON data."""
     statement = record.statement
+    valid = statement.valid_approvals
     return {
         "id": statement.id,
         "channels": list(statement.channel_names),
@@ -102,6 +103,7 @@ def statement_json(record: StatementRecord) -> dict[str, Any]:
         "text": statement.text,
         "content_hash": statement.content_hash,
         "revision": statement.revision,
+        "review_round": statement.review_round,
         "author": statement.author,
         "created_at": _time(statement.created_at),
         "updated_at": _time(statement.updated_at),
@@ -118,6 +120,7 @@ def statement_json(record: StatementRecord) -> dict[str, Any]:
                 "author": r.author,
                 "created_at": _time(r.created_at),
                 "content_hash": r.content_hash,
+                "channels": list(r.channels) if r.channels else None,
             }
             for r in record.revisions
         ],
@@ -127,7 +130,10 @@ def statement_json(record: StatementRecord) -> dict[str, Any]:
                 "approved_at": _time(a.approved_at),
                 "content_hash": a.content_hash,
                 "revision": a.revision,
-                "valid": a.content_hash == statement.content_hash,
+                "review_round": a.review_round,
+                "valid": a in valid,
+                "signature": a.signature,
+                "key": a.key,
             }
             for a in statement.approvals
         ],
@@ -249,12 +255,22 @@ def _head(log: IncidentLog) -> Mapping[str, Any]:
         "exported_by": log.exported_by,
         "incident": incident_json(log.incident),
         "people": [person_json(p) for p in log.people],
+        "keys": [
+            {
+                "person": k.person,
+                "fingerprint": k.fingerprint,
+                "public_key": k.public_key,
+                "registered_at": _time(k.created_at),
+            }
+            for k in log.keys
+        ],
     }
 
 
 def _tail(log: IncidentLog) -> Mapping[str, Any]:
     clocks = log.clocks
     footer = log.footer
+    signature = footer.signature
     return {
         "statements": [statement_json(s) for s in log.statements],
         "checklist": [checklist_json(item) for item in log.checklist],
@@ -274,6 +290,11 @@ def _tail(log: IncidentLog) -> Mapping[str, Any]:
             "genesis_hash": GENESIS_HASH,
             "chain_ok_at_export": footer.chain_ok,
             "problem_at_export": footer.problem,
+            "statement_hashes": {str(sid): h for sid, h in footer.statement_hashes},
+            "signed_by": log.exported_by if signature else None,
+            "key": signature.key if signature else None,
+            "public_key": signature.public_key if signature else None,
+            "signature": signature.signature if signature else None,
         },
     }
 

@@ -15,6 +15,7 @@ from warroom.domain.clock import Clock, utc_now
 from warroom.services.context import ServiceContext
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.storage.database import Database
+from warroom.storage.secrets import SecretStore
 
 if TYPE_CHECKING:
     from warroom.services.backups import BackupService
@@ -165,7 +166,14 @@ class Services:
 
 
 def build_services(
-    db: Database, *, clock: Clock = utc_now, playbooks: PlaybookCatalog | None = None
+    db: Database,
+    *,
+    clock: Clock = utc_now,
+    playbooks: PlaybookCatalog | None = None,
+    secrets: SecretStore | None = None,
 ) -> Services:
-    """Wire the services for ``db``; tests pass a fixed ``clock`` and their own playbooks."""
-    return Services(ServiceContext(db=db, clock=clock), playbooks or PlaybookCatalog())
+    """Wire the services for ``db``; tests pass a fixed ``clock`` and their own playbooks,
+    the self-test a keychain of its own (``secrets``) for the signing keys it makes."""
+    return Services(
+        ServiceContext(db=db, clock=clock, secrets=secrets), playbooks or PlaybookCatalog()
+    )

@@ -1,4 +1,4 @@
-"""What every service needs: the database and the clock."""
+"""What every service needs: the database, the clock, and the keychain for signing keys."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from warroom.domain.clock import Clock, utc_now
 from warroom.storage.database import Database
+from warroom.storage.secrets import SecretStore
 
 
 @dataclass(frozen=True)
@@ -14,3 +15,5 @@ class ServiceContext:
 
     db: Database
     clock: Clock = utc_now
+    #: where private signing keys are kept (None: the OS keychain)
+    secrets: SecretStore | None = None

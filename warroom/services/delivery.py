@@ -25,6 +25,7 @@ from warroom.domain.errors import RuleViolation, StorageError
 from warroom.domain.outbox import DeliveryState, OutboxRow
 from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind
+from warroom.services.approved_bytes import approved_or_blocked
 from warroom.services.context import ServiceContext
 from warroom.services.delivery_records import SETTLE_FROM, minimum_stale_after, timeline_entry
 from warroom.services.people import authorize
@@ -215,6 +216,9 @@ class DeliveryService:
             return
         row = self._claim(queued, channel)
         if row is None:
+            return
+        if not approved_or_blocked(self._ctx, row, self.actor):
+            report.failed.append(row.id)
             return
         secrets = self._secret_values(channel)
         try:

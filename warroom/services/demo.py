@@ -16,6 +16,7 @@ from warroom.domain.timeline import EntryKind
 from warroom.services.container import build_services
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.storage.database import Database
+from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 
 LEAD = "Dana Reyes"
 COMMS = "Sam Okafor"
@@ -49,13 +50,25 @@ def existing_demo(db: Database) -> Incident | None:
     return None
 
 
+def _demo_keychain() -> SecretStore:
+    """Return the keychain for the sample people's signing keys: this machine's, so they can
+    go on signing in the window; on a machine without one, keys kept in memory (the sample's
+    signatures still verify: their public keys are registered and chained)."""
+    store = SecretStore()
+    try:
+        store.check()
+    except SecretStoreUnavailable:
+        return SecretStore.in_memory()
+    return store
+
+
 def load_demo(
     db: Database, *, now: datetime | None = None, playbooks: PlaybookCatalog | None = None
 ) -> Incident:
     """Write the sample incident into ``db`` and return it."""
     end = now or utc_now()
     clock = _SteppingClock(end - timedelta(hours=1, minutes=50))
-    s = build_services(db, clock=clock, playbooks=playbooks)
+    s = build_services(db, clock=clock, playbooks=playbooks, secrets=_demo_keychain())
     if s.people.enforcing():  # its sample people are not members: refuse before writing
         raise RuleViolation(
             "the demo writes as its own sample people, so it runs only on a database with no "

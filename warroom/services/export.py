@@ -8,9 +8,10 @@ widgets): the window runs it through its task bridge and forwards progress as a 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warroom import __version__
 from warroom.domain.clocks import (
@@ -22,22 +23,28 @@ from warroom.domain.clocks import (
 from warroom.domain.incident_log import (
     Clocks,
     Footer,
+    FooterSignature,
     IncidentLog,
     StatementRecord,
     people_and_roles,
 )
 from warroom.domain.review import build_review
 from warroom.domain.timeline import ChainRecord, verify_chain
+from warroom.domain.trust import footer_document
 from warroom.export.formats import ExportFormat, PageSize, Progress, no_progress
 from warroom.export.json_reader import ExportCheck, check_document, verify_export_file
 from warroom.services.context import ServiceContext
 from warroom.storage import (
     checklist_repo,
     incident_repo,
+    key_repo,
     outbox_repo,
     statement_repo,
     timeline_repo,
 )
+
+if TYPE_CHECKING:
+    from warroom.services.signing import Keys
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +76,17 @@ def _scaled(progress: Progress, offset: int, total: int) -> Progress:
 class ExportService:
     """Incident log snapshots, exports in four formats, and export verification."""
 
-    def __init__(self, context: ServiceContext) -> None:
+    def __init__(self, context: ServiceContext, keys: Keys | None = None) -> None:
         self._ctx = context
+        self._keys = keys
+
+    def _signing_key(self, actor: str, incident_id: int) -> None:
+        """Make sure ``actor`` has a usable signing key (solo mode makes one)."""
+        from warroom.services.signing import Keys
+
+        with self._ctx.db.transaction() as session:
+            keys = self._keys or Keys(self._ctx.secrets)
+            keys.for_signing(session, actor, self._ctx.clock(), incident_id)
 
     def snapshot(
         self, incident_id: int, actor: str, progress: Progress = no_progress
@@ -96,6 +112,8 @@ class ExportService:
             )
             checklist = checklist_repo.list_for_incident(session, incident_id)
             window, label = incident_repo.regulator_deadline(session, incident_id)
+            used = {a.key for s in statements for a in s.approvals if a.key}
+            keys = key_repo.by_fingerprints(session, used)
         now = self._ctx.clock()
         report = verify_chain(
             entries, expected_count=incident.entry_count, expected_head=incident.head_hash
@@ -131,7 +149,35 @@ class ExportService:
                 incident.head_hash,
                 report.ok,
                 "" if report.ok else report.describe(),
+                tuple((s.id, s.content_hash) for s in statements),
             ),
+            keys=tuple(sorted(keys.values(), key=lambda k: (k.created_at, k.fingerprint))),
+        )
+
+    def _signed(self, log: IncidentLog, actor: str) -> IncidentLog:
+        """Return ``log`` with the exporting person's signature over its footer."""
+        from warroom.services.signing import Keys
+
+        with self._ctx.db.transaction() as session:
+            signer = self._keys or Keys(self._ctx.secrets)
+            key = signer.for_signing(session, actor, self._ctx.clock())
+        document = footer_document(
+            incident_id=log.incident.id,
+            entry_count=log.footer.entry_count,
+            head_hash=log.footer.head_hash,
+            statement_hashes=dict(log.footer.statement_hashes),
+            exported_at=log.exported_at,
+            exported_by=log.exported_by,
+            key=key.public.fingerprint,
+        )
+        signature = FooterSignature(
+            key.public.fingerprint, key.public.public_key, key.sign(document)
+        )
+        keys = {k.fingerprint: k for k in (*log.keys, key.public)}
+        return replace(
+            log,
+            footer=replace(log.footer, signature=signature),
+            keys=tuple(sorted(keys.values(), key=lambda k: (k.created_at, k.fingerprint))),
         )
 
     def export(
@@ -153,7 +199,12 @@ class ExportService:
 
         target = check_target(path)
         total = 2 * 1000
+        if export_format is ExportFormat.JSON:
+            # Made (and logged) before the snapshot: a new key is a timeline entry.
+            self._signing_key(actor, incident_id)
         snapshot = self.snapshot(incident_id, actor, _scaled(progress, 0, total))
+        if export_format is ExportFormat.JSON:
+            snapshot = self._signed(snapshot, actor)
         write_with(export_format, page_size)(snapshot, target, _scaled(progress, total // 2, total))
         progress(total, total)
         return ExportResult(
@@ -165,20 +216,22 @@ class ExportService:
             snapshot.footer.chain_ok,
         )
 
-    def verify_file(self, path: Path) -> ExportCheck:
-        """Verify a JSON export file (no database needed)."""
-        return verify_export_file(path)
+    def verify_file(self, path: Path, trusted: Collection[str] = ()) -> ExportCheck:
+        """Verify a JSON export file (no database needed); ``trusted``: key fingerprints
+        one of which must have signed it."""
+        return verify_export_file(path, trusted)
 
     def verify_incident(self, incident_id: int, actor: str = "verify") -> ExportCheck:
         """Verify a live incident exactly as its export would be verified.
 
-        Beyond the hash chain (``TimelineService.verify``), this checks every statement
-        revision and approval in the database against the entry that logged it, so a
-        direct edit of the approvals or revisions tables is caught too.
+        Beyond the hash chain (``TimelineService.verify``), every exported field is
+        recomputed from the chain: a direct edit of the incident, statements, approvals or
+        revisions tables, or a deleted statement, is caught too. Nothing is signed, so
+        the footer signature is not asked for.
         """
         from warroom.export.json_writer import document
 
-        return check_document(document(self.snapshot(incident_id, actor)))
+        return check_document(document(self.snapshot(incident_id, actor)), signed=False)
 
 
 Writer = Callable[[IncidentLog, Path, Progress], None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from warroom.domain.chain_state import opening_data
 from warroom.domain.clock import as_utc
 from warroom.domain.incidents import (
     Incident,
@@ -78,7 +79,15 @@ class IncidentService:
                 text=text,
                 author=actor,
                 at=now,
-                data={"event": "incident.opened", "severity": int(level)},
+                data=opening_data(
+                    title=cleaned,
+                    severity=level,
+                    began_at=began,
+                    aware_at=aware,
+                    declared_at=declared,
+                    approvals_override=approvals_required,
+                    playbook_key=playbook.key if playbook else None,
+                ),
             )
             if playbook:
                 # Imported here: the drafting code is only needed to open with a playbook,

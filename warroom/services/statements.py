@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from warroom.domain.clock import as_utc
+from warroom.domain.clock import as_utc, iso_utc
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
 from warroom.domain.people import Action
@@ -27,9 +27,11 @@ from warroom.domain.statements import (
     validate_content,
 )
 from warroom.domain.timeline import EntryKind
+from warroom.domain.trust import approval_document
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
+from warroom.services.signing import Keys, ensure_signed, registered_name
 from warroom.storage import (
     changes,
     channel_repo,
@@ -84,6 +86,8 @@ def create_draft(
         at,
         f"drafted{origin} for {', '.join(statement.channel_names)}",
         "statement.drafted",
+        **_content_data(statement),
+        template=template_key,
     )
     return statement
 
@@ -98,6 +102,14 @@ def required_approvals(session: Session, statement: Statement, incident: Inciden
     if link is None:
         return incident.approvals_required
     return link.required(statement.content_hash, incident.approvals_required)
+
+
+def _content_data(statement: Statement) -> dict[str, object]:
+    """Return what a drafted/edited entry chains: channels and the promised next update."""
+    return {
+        "channels": list(statement.channel_names),
+        "next_update_by": iso_utc(statement.next_update_by) if statement.next_update_by else None,
+    }
 
 
 def _log(
@@ -129,9 +141,12 @@ def _log(
 class StatementService:
     """The approval workflow. Every method is one transaction and logs to the timeline."""
 
-    def __init__(self, context: ServiceContext, playbooks: PlaybookCatalog) -> None:
+    def __init__(
+        self, context: ServiceContext, playbooks: PlaybookCatalog, keys: Keys | None = None
+    ) -> None:
         self._ctx = context
         self._playbooks = playbooks
+        self._keys = keys or Keys(context.secrets)
 
     def draft(
         self,
@@ -252,7 +267,15 @@ class StatementService:
             note = f"edited (revision {statement.revision})"
             if voided:
                 note += f"; {voided} earlier approval(s) no longer apply"
-            _log(session, statement, actor, now, note, "statement.edited")
+            _log(
+                session,
+                statement,
+                actor,
+                now,
+                note,
+                "statement.edited",
+                **_content_data(statement),
+            )
             changes.bump(session)
             return statement
 
@@ -274,18 +297,37 @@ class StatementService:
             changes.bump(session)
             return statement
 
-    def approve(self, statement_id: int, actor: str) -> Statement:
-        """Approve the current text; enough approvals make the statement approved."""
+    def approve(self, statement_id: int, actor: str, *, revision: int | None = None) -> Statement:
+        """Approve and sign the current content; enough approvals make it approved.
+
+        ``revision`` is the revision the approver read: if the statement changed since,
+        the approval is refused ("changed since you read it"). The signature covers the
+        incident, statement, revision, content hash, approver and time.
+        """
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.APPROVE)
             current = statement_repo.get(session, statement_id, for_update=True)
             incident = incident_repo.get(session, current.incident_id)
             incident.ensure_open()
-            ensure_can_approve(current, actor)
+            ensure_can_approve(current, actor, revision)
             now = self._ctx.clock()
+            approver = registered_name(session, actor)
+            key = self._keys.for_signing(session, approver, now, current.incident_id)
+            signature = key.sign(
+                approval_document(
+                    incident_id=current.incident_id,
+                    statement_id=current.id,
+                    revision=current.revision,
+                    content_hash=current.content_hash,
+                    approver=approver,
+                    approved_at=now,
+                )
+            )
             required = required_approvals(session, current, incident)
             new_state = state_after_approval(current, required)
-            statement_repo.add_approval(session, current, actor, now)
+            statement_repo.add_approval(
+                session, current, approver, now, signature=signature, key=key.public.fingerprint
+            )
             statement = statement_repo.set_state(session, statement_id, new_state, now)
             have = len(statement.valid_approvals)
             _log(
@@ -293,17 +335,21 @@ class StatementService:
                 statement,
                 actor,
                 now,
-                f"approved by {actor} ({have} of {required})",
+                f"approved by {approver} ({have} of {required})",
                 "statement.approved",
-                approver=actor,
+                approver=approver,
                 approvals=have,
                 required=required,
+                review_round=current.review_round,
+                signature=signature,
+                key=key.public.fingerprint,
+                public_key=key.public.public_key,
             )
             changes.bump(session)
             return statement
 
     def reject(self, statement_id: int, actor: str, reason: str) -> Statement:
-        """Send a statement back to draft with a reason."""
+        """Send a statement back to draft with a reason; every current approval is void."""
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.APPROVE)
             current = statement_repo.get(session, statement_id, for_update=True)
@@ -313,14 +359,19 @@ class StatementService:
             statement = statement_repo.set_state(
                 session, statement_id, StatementState.DRAFT, now, rejection_reason=cleaned
             )
+            voided = len(current.valid_approvals)
+            note = f"rejected by {actor}: {cleaned}"
+            if voided:
+                note += f" ({voided} approval(s) void: fresh approvals are needed)"
             _log(
                 session,
                 statement,
                 actor,
                 now,
-                f"rejected by {actor}: {cleaned}",
+                note,
                 "statement.rejected",
                 reason=cleaned,
+                voided=voided,
             )
             changes.bump(session)
             return statement
@@ -333,6 +384,7 @@ class StatementService:
             incident = incident_repo.get(session, current.incident_id)
             incident.ensure_open()
             ensure_can_release(current, required_approvals(session, current, incident))
+            ensure_signed(session, current)
             now = self._ctx.clock()
             statement = statement_repo.set_state(
                 session,
@@ -349,6 +401,7 @@ class StatementService:
                 subject=statement.subject,
                 text=statement.text,
                 at=now,
+                content_hash=statement.content_hash,
             )
             _log(
                 session,

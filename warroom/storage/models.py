@@ -142,6 +142,7 @@ class StatementRow(Base):
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_by: Mapped[str | None] = mapped_column(String(100))
+    review_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     channel_links: Mapped[list[StatementChannelRow]] = relationship(
         order_by=StatementChannelRow.position, cascade="all, delete-orphan"
     )
@@ -160,12 +161,15 @@ class RevisionRow(Base):
     author: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(64))
+    channels: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class ApprovalRow(Base):
     __tablename__ = "approvals"
     __table_args__ = (
-        UniqueConstraint("statement_id", "approver", "content_hash", name="uq_approval_once"),
+        UniqueConstraint(
+            "statement_id", "approver", "content_hash", "review_round", name="uq_approval_once"
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
@@ -173,6 +177,9 @@ class ApprovalRow(Base):
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(64))
     revision: Mapped[int] = mapped_column(Integer)
+    review_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    signature: Mapped[str] = mapped_column(Text, default="", server_default="")
+    key: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class ChecklistItemRow(Base):
@@ -214,6 +221,7 @@ class OutboxRowModel(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class PersonRow(Base):
@@ -225,6 +233,22 @@ class PersonRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the name as compared (NFKC + case fold): unique, so twins cannot both be registered
+    name_key: Mapped[str] = mapped_column(String(100), unique=True, server_default="")
+    #: their own database login role in team mode ('' without one)
+    login: Mapped[str] = mapped_column(String(63), default="", server_default="")
+
+
+class PersonKeyRow(Base):
+    """A public signing key registered for a person (insert-only: keys are never edited)."""
+
+    __tablename__ = "person_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(100))
+    person_key: Mapped[str] = mapped_column(String(100), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(32), unique=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SourceRow(Base):

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from warroom.domain.channels import Channel
+from warroom.domain.content import ChannelContent
 from warroom.domain.errors import NotFoundError
 from warroom.domain.outbox import DeliveryState, OutboxRow
 from warroom.storage import reply_repo
@@ -37,6 +38,7 @@ def _to_domain(row: OutboxRowModel, incident_id: int, channel_name: str) -> Outb
         remote_url=row.remote_url or "",
         record_key=row.record_key or "",
         first_attempt_at=row.first_attempt_at,
+        content_hash=row.content_hash or "",
     )
 
 
@@ -72,8 +74,13 @@ def enqueue(
     subject: str,
     text: str,
     at: datetime,
+    content_hash: str,
 ) -> list[int]:
-    """Write one queued row per channel, each with its own idempotency key."""
+    """Write one queued row per channel, each with its own idempotency key.
+
+    Every row stores ``content_hash``, the hash that was approved: the worker recomputes it
+    from the rows' exact bytes just before sending (see services.approved_bytes).
+    """
     ids = []
     for channel in channels:
         row = OutboxRowModel(
@@ -91,6 +98,7 @@ def enqueue(
             record_key="",
             created_at=at,
             updated_at=at,
+            content_hash=content_hash,
         )
         session.add(row)
         session.flush()
@@ -118,6 +126,18 @@ def list_rows(
     if states:
         conditions.append(OutboxRowModel.state.in_([s.value for s in states]))
     return _select_rows(session, *conditions)
+
+
+def statement_contents(session: Session, statement_id: int) -> list[ChannelContent]:
+    """Return, for every outbox row of a statement, the exact channel, subject and text."""
+    query = (
+        select(ChannelRow.name, OutboxRowModel.subject, OutboxRowModel.text)
+        .join(ChannelRow, ChannelRow.id == OutboxRowModel.channel_id)
+        .where(OutboxRowModel.statement_id == statement_id)
+    )
+    return [
+        ChannelContent(name, subject or "", text) for name, subject, text in session.execute(query)
+    ]
 
 
 def get(session: Session, row_id: int) -> OutboxRow:

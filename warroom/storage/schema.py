@@ -12,6 +12,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_people",
     "0005_regulator_notification",
     "0006_hardening",
+    "0007_trust",
     "0009_inbox",
     "0011_search",
 )

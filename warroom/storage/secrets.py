@@ -1,5 +1,5 @@
-"""Channel secrets, team-database passwords, database keys and source secrets in the OS
-keychain: the only module that imports keyring.
+"""Channel secrets, team-database passwords, database keys, source secrets and private signing
+keys in the OS keychain: the only module that imports keyring.
 
 Secrets never touch the database. A machine without a keychain service gets one clear
 line telling the person what to do; keyring's null backend, which silently forgets
@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 SERVICE = "warroom"
 
 NO_KEYCHAIN = (
-    "no keychain is available on this machine, so channel secrets cannot be stored or read; "
+    "no keychain is available on this machine, so channel secrets and signing keys cannot be "
+    "stored or read; "
     "start or unlock the desktop keychain (Secret Service, KWallet, macOS Keychain, Windows "
     "Credential Manager), or on a headless machine choose a keyring backend with "
     "PYTHON_KEYRING_BACKEND"
@@ -42,6 +43,25 @@ def legacy_channel_account(name: str) -> str:
     return f"channel:{name}"
 
 
+class _MemoryKeychain:
+    """A keychain that forgets everything when the process ends (the self-test's own)."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, account: str) -> str | None:
+        return self._items.get((service, account))
+
+    def set_password(self, service: str, account: str, value: str) -> None:
+        self._items[(service, account)] = value
+
+    def delete_password(self, service: str, account: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self._items.pop((service, account), None) is None:
+            raise PasswordDeleteError("no such secret")
+
+
 class SecretStore:
     """Read and write one secret per channel in the keychain.
 
@@ -52,6 +72,11 @@ class SecretStore:
 
     def __init__(self, backend: Any | None = None) -> None:
         self._backend = backend
+
+    @classmethod
+    def in_memory(cls) -> SecretStore:
+        """Return a store that keeps secrets in this process only (never on disk)."""
+        return cls(_MemoryKeychain())
 
     def _keyring(self) -> Any:
         try:
@@ -162,6 +187,17 @@ class SecretStore:
         """Keep a database encryption key under ``account``; an empty key removes it."""
         self._set(account, key, f"the database key {account}")
         log.info("%s the database key %s in the keychain", "stored" if key else "removed", account)
+
+    # -- private signing keys (Ed25519) --------------------------------------------------------
+
+    def get_signing_key(self, person_key: str) -> str:
+        """Return the private signing key (hex) kept here for a person (by name key), or ''."""
+        return self._get(f"signing-key:{person_key}", f"the signing key of {person_key}")
+
+    def set_signing_key(self, person_key: str, private_key: str) -> None:
+        """Keep a person's private signing key (hex) in this machine's keychain."""
+        self._set(f"signing-key:{person_key}", private_key, f"the signing key of {person_key}")
+        log.info("stored a new signing key of %s in the keychain", person_key)
 
     # -- listening sources ---------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from warroom.domain.statements import (
     Revision,
     Statement,
     StatementState,
-    content_hash,
 )
 from warroom.storage import channel_repo
 from warroom.storage.models import (
@@ -54,7 +53,16 @@ def _to_domain_many(session: Session, rows: Sequence[StatementRow]) -> list[Stat
         .order_by(ApprovalRow.id)
     ):
         approvals[a.statement_id].append(
-            Approval(a.statement_id, a.approver, a.approved_at, a.content_hash, a.revision)
+            Approval(
+                a.statement_id,
+                a.approver,
+                a.approved_at,
+                a.content_hash,
+                a.revision,
+                a.review_round or 0,
+                a.signature or "",
+                a.key or "",
+            )
         )
     return [
         Statement(
@@ -76,6 +84,7 @@ def _to_domain_many(session: Session, rows: Sequence[StatementRow]) -> list[Stat
             rejection_reason=row.rejection_reason or "",
             released_at=row.released_at,
             released_by=row.released_by,
+            review_round=row.review_round or 0,
         )
         for row in rows
     ]
@@ -150,20 +159,22 @@ def add(
     )
     session.add(row)
     session.flush()
-    _add_revision(session, row, author, at)
-    return _to_domain(session, row)
+    statement = _to_domain(session, row)
+    _add_revision(session, statement, author, at)
+    return statement
 
 
-def _add_revision(session: Session, row: StatementRow, author: str, at: datetime) -> None:
+def _add_revision(session: Session, statement: Statement, author: str, at: datetime) -> None:
     session.add(
         RevisionRow(
-            statement_id=row.id,
-            revision=row.revision,
-            subject=row.subject,
-            text=row.text,
+            statement_id=statement.id,
+            revision=statement.revision,
+            subject=statement.subject,
+            text=statement.text,
             author=author,
             created_at=at,
-            content_hash=content_hash(row.subject, row.text),
+            content_hash=statement.content_hash,
+            channels=list(statement.channel_names),
         )
     )
 
@@ -203,9 +214,10 @@ def update_content(
             StatementChannelRow(channel_id=c.id, position=i) for i, c in enumerate(channels)
         ]
     session.flush()
-    _add_revision(session, row, author, at)
+    statement = _to_domain(session, row)
+    _add_revision(session, statement, author, at)
     session.flush()
-    return _to_domain(session, row)
+    return statement
 
 
 def set_state(
@@ -218,12 +230,17 @@ def set_state(
     rejection_reason: str | None = None,
     released_by: str | None = None,
 ) -> Statement:
-    """Move a statement to ``state`` (recording who released it, or why it was rejected)."""
+    """Move a statement to ``state`` (recording who released it, or why it was rejected).
+
+    A rejection also starts a new review round: the approvals of the round before no
+    longer count, even if the same text is submitted again.
+    """
     row = _checked_row(session, statement_id, expected_version)
     row.state = state.value
     row.updated_at = at
     if rejection_reason is not None:
         row.rejection_reason = rejection_reason
+        row.review_round = (row.review_round or 0) + 1
     if state is StatementState.RELEASED:
         row.released_at = at
         row.released_by = released_by
@@ -231,8 +248,16 @@ def set_state(
     return _to_domain(session, row)
 
 
-def add_approval(session: Session, statement: Statement, approver: str, at: datetime) -> None:
-    """Record ``approver``'s approval of the statement's current content."""
+def add_approval(
+    session: Session,
+    statement: Statement,
+    approver: str,
+    at: datetime,
+    *,
+    signature: str = "",
+    key: str = "",
+) -> None:
+    """Record ``approver``'s signed approval of the statement's current content and round."""
     session.add(
         ApprovalRow(
             statement_id=statement.id,
@@ -240,6 +265,9 @@ def add_approval(session: Session, statement: Statement, approver: str, at: date
             approved_at=at,
             content_hash=statement.content_hash,
             revision=statement.revision,
+            review_round=statement.review_round,
+            signature=signature,
+            key=key,
         )
     )
     session.flush()
@@ -254,7 +282,14 @@ def revisions(session: Session, statement_id: int) -> list[Revision]:
     )
     return [
         Revision(
-            r.statement_id, r.revision, r.subject, r.text, r.author, r.created_at, r.content_hash
+            r.statement_id,
+            r.revision,
+            r.subject,
+            r.text,
+            r.author,
+            r.created_at,
+            r.content_hash,
+            tuple(r.channels or ()),
         )
         for r in rows
     ]

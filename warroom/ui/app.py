@@ -16,6 +16,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from warroom.domain.errors import WarRoomError
+from warroom.domain.names import same_name
 from warroom.logging_setup import configure_logging
 from warroom.resource_paths import resource
 from warroom.services import Services, build_services
@@ -58,7 +59,8 @@ def run_window(db_url: str | None, actor: str | None) -> int:
     database = open_or_explain(chosen_database_url(db_url, preferences), show_error)
     if database is None:
         return 1
-    identity = resolve_identity(actor, preferences)
+    services = build_services(database)
+    identity = bound_identity(services, actor) or resolve_identity(actor, preferences)
     if identity is None:
         identity = ask_identity(preferences.identity)
         if identity is None:
@@ -66,7 +68,7 @@ def run_window(db_url: str | None, actor: str | None) -> int:
             return 0
         store.save(preferences.with_identity(identity))
     runner = TaskRunner(app)
-    window = MainWindow(build_services(database), runner, identity, store, theme)
+    window = MainWindow(services, runner, identity, store, theme)
     install_export_actions(window)
     install_review_action(window)
     install_people_action(window)
@@ -149,6 +151,19 @@ def resolve_identity(actor: str | None, preferences: Preferences) -> Identity | 
         role = saved.role if saved is not None and saved.name == name else ""
         return Identity(name, role)
     return saved
+
+
+def bound_identity(services: Services, actor: str | None) -> Identity | None:
+    """Team mode: the person whose own database login this is acts, whoever ``--as`` names
+    (the services refuse anyone else: "you are connected as priya")."""
+    if services.db.is_sqlite:
+        return None
+    me = services.people.connected_person()
+    if me is None:
+        return None
+    if actor and not same_name(actor, me.name):
+        log.warning("--as %r ignored: you are connected as %r", actor, me.name)
+    return Identity(me.name, me.role.value)
 
 
 def ask_identity(current: Identity | None) -> Identity | None:

@@ -462,8 +462,15 @@ class DraftsPane(QWidget):
         self._transition(self.submit_action, "submitted for review", "submit")
 
     def approve(self) -> None:
-        """Approve the selected statement's current text as the acting person."""
-        self._transition(self.approve_action, "approved", "approve")
+        """Approve (and sign) the revision shown: refused if it changed since it was read."""
+        statement = self.current_statement()
+        if statement is None or not self.approve_action.isEnabled():
+            return
+        actor, shown = self._actor, statement.revision
+        self._run(
+            lambda: self._services.statements.approve(statement.id, actor, revision=shown),
+            lambda s: self._done(s, "approved"),
+        )
 
     def _transition(self, action: QAction, what: str, method: str) -> None:
         statement = self.current_statement()

@@ -1,4 +1,4 @@
-"""The people of the war room as a table: name, role, who added them.
+"""The people of the war room as a table: name, role, who added them, their key's fingerprint.
 
 A thin adapter: the dialog reads the people in the background and hands the list over;
 ``data()`` never touches the database.
@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from warroom.domain.people import Person, Role
 from warroom.ui.row_table_model import Index, RowTableModel
 
-HEADERS = ("Name", "Role", "Added by")
-COL_NAME, COL_ROLE, COL_ADDED_BY = range(len(HEADERS))
+HEADERS = ("Name", "Role", "Added by", "Signing key")
+COL_NAME, COL_ROLE, COL_ADDED_BY, COL_KEY = range(len(HEADERS))
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1  # the domain Person
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value to sort by
 
@@ -48,11 +48,15 @@ class PeopleModel(RowTableModel):
         if role == PERSON_ROLE:
             return person
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (person.name, person.role.value, person.added_by)[column]
+            key = person.fingerprint or "none yet"
+            return (person.name, person.role.value, person.added_by, key)[column]
         if role == SORT_ROLE:
             name, added_by = person.name.casefold(), person.added_by.casefold()
-            return (name, _ROLE_ORDER[person.role], added_by)[column]
+            return (name, _ROLE_ORDER[person.role], added_by, person.fingerprint)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             added = person.added_at.strftime("%Y-%m-%d %H:%M UTC")
-            return f"{person.name}: {person.role.value}, added by {person.added_by} on {added}"
+            text = f"{person.name}: {person.role.value}, added by {person.added_by} on {added}"
+            if person.fingerprint:
+                text += f"; signing key fingerprint {person.fingerprint}"
+            return text
         return None

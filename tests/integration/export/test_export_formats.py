@@ -37,16 +37,21 @@ def test_json_export_carries_everything_and_verifies(
         services, demo, path, ExportFormat.JSON, progress=lambda d, t: seen.append((d, t))
     )
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["schema"] == "warroom.incident-log/1"
+    assert doc["schema"] == "warroom.incident-log/2"
     assert doc["incident"]["title"] == demo.title and doc["incident"]["severity"] == 2
-    assert len(doc["timeline"]) == demo.entry_count == result.entry_count
-    assert doc["footer"] == {
-        "entry_count": demo.entry_count,
-        "head_hash": demo.head_hash,
+    # The exporter's first signature made their key: one new entry says so.
+    now = services.incidents.get(demo.id)
+    assert len(doc["timeline"]) == now.entry_count == result.entry_count == demo.entry_count + 1
+    assert doc["timeline"][-1]["data"]["event"] == "key.registered"
+    footer = doc["footer"]
+    assert {k: footer[k] for k in ("entry_count", "head_hash", "genesis_hash")} == {
+        "entry_count": now.entry_count,
+        "head_hash": now.head_hash,
         "genesis_hash": "0" * 64,
-        "chain_ok_at_export": True,
-        "problem_at_export": "",
     }
+    assert footer["chain_ok_at_export"] is True and footer["problem_at_export"] == ""
+    assert footer["signed_by"] == "auditor" and len(footer["signature"]) == 128
+    assert footer["key"] in {k["fingerprint"] for k in doc["keys"]}
     texts = [e["text"] for e in doc["timeline"]]
     assert HOSTILE in texts and UNICODE in texts
     corrected = next(e for e in doc["timeline"] if e["corrects_seq"])

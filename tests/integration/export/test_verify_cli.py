@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -228,28 +227,30 @@ def test_verify_something_that_is_neither(run_cli: Any, tmp_path: Path) -> None:
             "WHERE seq IN (5, 6)",
             5,
         ),
-        # Approvals are not chained themselves: each is checked against its logged entry.
-        ("UPDATE approvals SET approver = 'Mallory' WHERE id = 1", 13),
-        ("DELETE FROM approvals WHERE id = 2", 14),
+        # Approvals and revisions are checked against the chained entry that recorded them
+        # (13 and 15 are the approvers' new signing keys).
+        ("UPDATE approvals SET approver = 'Mallory' WHERE id = 1", 14),
+        ("DELETE FROM approvals WHERE id = 2", 16),
         ("UPDATE statement_revisions SET text = 'We never said that.' WHERE id = 3", 11),
     ],
 )
 def test_verify_a_live_incident_after_direct_sql(
     run_cli: Any, services: Any, demo: Any, db_path: Path, statement: str, broken: int
 ) -> None:
+    from tests.support.tamper import tamper
+
     assert run_cli("verify", str(demo.id)).code == 0
     services.db.dispose()
-    with sqlite3.connect(db_path) as connection:
-        connection.execute("PRAGMA foreign_keys = OFF")
-        if "CASE" in statement:
-            connection.execute(
-                "UPDATE timeline_entries SET seq = -seq WHERE seq IN (5, 6) AND incident_id = ?",
-                (demo.id,),
-            )
-            statement = statement.replace("seq = CASE seq WHEN 5", "seq = CASE -seq WHEN 5")
-            statement = statement.replace("WHERE seq IN (5, 6)", "WHERE seq IN (-5, -6)")
-        connection.execute(statement)
-    connection.close()
+    statements = [statement]
+    if "CASE" in statement:
+        statements = [
+            "UPDATE timeline_entries SET seq = -seq WHERE seq IN (5, 6) "
+            f"AND incident_id = {demo.id}",
+            statement.replace("seq = CASE seq WHEN 5", "seq = CASE -seq WHEN 5").replace(
+                "WHERE seq IN (5, 6)", "WHERE seq IN (-5, -6)"
+            ),
+        ]
+    tamper(f"sqlite:///{db_path}", *statements)
     result = run_cli("verify", str(demo.id))
     assert result.code == 1
     assert result.err.startswith(f"error: incident {demo.id}: broken at entry {broken}:")

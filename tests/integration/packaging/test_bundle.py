@@ -160,19 +160,27 @@ def test_frozen_commands_load_lazily_imported_modules(
     bundle: Bundle, frozen_env: dict[str, str], tmp_path: Path
 ) -> None:
     """The commands cli.py imports through importlib, and the PostgreSQL driver, are in."""
-    out = tmp_path / "log.json"
+    out = tmp_path / "log.csv"
     steps = [
-        ("demo",),
+        ("demo",),  # signed approvals: the sample people's keys stay in memory here
         ("channel", "list"),
         ("sync", "--status"),
-        ("export", "1", "--format", "json", "-o", str(out)),
-        ("verify", str(out)),
+        ("export", "1", "--format", "csv", "-o", str(out)),
+        ("verify", "1"),  # every approval signature checked (cryptography is in)
         ("review", "1"),
         ("playbook", "list"),
     ]
     for step in steps:
         result = run_frozen(bundle, frozen_env, *step)
         assert result.returncode == 0, (step, result.stdout, result.stderr)
+    # A JSON export is signed by the exporter, whose private key lives only in a keychain:
+    # this machine has none, which is said in one line (as for channel secrets).
+    from warroom.storage.secrets import NO_KEYCHAIN
+
+    signed = run_frozen(
+        bundle, frozen_env, "export", "1", "--format", "json", "-o", str(tmp_path / "l.json")
+    )
+    assert signed.returncode == 1 and signed.stderr.strip() == f"error: {NO_KEYCHAIN}"
     nowhere = "postgresql+psycopg://nobody@127.0.0.1:1/none"
     postgres = run_frozen(bundle, frozen_env, "--db", nowhere, "incident", "list")
     assert postgres.returncode == 1

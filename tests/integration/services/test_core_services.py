@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
 
 from warroom.domain.errors import ConflictError, NotFoundError, RuleViolation, ValidationError
 from warroom.domain.outbox import DeliveryState
@@ -46,7 +45,9 @@ def test_statement_lifecycle_writes_the_timeline_and_the_outbox(services: Servic
         "incident.opened",
         "statement.drafted",
         "statement.submitted",
+        "key.registered",  # bob's first signature at this machine made his key
         "statement.approved",
+        "key.registered",
         "statement.approved",
         "statement.released",
     ]
@@ -175,17 +176,10 @@ def test_corrections_are_new_entries_pointing_at_the_original(services: Services
 
 
 def _tamper(db_url: str, sql: str) -> None:
-    """Change the stored timeline behind War Room's back, foreign keys off."""
-    engine = create_engine(db_url)
-    try:
-        with engine.begin() as connection:
-            if engine.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            else:
-                connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
-            connection.exec_driver_sql(sql)
-    finally:
-        engine.dispose()
+    """Change the stored timeline behind War Room's back (foreign keys and guards off)."""
+    from tests.support.tamper import tamper
+
+    tamper(db_url, sql)
 
 
 @pytest.mark.parametrize(

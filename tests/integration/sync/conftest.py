@@ -70,5 +70,11 @@ def bulk_release(
                 released_by="alice",
             )
             outbox_repo.enqueue(
-                session, statement_id=statement.id, channels=targets, subject="", text=text, at=at
+                session,
+                statement_id=statement.id,
+                channels=targets,
+                subject="",
+                text=text,
+                at=at,
+                content_hash=statement.content_hash,
             )

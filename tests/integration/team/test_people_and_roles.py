@@ -169,6 +169,8 @@ def test_people_from_the_command_line(run_cli: RunCli) -> None:
         "role": "lead",
         "added_by": "alice",
         "added_at": added.json()["added_at"],
+        "login": None,
+        "key": None,
     }
     assert run_cli("person", "add", "vic", "--role", "viewer").code == 0
     assert run_cli("person", "add", "sam", "--role", "scribe", "--json").code == 0

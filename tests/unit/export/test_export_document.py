@@ -1,4 +1,8 @@
-"""Export documents checked in memory: chain rebuilt from JSON, foreign documents refused."""
+"""Export documents checked in memory: chain rebuilt from JSON, foreign documents refused.
+
+These minimal documents use the older ``/1`` layout, whose reader checks only the members it
+needs; the strict ``/2`` layout is exercised on real exports (tests/integration/export).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import pytest
 
 from warroom.domain.clock import iso_utc
 from warroom.domain.errors import ValidationError
-from warroom.domain.incident_log import SCHEMA
+from warroom.domain.incident_log import SCHEMA_V1
 from warroom.domain.timeline import GENESIS_HASH, entry_hash
 from warroom.export.json_reader import check_document
 
@@ -34,7 +38,7 @@ def document(count: int = 3) -> dict[str, Any]:
         )
         previous = digest
     return {
-        "schema": SCHEMA,
+        "schema": SCHEMA_V1,
         "incident": {"id": 5, "title": "t"},
         "timeline": timeline,
         "statements": [],

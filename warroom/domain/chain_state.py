@@ -1,0 +1,275 @@
+"""What the hash chain itself says about an incident and its statements.
+
+Every exported field that matters is derived here from chained timeline entries alone, never
+from a mutable column: the incident header from its opening entry (and later
+``incident.closed``/``incident.updated`` entries), and each statement's channels, content
+hash, revisions, state, promise, release and approvals (with their validity) from its
+``statement.*`` entries. ``warroom verify`` compares an export (or a live snapshot) with it.
+
+Values are kept in their exported JSON form (times as canonical UTC strings), so comparing
+is plain equality. Incidents and statements begun before War Room chained these facts
+(``covered`` false) are reported as not covered instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from warroom.domain.clock import iso_utc
+from warroom.domain.incidents import (
+    UPDATE_CADENCE,
+    Severity,
+    default_approvals_required,
+)
+from warroom.domain.timeline import ChainRecord
+
+#: marks an opening entry that records the whole header
+HEADER_VERSION = 2
+#: the header fields an ``incident.updated`` entry may set
+UPDATABLE = ("title", "severity", "began_at", "aware_at", "declared_at", "approvals_override")
+
+
+def opening_data(
+    *,
+    title: str,
+    severity: Severity,
+    began_at: datetime,
+    aware_at: datetime,
+    declared_at: datetime,
+    approvals_override: int | None,
+    playbook_key: str | None,
+) -> dict[str, Any]:
+    """Return the data of an incident's opening entry: its whole header, chained."""
+    return {
+        "event": "incident.opened",
+        "v": HEADER_VERSION,
+        "title": title,
+        "severity": int(severity),
+        "began_at": iso_utc(began_at),
+        "aware_at": iso_utc(aware_at),
+        "declared_at": iso_utc(declared_at),
+        "approvals_override": approvals_override,
+        "playbook": playbook_key,
+    }
+
+
+@dataclass
+class ChainedIncident:
+    """The incident header as the chain records it (exported JSON forms), by field."""
+
+    covered: bool
+    fields: dict[str, Any] = field(default_factory=dict)
+    #: the entry that last set each field
+    source: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainedApproval:
+    """One approval as its chained entry records it."""
+
+    seq: int
+    approver: str
+    approved_at: str
+    content_hash: str
+    revision: int
+    review_round: int
+    signature: str
+    key: str
+    public_key: str
+
+
+@dataclass
+class ChainedRevision:
+    """One revision as its drafted/edited entry records it."""
+
+    seq: int
+    content_hash: str
+    author: str
+    created_at: str
+    channels: list[str] | None
+
+
+@dataclass
+class ChainedStatement:
+    """A statement as its chained entries record it."""
+
+    id: int
+    seq: int
+    covered: bool
+    fields: dict[str, Any] = field(default_factory=dict)
+    source: dict[str, int] = field(default_factory=dict)
+    revisions: dict[int, ChainedRevision] = field(default_factory=dict)
+    approvals: list[ChainedApproval] = field(default_factory=list)
+
+    def set(self, name: str, value: Any, seq: int) -> None:
+        """Record that entry ``seq`` set field ``name`` to ``value``."""
+        self.fields[name] = value
+        self.source[name] = seq
+
+    def is_valid(self, approval: ChainedApproval) -> bool:
+        """Tell whether an approval still counts: this content, this review round."""
+        return approval.content_hash == self.fields.get(
+            "content_hash"
+        ) and approval.review_round == self.fields.get("review_round")
+
+
+@dataclass
+class ChainState:
+    """Everything derived from one incident's chain."""
+
+    incident: ChainedIncident
+    statements: dict[int, ChainedStatement]
+    #: fingerprint -> (person, public key, entry) from key.registered and approval entries
+    keys: dict[str, tuple[str, str, int]]
+
+
+def _incident(records: list[ChainRecord]) -> ChainedIncident:
+    if not records or records[0].data.get("v") != HEADER_VERSION:
+        return ChainedIncident(covered=False)
+    opening = records[0]
+    data = opening.data
+    result = ChainedIncident(covered=True)
+    values: dict[str, Any] = {
+        "title": data.get("title"),
+        "severity": data.get("severity"),
+        "state": "open",
+        "playbook": data.get("playbook"),
+        "began_at": data.get("began_at"),
+        "aware_at": data.get("aware_at"),
+        "declared_at": data.get("declared_at"),
+        "closed_at": None,
+        "created_by": opening.author,
+        "approvals_override": data.get("approvals_override"),
+    }
+    for name, value in values.items():
+        result.fields[name] = value
+        result.source[name] = opening.seq
+    for record in records[1:]:
+        event = record.data.get("event")
+        if event == "incident.closed":
+            result.fields.update(state="closed", closed_at=iso_utc(record.created_at))
+            result.source.update(state=record.seq, closed_at=record.seq)
+        elif event == "incident.updated":
+            changes = record.data.get("set")
+            if isinstance(changes, Mapping):
+                for name in UPDATABLE:
+                    if name in changes:
+                        result.fields[name] = changes[name]
+                        result.source[name] = record.seq
+    _derived_header(result)
+    return result
+
+
+def _derived_header(incident: ChainedIncident) -> None:
+    """Add the fields computed from others: label, approvals required, cadence."""
+    fields, source = incident.fields, incident.source
+    try:
+        severity = Severity(fields["severity"])
+    except (ValueError, TypeError):
+        return
+    override = fields.get("approvals_override")
+    fields["severity_label"] = severity.label
+    fields["approvals_required"] = (
+        override if isinstance(override, int) else default_approvals_required(severity)
+    )
+    cadence = UPDATE_CADENCE[severity]
+    fields["update_cadence_seconds"] = cadence.total_seconds() if cadence else None
+    source["severity_label"] = source["update_cadence_seconds"] = source["severity"]
+    source["approvals_required"] = max(source["severity"], source["approvals_override"])
+
+
+def _statement_event(
+    statement: ChainedStatement, record: ChainRecord, event: str, required: int
+) -> None:
+    data, seq = record.data, record.seq
+    at = iso_utc(record.created_at)
+    if event in ("statement.drafted", "statement.edited"):
+        revision = data.get("revision")
+        channels = data.get("channels")
+        if isinstance(revision, int):
+            statement.revisions[revision] = ChainedRevision(
+                seq,
+                str(data.get("content_hash")),
+                record.author,
+                at,
+                list(channels) if isinstance(channels, list) else None,
+            )
+        statement.set("revision", revision, seq)
+        statement.set("content_hash", data.get("content_hash"), seq)
+        statement.set("channels", channels, seq)
+        statement.set("next_update_by", data.get("next_update_by"), seq)
+        statement.set("revision_author", record.author, seq)
+        statement.set("rejection_reason", "", seq)
+        if event == "statement.drafted":
+            statement.set("author", record.author, seq)
+            statement.set("created_at", at, seq)
+            statement.set("template", data.get("template"), seq)
+            statement.set("state", "draft", seq)
+            statement.set("review_round", 0, seq)
+            for name in ("released_at", "released_by"):
+                statement.set(name, None, seq)
+        elif statement.fields.get("state") in ("in_review", "approved"):
+            statement.set("state", "in_review", seq)
+    elif event == "statement.submitted":
+        statement.set("state", "in_review", seq)
+    elif event == "statement.approved":
+        statement.approvals.append(
+            ChainedApproval(
+                seq,
+                str(data.get("approver")),
+                at,
+                str(data.get("content_hash")),
+                int(data.get("revision") or 0),
+                int(data.get("review_round") or 0),
+                str(data.get("signature", "")),
+                str(data.get("key", "")),
+                str(data.get("public_key", "")),
+            )
+        )
+        valid = sum(1 for a in statement.approvals if statement.is_valid(a))
+        statement.set("state", "approved" if valid >= required else "in_review", seq)
+    elif event == "statement.rejected":
+        statement.set("state", "draft", seq)
+        statement.set("review_round", int(statement.fields.get("review_round") or 0) + 1, seq)
+        statement.set("rejection_reason", data.get("reason", ""), seq)
+    elif event == "statement.released":
+        statement.set("state", "released", seq)
+        statement.set("released_at", at, seq)
+        statement.set("released_by", record.author, seq)
+    else:
+        return
+    statement.set("updated_at", at, seq)
+
+
+def derive(records: Iterable[ChainRecord]) -> ChainState:
+    """Return what the chain ``records`` (already verified as a chain) say."""
+    entries = list(records)
+    incident = _incident(entries)
+    required = incident.fields.get("approvals_required", 1)
+    statements: dict[int, ChainedStatement] = {}
+    keys: dict[str, tuple[str, str, int]] = {}
+    for record in entries:
+        data = record.data
+        event = data.get("event")
+        if not isinstance(event, str):
+            continue
+        if event == "key.registered" or (event == "statement.approved" and "key" in data):
+            person = data.get("person", data.get("approver"))
+            keys.setdefault(
+                str(data.get("key")), (str(person), str(data.get("public_key")), record.seq)
+            )
+        if event == "incident.updated":
+            required = incident.fields.get("approvals_required", required)
+        sid = data.get("statement")
+        if not event.startswith("statement.") or not isinstance(sid, int):
+            continue
+        statement = statements.get(sid)
+        if statement is None:
+            # Statements drafted before their channels were chained are not covered.
+            statement = ChainedStatement(sid, record.seq, covered="channels" in data)
+            statements[sid] = statement
+        _statement_event(statement, record, event, int(required or 1))
+    return ChainState(incident, statements, keys)

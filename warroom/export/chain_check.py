@@ -1,0 +1,231 @@
+"""Compare what an export says with what its chain says (domain.chain_state), field by field.
+
+The first field that disagrees is named, with the entry that recorded the chain's value, so a
+person can look it up. Approval signatures are checked here too: each against the public key
+chained with it, over the canonical approval document (domain.trust).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from warroom.domain.chain_state import ChainedStatement, ChainState
+from warroom.domain.clock import parse_iso
+from warroom.domain.content import content_hash_of, legacy_content_hash
+from warroom.domain.trust import approval_document, fingerprint
+from warroom.export.signatures import is_valid
+
+Problem = tuple[int | None, str]
+
+INCIDENT_FIELDS = (
+    "title",
+    "severity",
+    "severity_label",
+    "state",
+    "playbook",
+    "began_at",
+    "aware_at",
+    "declared_at",
+    "closed_at",
+    "created_by",
+    "approvals_required",
+    "update_cadence_seconds",
+)
+STATEMENT_FIELDS = (
+    "channels",
+    "state",
+    "content_hash",
+    "revision",
+    "review_round",
+    "author",
+    "created_at",
+    "updated_at",
+    "next_update_by",
+    "template",
+    "rejection_reason",
+    "released_at",
+    "released_by",
+)
+APPROVAL_FIELDS = (
+    "approver",
+    "approved_at",
+    "content_hash",
+    "revision",
+    "review_round",
+    "signature",
+    "key",
+)
+NOT_COVERED_INCIDENT = (
+    "incident {id} was opened before War Room chained its header: its title, severity, "
+    "times, state and approvals required are not covered"
+)
+NOT_COVERED_STATEMENT = (
+    "statement #{id} was drafted before War Room chained statements: its state, channels, "
+    "release and approvals' validity are not covered (its revisions and approvals are checked "
+    "against their entries)"
+)
+
+
+def _differs(what: str, exported: Any, chained: Any) -> str:
+    return f"{what} is {exported!r} in the export but the chain records {chained!r}"
+
+
+def incident_problem(document: Mapping[str, Any], state: ChainState) -> Problem | None:
+    """Return the first incident header field that disagrees with the chain."""
+    incident = document["incident"]
+    chained = state.incident
+    for name in INCIDENT_FIELDS:
+        if incident[name] != chained.fields.get(name):
+            return chained.source.get(name), _differs(
+                f"incident.{name}", incident[name], chained.fields.get(name)
+            )
+    return None
+
+
+def key_problem(state: ChainState) -> Problem | None:
+    """Return the first chained key whose fingerprint does not name its public key."""
+    for key, (person, public, seq) in state.keys.items():
+        try:
+            actual = fingerprint(bytes.fromhex(public))
+        except ValueError:
+            actual = ""
+        if actual != key:
+            return seq, f"the key {key} of {person} does not match the public key given for it"
+    return None
+
+
+def statements_problem(
+    document: Mapping[str, Any], state: ChainState, warnings: list[str]
+) -> Problem | None:
+    """Return the first statement (or missing one) that disagrees with the chain."""
+    incident_id = document["incident"]["id"]
+    exported = {s["id"]: s for s in document["statements"]}
+    for sid, chained in sorted(state.statements.items(), key=lambda item: item[1].seq):
+        if sid not in exported:
+            return chained.seq, (
+                f"statement #{sid} is on the timeline but missing from the export (removed)"
+            )
+    for sid, statement in exported.items():
+        chained_statement = state.statements.get(sid)
+        if chained_statement is None:
+            return None, f"statement #{sid} was never logged on the timeline"
+        if chained_statement.covered:
+            found = _statement_problem(incident_id, statement, chained_statement)
+        else:
+            warnings.append(NOT_COVERED_STATEMENT.format(id=sid))
+            found = _legacy_problem(statement, chained_statement)
+        if found is not None:
+            return found
+    return None
+
+
+def _statement_problem(
+    incident_id: int, statement: Mapping[str, Any], chained: ChainedStatement
+) -> Problem | None:
+    sid = statement["id"]
+    where = f"statement #{sid}"
+    for name in STATEMENT_FIELDS:
+        if statement[name] != chained.fields.get(name):
+            return chained.source.get(name), _differs(
+                f"{where} {name}", statement[name], chained.fields.get(name)
+            )
+    digest = content_hash_of(statement["channels"], statement["subject"], statement["text"])
+    if digest != chained.fields.get("content_hash"):
+        return chained.source.get("content_hash"), (
+            f"{where}: its subject or text does not match the content hash chained here"
+        )
+    found = _revisions_problem(statement, chained)
+    if found is not None:
+        return found
+    approvals = statement["approvals"]
+    if len(approvals) != len(chained.approvals):
+        last = chained.approvals[-1].seq if chained.approvals else chained.seq
+        return last, (
+            f"{where} lists {len(approvals)} approval(s) but the chain records "
+            f"{len(chained.approvals)}"
+        )
+    for approval, entry in zip(approvals, chained.approvals, strict=True):
+        for name in APPROVAL_FIELDS:
+            if approval[name] != getattr(entry, name):
+                return entry.seq, _differs(
+                    f"{where} approval by {entry.approver!r}: {name}",
+                    approval[name],
+                    getattr(entry, name),
+                )
+        if approval["valid"] != chained.is_valid(entry):
+            return entry.seq, _differs(
+                f"{where} approval by {entry.approver!r}: valid",
+                approval["valid"],
+                chained.is_valid(entry),
+            )
+        document = approval_document(
+            incident_id=incident_id,
+            statement_id=sid,
+            revision=entry.revision,
+            content_hash=entry.content_hash,
+            approver=entry.approver,
+            approved_at=parse_iso(entry.approved_at),
+        )
+        if not is_valid(entry.public_key, entry.signature, document):
+            return entry.seq, (
+                f"{where}: the signature of the approval by {entry.approver!r} does not match "
+                "what it approved"
+            )
+    return None
+
+
+def _revision_hash(revision: Mapping[str, Any]) -> str:
+    channels = revision["channels"]
+    if channels:
+        return content_hash_of(channels, revision["subject"], revision["text"])
+    return legacy_content_hash(revision["subject"], revision["text"])
+
+
+def _revisions_problem(statement: Mapping[str, Any], chained: ChainedStatement) -> Problem | None:
+    where = f"statement #{statement['id']}"
+    numbers = [r["revision"] for r in statement["revisions"]]
+    if sorted(chained.revisions) != numbers:
+        return chained.source.get("revision"), (
+            f"{where} lists revisions {numbers} but the chain records {sorted(chained.revisions)}"
+        )
+    for revision in statement["revisions"]:
+        entry = chained.revisions[revision["revision"]]
+        label = f"{where} revision {revision['revision']}"
+        if _revision_hash(revision) != entry.content_hash or (
+            revision["content_hash"] != entry.content_hash
+        ):
+            return entry.seq, f"{label} does not match the content hash chained here"
+        for name, chained_value in (
+            ("author", entry.author),
+            ("created_at", entry.created_at),
+            ("channels", entry.channels),
+        ):
+            if revision[name] != chained_value:
+                return entry.seq, _differs(f"{label} {name}", revision[name], chained_value)
+    return None
+
+
+def _legacy_problem(statement: Mapping[str, Any], chained: ChainedStatement) -> Problem | None:
+    """Check what a statement drafted before 0007 can still be checked on."""
+    where = f"statement #{statement['id']}"
+    for revision in statement["revisions"]:
+        entry = chained.revisions.get(revision["revision"])
+        if entry is None:
+            return None, f"{where} revision {revision['revision']} was never logged"
+        if entry.content_hash not in (_revision_hash(revision), revision["content_hash"]) or (
+            _revision_hash(revision) != revision["content_hash"]
+        ):
+            return entry.seq, f"{where} revision {revision['revision']} does not match its entry"
+    approvals = statement["approvals"]
+    if len(approvals) != len(chained.approvals):
+        return None, f"{where} lists {len(approvals)} approval(s) but the chain records " + str(
+            len(chained.approvals)
+        )
+    for approval, logged in zip(approvals, chained.approvals, strict=True):
+        for name in ("approver", "approved_at", "content_hash"):
+            if approval[name] != getattr(logged, name):
+                return logged.seq, _differs(
+                    f"{where} approval: {name}", approval[name], getattr(logged, name)
+                )
+    return None
