@@ -228,11 +228,14 @@ def open_database(
 
 
 def _sqlite_engine(target: SqliteFile) -> Engine:
-    from warroom.storage.sqlcipher import engine_for  # an encrypted file: its key goes first
+    from warroom.storage import sqlcipher  # an encrypted file: its key goes first
 
-    engine = engine_for(
+    engine = sqlcipher.engine_for(
         target.engine_url, str(target.path), timeout=SQLITE_BUSY_TIMEOUT_S
-    ) or create_engine(target.engine_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    )
+    if engine is None:
+        sqlcipher.remember_clear(target.path)  # never reopened by hand while SQLite has it
+        engine = create_engine(target.engine_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine

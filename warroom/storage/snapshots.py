@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from warroom.domain.backups import GENESIS, ChainHead
 from warroom.domain.errors import ConflictError, StorageError
-from warroom.storage import sqlcipher
+from warroom.storage import history_guards, sqlcipher
 from warroom.storage.database import Database, open_database
 from warroom.storage.models import Base, ChangeCounterRow, IncidentRow, TimelineEntryRow
 
@@ -111,6 +111,17 @@ def replace_rows(reader: Connection, writer: Connection) -> dict[str, int]:
     Returns the number of rows copied per table.
     """
     counter_before = writer.scalar(select(func.max(ChangeCounterRow.value))) or 0
+    with history_guards.lifted(writer):
+        counts = _copy_rows(reader, writer)
+    counter_after = writer.scalar(select(func.max(ChangeCounterRow.value))) or 0
+    writer.execute(update(ChangeCounterRow).values(value=max(counter_before, counter_after) + 1))
+    if writer.dialect.name == "postgresql":
+        _continue_sequences(writer)
+    return counts
+
+
+def _copy_rows(reader: Connection, writer: Connection) -> dict[str, int]:
+    """Empty every table on ``writer``, then copy ``reader``'s rows in, parents first."""
     tables = Base.metadata.sorted_tables
     if writer.dialect.name == "postgresql":
         # One TRUNCATE of every table: a DELETE would check each removed entry against the
@@ -130,10 +141,6 @@ def replace_rows(reader: Connection, writer: Connection) -> dict[str, int]:
             writer.execute(insert(table), [dict(row._mapping) for row in rows])
             copied += len(rows)
         counts[table.name] = copied
-    counter_after = writer.scalar(select(func.max(ChangeCounterRow.value))) or 0
-    writer.execute(update(ChangeCounterRow).values(value=max(counter_before, counter_after) + 1))
-    if writer.dialect.name == "postgresql":
-        _continue_sequences(writer)
     return counts
 
 

@@ -81,13 +81,48 @@ def new_key() -> CipherKey:
     return CipherKey(random_bytes.token_hex(KEY_BYTES), random_bytes.token_hex(SALT_BYTES))
 
 
+# Headers already read, by file identity (device, inode). Closing ANY descriptor of a file
+# drops every POSIX advisory lock this process holds on it, including the ones SQLite's own
+# connections hold: another process closing its connection would then believe it is the
+# last one, checkpoint and delete the -wal under our feet. So a file this process has open
+# through SQLite must not be opened again by hand: its header is read once (when the
+# database is opened, before any connection) and remembered. A header never changes for the
+# life of an inode (the salt of an encrypted file, "SQLite format 3" of a clear one); a
+# conversion writes a new file, which is a new inode.
+_HEADERS: dict[tuple[int, int], bytes] = {}
+
+
 def read_header(path: Path) -> bytes:
     """Return the first 16 bytes of ``path`` (fewer for a short file; b'' if missing)."""
     try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return b""
+    identity = (info.st_dev, info.st_ino)
+    known = _HEADERS.get(identity)
+    if known is not None:
+        return known
+    try:
         with path.open("rb") as stream:
-            return stream.read(len(SQLITE_HEADER))
+            header = stream.read(len(SQLITE_HEADER))
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return b""
+    if len(header) == len(SQLITE_HEADER):
+        _HEADERS[identity] = header
+    return header
+
+
+def remember_clear(path: Path) -> None:
+    """Note that ``path`` (being opened as a clear database) has SQLite's own header.
+
+    A new file is still empty when it is opened, so its header cannot be read and cached
+    then; once SQLite holds it open, reading it by hand would drop SQLite's locks.
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    _HEADERS.setdefault((info.st_dev, info.st_ino), SQLITE_HEADER)
 
 
 def is_encrypted(path: Path) -> bool:

@@ -224,3 +224,35 @@ def test_the_key_is_never_written_outside_the_keychain(db_path: Path, tmp_path: 
         for path in folder.rglob("*"):
             if path.is_file() and path.name != Path(os.environ["WARROOM_TEST_KEYRING"]).name:
                 assert key.encode() not in path.read_bytes(), path
+
+
+def test_a_backup_in_a_long_running_process_keeps_its_locks(tmp_path: Path) -> None:
+    """Reading the file's header by hand must not drop the process's SQLite locks.
+
+    Closing any descriptor of a file drops every POSIX lock the process holds on it: another
+    process closing its connection then thinks it is the last one and deletes the -wal, and
+    the window (or ``sync --watch``) stops writing because its -wal was "replaced".
+    """
+    from warroom.storage import snapshots
+
+    path = tmp_path / "live.db"
+    db = open_database(f"sqlite:///{path}")
+    db.guard_file()
+    services = build_services(db)
+    incident = services.incidents.open("Outage", 3, "dana")
+    snapshots.copy_sqlite_file(path, tmp_path / "copy.db")  # what a scheduled backup does
+    wal = os.stat(f"{path}-wal").st_ino
+    other = (
+        "import sys; from warroom.services import build_services; "
+        "from warroom.storage.database import open_database; "
+        f"s = build_services(open_database({'sqlite:///' + str(path)!r})); "
+        f"s.timeline.add({incident.id}, 'from another process', 'priya'); s.db.dispose()"
+    )
+    subprocess.run(
+        [sys.executable, "-c", other],
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    assert os.stat(f"{path}-wal").st_ino == wal
+    services.timeline.add(incident.id, "still writing", "dana")  # not refused as replaced
+    db.dispose()
