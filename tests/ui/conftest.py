@@ -10,8 +10,8 @@ import pytest
 
 from warroom.domain.incidents import Incident
 from warroom.services.preferences import Identity, PreferencesStore
-from warroom.ui.main_window import MainWindow
-from warroom.ui.tasks import TaskRunner
+from warroom.ui.shell.main_window import MainWindow
+from warroom.ui.shell.tasks import TaskRunner
 
 WAIT_MS = 10_000  # generous: CI machines are shared
 
