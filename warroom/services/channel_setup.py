@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from warroom.domain.changes import Area
 from warroom.domain.channels import Channel, ChannelKind, validate_channel_name
 from warroom.domain.clock import iso_utc
 from warroom.domain.errors import RuleViolation, ValidationError
@@ -51,9 +52,9 @@ class ChannelTest:
 class ChannelSetupService:
     """Add or reconfigure channels, and make one harmless authenticated call to test one."""
 
-    def __init__(self, context: ServiceContext, secrets: SecretStore | None = None) -> None:
+    def __init__(self, context: ServiceContext, secrets: SecretStore) -> None:
         self._ctx = context
-        self._secrets = secrets or SecretStore()
+        self._secrets = secrets
 
     def configure(
         self,
@@ -105,7 +106,7 @@ class ChannelSetupService:
             if actor is not None:
                 authorize(session, actor, Action.MANAGE_CHANNELS)
             channel = channel_repo.upsert(session, name=name, kind=kind, settings=cleaned)
-            changes.bump(session)
+            changes.record(session, None, Area.CHANNELS)
         log.info("channel %s configured (%s)", name, kind.value)
         return channel
 
@@ -129,7 +130,7 @@ class ChannelSetupService:
             channel = channel_repo.by_name(session, name)
             _refuse_if_used(name, channel_repo.statement_count(session, channel.id))
             channel_repo.delete(session, channel.id)
-            changes.bump(session)
+            changes.record(session, None, Area.CHANNELS)
         log.info("channel %s removed", name)
 
     def test(self, name: str) -> ChannelTest:
@@ -158,7 +159,7 @@ class ChannelSetupService:
         now = self._ctx.clock()
         with self._ctx.db.transaction() as session:
             channel_repo.record_check(session, channel.id, now, "" if ok else message)
-            changes.bump(session)
+            changes.record(session, None, Area.CHANNELS)
             channel = channel_repo.by_id(session, channel.id)
         return ChannelTest(channel, ok, message)
 

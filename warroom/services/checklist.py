@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from warroom.domain.changes import Area
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.errors import RuleViolation
 from warroom.domain.people import Action
@@ -43,5 +44,5 @@ class ChecklistService:
                 at=now,
                 data={"event": "checklist.done", "item": item_id},
             )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.CHECKLIST, Area.TIMELINE)
             return done

@@ -15,8 +15,10 @@ from warroom.domain.clock import Clock, utc_now
 from warroom.services.context import ServiceContext
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.storage.database import Database
+from warroom.storage.secrets import SecretStore
 
 if TYPE_CHECKING:
+    from warroom.services.changes import ChangeFeedService
     from warroom.services.channel_setup import ChannelSetupService
     from warroom.services.channels import ChannelService
     from warroom.services.checklist import ChecklistService
@@ -27,15 +29,19 @@ if TYPE_CHECKING:
     from warroom.services.review import ReviewService
     from warroom.services.statements import StatementService
     from warroom.services.timeline import TimelineService
+    from warroom.services.views import ViewService
 
 
 class Services:
     """Every use case the CLI and the window can call, built around one database."""
 
-    def __init__(self, context: ServiceContext, playbooks: PlaybookCatalog) -> None:
+    def __init__(
+        self, context: ServiceContext, playbooks: PlaybookCatalog, secrets: SecretStore
+    ) -> None:
         self._context = context
         self.db: Database = context.db
         self.playbooks = playbooks
+        self.secrets = secrets
 
     @cached_property
     def incidents(self) -> IncidentService:
@@ -77,14 +83,19 @@ class Services:
         """Configure and test channels (secrets in the keychain)."""
         from warroom.services.channel_setup import ChannelSetupService
 
-        return ChannelSetupService(self._context)
+        return ChannelSetupService(self._context, self.secrets)
 
     @cached_property
     def delivery(self) -> DeliveryService:
-        """Deliver the outbox (one instance per worker thread: see its docstring)."""
+        """Deliver the outbox, and let people decide on rows (this thread's instance)."""
+        return self.new_delivery()
+
+    def new_delivery(self) -> DeliveryService:
+        """Return a DeliveryService of its own for a worker thread: it keeps one connection
+        per channel and is not thread-safe (see its docstring); same database and secrets."""
         from warroom.services.delivery import DeliveryService
 
-        return DeliveryService(self._context)
+        return DeliveryService(self._context, self.secrets)
 
     @cached_property
     def export(self) -> ExportService:
@@ -101,6 +112,20 @@ class Services:
         return ReviewService(self._context)
 
     @cached_property
+    def changes(self) -> ChangeFeedService:
+        """What changed since a window last looked (the change feed)."""
+        from warroom.services.changes import ChangeFeedService
+
+        return ChangeFeedService(self._context)
+
+    @cached_property
+    def views(self) -> ViewService:
+        """The window's read model: an incident, or the room's permissions, in one read."""
+        from warroom.services.views import ViewService
+
+        return ViewService(self._context, self.playbooks)
+
+    @cached_property
     def people(self) -> PeopleService:
         """People and roles of the war room."""
         from warroom.services.people import PeopleService
@@ -109,7 +134,17 @@ class Services:
 
 
 def build_services(
-    db: Database, *, clock: Clock = utc_now, playbooks: PlaybookCatalog | None = None
+    db: Database,
+    *,
+    clock: Clock = utc_now,
+    playbooks: PlaybookCatalog | None = None,
+    secrets: SecretStore | None = None,
 ) -> Services:
-    """Wire the services for ``db``; tests pass a fixed ``clock`` and their own playbooks."""
-    return Services(ServiceContext(db=db, clock=clock), playbooks or PlaybookCatalog())
+    """Wire the services for ``db``, once per process: the one place that builds the
+    playbook catalog and the keychain access every service shares. Tests pass a fixed
+    ``clock``, their own playbooks, or a secret store with a test backend."""
+    return Services(
+        ServiceContext(db=db, clock=clock),
+        playbooks or PlaybookCatalog(),
+        secrets or SecretStore(),
+    )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from warroom.domain.changes import Area
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import RuleViolation, StorageError
 from warroom.domain.outbox import DeliveryState, OutboxRow
@@ -111,7 +112,7 @@ class DeliveryService:
     def __init__(
         self,
         context: ServiceContext,
-        secrets: SecretStore | None = None,
+        secrets: SecretStore,
         *,
         connector_factory: ConnectorFactory = make_connector,
         backoff: Backoff | None = None,
@@ -119,7 +120,7 @@ class DeliveryService:
         actor: str = "sync",
     ) -> None:
         self._ctx = context
-        self._secrets = secrets or SecretStore()
+        self._secrets = secrets
         self._factory = connector_factory
         self._backoff = backoff or Backoff()
         self.stale_after = stale_after
@@ -249,7 +250,7 @@ class DeliveryService:
         with self._ctx.db.transaction() as session:
             if not outbox_repo.claim(session, queued.id, now, record_key):
                 return None
-            changes.bump(session)
+            changes.record(session, queued.incident_id, Area.OUTBOX)
             return outbox_repo.get(session, queued.id)
 
     def _retry(
@@ -270,7 +271,8 @@ class DeliveryService:
             )
             if error.unreachable:
                 channel_repo.record_check(session, channel.id, now, reason)
-            changes.bump(session)
+                changes.record(session, None, Area.CHANNELS)
+            changes.record(session, row.incident_id, Area.OUTBOX)
         if error.unreachable:
             self._drop_connector(channel)
             self._channel_retry_at[channel.id] = (_settings_key(channel), next_at)
@@ -304,9 +306,10 @@ class DeliveryService:
             ):
                 log.warning("outbox row %s was settled by another worker meanwhile", row.id)
                 return
-            if state is DeliveryState.SENT:
-                channel_repo.record_check(session, channel.id, now, "")
-            elif isinstance(error, PermanentError) and "credentials" in reason:
+            checked = state is DeliveryState.SENT or (
+                isinstance(error, PermanentError) and "credentials" in reason
+            )
+            if checked:
                 channel_repo.record_check(session, channel.id, now, reason)
             text, data = _timeline_entry(row, channel, state, result, reason)
             append(
@@ -318,7 +321,9 @@ class DeliveryService:
                 at=now,
                 data=data,
             )
-            changes.bump(session)
+            changes.record(session, row.incident_id, Area.OUTBOX, Area.TIMELINE)
+            if checked:  # last: the feed's lock is held until commit (see storage.changes)
+                changes.record(session, None, Area.CHANNELS)
         self._channel_retry_at.pop(channel.id, None)
         {
             DeliveryState.SENT: report.sent,
@@ -352,7 +357,7 @@ class DeliveryService:
                         next_attempt_at=now,
                         error="an earlier attempt was interrupted; retrying safely",
                     ):
-                        changes.bump(session)
+                        changes.record(session, row.incident_id, Area.OUTBOX)
                         recovered.append(row.id)
             else:
                 problem = UncertainError(
@@ -387,7 +392,7 @@ class DeliveryService:
     def _record_channel(self, channel: Channel, error: str) -> None:
         with self._ctx.db.transaction() as session:
             channel_repo.record_check(session, channel.id, self._ctx.clock(), error)
-            changes.bump(session)
+            changes.record(session, None, Area.CHANNELS)
 
     def close(self) -> None:
         """Close every kept connection (waits for a pass running on another thread)."""
@@ -464,7 +469,7 @@ class DeliveryService:
                 at=now,
                 data=data,
             )
-            changes.bump(session)
+            changes.record(session, row.incident_id, Area.OUTBOX, Area.TIMELINE)
             return outbox_repo.get(session, row_id)
 
 

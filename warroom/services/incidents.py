@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from warroom.domain.changes import Area
 from warroom.domain.clock import as_utc
 from warroom.domain.incidents import (
     Incident,
@@ -98,7 +99,10 @@ class IncidentService:
                         template_key=template.key,
                         check_limits=False,
                     )
-            changes.bump(session)
+            areas = [Area.INCIDENT, Area.TIMELINE]
+            if playbook:
+                areas += [Area.CHECKLIST, Area.STATEMENTS]
+            changes.record(session, incident_id, *areas)
             return incident_repo.get(session, incident_id)
 
     def all(self) -> list[Incident]:
@@ -142,13 +146,8 @@ class IncidentService:
                 data={"event": "incident.closed"},
             )
             incident_repo.close(session, incident_id, now)
-            changes.bump(session)
+            changes.record(session, incident_id, Area.INCIDENT, Area.TIMELINE)
             return incident_repo.get(session, incident_id)
-
-    def change_counter(self) -> int:
-        """Return a number that changes whenever anyone writes to the database."""
-        with self._ctx.db.reading() as session:
-            return changes.current(session)
 
     def now(self) -> datetime:
         """Return the service clock's time (overdue checks, clocks)."""

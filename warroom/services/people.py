@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from warroom.domain.changes import Area
 from warroom.domain.people import (
     Action,
     Person,
@@ -73,13 +74,14 @@ class PeopleService:
         cleaned = validate_name(name)
         wanted = role if isinstance(role, Role) else Role.parse(role)
         with self._ctx.db.transaction() as session:
-            # Bumping first takes the counter's row lock: people changes queue up, so two
-            # leads demoting each other at once cannot leave the room without a lead.
-            changes.bump(session)
+            # People changes queue up, so two leads demoting each other at once cannot
+            # leave the room without a lead.
+            changes.lock_for(session, "people")
             people = people_repo.all_people(session)
             ensure_can_set_person(actor, people, cleaned, wanted)
             before = next((p.role for p in people if p.name == cleaned), None)
             person = people_repo.put(session, cleaned, wanted, actor, self._ctx.clock())
+            changes.record(session, None, Area.PEOPLE)
         if before is None:
             log.info("%s added %s to the war room as %s", actor, cleaned, wanted.value)
         elif before is not wanted:
@@ -90,9 +92,10 @@ class PeopleService:
         """Remove ``name`` from the war room (leads only; never the last lead of a team)."""
         cleaned = validate_name(name)
         with self._ctx.db.transaction() as session:
-            changes.bump(session)
+            changes.lock_for(session, "people")
             people = people_repo.all_people(session)
             ensure_can_remove_person(actor, people, cleaned)
             person = people_repo.remove(session, cleaned)
+            changes.record(session, None, Area.PEOPLE)
         log.info("%s removed %s (%s) from the war room", actor, cleaned, person.role.value)
         return person

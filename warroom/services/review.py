@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from warroom.domain.changes import Area
 from warroom.domain.incidents import Incident
 from warroom.domain.people import Action
 from warroom.domain.review import Review, build_review, validate_lessons
@@ -65,5 +66,5 @@ class ReviewService:
                     at=self._ctx.clock(),
                     data={"event": "incident.lessons_learned", "text_hash": digest},
                 )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.INCIDENT, Area.TIMELINE)
             return incident_repo.get(session, incident_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from warroom.domain.changes import Area
 from warroom.domain.clock import as_utc
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
@@ -35,6 +36,9 @@ from warroom.storage.database import Session
 from warroom.storage.timeline_repo import append
 
 _UNSET = object()
+#: What a workflow step changes (a statement and its timeline entry); a release adds rows.
+_WORKFLOW = (Area.STATEMENTS, Area.TIMELINE)
+_RELEASED = (*_WORKFLOW, Area.OUTBOX)
 
 
 def create_draft(
@@ -140,7 +144,7 @@ class StatementService:
                 at=self._ctx.clock(),
                 next_update_by=as_utc(next_update_by) if next_update_by else None,
             )
-            changes.bump(session)
+            changes.record(session, incident_id, *_WORKFLOW)
             return statement
 
     def templates(self, incident_id: int) -> list[StatementTemplate]:
@@ -180,7 +184,7 @@ class StatementService:
                 at=self._ctx.clock(),
                 template_key=template.key,
             )
-            changes.bump(session)
+            changes.record(session, incident_id, *_WORKFLOW)
             return statement
 
     def edit(
@@ -234,7 +238,7 @@ class StatementService:
             if voided:
                 note += f"; {voided} earlier approval(s) no longer apply"
             _log(session, statement, actor, now, note, "statement.edited")
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
     def submit(self, statement_id: int, actor: str) -> Statement:
@@ -250,7 +254,7 @@ class StatementService:
                 session, statement_id, StatementState.IN_REVIEW, now
             )
             _log(session, statement, actor, now, "submitted for review", "statement.submitted")
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
     def approve(self, statement_id: int, actor: str) -> Statement:
@@ -278,7 +282,7 @@ class StatementService:
                 approvals=have,
                 required=required,
             )
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
     def reject(self, statement_id: int, actor: str, reason: str) -> Statement:
@@ -301,7 +305,7 @@ class StatementService:
                 "statement.rejected",
                 reason=cleaned,
             )
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
     def release(self, statement_id: int, actor: str) -> Statement:
@@ -338,7 +342,7 @@ class StatementService:
                 "statement.released",
                 channels=list(statement.channel_names),
             )
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_RELEASED)
             return statement
 
     def get(self, statement_id: int) -> Statement:

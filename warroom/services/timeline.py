@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import closing
 
+from warroom.domain.changes import Area
 from warroom.domain.errors import RuleViolation
 from warroom.domain.people import Action
 from warroom.domain.timeline import (
@@ -41,7 +42,7 @@ class TimelineService:
                 author=actor,
                 at=self._ctx.clock(),
             )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.TIMELINE)
             return entry
 
     def correct(self, incident_id: int, entry_id: int, text: str, actor: str) -> TimelineEntry:
@@ -63,7 +64,7 @@ class TimelineService:
                 corrects_id=entry_id,
                 data={"event": "entry.corrected", "corrects_seq": original.seq},
             )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.TIMELINE)
             return entry
 
     def entries(

@@ -11,5 +11,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_sync",
     "0004_people",
     "0005_regulator_notification",
+    "0008_change_feed",
 )
 HEAD = KNOWN_REVISIONS[-1]

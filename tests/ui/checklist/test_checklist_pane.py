@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.conftest import Live
 from warroom.domain.checklist import Phase
 from warroom.domain.incidents import Incident
 from warroom.ui.checklist.model import ItemRole, OverdueRole
@@ -14,13 +15,23 @@ from warroom.ui.checklist.pane import ChecklistPane
 from warroom.ui.shell.tasks import TaskRunner
 
 
-@pytest.fixture
-def pane(qtbot: Any, services: Any, runner: TaskRunner, incident: Incident) -> ChecklistPane:
-    widget = ChecklistPane(services, runner, "alice")
+def _pane(
+    qtbot: Any, services: Any, runner: TaskRunner, live: Live, incident: Incident
+) -> ChecklistPane:
+    widget = ChecklistPane(services.checklist, live.loader, runner, "alice", services.incidents.now)
     qtbot.addWidget(widget)
+    live.follow(widget)
     widget.set_incident(incident)
+    live.show(incident.id, "alice")
     qtbot.waitUntil(runner.is_idle)
     return widget
+
+
+@pytest.fixture
+def pane(
+    qtbot: Any, services: Any, runner: TaskRunner, incident: Incident, live: Live
+) -> ChecklistPane:
+    return _pane(qtbot, services, runner, live, incident)
 
 
 def _phase_rows(pane: ChecklistPane) -> list[str]:
@@ -83,9 +94,16 @@ def test_space_on_an_item_marks_it_done_and_logs_it(
 
 
 def test_mark_done_action_uses_the_acting_person(
-    qtbot: Any, pane: ChecklistPane, runner: TaskRunner, services: Any, incident: Incident
+    qtbot: Any,
+    pane: ChecklistPane,
+    runner: TaskRunner,
+    services: Any,
+    incident: Incident,
+    live: Live,
 ) -> None:
     pane.set_actor("bob")
+    live.show(incident.id, "bob")  # as the window does when the user is switched
+    qtbot.waitUntil(runner.is_idle)
     target = pane.model.index(0, 0, pane.model.index(1, 0))
     pane.view.setCurrentIndex(target)
     assert pane.mark_done_action.isEnabled()
@@ -148,13 +166,10 @@ def test_no_incident_shows_nothing(qtbot: Any, pane: ChecklistPane, runner: Task
 
 
 def test_the_step_that_stops_the_regulator_clock_says_so(
-    qtbot: Any, services: Any, runner: TaskRunner
+    qtbot: Any, services: Any, runner: TaskRunner, live: Live
 ) -> None:
     leak = services.incidents.open("Leak", 2, "alice", playbook_key="data-breach")
-    widget = ChecklistPane(services, runner, "alice")
-    qtbot.addWidget(widget)
-    widget.set_incident(leak)
-    qtbot.waitUntil(runner.is_idle)
+    widget = _pane(qtbot, services, runner, live, leak)
     model = widget.model
     notes = {}
     for phase_row in range(model.rowCount()):

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.ui.conftest import Live
 from warroom.domain.incidents import Incident
 from warroom.ui.clocks.bar import ClocksBar
 from warroom.ui.shell.tasks import TaskRunner
@@ -16,16 +17,19 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 
 
 @pytest.fixture
-def make_bar(qtbot: Any, services: Any, runner: TaskRunner, clock: Any) -> Iterator[Any]:
+def make_bar(
+    qtbot: Any, services: Any, runner: TaskRunner, clock: Any, live: Live
+) -> Iterator[Any]:
     bars: list[ClocksBar] = []
 
     def make(incident: Incident) -> ClocksBar:
-        bar = ClocksBar(services.incidents, services.statements, runner, clock)
+        bar = ClocksBar(live.loader, clock)
         bars.append(bar)
         bar.resize(1200, 110)
         bar.show()
         with qtbot.waitSignal(bar.data_loaded):
             bar.set_incident(incident.id)
+            live.show(incident.id, "alice")
         return bar
 
     yield make

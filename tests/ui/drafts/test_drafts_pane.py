@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
+from tests.ui.conftest import Live
 from warroom.domain.incidents import Incident
 from warroom.domain.statements import Statement, StatementState
 from warroom.ui.drafts.pane import DraftsPane
@@ -20,12 +21,24 @@ FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467"  # one grapheme, five code
 
 
 @pytest.fixture
-def pane(qtbot: Any, services: Any, runner: TaskRunner, incident: Incident) -> DraftsPane:
-    widget = DraftsPane(services, runner, "alice")
+def pane(
+    qtbot: Any, services: Any, runner: TaskRunner, incident: Incident, live: Live
+) -> DraftsPane:
+    widget = DraftsPane(services.statements, live.loader, runner, "alice")
     qtbot.addWidget(widget)
+    live.follow(widget)
     widget.set_incident(incident)
+    live.show(incident.id, "alice")
     qtbot.waitUntil(runner.is_idle)
     return widget
+
+
+def _act_as(qtbot: Any, pane: DraftsPane, live: Live, runner: TaskRunner, actor: str) -> None:
+    """Switch who acts, as File > Switch user… does: the pane and its view follow."""
+    pane.set_actor(actor)
+    assert pane._incident is not None
+    live.show(pane._incident.id, actor)
+    qtbot.waitUntil(runner.is_idle)
 
 
 def _draft(services: Any, incident: Incident, text: str = "All systems go.") -> Statement:
@@ -159,7 +172,12 @@ def test_new_draft_saves_and_refuses_clearly(
 
 
 def test_submit_then_only_someone_else_may_approve(
-    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
+    qtbot: Any,
+    pane: DraftsPane,
+    runner: TaskRunner,
+    services: Any,
+    incident: Incident,
+    live: Live,
 ) -> None:
     statement = _draft(services, incident)
     _select(qtbot, pane, runner, statement.id)
@@ -174,8 +192,7 @@ def test_submit_then_only_someone_else_may_approve(
     assert reason in pane.approve_action.toolTip()
     assert not pane.release_action.isEnabled()
 
-    pane.set_actor("someone else")
-    qtbot.waitUntil(runner.is_idle)
+    _act_as(qtbot, pane, live, runner, "someone else")
     assert pane.approve_action.isEnabled()
     assert reason not in pane.reasons.text()
     pane.approve_action.trigger()
@@ -240,13 +257,17 @@ def test_cancelled_preview_releases_nothing(
 
 @OFFSCREEN_DIALOG
 def test_reject_needs_a_reason_and_sends_back(
-    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
+    qtbot: Any,
+    pane: DraftsPane,
+    runner: TaskRunner,
+    services: Any,
+    incident: Incident,
+    live: Live,
 ) -> None:
     statement = _draft(services, incident)
     services.statements.submit(statement.id, "alice")
     _select(qtbot, pane, runner, statement.id)
-    pane.set_actor("bob")
-    qtbot.waitUntil(runner.is_idle)
+    _act_as(qtbot, pane, live, runner, "bob")
     pane.reject_action.trigger()
     dialog = pane.reject_dialog
     assert dialog is not None

@@ -11,8 +11,6 @@ from tests.integration.sync.conftest import release
 from warroom.domain.channels import ChannelKind
 from warroom.domain.outbox import DeliveryState
 from warroom.domain.timeline import EntryKind
-from warroom.services.context import ServiceContext
-from warroom.services.delivery import DeliveryService
 from warroom.storage import outbox_repo
 from warroom.ui.publishing.outbox_dialog import EMPTY, OutboxDialog
 from warroom.ui.publishing.outbox_model import OutboxModel
@@ -33,7 +31,7 @@ def _interrupted_webhook_rows(services: Any, clock: Any, texts: list[str]) -> li
         for row in rows:
             assert outbox_repo.claim(session, row.id, clock.now, "")
     clock.advance(minutes=10)
-    delivery = DeliveryService(ServiceContext(services.db, clock))
+    delivery = services.new_delivery()
     report = delivery.run_once()  # finds them stale: 'uncertain', waiting for a person
     delivery.close()
     assert report.uncertain == [row.id for row in rows]

@@ -48,11 +48,7 @@ def publish(
 
     def make(**kwargs: Any) -> tuple[MainWindow, SyncController]:
         window = make_window(**kwargs)
-
-        def factory() -> DeliveryService:
-            return DeliveryService(ServiceContext(services.db, clock))
-
-        controller = install_publishing(window, factory, store, poll_seconds=0.2)
+        controller = install_publishing(window, services, store, poll_seconds=0.2)
         controllers.append(controller)
         return window, controller
 
@@ -198,7 +194,9 @@ def test_a_permanent_error_stops_the_row_with_its_reason_on_the_statement(
     pane: Any = window.drafts_widget
     qtbot.waitUntil(lambda: pane.current_statement() is not None or window.runner.is_idle())
     qtbot.waitUntil(
-        lambda: pane._snapshot is not None and row.statement_id in pane._snapshot.deliveries,
+        lambda: (
+            pane.state.view is not None and any(s.deliveries for s in pane.state.view.statements)
+        ),
         timeout=WAIT_MS,
     )
     pane.select_statement(row.statement_id)
@@ -233,11 +231,19 @@ def test_a_missing_keychain_stalls_publishing_with_one_line_and_still_stops(
     release(mastodon, incident, ["mastodon"], "Waiting for a keychain.")
     window = make_window(incident_id=incident)
 
-    def factory() -> DeliveryService:
-        context = ServiceContext(mastodon.db, clock)
-        return DeliveryService(context, SecretStore(fail.Keyring()))
+    class NoKeychain:
+        """The services, but every new worker gets a keychain that is not there."""
 
-    controller = install_publishing(window, factory, store, poll_seconds=0.2)
+        channels, channel_setup, delivery = (
+            mastodon.channels,
+            mastodon.channel_setup,
+            mastodon.delivery,
+        )
+
+        def new_delivery(self) -> DeliveryService:
+            return DeliveryService(ServiceContext(mastodon.db, clock), SecretStore(fail.Keyring()))
+
+    controller = install_publishing(window, NoKeychain(), store, poll_seconds=0.2)
     try:
         label = controller.indicator.publishing_label
         qtbot.waitUntil(lambda: label.text() == "Publishing stalled", timeout=WAIT_MS)

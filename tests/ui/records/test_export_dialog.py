@@ -37,12 +37,14 @@ def demo(services: Any, clock: Any) -> Incident:
 
 
 @pytest.fixture
-def actions(make_window: Make, demo: Incident, tmp_path: Path, qtbot: Any) -> ExportActions:
+def actions(
+    make_window: Make, demo: Incident, tmp_path: Path, qtbot: Any, services: Any
+) -> ExportActions:
     window = make_window()
     qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
     folder = tmp_path / "Documents"
     folder.mkdir()
-    return install_export_actions(window, folder)
+    return install_export_actions(window, services.export, services.incidents.today, folder)
 
 
 def _open(actions: ExportActions) -> ExportDialog:

@@ -32,10 +32,10 @@ def demo(services: Any, clock: Any) -> Incident:
 
 
 @pytest.fixture
-def actions(make_window: Make, demo: Incident, qtbot: Any) -> ReviewActions:
+def actions(make_window: Make, demo: Incident, qtbot: Any, services: Any) -> ReviewActions:
     window = make_window(poll_ms=200)
     qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
-    return install_review_action(window)
+    return install_review_action(window, services.review, services.incidents)
 
 
 def _open(qtbot: Any, actions: ReviewActions) -> ReviewWindow:

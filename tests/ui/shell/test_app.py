@@ -180,16 +180,3 @@ def test_the_app_icon_is_found(qapp: Any) -> None:
     icon = app.app_icon()
     assert not icon.isNull()
     assert len(icon.availableSizes()) >= 5
-
-
-def test_a_missing_pane_module_gets_a_placeholder(qtbot: Any) -> None:
-    from warroom.ui.shell.side_panes import PlaceholderPane, build_side_pane
-
-    pane = build_side_pane("no_such_pane", "NoSuchPane", "Review", "reviewPane")
-    qtbot.addWidget(pane)
-    assert isinstance(pane, PlaceholderPane)
-    assert pane.objectName() == "reviewPane"
-    assert pane.menu_actions() == []
-    pane.set_incident(None)
-    pane.refresh()
-    pane.set_actor("x")

@@ -43,8 +43,8 @@ def test_the_people_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     assert model.person(0) == _person("Vic Chen", Role.VIEWER)
 
 
-def _open(qtbot: Any, window: MainWindow) -> PeopleDialog:
-    dialog = install_people_action(window).open_dialog()
+def _open(qtbot: Any, window: MainWindow, services: Services) -> PeopleDialog:
+    dialog = install_people_action(window, services.people).open_dialog()
     qtbot.waitUntil(
         lambda: window.runner.is_idle() and bool(dialog.enforcement_text()), timeout=WAIT_MS
     )
@@ -69,7 +69,7 @@ def test_a_lead_adds_an_approver_and_a_viewer_then_the_viewer_only_reads(
     make_window: Callable[..., MainWindow], services: Services, qtbot: Any
 ) -> None:
     window = make_window(LEAD, "lead")
-    dialog = _open(qtbot, window)
+    dialog = _open(qtbot, window, services)
     assert "not enforced yet" in dialog.enforcement_text()
     assert ENFORCEMENT_HELP in dialog.enforcement_text()
 
@@ -116,7 +116,7 @@ def test_a_lead_removes_someone_and_the_last_lead_is_kept(
     services.people.put(LEAD, Role.LEAD, LEAD)
     services.people.put("Sam Ortiz", Role.APPROVER, LEAD)
     window = make_window(LEAD, "lead")
-    dialog = _open(qtbot, window)
+    dialog = _open(qtbot, window, services)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=WAIT_MS)
 
     dialog.select_person("Sam Ortiz")
@@ -143,7 +143,13 @@ def test_the_channels_dialog_save_is_refused_for_a_non_lead(
     services.people.put(LEAD, Role.LEAD, LEAD)
     services.people.put("Sam Ortiz", Role.APPROVER, LEAD)
     window = make_window("Sam Ortiz", "approver")
-    dialog = ChannelsDialog(services.channels, services.channel_setup, window.runner, window)
+    dialog = ChannelsDialog(
+        services.channels,
+        services.channel_setup,
+        window.runner,
+        window,
+        actor=lambda: window.identity.name,  # read at each save, as the Tools menu passes it
+    )
     dialog.show()
     dialog.refresh()
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 4, timeout=WAIT_MS)

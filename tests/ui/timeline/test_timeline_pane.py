@@ -46,6 +46,7 @@ def incident_id(services: Any, clock: Any) -> int:
 @pytest.fixture
 def pane(qtbot: Any, services: Any, runner: TaskRunner, incident_id: int) -> Iterator[TimelinePane]:
     widget = TimelinePane(services.timeline, runner, "carol")
+    widget.wrote.connect(widget.refresh)  # what the window's change feed does for its writes
     widget.resize(900, 500)
     widget.show()
     widget.set_incident(incident_id)

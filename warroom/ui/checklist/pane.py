@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
@@ -19,57 +18,56 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.domain.changes import Area
 from warroom.domain.checklist import ChecklistItem
+from warroom.domain.clock import Clock
 from warroom.domain.errors import WarRoomError
+from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
-from warroom.services import Services
+from warroom.domain.people import Action
+from warroom.services.checklist import ChecklistService
 from warroom.ui.checklist.model import ChecklistModel
 from warroom.ui.shell.tasks import TaskRunner
+from warroom.ui.shell.view_loader import IncidentViewLoader
 
 log = logging.getLogger(__name__)
 
-#: Overdue marks depend on the clock, not only on writes: re-read this often.
 OVERDUE_RECHECK_MS = 30_000
 _ERROR_STYLE = "background:#fde2e2; color:#7a0010; border:1px solid #e0a0a0; padding:4px"
 _INFO_STYLE = "background:#e6f0fb; color:#0b3a6b; border:1px solid #a8c4e6; padding:4px"
 _OVERDUE_STYLE = "color:#7a0010; background:#fde2e2; border-radius:3px; padding:2px 6px"
 
 
-@dataclass(frozen=True)
-class ChecklistSnapshot:
-    """The incident's checklist as read at ``now``."""
-
-    incident: Incident
-    items: tuple[ChecklistItem, ...]
-    now: datetime
-
-
-def load_checklist(services: Services, incident_id: int) -> ChecklistSnapshot:
-    """Read the incident, its checklist and the service clock (runs off the GUI thread)."""
-    return ChecklistSnapshot(
-        incident=services.incidents.get(incident_id),
-        items=tuple(services.checklist.items(incident_id)),
-        now=services.incidents.now(),
-    )
-
-
 class ChecklistPane(QWidget):
     """Work the incident's checklist: space, the checkbox or Mark done ticks an item."""
 
+    #: The parts of the incident view this pane shows.
+    AREAS = frozenset({Area.CHECKLIST, Area.PEOPLE, Area.INCIDENT})
+
     status_message = Signal(str)
+    wrote = Signal()  # a tick committed: the window looks at the change feed
 
     def __init__(
-        self, services: Services, runner: TaskRunner, actor: str, parent: QWidget | None = None
+        self,
+        checklist: ChecklistService,
+        views: IncidentViewLoader,
+        runner: TaskRunner,
+        actor: str,
+        now: Clock,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("checklistPane")
         self.setAccessibleName("Checklist")
-        self._services = services
+        self._checklist = checklist
+        self._views = views
         self._runner = runner
         self._actor = actor
+        self._now = now
         self._incident: Incident | None = None
-        self._generation = 0
+        self._view: IncidentView | None = None
         self._pending: set[int] = set()
+        self.shown_views = 0  # how many views were rendered (tests count refreshes)
 
         self.mark_done_action = QAction("&Mark checklist item done", self)
         self.mark_done_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -102,21 +100,24 @@ class ChecklistPane(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
-        button = QToolButton(self)
-        button.setDefaultAction(self.mark_done_action)
-        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.mark_done_button = QToolButton(self)
+        self.mark_done_button.setDefaultAction(self.mark_done_action)
+        self.mark_done_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
-        row.addWidget(button)
+        row.addWidget(self.mark_done_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
 
+        # Overdue marks depend on the clock, not only on writes: judged again from the last
+        # view every so often (no read).
         self._timer = QTimer(self)
         self._timer.setInterval(OVERDUE_RECHECK_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._render)
+        views.loaded.connect(self._view_loaded)
         self._update_actions()
 
     # -- the agreed interface -----------------------------------------------------------
@@ -125,13 +126,12 @@ class ChecklistPane(QWidget):
         return QSize(560, 260)
 
     def set_incident(self, incident: Incident | None) -> None:
-        """Show ``incident``'s checklist (None: show nothing); the same one again refreshes."""
+        """Show ``incident``'s checklist once its view arrives (None: show nothing)."""
         if incident is not None and self._incident is not None and incident.id == self._incident.id:
             self._incident = incident
-            self.refresh()
             return
         self._incident = incident
-        self._generation += 1
+        self._view = None
         self._pending.clear()
         self.model.set_items([], datetime.min, editable=False)
         self.summary.clear()
@@ -140,24 +140,19 @@ class ChecklistPane(QWidget):
             self._timer.stop()
         else:
             self._timer.start()
-            self.refresh()
+            view = self._views.view
+            if view is not None and view.incident.id == incident.id:
+                self._view_loaded(view, self.AREAS)
         self._update_actions()
 
     def refresh(self) -> None:
-        """Re-read the checklist in the background (keeps the selection)."""
-        if self._incident is None:
-            return
-        self._generation += 1
-        generation, incident_id = self._generation, self._incident.id
-        self._runner.run(
-            lambda: load_checklist(self._services, incident_id),
-            lambda snapshot: self._loaded(generation, snapshot),
-            self._show_error,
-        )
+        """Ask for a fresh view of the incident (what the change feed does after writes)."""
+        self._views.reload(self.AREAS)
 
     def set_actor(self, actor: str) -> None:
-        """Tick items as ``actor`` from now on."""
+        """Tick items as ``actor`` from now on (allowed once a view judged for them is in)."""
         self._actor = actor
+        self._update_actions()
 
     def menu_actions(self) -> list[QAction]:
         """Return the pane's actions for the window's menu, with their shortcuts."""
@@ -185,25 +180,35 @@ class ChecklistPane(QWidget):
         def done(result: ChecklistItem) -> None:
             self._pending.discard(item.id)
             self._show_info(f"Done: {result.text}")
-            self.refresh()
+            self._update_actions()
+            self.wrote.emit()
 
         def failed(error: Exception) -> None:
             self._pending.discard(item.id)
             self._show_error(error)
-            self.refresh()
+            self.refresh()  # e.g. someone else ticked it first: show them
 
-        self._runner.run(
-            lambda: self._services.checklist.done(incident_id, item.id, actor), done, failed
-        )
+        checklist = self._checklist
+        self._runner.run(lambda: checklist.done(incident_id, item.id, actor), done, failed)
 
-    def _loaded(self, generation: int, snapshot: ChecklistSnapshot) -> None:
-        if generation != self._generation or self._incident is None:
+    def _view_loaded(self, view: IncidentView, areas: frozenset[Area]) -> None:
+        if self._incident is None or view.incident.id != self._incident.id:
             return
-        if snapshot.incident.id != self._incident.id:
+        if not areas & self.AREAS:
             return
-        self._incident = snapshot.incident
+        self.shown_views += 1
+        self._incident, self._view = view.incident, view
+        self._render()
+
+    def _render(self) -> None:
+        """Show the last view's checklist, overdue marks judged at this moment."""
+        view = self._view
+        if view is None:
+            return
         current = self.current_item()
-        self.model.set_items(snapshot.items, snapshot.now, editable=snapshot.incident.is_open)
+        # A viewer (or a closed incident) gets no checkboxes to tick, like a disabled button.
+        may_tick = view.refusal(Action.CHECKLIST) is None and view.actor == self._actor
+        self.model.set_items(view.checklist, self._now(), editable=may_tick)
         if current is not None:
             index = self.model.index_of(current.id)
             if index.isValid():
@@ -212,7 +217,7 @@ class ChecklistPane(QWidget):
         text = f"{done} of {total} done"
         if overdue:
             text += f" · {overdue} overdue"
-        if not snapshot.incident.is_open:
+        if not view.incident.is_open:
             text += " · incident closed (read-only)"
         self.summary.setText(text)
         self.summary.setStyleSheet(_OVERDUE_STYLE + "; font-weight:bold" if overdue else "")
@@ -223,21 +228,22 @@ class ChecklistPane(QWidget):
 
     def _update_actions(self) -> None:
         item = self.current_item()
+        view = self._view
         refusal = None
         if self._incident is None:
             refusal = "no incident is open"
-        elif not self._incident.is_open:
-            refusal = f"incident {self._incident.id} is closed and read-only"
+        elif view is None or view.actor != self._actor:
+            refusal = "checking what you may do…"
         elif item is None:
-            refusal = "choose a checklist item"
-        elif item.is_done:
-            refusal = f"already done by {item.done_by}"
+            refusal = view.refusal(Action.CHECKLIST) or "choose a checklist item"
         elif item.id in self._pending:
             refusal = "saving…"
+        else:
+            refusal = view.tick_refusal(item)
+        tip = f"Not now: {refusal}" if refusal else "Tick the selected item (Ctrl+Shift+D)"
         self.mark_done_action.setEnabled(refusal is None)
-        self.mark_done_action.setToolTip(
-            f"Not now: {refusal}" if refusal else "Tick the selected item (Ctrl+Shift+D)"
-        )
+        self.mark_done_action.setToolTip(tip)
+        self.mark_done_button.setAccessibleDescription(tip)
 
     def _show_error(self, error: Exception) -> None:
         if isinstance(error, WarRoomError):

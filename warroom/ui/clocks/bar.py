@@ -1,7 +1,8 @@
 """The clocks along the top: incident age, update cadence, the public promise, the regulator.
 
-Readings come from ``warroom.domain.clocks``; the bar only caches the incident and its
-statements (read in the background when something changed) and recomputes every second.
+Readings come from ``warroom.domain.clocks``; the bar keeps the incident, its statements and
+the regulator deadline from the shared incident view (read when the change feed names the
+incident, statements or the checklist) and recomputes every second without reading.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from warroom.domain.changes import Area
 from warroom.domain.clock import Clock
 from warroom.domain.clocks import (
     Alarm,
@@ -24,11 +26,10 @@ from warroom.domain.clocks import (
     promise_clock,
     regulator_clock,
 )
+from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
 from warroom.domain.statements import Statement
-from warroom.services.incidents import IncidentService
-from warroom.services.statements import StatementService
-from warroom.ui.shell.tasks import TaskRunner
+from warroom.ui.shell.view_loader import IncidentViewLoader
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ QLabel#clockValue { font-size: 20pt; font-weight: bold; }
 
 @dataclass(frozen=True, slots=True)
 class ClockData:
-    """What the clocks need, read in one background task."""
+    """What the clocks need, from the incident view."""
 
     incident: Incident
     statements: list[Statement]
@@ -110,30 +111,25 @@ class ClockTile(QFrame):
 
 
 class ClocksBar(QFrame):
-    """The row of clocks. ``set_incident`` and ``refresh`` read; the tick only computes."""
+    """The row of clocks: the shared view brings the data, the tick only computes."""
+
+    #: The parts of the incident view the clocks depend on.
+    AREAS = frozenset({Area.INCIDENT, Area.STATEMENTS, Area.CHECKLIST})
 
     status_message = Signal(str)
     data_loaded = Signal()
 
     def __init__(
-        self,
-        incidents: IncidentService,
-        statements: StatementService,
-        runner: TaskRunner,
-        now: Clock,
-        parent: QWidget | None = None,
+        self, views: IncidentViewLoader, now: Clock, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("clocksBar")
         self.setAccessibleName("Incident clocks")
         self.setStyleSheet(CLOCKS_STYLE)
-        self._incidents = incidents
-        self._statements = statements
-        self._runner = runner
+        self._views = views
         self._now = now
         self._incident_id: int | None = None
         self._data: ClockData | None = None
-        self._generation = 0
         self._blink = False
         self._moment: datetime | None = None
 
@@ -153,37 +149,27 @@ class ClocksBar(QFrame):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         self.tick()
+        views.loaded.connect(self._view_loaded)
 
     def set_incident(self, incident_id: int | None) -> None:
-        """Watch another incident's clocks."""
+        """Watch another incident's clocks (shown once its view arrives)."""
         self._incident_id = incident_id
         self._data = None
-        self._generation += 1
+        view = self._views.view
+        if view is not None and view.incident.id == incident_id:
+            self._view_loaded(view, self.AREAS)
         self.tick()
-        self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the incident and its statements (after a change) in the background."""
-        incident_id = self._incident_id
-        if incident_id is None:
+        """Ask for a fresh view of the incident (what the change feed does after writes)."""
+        self._views.reload(self.AREAS)
+
+    def _view_loaded(self, view: IncidentView, areas: frozenset[Area]) -> None:
+        if view.incident.id != self._incident_id or not areas & self.AREAS:
             return
-        generation = self._generation
-        incidents, statements = self._incidents, self._statements
-
-        def read() -> ClockData:
-            incident = incidents.get(incident_id)
-            regulator = incidents.regulator(incident_id)
-            return ClockData(incident, statements.for_incident(incident_id), regulator)
-
-        def done(data: ClockData) -> None:
-            if generation == self._generation:
-                self._data = data
-                self.tick()
-                self.data_loaded.emit()
-
-        self._runner.run(
-            read, done, lambda error: self.status_message.emit(f"Clocks not updated: {error}")
-        )
+        self._data = ClockData(view.incident, list(view.statement_list), view.regulator)
+        self.tick()
+        self.data_loaded.emit()
 
     def stop(self) -> None:
         """Stop ticking (the window is closing)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -19,41 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.channels import Channel, ChannelKind
-from warroom.domain.statements import Statement
 from warroom.ui.drafts.model import ChannelChoiceModel
+from warroom.ui.drafts.state import EditorContent
 
 _OVER_STYLE = "color:#ffffff; background:#b00020; border-radius:3px; padding:1px 6px"
 _OK_STYLE = "color:#1a1a1a; background:#e8e8e8; border-radius:3px; padding:1px 6px"
-
-
-@dataclass(frozen=True)
-class EditorContent:
-    """What the editor holds: compared with the saved statement to know what is unsaved."""
-
-    channel_names: tuple[str, ...] = ()
-    subject: str = ""
-    text: str = ""
-    next_update_by: datetime | None = None
-
-
-def content_of(statement: Statement) -> EditorContent:
-    """Return the editor content that shows ``statement`` unchanged."""
-    return EditorContent(
-        channel_names=statement.channel_names,
-        subject=statement.subject,
-        text=statement.text,
-        next_update_by=statement.next_update_by,
-    )
-
-
-def same_content(a: EditorContent, b: EditorContent) -> bool:
-    """Tell whether saving ``a`` over ``b`` would change anything (channel order aside)."""
-    return (
-        set(a.channel_names) == set(b.channel_names)
-        and a.subject.strip() == b.subject.strip()
-        and a.text.strip() == b.text.strip()
-        and a.next_update_by == b.next_update_by
-    )
 
 
 def counter_text(channel: Channel, text: str) -> tuple[str, bool]:

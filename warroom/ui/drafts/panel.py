@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from warroom.ui.drafts.editor import StatementEditor
 from warroom.ui.drafts.revision_history import RevisionHistoryView
-from warroom.ui.drafts.snapshot import Refusals
+from warroom.ui.drafts.state import ActionState
 
 # Explicit colours on both sides: readable in the light and the dark theme alike.
 _REASONS_STYLE = (
@@ -59,18 +59,16 @@ class WorkflowActions:
         """Return the actions in button order."""
         return [self.save, self.submit, self.approve, self.reject, self.release]
 
-    def apply(self, refusals: Refusals, *, busy: str | None, save_refusal: str | None) -> None:
-        """Enable what is allowed; a disabled action's tooltip says why."""
-        checks = (
-            (self.save, save_refusal or busy, "Save the statement"),
-            (self.submit, refusals.submit or busy, "Send the draft for review"),
-            (self.approve, refusals.approve or busy, "Approve this exact text"),
-            (self.reject, refusals.reject or busy, "Send back to draft with a reason"),
-            (self.release, refusals.release or busy, "Preview what goes out, then release"),
-        )
-        for action, refusal, tip in checks:
-            action.setEnabled(refusal is None)
-            action.setToolTip(f"Not now: {refusal}" if refusal else tip)
+    @staticmethod
+    def show_state(action: QAction, state: ActionState) -> None:
+        """Enable ``action`` as ``state`` says; the tooltip (also read out by screen readers
+        through the button's accessible description) says what it does or why not now."""
+        action.setEnabled(state.enabled)
+        action.setToolTip(state.tip)
+        action.setStatusTip(state.tip)
+        for widget in action.associatedObjects():
+            if isinstance(widget, QToolButton):
+                widget.setAccessibleDescription(state.tip)
 
 
 class StatementPanel(QTabWidget):

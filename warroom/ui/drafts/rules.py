@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.people import Action
+from warroom.domain.permissions import StatementRefusals as Refusals
+from warroom.domain.permissions import closed_refusal
 from warroom.domain.statements import Statement, StatementState
-from warroom.ui.drafts.snapshot import DraftsSnapshot, Refusals
 
 UNSAVED = "save your changes first: approvals bind to the saved text"
+CHECKING = "checking what you may do…"
 
 STATE_LABELS = {
     StatementState.DRAFT: "draft",
@@ -29,31 +33,32 @@ def state_badge(statement: Statement, approvals_required: int) -> str:
 
 def pane_refusals(
     incident: Incident | None,
-    snapshot: DraftsSnapshot | None,
+    view: IncidentView | None,
     statement: Statement | None,
     actor: str,
     *,
     new_mode: bool,
     dirty: bool,
 ) -> Refusals:
-    """Combine the rules' refusals with what the pane knows: unsaved text, who acts now."""
+    """Combine the read model's refusals for ``actor`` with what only the pane knows:
+    unsaved text, a new draft, a view judged for someone else (the user was switched)."""
     if incident is None:
-        return Refusals(*(["no incident is open"] * 5))
-    if not incident.is_open:
-        return Refusals(*([f"incident {incident.id} is closed and read-only"] * 5))
+        return Refusals.every("no incident is open")
+    closed = closed_refusal(incident)
+    if closed:
+        return Refusals.every(closed)
+    if view is None or view.actor != actor:
+        return Refusals.every(CHECKING)
     if new_mode:
         first = "save the new draft first"
-        return Refusals(None, first, first, first, first)
-    if statement is None or snapshot is None:
-        pick = "choose a statement first"
-        return Refusals(pick, pick, pick, pick, pick)
-    found = snapshot.refusals.get(statement.id, Refusals())
-    if snapshot.actor != actor:
-        wait = "checking what you may do…"
-        return Refusals(found.edit, found.submit, wait, found.reject, found.release)
+        return Refusals(view.refusal(Action.DRAFT), first, first, first, first)
+    found = view.statement(statement.id) if statement is not None else None
+    if found is None:
+        return Refusals.every("choose a statement first")
+    refusals = found.refusals
     if dirty:
-        return Refusals(found.edit, UNSAVED, UNSAVED, found.reject, UNSAVED)
-    return found
+        return Refusals(refusals.edit, UNSAVED, UNSAVED, refusals.reject, UNSAVED)
+    return refusals
 
 
 def reason_lines(

@@ -47,7 +47,6 @@ from warroom.ui.shell.background_dialog import (
     OK_STYLE,
     BackgroundDialog,
 )
-from warroom.ui.shell.main_window import MainWindow
 from warroom.ui.shell.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -64,17 +63,6 @@ URL_HINTS = {
     ChannelKind.BLUESKY: "https://bsky.social (the PDS; empty: bsky.social)",
     ChannelKind.WEBHOOK: "https://hooks.example/warroom",
 }
-
-
-def _window_identity(parent: QWidget | None) -> Callable[[], str | None]:
-    """Return who acts: the current identity of the window the dialog belongs to.
-
-    Read at each save, since File > Switch user… replaces the window's identity. Without a
-    window (a dialog built on its own) nobody is named and the service checks no role.
-    """
-    if isinstance(parent, MainWindow):
-        return lambda: parent.identity.name
-    return lambda: None
 
 
 class ChannelsDialog(BackgroundDialog):
@@ -94,7 +82,9 @@ class ChannelsDialog(BackgroundDialog):
         self.setWindowTitle("Channels")
         self._channels = channels
         self._setup = setup
-        self._actor = actor or _window_identity(parent)
+        # Who acts, read at each save (File > Switch user… changes it); without one (a dialog
+        # built on its own) nobody is named and the service checks no role.
+        self._actor = actor or (lambda: None)
         self._pending = False
         self._filling = False
         self.model = ChannelsModel(self)

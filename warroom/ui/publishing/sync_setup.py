@@ -1,7 +1,8 @@
 """Publishing in the window: the sync worker, its status-bar indicator and the Tools actions.
 
-:func:`install_publishing` is called by the composition root with the window and a factory
-of DeliveryService objects (one per worker thread). It adds Tools > Channels… (Ctrl+Shift+C),
+:func:`install_publishing` is called by the composition root with the window, the services it
+needs and a factory of DeliveryService objects (one per worker thread, built by the services'
+own composition root: the UI builds none). It adds Tools > Channels… (Ctrl+Shift+C),
 Tools > Outbox… and the checkable "Publish automatically when online" (remembered in the
 preferences; when off, nothing is sent), and an online/offline label per configured channel
 in the status bar. The worker stops when the window closes; :meth:`SyncController.stop` also
@@ -11,17 +12,17 @@ stops it (tests, the composition root).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from warroom.domain.changes import Area, Changes
 from warroom.domain.channels import Channel
-from warroom.domain.clock import Clock, utc_now
-from warroom.services.context import ServiceContext
+from warroom.services.channel_setup import ChannelSetupService
+from warroom.services.channels import ChannelService
 from warroom.services.delivery import DeliveryService, PassReport
 from warroom.services.preferences import PreferencesStore
-from warroom.storage.database import Database
 from warroom.ui.publishing.channels_dialog import ChannelsDialog
 from warroom.ui.publishing.outbox_dialog import OutboxDialog
 from warroom.ui.publishing.sync_indicator import ChannelIndicator
@@ -31,13 +32,25 @@ from warroom.ui.shell.main_window import MainWindow
 log = logging.getLogger(__name__)
 
 
+class Publishing(Protocol):
+    """What publishing needs of the services (``warroom.services.Services`` has it all)."""
+
+    @property
+    def channels(self) -> ChannelService: ...
+    @property
+    def channel_setup(self) -> ChannelSetupService: ...
+    @property
+    def delivery(self) -> DeliveryService: ...
+    def new_delivery(self) -> DeliveryService: ...
+
+
 class SyncController(QObject):
     """Owns the window's worker thread and keeps the indicator and dialogs in step."""
 
     def __init__(
         self,
         window: MainWindow,
-        make_delivery: Callable[[], DeliveryService],
+        publishing: Publishing,
         preferences: PreferencesStore,
         *,
         poll_seconds: float = 2.0,
@@ -46,13 +59,13 @@ class SyncController(QObject):
         super().__init__(window)
         self.setObjectName("syncController")
         self._window = window
-        self._make_delivery = make_delivery
+        self._services = publishing
+        self._make_delivery = publishing.new_delivery
         self._preferences = preferences
         self._poll_seconds = poll_seconds
         self._retry_seconds = retry_seconds
         self._reading = False
         self._reread = False
-        self._waiting: frozenset[str] = frozenset()
         self.worker: SyncWorker | None = None
         self.channels_dialog: ChannelsDialog | None = None
         self.outbox_dialog: OutboxDialog | None = None
@@ -151,15 +164,12 @@ class SyncController(QObject):
         self.indicator.set_publishing(True)
         if report.sent or report.failed or report.uncertain:
             self._window.status.say("Publishing: " + report.summary().splitlines()[0])
-        # An idle pass (nothing due) changes nothing: re-read the channels only after work,
-        # or when which channels are left waiting changed, not every couple of seconds.
-        waiting = frozenset(report.waiting)
+        # What a pass wrote (deliveries, reachability) is in the change feed: look at it now
+        # rather than at the next poll, and let the feed say what to refresh. An idle pass
+        # (nothing due) changes nothing and costs no read.
         busy = report.sent or report.failed or report.uncertain or report.retrying
-        if busy or report.recovered or waiting != self._waiting:
-            self.refresh_channels()
-        self._waiting = waiting
-        if self.outbox_dialog is not None and (report.failed or report.uncertain):
-            self.outbox_dialog.refresh()
+        if busy or report.recovered:
+            self._window.look_for_changes()
 
     def _worker_failed(self, text: str) -> None:
         if self.worker is None or self.sender() is not self.worker:
@@ -186,7 +196,7 @@ class SyncController(QObject):
             self._finish_read()
             log.warning("channels unreadable: %s", error)
 
-        self._window.runner.run(self._window.services.channels.all, done, failed)
+        self._window.runner.run(self._services.channels.all, done, failed)
 
     def _finish_read(self) -> None:
         self._reading = False
@@ -194,9 +204,10 @@ class SyncController(QObject):
             self._reread = False
             self.refresh_channels()
 
-    def _data_changed(self, _counter: int) -> None:
-        self.refresh_channels()
-        if self.outbox_dialog is not None:
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.touches([Area.CHANNELS]):
+            self.refresh_channels()
+        if self.outbox_dialog is not None and changes.touches([Area.OUTBOX, Area.CHANNELS]):
             self.outbox_dialog.refresh()
 
     # -- dialogs -------------------------------------------------------------------------------
@@ -207,9 +218,13 @@ class SyncController(QObject):
             self.channels_dialog.raise_()
             self.channels_dialog.activateWindow()
             return
-        services = self._window.services
+        window = self._window
         dialog = ChannelsDialog(
-            services.channels, services.channel_setup, self._window.runner, self._window
+            self._services.channels,
+            self._services.channel_setup,
+            window.runner,
+            window,
+            actor=lambda: window.identity.name,
         )
         dialog.finished.connect(self._channels_dialog_closed)
         self.channels_dialog = dialog
@@ -229,7 +244,7 @@ class SyncController(QObject):
             return
         window = self._window
         dialog = OutboxDialog(
-            window.services.delivery, window.runner, lambda: window.identity.name, window
+            self._services.delivery, window.runner, lambda: window.identity.name, window
         )
         dialog.finished.connect(self._outbox_dialog_closed)
         self.outbox_dialog = dialog
@@ -251,21 +266,12 @@ class SyncController(QObject):
 
 def install_publishing(
     window: MainWindow,
-    make_delivery: Callable[[], DeliveryService],
+    publishing: Publishing,
     preferences: PreferencesStore,
     *,
     poll_seconds: float = 2.0,
 ) -> SyncController:
     """Add publishing to ``window`` and start it (the worker only if auto-publish is on)."""
-    controller = SyncController(window, make_delivery, preferences, poll_seconds=poll_seconds)
+    controller = SyncController(window, publishing, preferences, poll_seconds=poll_seconds)
     controller.start()
     return controller
-
-
-def delivery_factory(db: Database, clock: Clock = utc_now) -> Callable[[], DeliveryService]:
-    """Return what builds the worker thread's own DeliveryService (one per thread)."""
-
-    def make() -> DeliveryService:
-        return DeliveryService(ServiceContext(db=db, clock=clock))
-
-    return make

@@ -8,6 +8,7 @@ everything the actions need comes from the window's constructor arguments.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog
 from warroom.domain.incidents import Incident
 from warroom.export.formats import ExportFormat
 from warroom.export.json_reader import ExportCheck
-from warroom.services.export import ExportResult
+from warroom.services.export import ExportResult, ExportService
 from warroom.ui.records.export_dialog import ExportDialog
 from warroom.ui.records.verify_dialog import VerifyDialog
 
@@ -35,9 +36,13 @@ def documents_folder() -> Path:
 class ExportActions(QObject):
     """Own the export and verify actions of one window and the dialogs they open."""
 
-    def __init__(self, window: MainWindow, folder: Path) -> None:
+    def __init__(
+        self, window: MainWindow, export: ExportService, today: Callable[[], date], folder: Path
+    ) -> None:
         super().__init__(window)
         self._window = window
+        self._export = export
+        self._today = today
         self.folder = folder
         self.export_dialog: ExportDialog | None = None
         self.verify_dialog: VerifyDialog | None = None
@@ -80,14 +85,13 @@ class ExportActions(QObject):
             self.export_dialog.raise_()
             self.export_dialog.activateWindow()
             return self.export_dialog
-        services = self._window.services
         dialog = ExportDialog(
-            services.export,
+            self._export,
             self._window.runner,
             incident,
             self._window.identity.name,
             self.folder,
-            services.incidents.today(),
+            self._today(),
             self._window,
         )
         dialog.exported.connect(self._exported)
@@ -131,7 +135,7 @@ class ExportActions(QObject):
 
     def verify_file(self, path: Path) -> VerifyDialog:
         """Verify the export file ``path`` and show the verdict."""
-        export = self._window.services.export
+        export = self._export
         return self._show_verification(str(path), lambda: export.verify_file(path))
 
     def verify_incident(self) -> VerifyDialog | None:
@@ -139,7 +143,7 @@ class ExportActions(QObject):
         incident = self._window.current_incident()
         if incident is None:
             return None
-        export, actor = self._window.services.export, self._window.identity.name
+        export, actor = self._export, self._window.identity.name
         return self._show_verification(
             f"Incident #{incident.id} {incident.title} (in the database)",
             lambda: export.verify_incident(incident.id, actor),
@@ -163,6 +167,12 @@ class ExportActions(QObject):
         self._window.status.say(f"Verified {check.describe()}")
 
 
-def install_export_actions(window: MainWindow, folder: Path | None = None) -> ExportActions:
+def install_export_actions(
+    window: MainWindow,
+    export: ExportService,
+    today: Callable[[], date],
+    folder: Path | None = None,
+) -> ExportActions:
     """Add Export…, Verify export… and Verify this incident to ``window``."""
-    return ExportActions(window, folder if folder is not None else documents_folder())
+    chosen = folder if folder is not None else documents_folder()
+    return ExportActions(window, export, today, chosen)

@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from warroom.domain.changes import Area, Changes
 from warroom.domain.incidents import Incident
+from warroom.services.incidents import IncidentService
 from warroom.services.preferences import Identity
+from warroom.services.review import ReviewService
 from warroom.ui.records.review_window import ReviewWindow
 
 if TYPE_CHECKING:
@@ -22,9 +25,13 @@ if TYPE_CHECKING:
 class ReviewActions(QObject):
     """Own the review action of one window and the review windows it opened."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self, window: MainWindow, review: ReviewService, incidents: IncidentService
+    ) -> None:
         super().__init__(window)
         self._window = window
+        self._review = review
+        self._incidents = incidents
         self.windows: dict[int, ReviewWindow] = {}
         self.review_action = QAction("Post-incident &review…", window)
         self.review_action.setObjectName("reviewAction")
@@ -48,10 +55,9 @@ class ReviewActions(QObject):
             return None
         view = self.windows.get(incident.id)
         if view is None:
-            services = self._window.services
             view = ReviewWindow(
-                services.review,
-                services.incidents,
+                self._review,
+                self._incidents,
                 self._window.runner,
                 incident,
                 self._window.identity.name,
@@ -66,9 +72,10 @@ class ReviewActions(QObject):
         view.refresh()
         return view
 
-    def _data_changed(self, _counter: int) -> None:
-        for view in self.windows.values():
-            if view.isVisible():
+    def _data_changed(self, changes: Changes) -> None:
+        # The review is computed from the whole record: any change of its incident counts.
+        for incident_id, view in self.windows.items():
+            if view.isVisible() and changes.touches(list(Area), incident_id):
                 view.refresh()
 
     def _identity_changed(self, identity: Identity) -> None:
@@ -93,6 +100,8 @@ class ReviewActions(QObject):
         return super().eventFilter(watched, event)
 
 
-def install_review_action(window: MainWindow) -> ReviewActions:
+def install_review_action(
+    window: MainWindow, review: ReviewService, incidents: IncidentService
+) -> ReviewActions:
     """Add Tools > Post-incident review… to ``window``."""
-    return ReviewActions(window)
+    return ReviewActions(window, review, incidents)

@@ -1,7 +1,9 @@
 """The composition root of the window: database -> services -> runner -> main window.
 
-Everything is built here and passed down through constructors; nothing is looked up
-globally. ``run_window`` is what ``warroom`` (no arguments) calls.
+Everything is built here, once (the services with their keychain access, the runner, the
+window and the features plugged into it), and passed down through constructors; nothing
+is looked up globally or fished out of the window. ``run_window`` is what ``warroom`` (no
+arguments) calls.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from warroom.services import Services, build_services
 from warroom.services.preferences import Identity, Preferences, PreferencesStore
 from warroom.storage.database import Database, open_database
 from warroom.storage.locations import DB_ENV
-from warroom.ui.publishing.sync_setup import delivery_factory, install_publishing
+from warroom.ui.publishing.sync_setup import install_publishing
 from warroom.ui.records.export_actions import install_export_actions
 from warroom.ui.records.review_actions import install_review_action
 from warroom.ui.shell.main_window import MainWindow
@@ -64,12 +66,9 @@ def run_window(db_url: str | None, actor: str | None) -> int:
             return 0
         store.save(preferences.with_identity(identity))
     runner = TaskRunner(app)
-    window = MainWindow(build_services(database), runner, identity, store, theme)
-    install_export_actions(window)
-    install_review_action(window)
-    install_people_action(window)
-    install_connect_actions(window, store)
-    publishing = install_publishing(window, delivery_factory(database), store)
+    services = build_services(database)
+    window = build_window(services, runner, identity, store, theme)
+    publishing = install_publishing(window, services, store)
     for warning in database.warnings:
         window.status.say(warning)
     freeze_startup_objects()
@@ -160,10 +159,11 @@ def build_window(
     *,
     poll_ms: int = 1000,
 ) -> MainWindow:
-    """Build (not show) the window around ready services; tests use this directly."""
+    """Build (not show) the window and its features around ready services (everything but
+    publishing, which starts a worker thread); tests and the self-test use this directly."""
     window = MainWindow(services, runner, identity, store, theme, poll_ms=poll_ms)
-    install_export_actions(window)
-    install_review_action(window)
-    install_people_action(window)
+    install_export_actions(window, services.export, services.incidents.today)
+    install_review_action(window, services.review, services.incidents)
+    install_people_action(window, services.people)
     install_connect_actions(window, store)
     return window

@@ -6,34 +6,45 @@ arguments, never from a global):
 - ``file_menu`` / ``add_file_action(action)``: e.g. File > Export… (placed above Quit);
 - ``tools_menu``: e.g. Channels…, Review…;
 - ``status.add_indicator(widget)``: e.g. the sync worker's online/offline per channel;
-- ``incident_changed`` (Incident | None) and ``data_changed`` (change counter): to follow
-  the incident shown and writes by anyone.
+- ``incident_changed`` (Incident | None) and ``data_changed`` (Changes): to follow the
+  incident shown and what anyone wrote.
+
+Live refresh: the change poller says which areas of which incidents changed; the timeline
+reads new entries only when its incident's timeline changed, the incident list only when an
+incident did, and one :class:`IncidentView` read serves the drafts, checklist and clocks
+panes, each re-rendering only when one of its own areas is named. A pane that wrote asks
+for a look at once (``wrote``) instead of re-reading itself, so one write means one refresh.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from warroom.domain.changes import Area, Changes
+from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
-from warroom.domain.people import Action, Role
+from warroom.domain.people import Action
+from warroom.domain.permissions import Permissions
 from warroom.domain.playbooks import Playbook
 from warroom.services import Services
 from warroom.services.playbooks import PlaybookProblem
 from warroom.services.preferences import Identity, PreferencesStore
+from warroom.ui.checklist.pane import ChecklistPane
 from warroom.ui.clocks.bar import ClocksBar
+from warroom.ui.drafts.pane import DraftsPane
 from warroom.ui.shell.change_poller import ChangePoller
 from warroom.ui.shell.incident_bar import IncidentBar
 from warroom.ui.shell.new_incident_dialog import NewIncidentDialog, NewIncidentRequest
 from warroom.ui.shell.shortcuts_dialog import ShortcutsDialog
-from warroom.ui.shell.side_panes import SidePane, build_side_pane
 from warroom.ui.shell.status_bar import WarRoomStatusBar
 from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.shell.theme import DARK, SYSTEM, ThemeController
+from warroom.ui.shell.view_loader import IncidentViewLoader
 from warroom.ui.team.identity_dialog import IdentityDialog
 from warroom.ui.timeline.pane import TimelinePane
 
@@ -44,7 +55,7 @@ class MainWindow(QMainWindow):
     """The one window. Everything it needs comes in through the constructor."""
 
     incident_changed = Signal(object)  # Incident | None
-    data_changed = Signal(int)  # the database change counter moved (anyone wrote)
+    data_changed = Signal(object)  # Changes: what anyone wrote since the last look
     identity_changed = Signal(object)  # Identity
 
     def __init__(
@@ -61,42 +72,35 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("War Room")
-        self.services = services
+        self._incidents = services.incidents
+        self._views = services.views
+        self._playbooks = services.playbooks
         self.runner = runner
         self.identity = identity
         self._preferences = preferences
         self._theme = theme
         self._incident: Incident | None = None
+        self._view_after_timeline = False
         self._sized = False
         self.identity_dialog: IdentityDialog | None = None
         self.new_incident_dialog: NewIncidentDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
 
+        self.poller = ChangePoller(services.changes, runner, self, poll_ms)
+        self.view_loader = IncidentViewLoader(services.views.incident, runner, self)
         self.top_bar = IncidentBar(services.incidents, runner)
         self.incident_switcher = self.top_bar.switcher
         self.incident_state = self.top_bar.state
         self.top_bar.new_button.clicked.connect(self.open_new_incident_dialog)
         self.top_bar.incident_selected.connect(self._show_incident)
-        self.clocks = ClocksBar(
-            services.incidents, services.statements, runner, services.incidents.now
-        )
+        self.clocks = ClocksBar(self.view_loader, services.incidents.now)
         self.timeline = TimelinePane(services.timeline, runner, identity.name)
-        self.drafts_widget = build_side_pane(
-            "drafts.pane", "DraftsPane", "Drafts", "draftsPane", services, runner, identity.name
+        self.drafts = DraftsPane(services.statements, self.view_loader, runner, identity.name)
+        self.checklist = ChecklistPane(
+            services.checklist, self.view_loader, runner, identity.name, services.incidents.now
         )
-        self.checklist_widget = build_side_pane(
-            "checklist.pane",
-            "ChecklistPane",
-            "Checklist",
-            "checklistPane",
-            services,
-            runner,
-            identity.name,
-        )
-        self.drafts = cast(SidePane, self.drafts_widget)
-        self.checklist = cast(SidePane, self.checklist_widget)
-        self.drafts_widget.setAccessibleName("Drafts")
-        self.checklist_widget.setAccessibleName("Checklist")
+        self.drafts_widget: QWidget = self.drafts
+        self.checklist_widget: QWidget = self.checklist
 
         self.side_splitter = QSplitter(Qt.Orientation.Vertical)
         self.side_splitter.setObjectName("sideSplitter")
@@ -130,9 +134,14 @@ class MainWindow(QMainWindow):
         runner.task_failed.connect(self.status.say)
         for pane in (self.timeline, self.drafts, self.checklist, self.clocks, self.top_bar):
             pane.status_message.connect(self.status.say)
+        for writer in (self.timeline, self.drafts, self.checklist):
+            writer.wrote.connect(self.poller.poll)
+        self.view_loader.loaded.connect(self._view_loaded)
+        self.view_loader.failed.connect(lambda text: self.status.say(f"Not refreshed: {text}"))
+        self.timeline.model.first_page_loaded.connect(self._timeline_loaded)
+        self.timeline.model.load_failed.connect(self._timeline_loaded)
 
         self._build_menus()
-        self.poller = ChangePoller(services.incidents.change_counter, runner, self, poll_ms)
         self.poller.changed.connect(self._database_changed)
         self.poller.failed.connect(lambda text: self.status.say(f"Database unreachable: {text}"))
         self.resize(1400, 850)
@@ -140,11 +149,11 @@ class MainWindow(QMainWindow):
     # -- start and stop ---------------------------------------------------------------------
 
     def start(self, incident_id: int | None = None) -> None:
-        """Load the incident list (showing ``incident_id`` or the newest open one), poll."""
+        """Look at the change feed, load the incident list (showing ``incident_id`` or the
+        newest open one), then keep looking."""
+        self.poller.poll()  # first: what is read from here on is at least this fresh
         self.top_bar.refresh(select=incident_id)
         self.status.refresh_outbox()
-        self.refresh_permissions()
-        self.poller.poll()
         self.poller.start()
 
     def stop(self) -> None:
@@ -287,6 +296,10 @@ class MainWindow(QMainWindow):
         """Return the incident shown."""
         return self._incident
 
+    def look_for_changes(self) -> None:
+        """Look at the change feed now (e.g. the sync worker just delivered something)."""
+        self.poller.poll()
+
     def refresh_incidents(self) -> None:
         """Re-read the incident list in the background and update the switcher."""
         self.top_bar.refresh()
@@ -305,13 +318,25 @@ class MainWindow(QMainWindow):
         read_only = incident is not None and not incident.is_open
         self.timeline.set_incident(incident.id if incident else None, read_only=read_only)
         if previous is not None and incident is not None and previous.id == incident.id:
-            return  # fresh details of the same incident: the panes refresh on their own
+            return  # fresh details of the same incident: the change feed refreshes the panes
         self.clocks.set_incident(incident.id if incident else None)
         self.drafts.set_incident(incident)
         self.checklist.set_incident(incident)
         title = f"#{incident.id} {incident.title} — War Room" if incident else "War Room"
         self.setWindowTitle(title)
+        if incident is None:
+            self.view_loader.show(None, self.identity.name)
+            self.refresh_permissions()
+        else:
+            # The timeline is what people read first: its first page is read before the
+            # other panes' view, so the two reads do not compete for the interpreter.
+            self._view_after_timeline = True
         self.incident_changed.emit(incident)
+
+    def _timeline_loaded(self) -> None:
+        if self._view_after_timeline:
+            self._view_after_timeline = False
+            self.view_loader.show(self._incident.id if self._incident else None, self.identity.name)
 
     def open_new_incident_dialog(self) -> None:
         """Ctrl+N: read the playbooks in the background, then ask for the incident."""
@@ -327,14 +352,14 @@ class MainWindow(QMainWindow):
             self.new_incident_dialog = dialog
             dialog.open()
 
-        self.runner.run(self.services.playbooks.load, loaded)
+        self.runner.run(self._playbooks.load, loaded)
 
     def _forget_new_incident_dialog(self) -> None:
         self.new_incident_dialog = None
 
     def _open_incident(self, request: NewIncidentRequest) -> None:
         actor = self.identity.name
-        incidents = self.services.incidents
+        incidents = self._incidents
 
         def opened(incident: Incident) -> None:
             self.status.say(f"Incident #{incident.id} declared")
@@ -389,38 +414,41 @@ class MainWindow(QMainWindow):
         self.identity_changed.emit(identity)
 
     def refresh_permissions(self) -> None:
-        """Read what the acting person may do (team roles) and enable the window to match.
+        """Read again what the acting person may do and enable the window to match.
 
-        With nobody registered every action is open; otherwise the register's role wins over
-        the role remembered on this workstation, and an unregistered person only reads.
+        With an incident shown this is its view, judged for the new person (every pane
+        follows); without one, only the room's permissions (who may declare an incident).
         """
-        people, actor = self.services.people, self.identity.name
+        actor = self.identity.name
+        if self._incident is not None:
+            self.view_loader.show(self._incident.id, actor)
+            return
 
-        def read() -> tuple[bool, Role | None, str | None, str | None]:
-            enforcing = people.enforcing()
-            role = people.role_of(actor) if enforcing else None
-            return (
-                enforcing,
-                role,
-                people.refusal(actor, Action.LOG),
-                people.refusal(actor, Action.OPEN_INCIDENT),
-            )
+        def done(permissions: Permissions) -> None:
+            if permissions.actor == self.identity.name and self._incident is None:
+                self._show_permissions(permissions, None)
 
-        def done(result: tuple[bool, Role | None, str | None, str | None]) -> None:
-            enforcing, role, log_refusal, open_refusal = result
-            if actor != self.identity.name:
-                return  # the user was switched meanwhile; a newer read is on its way
-            membership = ""
-            if enforcing:
-                membership = f"{role.value}, registered" if role else "not registered: read only"
-            self.status.show_identity(self.identity, membership)
-            self.timeline.set_log_refusal(log_refusal)
-            self.new_incident_action.setEnabled(open_refusal is None)
-            self.new_incident_action.setToolTip(open_refusal or "Declare a new incident")
-            self.top_bar.new_button.setEnabled(open_refusal is None)
-            self.top_bar.new_button.setToolTip(open_refusal or "Declare a new incident (Ctrl+N)")
+        self.runner.run(lambda: self._views.permissions(actor), done)
 
-        self.runner.run(read, done)
+    def _view_loaded(self, view: IncidentView, areas: frozenset[Area]) -> None:
+        if areas & {Area.PEOPLE, Area.INCIDENT}:
+            self._show_permissions(view.permissions, view)
+
+    def _show_permissions(self, permissions: Permissions, view: IncidentView | None) -> None:
+        """Show who acts and enable what they may do; a refusal is the tooltip and the
+        accessible description of what it disables."""
+        if permissions.actor != self.identity.name:
+            return  # the user was switched meanwhile; a newer read is on its way
+        self.status.show_identity(self.identity, permissions.membership)
+        log_refusal = view.refusal(Action.LOG) if view else permissions.refusal(Action.LOG)
+        self.timeline.set_log_refusal(log_refusal)
+        open_refusal = permissions.refusal(Action.OPEN_INCIDENT)
+        self.new_incident_action.setEnabled(open_refusal is None)
+        self.new_incident_action.setToolTip(open_refusal or "Declare a new incident")
+        button = self.top_bar.new_button
+        button.setEnabled(open_refusal is None)
+        button.setToolTip(open_refusal or "Declare a new incident (Ctrl+N)")
+        button.setAccessibleDescription(open_refusal or "")
 
     # -- view -----------------------------------------------------------------------------------
 
@@ -453,13 +481,17 @@ class MainWindow(QMainWindow):
 
     # -- live refresh ---------------------------------------------------------------------------
 
-    def _database_changed(self, counter: int) -> None:
-        """Someone (this window, the CLI, another workstation) wrote: refresh what is shown."""
-        self.timeline.refresh()
-        self.clocks.refresh()
-        self.status.refresh_outbox()
-        self.refresh_incidents()
-        self.refresh_permissions()
-        self.drafts.refresh()
-        self.checklist.refresh()
-        self.data_changed.emit(counter)
+    def _database_changed(self, changes: Changes) -> None:
+        """Someone (this window, the CLI, another workstation) wrote: refresh what it touched."""
+        if changes.touches([Area.INCIDENT]):
+            self.refresh_incidents()
+        if changes.touches([Area.OUTBOX]):
+            self.status.refresh_outbox()
+        incident = self._incident
+        if incident is not None:
+            if changes.touches([Area.TIMELINE], incident.id):
+                self.timeline.refresh()
+            self.view_loader.follow(changes)
+        elif changes.touches([Area.PEOPLE]):
+            self.refresh_permissions()
+        self.data_changed.emit(changes)

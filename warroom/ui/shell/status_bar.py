@@ -30,6 +30,7 @@ class WarRoomStatusBar(QStatusBar):
         self._channels = channels
         self._runner = runner
         self._reading = False
+        self._again = False
         self.database_label = QLabel(f"DB: {location}")
         self.database_label.setObjectName("databaseIndicator")
         self.database_label.setToolTip(f"Database: {location}")
@@ -69,20 +70,27 @@ class WarRoomStatusBar(QStatusBar):
         self.showMessage(text, MESSAGE_MS)
 
     def refresh_outbox(self) -> None:
-        """Re-read the outbox depth in the background."""
+        """Re-read the outbox depth in the background (once more after a read in flight)."""
         if self._reading:
+            self._again = True
             return
         self._reading = True
         channels = self._channels
 
-        def done(depth: int) -> None:
+        def finish() -> None:
             self._reading = False
+            if self._again:
+                self._again = False
+                self.refresh_outbox()
+
+        def done(depth: int) -> None:
             self.show_outbox_depth(depth)
+            finish()
 
         def failed(error: Exception) -> None:
-            self._reading = False
             self.outbox_label.setText("Outbox: ?")
             self.outbox_label.setToolTip(f"Outbox depth unknown: {error}")
+            finish()
 
         self._runner.run(channels.outbox_depth, done, failed)
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.domain.changes import Area, Changes
 from warroom.domain.people import Action, Person, Role
 from warroom.services.people import PeopleService
 from warroom.ui.shell.background_dialog import (
@@ -287,15 +288,16 @@ class PeopleAction(QObject):
     A child of the window, so it lives (and its connections stay) as long as the window.
     """
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, people: PeopleService) -> None:
         super().__init__(window)
         self._window = window
+        self._people = people
         self.dialog: PeopleDialog | None = None
         self.action = QAction("&People and roles…", window)
         self.action.setObjectName("peopleAction")
         self.action.triggered.connect(self.open_dialog)
         window.add_tools_action(self.action)
-        window.data_changed.connect(self._refresh)
+        window.data_changed.connect(self._data_changed)
         window.identity_changed.connect(self._refresh)
 
     def open_dialog(self) -> PeopleDialog:
@@ -305,14 +307,16 @@ class PeopleAction(QObject):
             self.dialog.activateWindow()
             return self.dialog
         window = self._window
-        dialog = PeopleDialog(
-            window.services.people, window.runner, lambda: window.identity.name, window
-        )
+        dialog = PeopleDialog(self._people, window.runner, lambda: window.identity.name, window)
         dialog.finished.connect(self._closed)
         self.dialog = dialog
         dialog.open()
         dialog.refresh()
         return dialog
+
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.touches([Area.PEOPLE]):
+            self._refresh(changes)
 
     def _refresh(self, _change: object) -> None:
         if self.dialog is not None:
@@ -324,6 +328,6 @@ class PeopleAction(QObject):
             dialog.deleteLater()
 
 
-def install_people_action(window: MainWindow) -> PeopleAction:
+def install_people_action(window: MainWindow, people: PeopleService) -> PeopleAction:
     """Add Tools > People and roles… to ``window``."""
-    return PeopleAction(window)
+    return PeopleAction(window, people)

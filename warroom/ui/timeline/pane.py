@@ -51,6 +51,7 @@ class TimelinePane(QWidget):
 
     status_message = Signal(str)
     entry_added = Signal(object)  # TimelineEntry written from this pane
+    wrote = Signal()  # a write of this pane committed: the window looks at the change feed
 
     def __init__(
         self,
@@ -294,7 +295,7 @@ class TimelinePane(QWidget):
             self._update_enabled()
             self.entry_added.emit(entry)
             self.status_message.emit(f"Logged entry #{entry.seq}")
-            self.model.refresh()
+            self.wrote.emit()  # the change feed brings it in, with everyone else's
 
         def failed(error: Exception) -> None:
             self._update_enabled()
@@ -334,7 +335,7 @@ class TimelinePane(QWidget):
             self._follow = True
             self.entry_added.emit(correction)
             self.status_message.emit(f"Entry #{entry.seq} corrected by #{correction.seq}")
-            self.model.refresh()
+            self.wrote.emit()
 
         self._runner.run(
             lambda: timeline.correct(incident_id, entry.id, text, actor),
@@ -459,9 +460,10 @@ class TimelinePane(QWidget):
             if writable
             else f"Cannot log: {reason}"
         )
-        self.add_button.setToolTip(
-            f"Add to the timeline ({ADD_SHORTCUT})" if writable else f"Cannot log: {reason}"
-        )
+        add_tip = f"Add to the timeline ({ADD_SHORTCUT})" if writable else f"Cannot log: {reason}"
+        self.add_button.setToolTip(add_tip)
+        self.add_button.setAccessibleDescription(add_tip)
+        self.add_box.setAccessibleDescription("" if writable else f"Cannot log: {reason}")
         self.correct_action.setEnabled(writable)
         self.correct_action.setToolTip(
             "Add a correction; the original stays, struck out" if writable else str(reason)
