@@ -64,6 +64,16 @@ class TimelineEntry:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    """One page of a timeline as the window shows it, read in one transaction."""
+
+    entries: tuple[TimelineEntry, ...]  # oldest first
+    has_older: bool  # entries older than the page exist (that match the filter)
+    tail_seq: int  # the newest number of the whole timeline when the page was read
+    corrected: frozenset[int] = frozenset()  # ids of the page's entries a later one corrects
+
+
 def validate_entry_text(text: str) -> str:
     """Return the text without outer blank space, or refuse empty or oversize text."""
     cleaned = text.strip()

@@ -12,6 +12,7 @@ from warroom.domain.timeline import (
     ChainReport,
     EntryKind,
     TimelineEntry,
+    TimelinePage,
     validate_entry_text,
     verify_chain,
 )
@@ -92,15 +93,41 @@ class TimelineService:
                 search=search,
             )
 
+    def page(
+        self,
+        incident_id: int,
+        *,
+        limit: int,
+        before_seq: int | None = None,
+        kinds: Sequence[EntryKind] = (),
+        search: str = "",
+    ) -> TimelinePage:
+        """Return the ``limit`` newest matching entries before ``before_seq`` (None: the
+        newest), oldest first, with which of them are corrected: one read for the window."""
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, incident_id)
+            newest = timeline_repo.entries(
+                session,
+                incident_id,
+                before_seq=before_seq,
+                limit=limit + 1,
+                newest_first=True,
+                kinds=kinds,
+                search=search,
+            )
+            entries = tuple(reversed(newest[:limit]))
+            corrected: set[int] = set()
+            if entries:
+                corrected = timeline_repo.corrected_ids(
+                    session, incident_id, from_seq=entries[0].seq, before_seq=entries[-1].seq + 1
+                )
+        tail = max([incident.entry_count, *(e.seq for e in newest[:1])])
+        return TimelinePage(entries, len(newest) > limit, tail, frozenset(corrected))
+
     def entry_by_seq(self, incident_id: int, seq: int) -> TimelineEntry:
         """Return the entry numbered ``seq`` (#) in an incident."""
         with self._ctx.db.reading() as session:
             return timeline_repo.entry_by_seq(session, incident_id, seq)
-
-    def corrected_ids(self, incident_id: int) -> set[int]:
-        """Return the ids of entries that have been corrected by a later entry."""
-        with self._ctx.db.reading() as session:
-            return timeline_repo.corrected_ids(session, incident_id)
 
     def verify(self, incident_id: int) -> ChainReport:
         """Recompute the hash chain of a live incident against what it recorded."""

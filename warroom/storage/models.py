@@ -75,7 +75,11 @@ class IncidentRow(Base):
 
 class TimelineEntryRow(Base):
     __tablename__ = "timeline_entries"
-    __table_args__ = (UniqueConstraint("incident_id", "seq", name="uq_timeline_incident_seq"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "seq", name="uq_timeline_incident_seq"),
+        # Which entries of a page are corrected, without scanning the whole timeline.
+        Index("ix_timeline_corrects", "incident_id", "corrects_seq"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
     seq: Mapped[int] = mapped_column(Integer)

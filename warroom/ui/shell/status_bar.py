@@ -42,6 +42,9 @@ class WarRoomStatusBar(QStatusBar):
         self.outbox_label.setToolTip("Released deliveries still waiting to be sent")
         self.busy_label = QLabel("")
         self.busy_label.setObjectName("busyIndicator")
+        # A fixed width: the label flips on every background read, and a label that changes
+        # size relays out (and repaints) the whole window each time.
+        self.busy_label.setFixedWidth(self.busy_label.fontMetrics().horizontalAdvance("working…_"))
         self.addPermanentWidget(self.busy_label)
         self.addPermanentWidget(self.database_label)
         self.addPermanentWidget(self.user_label)

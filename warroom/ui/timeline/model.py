@@ -4,13 +4,17 @@ Only a window of the timeline is held: the newest page first, older pages when t
 scrolls to the top (``canFetchMore``/``fetchMore``, inserted above), newer entries appended
 with ``beginInsertRows`` as they are written. ``data()`` only reads what is in memory; every
 database read runs through the TaskRunner and comes back on the GUI thread.
+
+Pages are sized to a screen or two, and read as plain rows (no ORM objects) in one read
+each: a worker thread building thousands of objects holds the interpreter lock long enough
+to stall the window.
 """
 
 from __future__ import annotations
 
 import bisect
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
 
@@ -24,14 +28,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from warroom.domain.timeline import EntryKind, TimelineEntry
+from warroom.domain.timeline import EntryKind, TimelineEntry, TimelinePage
 from warroom.services.timeline import TimelineService
 from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.timeline.kinds import KIND_LABELS, kind_colour, kind_icon
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 400
+#: Rows per page: about two screens of a tall window.
+PAGE_SIZE = 100
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the TimelineEntry itself
@@ -48,14 +53,6 @@ class TimelineFilter:
 
     kinds: tuple[EntryKind, ...] = ()
     search: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class _Page:
-    entries: list[TimelineEntry]  # oldest first
-    has_older: bool
-    tail_seq: int  # the newest seq of the whole timeline when this was read
-    corrected: set[int] = field(default_factory=set)
 
 
 class TimelineModel(QAbstractTableModel):
@@ -254,19 +251,10 @@ class TimelineModel(QAbstractTableModel):
         generation, incident_id, wanted = self._generation, self._incident_id, self._filter
         timeline = self._timeline
 
-        def read() -> _Page:
-            tail = timeline.entries(incident_id, newest_first=True, limit=1)
-            newest = timeline.entries(
-                incident_id,
-                newest_first=True,
-                limit=PAGE_SIZE + 1,
-                kinds=wanted.kinds,
-                search=wanted.search,
+        def read() -> TimelinePage:
+            return timeline.page(
+                incident_id, limit=PAGE_SIZE, kinds=wanted.kinds, search=wanted.search
             )
-            corrected = timeline.corrected_ids(incident_id)
-            tail_seq = max([e.seq for e in tail + newest[:1]], default=0)
-            page = list(reversed(newest[:PAGE_SIZE]))
-            return _Page(page, len(newest) > PAGE_SIZE, tail_seq, corrected)
 
         self._runner.run(
             read,
@@ -282,12 +270,11 @@ class TimelineModel(QAbstractTableModel):
         before = self._entries[0].seq
         timeline = self._timeline
 
-        def read() -> list[TimelineEntry]:
-            return timeline.entries(
+        def read() -> TimelinePage:
+            return timeline.page(
                 incident_id,
+                limit=PAGE_SIZE,
                 before_seq=before,
-                limit=PAGE_SIZE + 1,
-                newest_first=True,
                 kinds=wanted.kinds,
                 search=wanted.search,
             )
@@ -298,25 +285,26 @@ class TimelineModel(QAbstractTableModel):
             lambda error: self._failed(generation, error),
         )
 
-    def _first_read(self, generation: int, page: _Page) -> None:
+    def _first_read(self, generation: int, page: TimelinePage) -> None:
         if generation != self._generation:
             return
-        self._corrected = page.corrected
+        self._corrected = set(page.corrected)
         self._has_older = page.has_older
         self._tail_seq = page.tail_seq
         if page.entries:
             self.beginInsertRows(QModelIndex(), 0, len(page.entries) - 1)
-            self._entries = page.entries
+            self._entries = list(page.entries)
             self.endInsertRows()
         self._set_loading(first=False)
         self.first_page_loaded.emit()
         self._maybe_again()
 
-    def _older_read(self, generation: int, older: list[TimelineEntry]) -> None:
+    def _older_read(self, generation: int, older: TimelinePage) -> None:
         if generation != self._generation:
             return
-        self._has_older = len(older) > PAGE_SIZE
-        rows = list(reversed(older[:PAGE_SIZE]))
+        self._has_older = older.has_older
+        self._corrected |= older.corrected
+        rows = list(older.entries)
         if rows:
             self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
             self._entries[:0] = rows

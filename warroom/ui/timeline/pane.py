@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -84,6 +85,9 @@ class TimelinePane(QWidget):
         self.heading.setFont(bold)
         self.count_label = QLabel("")
         self.count_label.setObjectName("timelineCount")
+        # Its text changes on every page and new entry: it takes the free room of its row
+        # instead of asking for a size, so a new count never relays out the pane.
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.jump_button = QPushButton("")
         self.jump_button.setObjectName("timelineJumpToNewest")
         self.jump_button.setToolTip("Scroll to the newest entry and follow new ones (End)")
@@ -189,9 +193,8 @@ class TimelinePane(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
-        top.addWidget(self.count_label)
+        top.addWidget(self.count_label, 1)
         top.addWidget(self.jump_button)
-        top.addStretch(1)
         top.addWidget(self.kind_filter)
         top.addWidget(self.search, 2)
         adder = QHBoxLayout()

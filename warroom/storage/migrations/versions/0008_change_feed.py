@@ -4,6 +4,9 @@ Windows used to poll one counter and refresh every pane whenever it moved; the f
 what changed so that each pane refreshes only when it must. The counter's history has no
 use after the upgrade (a window re-reads everything when it first looks at the feed).
 
+Also an index on the entry a correction corrects: the window marks the corrected entries
+of the page it shows without scanning the whole timeline.
+
 Revision ID: 0008_change_feed
 Revises: 0005_regulator_notification
 """
@@ -26,6 +29,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_change_feed")),
     )
     op.drop_table("change_counter")
+    op.create_index("ix_timeline_corrects", "timeline_entries", ["incident_id", "corrects_seq"])
 
 
 def downgrade() -> None:
@@ -37,3 +41,4 @@ def downgrade() -> None:
     )
     op.bulk_insert(counter, [{"id": 1, "value": 0}])
     op.drop_table("change_feed")
+    op.drop_index("ix_timeline_corrects", "timeline_entries")
