@@ -43,6 +43,36 @@ class EntryKind(StrEnum):
             raise ValidationError(f"unknown entry kind {value!r}; use one of {names}") from None
 
 
+class TimelineEvent(StrEnum):
+    """What a system entry records, as ``data["event"]``: one name that the services write
+    and that the review, the verifier and the exports read."""
+
+    INCIDENT_OPENED = "incident.opened"
+    INCIDENT_CLOSED = "incident.closed"
+    LESSONS_LEARNED = "incident.lessons_learned"
+    ENTRY_CORRECTED = "entry.corrected"
+    CHECKLIST_DONE = "checklist.done"
+    STATEMENT_DRAFTED = "statement.drafted"
+    STATEMENT_EDITED = "statement.edited"
+    STATEMENT_SUBMITTED = "statement.submitted"
+    STATEMENT_APPROVED = "statement.approved"
+    STATEMENT_REJECTED = "statement.rejected"
+    STATEMENT_RELEASED = "statement.released"
+    DELIVERY_SENT = "delivery.sent"
+    DELIVERY_FAILED = "delivery.failed"
+    DELIVERY_UNCERTAIN = "delivery.uncertain"
+    DELIVERY_RESEND = "delivery.resend"
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> TimelineEvent | None:
+        """Return the event an entry's ``data`` records (None: a person's entry, or an event
+        this version does not know)."""
+        try:
+            return cls(data.get("event", ""))
+        except ValueError:
+            return None
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One fact on the timeline. ``seq`` counts from 1 within its incident.
@@ -62,6 +92,11 @@ class TimelineEntry:
     prev_hash: str
     hash: str
     data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def event(self) -> TimelineEvent | None:
+        """Return the system event this entry records, if any."""
+        return TimelineEvent.of(self.data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import RuleViolation, StorageError
 from warroom.domain.outbox import DeliveryState, OutboxRow
 from warroom.domain.people import Action
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo, outbox_repo
@@ -418,16 +418,21 @@ class DeliveryService:
 
     def resend(self, row_id: int, actor: str) -> OutboxRow:
         """Queue an uncertain or failed row again (a person decided it did not go out)."""
-        return self._decide(row_id, actor, DeliveryState.QUEUED, "delivery.resend")
+        return self._decide(row_id, actor, DeliveryState.QUEUED, TimelineEvent.DELIVERY_RESEND)
 
     def mark_sent(self, row_id: int, actor: str, *, remote_url: str = "") -> OutboxRow:
         """Record that an uncertain or failed row did go out (a person checked)."""
         return self._decide(
-            row_id, actor, DeliveryState.SENT, "delivery.sent", remote_url=remote_url
+            row_id, actor, DeliveryState.SENT, TimelineEvent.DELIVERY_SENT, remote_url=remote_url
         )
 
     def _decide(
-        self, row_id: int, actor: str, state: DeliveryState, event: str, remote_url: str = ""
+        self,
+        row_id: int,
+        actor: str,
+        state: DeliveryState,
+        event: TimelineEvent,
+        remote_url: str = "",
     ) -> OutboxRow:
         now = self._ctx.clock()
         with self._ctx.db.transaction() as session:
@@ -494,7 +499,7 @@ def _timeline_entry(
     if state is DeliveryState.SENT and result is not None:
         where = result.remote_url or result.remote_id
         data = {
-            "event": "delivery.sent",
+            "event": TimelineEvent.DELIVERY_SENT,
             **base,
             "remote_id": result.remote_id,
             "url": result.remote_url,
@@ -508,6 +513,6 @@ def _timeline_entry(
             f"{reason}. Check, then run 'warroom sync --resend {row.id}' or "
             f"'warroom sync --mark-sent {row.id}'"
         )
-        return text, {"event": "delivery.uncertain", **base, "reason": reason}
+        return text, {"event": TimelineEvent.DELIVERY_UNCERTAIN, **base, "reason": reason}
     text = f"Statement #{row.statement_id} failed on {channel.name}: {reason}"
-    return text, {"event": "delivery.failed", **base, "reason": reason}
+    return text, {"event": TimelineEvent.DELIVERY_FAILED, **base, "reason": reason}

@@ -15,7 +15,7 @@ from warroom.domain.incidents import (
     validate_title,
 )
 from warroom.domain.people import Action
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
@@ -79,7 +79,7 @@ class IncidentService:
                 text=text,
                 author=actor,
                 at=now,
-                data={"event": "incident.opened", "severity": int(level)},
+                data={"event": TimelineEvent.INCIDENT_OPENED, "severity": int(level)},
             )
             if playbook:
                 # Imported here: the drafting code is only needed to open with a playbook,
@@ -143,7 +143,7 @@ class IncidentService:
                 text=f"Incident closed by {actor}",
                 author=actor,
                 at=now,
-                data={"event": "incident.closed"},
+                data={"event": TimelineEvent.INCIDENT_CLOSED},
             )
             incident_repo.close(session, incident_id, now)
             changes.record(session, incident_id, Area.INCIDENT, Area.TIMELINE)

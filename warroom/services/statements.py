@@ -27,7 +27,7 @@ from warroom.domain.statements import (
     state_after_edit,
     validate_content,
 )
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
@@ -80,7 +80,7 @@ def create_draft(
         actor,
         at,
         f"drafted{origin} for {', '.join(statement.channel_names)}",
-        "statement.drafted",
+        TimelineEvent.STATEMENT_DRAFTED,
     )
     return statement
 
@@ -91,7 +91,7 @@ def _log(
     actor: str,
     at: datetime,
     what: str,
-    event: str,
+    event: TimelineEvent,
     **extra: object,
 ) -> None:
     append(
@@ -237,7 +237,7 @@ class StatementService:
             note = f"edited (revision {statement.revision})"
             if voided:
                 note += f"; {voided} earlier approval(s) no longer apply"
-            _log(session, statement, actor, now, note, "statement.edited")
+            _log(session, statement, actor, now, note, TimelineEvent.STATEMENT_EDITED)
             changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
@@ -253,7 +253,14 @@ class StatementService:
             statement = statement_repo.set_state(
                 session, statement_id, StatementState.IN_REVIEW, now
             )
-            _log(session, statement, actor, now, "submitted for review", "statement.submitted")
+            _log(
+                session,
+                statement,
+                actor,
+                now,
+                "submitted for review",
+                TimelineEvent.STATEMENT_SUBMITTED,
+            )
             changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
@@ -277,7 +284,7 @@ class StatementService:
                 actor,
                 now,
                 f"approved by {actor} ({have} of {required})",
-                "statement.approved",
+                TimelineEvent.STATEMENT_APPROVED,
                 approver=actor,
                 approvals=have,
                 required=required,
@@ -302,7 +309,7 @@ class StatementService:
                 actor,
                 now,
                 f"rejected by {actor}: {cleaned}",
-                "statement.rejected",
+                TimelineEvent.STATEMENT_REJECTED,
                 reason=cleaned,
             )
             changes.record(session, statement.incident_id, *_WORKFLOW)
@@ -339,7 +346,7 @@ class StatementService:
                 actor,
                 now,
                 f"released by {actor} to {', '.join(statement.channel_names)}",
-                "statement.released",
+                TimelineEvent.STATEMENT_RELEASED,
                 channels=list(statement.channel_names),
             )
             changes.record(session, statement.incident_id, *_RELEASED)

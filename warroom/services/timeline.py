@@ -12,6 +12,7 @@ from warroom.domain.timeline import (
     ChainReport,
     EntryKind,
     TimelineEntry,
+    TimelineEvent,
     TimelinePage,
     validate_entry_text,
     verify_chain,
@@ -63,7 +64,7 @@ class TimelineService:
                 author=actor,
                 at=self._ctx.clock(),
                 corrects_id=entry_id,
-                data={"event": "entry.corrected", "corrects_seq": original.seq},
+                data={"event": TimelineEvent.ENTRY_CORRECTED, "corrects_seq": original.seq},
             )
             changes.record(session, incident_id, Area.TIMELINE)
             return entry

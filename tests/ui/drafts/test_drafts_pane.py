@@ -17,7 +17,8 @@ from warroom.ui.shell.tasks import TaskRunner
 
 #: The offscreen platform says this whenever a dialog window is shown; it is not our problem.
 OFFSCREEN_DIALOG = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467"  # one grapheme, five code points
+FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467"  # one grapheme, 18 bytes
+ACCENTED = "e\u0301"  # one grapheme, two code points
 
 
 @pytest.fixture
@@ -139,17 +140,33 @@ def test_counter_turns_red_over_bluesky_grapheme_limit(
     pane.new_action.trigger()
     pane.editor.channel_model.set_checked(["bluesky", "mastodon"])
     editor = _editor(pane)
-    editor.setPlainText(FAMILY * 300)
+    editor.setPlainText(ACCENTED * 300)
     bluesky = pane.editor.counters["bluesky"]
     mastodon = pane.editor.counters["mastodon"]
     assert bluesky.text().startswith("bluesky: 300 / 300 graphemes")
     assert bluesky.property("over") is False
-    assert mastodon.property("over") is True  # 1,500 code points
-    editor.setPlainText(FAMILY * 301)
+    assert mastodon.property("over") is True  # 600 code points
+    editor.setPlainText(ACCENTED * 301)
     assert bluesky.property("over") is True
     assert "#b00020" in bluesky.styleSheet()
     assert "too long" in bluesky.text()
     assert pane.editor.over_limit() == ["bluesky", "mastodon"]
+
+
+def test_the_counter_says_what_the_service_will_refuse(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner
+) -> None:
+    """Under Bluesky's grapheme limit but over its byte limit: the counter is red too."""
+    pane.new_action.trigger()
+    pane.editor.channel_model.set_checked(["bluesky"])
+    _editor(pane).setPlainText(FAMILY * 200)  # 200 graphemes, 3,600 bytes
+    bluesky = pane.editor.counters["bluesky"]
+    assert bluesky.property("over") is True
+    assert "over 3000 bytes" in bluesky.text()
+    with qtbot.waitSignal(pane.status_message) as refused:
+        pane.save_action.trigger()
+    qtbot.waitUntil(runner.is_idle)
+    assert "3000-byte limit" in refused.args[0]
 
 
 def test_new_draft_saves_and_refuses_clearly(

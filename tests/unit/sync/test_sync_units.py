@@ -138,3 +138,29 @@ def test_the_webhook_signature_is_hmac_sha256_of_the_body() -> None:
     )
     digest = hmac.new(b"k", body, hashlib.sha256).hexdigest()
     assert signature("k", body) == f"sha256={digest}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "settings", "text"),
+    [
+        ("mastodon", {"url": "http://127.0.0.1:9"}, "x" * 501),
+        ("webhook", {"url": "http://127.0.0.1:9/hook"}, "x" * 4001),
+        ("bluesky", {"url": "http://127.0.0.1:9", "handle": "a.b"}, "e\u0301" * 301),
+    ],
+)
+def test_connectors_refuse_what_the_editor_shows_as_too_long_before_any_network(
+    kind: str, settings: dict[str, object], text: str
+) -> None:
+    from warroom.domain.channels import Channel, ChannelKind, fit
+    from warroom.sync.connectors import make_connector
+    from warroom.sync.outcomes import PermanentError
+
+    channel = Channel(2, kind, ChannelKind(kind), settings, configured=True)
+    connector = make_connector(channel, "secret")
+    row = _row(channel_name=kind, text=text, record_key=tid.make_tid(NOW))
+    try:
+        with pytest.raises(PermanentError) as refused:  # port 9 would be a TransientError
+            connector.deliver(row)
+    finally:
+        connector.close()
+    assert str(refused.value) == fit(channel, text).problem

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from warroom.domain.channels import BLUESKY_MAX_BYTES, LIMITS, Channel, ChannelKind
+from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, as_utc, utc_now
 from warroom.domain.outbox import OutboxRow
 from warroom.sync import http, tid
+from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, TransientError
 
 DEFAULT_SERVICE = "https://bsky.social"
@@ -61,6 +62,7 @@ class BlueskyConnector:
     idempotent = True
 
     def __init__(self, channel: Channel, secret: str, *, clock: Clock = utc_now) -> None:
+        self._channel = channel
         self._settings = dict(channel.settings)
         self._base = str(self._settings.get("url") or DEFAULT_SERVICE).rstrip("/")
         self._handle = str(self._settings.get("handle") or "")
@@ -128,12 +130,7 @@ class BlueskyConnector:
         rkey = row.record_key
         if not tid.is_valid(rkey):
             raise PermanentError(f"outbox row {row.id} has no valid record key ({rkey!r})")
-        limit = LIMITS[ChannelKind.BLUESKY]
-        if not limit.fits(row.text) or len(row.text.encode("utf-8")) > BLUESKY_MAX_BYTES:
-            raise PermanentError(
-                f"the text is over Bluesky's limit ({limit.maximum} graphemes, "
-                f"{BLUESKY_MAX_BYTES} bytes)"
-            )
+        ensure_fits(self._channel, row.text)
         try:
             try:
                 return self._publish(row, rkey)

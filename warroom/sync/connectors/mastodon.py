@@ -16,6 +16,7 @@ from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, as_utc, parse_iso, utc_now
 from warroom.domain.outbox import OutboxRow
 from warroom.sync import http
+from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, TransientError
 
 #: Reconcile before Mastodon forgets the key (1 h), with a margin for clock skew.
@@ -30,6 +31,7 @@ class MastodonConnector:
     idempotent = True
 
     def __init__(self, channel: Channel, secret: str, *, clock: Clock = utc_now) -> None:
+        self._channel = channel
         self._settings = dict(channel.settings)
         self._base = str(self._settings.get("url") or "").rstrip("/")
         if not self._base:
@@ -67,6 +69,7 @@ class MastodonConnector:
 
     def deliver(self, row: OutboxRow) -> DeliveryResult:
         """Post the statement; a retry carries the same Idempotency-Key."""
+        ensure_fits(self._channel, row.text)
         if self._needs_reconciling(row):
             found = self._find_posted(row)
             if found is not None:

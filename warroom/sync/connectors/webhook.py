@@ -18,6 +18,7 @@ from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, iso_utc, utc_now
 from warroom.domain.outbox import OutboxRow
 from warroom.sync import http
+from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, UncertainError
 
 SIGNATURE_HEADER = "X-Warroom-Signature"
@@ -50,6 +51,7 @@ class WebhookConnector:
     idempotent = False
 
     def __init__(self, channel: Channel, secret: str, *, clock: Clock = utc_now) -> None:
+        self._channel = channel
         self._settings = dict(channel.settings)
         self._url = str(self._settings.get("url") or "")
         if not self._url:
@@ -77,6 +79,7 @@ class WebhookConnector:
 
     def deliver(self, row: OutboxRow) -> DeliveryResult:
         """POST the statement once."""
+        ensure_fits(self._channel, row.text)
         body = payload(row, self._clock())
         headers = {"Content-Type": "application/json", "Idempotency-Key": row.idempotency_key}
         if self._secret:

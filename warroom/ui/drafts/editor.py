@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.domain.channels import Channel, ChannelKind
+from warroom.domain.channels import Channel, ChannelKind, fit
 from warroom.ui.drafts.model import ChannelChoiceModel
 from warroom.ui.drafts.state import EditorContent
 
@@ -26,13 +26,10 @@ _OK_STYLE = "color:#1a1a1a; background:#e8e8e8; border-radius:3px; padding:1px 6
 
 
 def counter_text(channel: Channel, text: str) -> tuple[str, bool]:
-    """Return the counter label for ``channel`` and whether ``text`` is over its limit."""
-    limit = channel.limit
-    length = limit.measure(text.strip())
-    if limit.maximum is None:
-        return f"{channel.name}: {length} {limit.unit}, no limit", False
-    over = length > limit.maximum
-    return f"{channel.name}: {length} / {limit.maximum} {limit.unit}", over
+    """Return the counter label for ``channel`` and whether ``text`` does not fit it (the
+    domain's one measure, as the release preview, the service and the connectors use)."""
+    measured = fit(channel, text)
+    return measured.counter, not measured.fits
 
 
 def _half_an_hour_from_now() -> QDateTime:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.domain.channels import BLUESKY_MAX_BYTES, Channel, ChannelKind
+from warroom.domain.channels import Channel, ChannelKind, fit
 from warroom.domain.statements import Statement
 from warroom.ui.shell.row_table_model import RowTableModel
 
@@ -81,20 +81,16 @@ def plan_release(statement: Statement, channels: Sequence[Channel]) -> list[Chan
     plans = []
     for target in statement.channels:
         channel = fresh.get(target.name, target)
-        limit = channel.limit
-        length = limit.measure(statement.text)
-        fits = limit.fits(statement.text)
-        if channel.kind is ChannelKind.BLUESKY:
-            fits = fits and len(statement.text.encode("utf-8")) <= BLUESKY_MAX_BYTES
+        measured = fit(channel, statement.text)
         plans.append(
             ChannelPlan(
                 name=channel.name,
                 kind=channel.kind,
                 configured=channel.configured,
-                length=length,
-                maximum=limit.maximum,
-                unit=limit.unit,
-                fits=fits,
+                length=measured.length,
+                maximum=measured.maximum,
+                unit=measured.unit,
+                fits=measured.fits,
                 recipients=recipients_of(channel),
             )
         )
