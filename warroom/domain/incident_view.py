@@ -15,7 +15,7 @@ from warroom.domain.channels import Channel
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.clocks import RegulatorDeadline
 from warroom.domain.incidents import Incident
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.domain.people import Action, Person
 from warroom.domain.permissions import (
     Permissions,
@@ -34,7 +34,7 @@ class StatementView:
 
     statement: Statement
     refusals: StatementRefusals
-    deliveries: tuple[OutboxRow, ...] = ()
+    deliveries: tuple[Delivery, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ class IncidentView:
         read_at: datetime,
         actor: str,
         statements: tuple[Statement, ...],
-        deliveries: tuple[OutboxRow, ...],
+        deliveries: tuple[Delivery, ...],
         channels: tuple[Channel, ...],
         checklist: tuple[ChecklistItem, ...],
         regulator: RegulatorDeadline,
@@ -73,7 +73,7 @@ class IncidentView:
     ) -> IncidentView:
         """Assemble the view and judge every action for ``actor`` (no I/O)."""
         permissions = Permissions.of(actor, people)
-        by_statement: dict[int, list[OutboxRow]] = {}
+        by_statement: dict[int, list[Delivery]] = {}
         for row in deliveries:
             by_statement.setdefault(row.statement_id, []).append(row)
         views = tuple(

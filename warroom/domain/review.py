@@ -16,7 +16,7 @@ from warroom.domain.checklist import ChecklistItem, Phase
 from warroom.domain.clocks import released
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.statements import Statement
 from warroom.domain.timeline import TimelineEvent
 
@@ -289,7 +289,7 @@ def approval_turnarounds(events: Iterable[EventRecord]) -> list[ApprovalTurnarou
     ]
 
 
-def delivery_by_channel(rows: Iterable[OutboxRow]) -> list[ChannelDelivery]:
+def delivery_by_channel(rows: Iterable[Delivery]) -> list[ChannelDelivery]:
     """Count delivery outcomes per channel name."""
     counts: dict[str, dict[DeliveryState, int]] = {}
     for row in rows:
@@ -339,7 +339,7 @@ def build_review(
     incident: Incident,
     statements: Sequence[Statement],
     events: Iterable[EventRecord],
-    deliveries: Iterable[OutboxRow],
+    deliveries: Iterable[Delivery],
     checklist: Sequence[ChecklistItem],
     now: datetime,
 ) -> Review:

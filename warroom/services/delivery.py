@@ -23,7 +23,7 @@ from typing import Any
 from warroom.domain.changes import Area
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import RuleViolation, StorageError
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
@@ -95,7 +95,7 @@ class SyncStatus:
 
     depth: int
     channels: list[ChannelState]
-    attention: list[OutboxRow]  # uncertain and failed rows
+    attention: list[Delivery]  # uncertain and failed rows
     next_due_at: datetime | None
 
 
@@ -184,7 +184,7 @@ class DeliveryService:
         until = (due_at - self._ctx.clock()).total_seconds()
         return max(0.05, min(poll_seconds, until))
 
-    def _deliver_row(self, queued: OutboxRow, channel: Channel, report: PassReport) -> None:
+    def _deliver_row(self, queued: Delivery, channel: Channel, report: PassReport) -> None:
         now = self._ctx.clock()
         if channel.name in report.waiting:
             return
@@ -243,7 +243,7 @@ class DeliveryService:
         else:
             self._settle(row, channel, DeliveryState.SENT, report, secrets, result=result)
 
-    def _claim(self, queued: OutboxRow, channel: Channel) -> OutboxRow | None:
+    def _claim(self, queued: Delivery, channel: Channel) -> Delivery | None:
         """Commit the 'sending' claim (first transaction); None if another worker won."""
         now = self._ctx.clock()
         record_key = tid.make_tid(now) if channel.kind is ChannelKind.BLUESKY else ""
@@ -255,7 +255,7 @@ class DeliveryService:
 
     def _retry(
         self,
-        row: OutboxRow,
+        row: Delivery,
         channel: Channel,
         error: TransientError,
         report: PassReport,
@@ -282,7 +282,7 @@ class DeliveryService:
 
     def _settle(
         self,
-        row: OutboxRow,
+        row: Delivery,
         channel: Channel,
         state: DeliveryState,
         report: PassReport,
@@ -416,11 +416,11 @@ class DeliveryService:
         states = [ChannelState(c, channel_online(c), counts.get(c.name, {})) for c in channels]
         return SyncStatus(depth, states, attention, due_at)
 
-    def resend(self, row_id: int, actor: str) -> OutboxRow:
+    def resend(self, row_id: int, actor: str) -> Delivery:
         """Queue an uncertain or failed row again (a person decided it did not go out)."""
         return self._decide(row_id, actor, DeliveryState.QUEUED, TimelineEvent.DELIVERY_RESEND)
 
-    def mark_sent(self, row_id: int, actor: str, *, remote_url: str = "") -> OutboxRow:
+    def mark_sent(self, row_id: int, actor: str, *, remote_url: str = "") -> Delivery:
         """Record that an uncertain or failed row did go out (a person checked)."""
         return self._decide(
             row_id, actor, DeliveryState.SENT, TimelineEvent.DELIVERY_SENT, remote_url=remote_url
@@ -433,7 +433,7 @@ class DeliveryService:
         state: DeliveryState,
         event: TimelineEvent,
         remote_url: str = "",
-    ) -> OutboxRow:
+    ) -> Delivery:
         now = self._ctx.clock()
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.RELEASE)
@@ -484,7 +484,7 @@ def _settings_key(channel: Channel) -> str:
 
 
 def _timeline_entry(
-    row: OutboxRow,
+    row: Delivery,
     channel: Channel,
     state: DeliveryState,
     result: DeliveryResult | None,

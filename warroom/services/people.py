@@ -13,7 +13,6 @@ from warroom.domain.people import (
     Action,
     Person,
     Role,
-    allowed_actions,
     ensure_allowed,
     ensure_can_remove_person,
     ensure_can_set_person,
@@ -49,18 +48,6 @@ class PeopleService:
         """Tell whether roles are checked (at least one person is registered)."""
         with self._ctx.db.reading() as session:
             return people_repo.any_registered(session)
-
-    def role_of(self, name: str) -> Role | None:
-        """Return ``name``'s role, or None if they are not registered."""
-        with self._ctx.db.reading() as session:
-            return people_repo.role_of(session, name)
-
-    def allowed_actions(self, actor: str) -> frozenset[Action]:
-        """Return what ``actor`` may do now (the window enables its buttons from this)."""
-        with self._ctx.db.reading() as session:
-            enforcing = people_repo.any_registered(session)
-            role = people_repo.role_of(session, actor) if enforcing else None
-        return allowed_actions(role, enforcing=enforcing)
 
     def refusal(self, actor: str, action: Action) -> str | None:
         """Say why ``actor`` may not do ``action`` now (None if they may), for tooltips."""

@@ -21,7 +21,6 @@ from warroom.storage.locations import data_dir
 log = logging.getLogger(__name__)
 
 PREFERENCES_FILE = "preferences.json"
-ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 THEMES: tuple[str, ...] = ("system", "dark")
 NAME_MAX = 80
 
@@ -80,9 +79,7 @@ def validate_identity(name: str, role: str) -> Identity:
         raise ValidationError("your name is empty")
     if len(cleaned) > NAME_MAX:
         raise ValidationError(f"the name is over {NAME_MAX} characters")
-    if role not in ROLES:
-        raise ValidationError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-    return Identity(cleaned, role)
+    return Identity(cleaned, Role.parse(role).value)
 
 
 def validate_theme(theme: str) -> str:

@@ -15,14 +15,12 @@ from warroom.domain.statements import (
     Revision,
     Statement,
     StatementState,
-    approval_refusal,
     ensure_can_approve,
     ensure_can_reject,
     ensure_can_release,
     ensure_editable,
     ensure_submittable,
     fill_placeholders,
-    release_refusal,
     state_after_approval,
     state_after_edit,
     validate_content,
@@ -368,15 +366,6 @@ class StatementService:
         with self._ctx.db.reading() as session:
             statement_repo.get(session, statement_id)
             return statement_repo.revisions(session, statement_id)
-
-    def approval_refusal(self, statement: Statement, actor: str) -> str | None:
-        """Say why ``actor`` cannot approve ``statement`` now (for a disabled button)."""
-        return approval_refusal(statement, actor)
-
-    def release_refusal(self, statement: Statement) -> str | None:
-        """Say why ``statement`` cannot be released now (for a disabled button)."""
-        incident = self._incident(statement.incident_id)
-        return release_refusal(statement, incident.approvals_required)
 
     def _incident(self, incident_id: int) -> Incident:
         with self._ctx.db.reading() as session:

@@ -181,7 +181,7 @@ class ChecklistItemRow(Base):
     )
 
 
-class OutboxRowModel(Base):
+class OutboxEntryRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("statement_id", "channel_id", name="uq_outbox_statement_channel"),

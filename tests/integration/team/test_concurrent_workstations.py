@@ -197,10 +197,10 @@ def test_two_releases_at_once_make_one_set_of_outbox_rows(
 def _outbox_count(services: Services, statement_id: int) -> int:
     from sqlalchemy import func, select
 
-    from warroom.storage.models import OutboxRowModel
+    from warroom.storage.models import OutboxEntryRow
 
     with services.db.reading() as session:
-        query = select(func.count()).where(OutboxRowModel.statement_id == statement_id)
+        query = select(func.count()).where(OutboxEntryRow.statement_id == statement_id)
         return session.scalar(query) or 0
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from tests.ui.conftest import Live
 from warroom.domain.checklist import Phase
 from warroom.domain.incidents import Incident
-from warroom.ui.checklist.model import ItemRole, OverdueRole
+from warroom.ui.checklist.model import ITEM_ROLE, OVERDUE_ROLE
 from warroom.ui.checklist.pane import ChecklistPane
 from warroom.ui.shell.tasks import TaskRunner
 
@@ -48,7 +48,7 @@ def test_items_are_grouped_by_phase_in_playbook_order(pane: ChecklistPane) -> No
     assert [h.split(" (")[0] for h in headings] == [phase.heading for phase in Phase]
     first_phase = pane.model.index(0, 0)
     assert pane.model.rowCount(first_phase) == 3
-    item = pane.model.index(0, 0, first_phase).data(ItemRole)
+    item = pane.model.index(0, 0, first_phase).data(ITEM_ROLE)
     assert item.phase is Phase.FIRST_15_MINUTES
     assert pane.model.index(0, 1, first_phase).data() == "lead"
     assert "UTC" in pane.model.index(0, 2, first_phase).data(Qt.ItemDataRole.ToolTipRole)
@@ -59,12 +59,12 @@ def test_overdue_items_are_marked_when_time_passes(
     qtbot: Any, pane: ChecklistPane, runner: TaskRunner, clock: Any, qtmodeltester: Any
 ) -> None:
     first = pane.model.index(0, 0, pane.model.index(0, 0))
-    assert first.data(OverdueRole) is False
+    assert first.data(OVERDUE_ROLE) is False
     clock.advance(minutes=12)  # items due at +5 and +10 minutes are now late
     pane.refresh()
     qtbot.waitUntil(runner.is_idle)
     first = pane.model.index(0, 0, pane.model.index(0, 0))
-    assert first.data(OverdueRole) is True
+    assert first.data(OVERDUE_ROLE) is True
     assert "OVERDUE" in pane.model.index(0, 2, pane.model.index(0, 0)).data()
     assert "2 overdue" in pane.model.index(0, 0).data()
     assert "2 overdue" in pane.summary.text()
@@ -76,7 +76,7 @@ def test_space_on_an_item_marks_it_done_and_logs_it(
 ) -> None:
     phase = pane.model.index(0, 0)
     target = pane.model.index(1, 0, phase)
-    item = target.data(ItemRole)
+    item = target.data(ITEM_ROLE)
     pane.view.setFocus()
     pane.view.setCurrentIndex(target)
     with qtbot.waitSignal(pane.status_message):
@@ -110,7 +110,7 @@ def test_mark_done_action_uses_the_acting_person(
     assert pane.mark_done_action in pane.menu_actions()
     pane.mark_done_action.trigger()
     qtbot.waitUntil(runner.is_idle)
-    item = target.data(ItemRole)
+    item = target.data(ITEM_ROLE)
     entries = services.timeline.entries(incident.id)
     assert entries[-1].author == "bob"
     assert item.text in entries[-1].text
@@ -120,7 +120,7 @@ def test_a_refused_tick_is_shown(
     qtbot: Any, pane: ChecklistPane, runner: TaskRunner, services: Any, incident: Incident
 ) -> None:
     target = pane.model.index(0, 0, pane.model.index(0, 0))
-    item = target.data(ItemRole)
+    item = target.data(ITEM_ROLE)
     services.checklist.done(incident.id, item.id, "carol")  # someone else, elsewhere
     with qtbot.waitSignal(pane.status_message) as signal:
         pane.mark_done(item)
@@ -133,7 +133,7 @@ def test_the_checkbox_ticks_through_the_service(
     qtbot: Any, pane: ChecklistPane, runner: TaskRunner, services: Any, incident: Incident
 ) -> None:
     target = pane.model.index(2, 0, pane.model.index(0, 0))
-    item = target.data(ItemRole)
+    item = target.data(ITEM_ROLE)
     assert pane.model.flags(target) & Qt.ItemFlag.ItemIsUserCheckable
     # What the delegate does when the checkbox is clicked.
     assert pane.model.setData(target, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
@@ -176,7 +176,7 @@ def test_the_step_that_stops_the_regulator_clock_says_so(
         phase = model.index(phase_row, 0)
         for row in range(model.rowCount(phase)):
             index = model.index(row, 0, phase)
-            notes[index.data(ItemRole).stops_regulator_clock] = (
+            notes[index.data(ITEM_ROLE).stops_regulator_clock] = (
                 index.data(Qt.ItemDataRole.ToolTipRole),
                 index.data(Qt.ItemDataRole.AccessibleTextRole),
             )

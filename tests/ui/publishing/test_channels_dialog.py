@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from werkzeug import Response
 
-from warroom.domain.channels import ChannelKind
+from warroom.domain.channels import Channel, ChannelKind
 from warroom.services.channel_setup import ChannelSetupService
 from warroom.services.context import ServiceContext
 from warroom.storage.secrets import NO_KEYCHAIN, SecretStore
@@ -21,6 +21,11 @@ from warroom.ui.shell.tasks import TaskRunner
 OFFSCREEN_DIALOG = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 TOKEN = "mastodon-token-Secret-9c1e"
 WAIT_MS = 10_000
+
+
+def _channel(services: Any, name: str) -> Channel:
+    """Return the channel called ``name`` as stored now."""
+    return next(c for c in services.channels.all() if c.name == name)
 
 
 @pytest.fixture
@@ -92,7 +97,7 @@ def test_configuring_mastodon_stores_the_secret_in_the_keychain_and_settings_in_
 
     assert "Saved mastodon (mastodon); secret stored in the keychain" in dialog.result_text()
     assert SecretStore().get("mastodon") == TOKEN
-    channel = services.channels.get("mastodon")
+    channel = _channel(services, "mastodon")
     assert channel.configured
     assert channel.settings["url"] == httpserver.url_for("/").rstrip("/")
     assert TOKEN not in str(dict(channel.settings))
@@ -105,7 +110,7 @@ def test_configuring_mastodon_stores_the_secret_in_the_keychain_and_settings_in_
     _save(qtbot, dialog, runner)
     assert "secret kept" in dialog.result_text()
     assert SecretStore().get("mastodon") == TOKEN
-    assert services.channels.get("mastodon").settings["url"] == "https://mastodon.example"
+    assert _channel(services, "mastodon").settings["url"] == "https://mastodon.example"
     assert TOKEN not in caplog.text
 
 
@@ -172,7 +177,7 @@ def test_a_missing_keychain_is_one_line_and_the_form_keeps_everything(
     assert dialog.name_edit.text() == "mastodon"
     assert dialog.url_edit.text() == "https://mastodon.example"
     assert dialog.secret_edit.text() == TOKEN  # nothing typed is lost
-    assert not services.channels.get("mastodon").configured
+    assert not _channel(services, "mastodon").configured
 
 
 @OFFSCREEN_DIALOG
@@ -197,7 +202,7 @@ def test_the_form_shows_each_kinds_fields_and_refuses_bad_settings(
     dialog.security_combo.setCurrentText("ssl")
     dialog.secret_edit.setText("smtp-pass")
     _save(qtbot, dialog, runner)
-    settings = services.channels.get("email").settings
+    settings = _channel(services, "email").settings
     assert settings["to"] == ["press@example.com", "ops@example.com"]
     assert (settings["security"], settings["port"]) == ("ssl", 465)
 
@@ -206,7 +211,7 @@ def test_the_form_shows_each_kinds_fields_and_refuses_bad_settings(
     _save(qtbot, dialog, runner)
     assert dialog.result_text().startswith("✗ --url must be an http(s) address")
     assert dialog.url_edit.text() == "ftp://nope"
-    assert not services.channels.get("webhook").configured
+    assert not _channel(services, "webhook").configured
 
 
 @OFFSCREEN_DIALOG
@@ -220,13 +225,13 @@ def test_an_emptied_optional_field_is_cleared_on_save(
     dialog.to_edit.setText("press@example.com")
     dialog.user_edit.setText("incident-bot")
     _save(qtbot, dialog, runner)
-    assert services.channels.get("email").settings["user"] == "incident-bot"
+    assert _channel(services, "email").settings["user"] == "incident-bot"
 
     dialog.select_channel("email")
     assert dialog.user_edit.text() == "incident-bot"
     dialog.user_edit.clear()
     _save(qtbot, dialog, runner)
-    settings = services.channels.get("email").settings
+    settings = _channel(services, "email").settings
     assert "user" not in settings
     assert settings["host"] == "smtp.example.com"  # what the form still shows is kept
 

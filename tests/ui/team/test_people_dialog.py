@@ -132,7 +132,7 @@ def test_a_lead_removes_someone_and_the_last_lead_is_kept(
     dialog.save_button.click()
     qtbot.waitUntil(lambda: "last lead" in dialog.result_text(), timeout=WAIT_MS)
     qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
-    assert services.people.role_of(LEAD) is Role.LEAD
+    assert services.views.permissions(LEAD).role is Role.LEAD
     dialog.close()
 
 

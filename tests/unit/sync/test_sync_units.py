@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.sync import tid
 from warroom.sync.backoff import Backoff, parse_retry_after
 from warroom.sync.connectors.bluesky import iso_millis, link_facets
@@ -18,7 +18,7 @@ from warroom.sync.redact import scrub
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def _row(**changes: object) -> OutboxRow:
+def _row(**changes: object) -> Delivery:
     values: dict[str, object] = dict(
         id=7,
         statement_id=3,
@@ -34,7 +34,7 @@ def _row(**changes: object) -> OutboxRow:
         updated_at=NOW,
     )
     values.update(changes)
-    return OutboxRow(**values)  # type: ignore[arg-type]
+    return Delivery(**values)  # type: ignore[arg-type]
 
 
 def test_tids_are_valid_sortable_and_round_trip() -> None:

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from warroom.domain.channels import Channel, ChannelKind, fit
 from warroom.domain.clock import Clock, utc_now
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.sync.outcomes import DeliveryResult, PermanentError
 
 
@@ -16,7 +16,7 @@ class Connector(Protocol):
     #: True where a retry cannot create a second post (Mastodon, Bluesky).
     idempotent: bool
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """Publish ``row``; raise TransientError, PermanentError or UncertainError."""
         ...
 

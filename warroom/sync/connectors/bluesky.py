@@ -13,7 +13,7 @@ from typing import Any
 
 from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, as_utc, utc_now
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.sync import http, tid
 from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, TransientError
@@ -125,7 +125,7 @@ class BlueskyConnector:
         self._login()
         return f"authenticated as @{self._handle} ({self._did})"
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """Create the post under the row's record key, or find it if a try already did."""
         rkey = row.record_key
         if not tid.is_valid(rkey):
@@ -140,7 +140,7 @@ class BlueskyConnector:
             # Safe to retry: the next attempt asks getRecord first.
             raise TransientError(str(error)) from None
 
-    def _publish(self, row: OutboxRow, rkey: str) -> DeliveryResult:
+    def _publish(self, row: Delivery, rkey: str) -> DeliveryResult:
         """Log in if needed, look for an earlier try's record, else create the record."""
         self._login()
         if row.attempts > 1:

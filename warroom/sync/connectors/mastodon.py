@@ -14,7 +14,7 @@ from typing import Any
 
 from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, as_utc, parse_iso, utc_now
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.sync import http
 from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, TransientError
@@ -67,7 +67,7 @@ class MastodonConnector:
         self._account_id = str(account.get("id", ""))
         return f"authenticated as @{account.get('acct') or account.get('username') or '?'}"
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """Post the statement; a retry carries the same Idempotency-Key."""
         ensure_fits(self._channel, row.text)
         if self._needs_reconciling(row):
@@ -90,12 +90,12 @@ class MastodonConnector:
             remote_url=str(status.get("url") or status.get("uri") or ""),
         )
 
-    def _needs_reconciling(self, row: OutboxRow) -> bool:
+    def _needs_reconciling(self, row: Delivery) -> bool:
         if row.attempts <= 1 or row.first_attempt_at is None:
             return False
         return self._clock() - as_utc(row.first_attempt_at) >= KEY_LIFETIME
 
-    def _find_posted(self, row: OutboxRow) -> DeliveryResult | None:
+    def _find_posted(self, row: Delivery) -> DeliveryResult | None:
         """Look for the statement among the account's own recent statuses."""
         try:
             if not self._account_id:

@@ -16,7 +16,7 @@ from typing import Any
 
 from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, iso_utc, utc_now
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.sync import http
 from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, UncertainError
@@ -30,7 +30,7 @@ def signature(secret: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def payload(row: OutboxRow, at: Any) -> bytes:
+def payload(row: Delivery, at: Any) -> bytes:
     """Return the JSON body for ``row``."""
     document = {
         "event": "statement.published",
@@ -77,7 +77,7 @@ class WebhookConnector:
                 )
             return f"webhook answered (HTTP {response.status_code})"
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """POST the statement once."""
         ensure_fits(self._channel, row.text)
         body = payload(row, self._clock())

@@ -11,9 +11,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from warroom.domain.checklist import ChecklistItem, Phase
 
-ItemRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 2
-OverdueRole = Qt.ItemDataRole.UserRole + 3
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -162,7 +162,7 @@ class ChecklistModel(QAbstractItemModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == SortRole:
+        if role == SORT_ROLE:
             return phase.order
         if role == Qt.ItemDataRole.ForegroundRole and overdue:
             return QBrush(_OVERDUE_FG)
@@ -172,9 +172,9 @@ class ChecklistModel(QAbstractItemModel):
 
     def _item_data(self, item: ChecklistItem, column: int, role: int) -> Any:
         overdue = item.is_overdue(self._now)
-        if role == ItemRole:
+        if role == ITEM_ROLE:
             return item
-        if role == OverdueRole:
+        if role == OVERDUE_ROLE:
             return overdue
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, column, overdue)
@@ -192,7 +192,7 @@ class ChecklistModel(QAbstractItemModel):
                 return QBrush(_DONE_FG)
         if role == Qt.ItemDataRole.BackgroundRole and overdue:
             return QBrush(_OVERDUE_BG)
-        if role == SortRole:
+        if role == SORT_ROLE:
             return (item.position, item.owner_role, item.due_at or datetime.max, item.done_at)[
                 column
             ]

@@ -19,9 +19,9 @@ from warroom.domain.statements import Statement, StatementState
 from warroom.ui.drafts.rules import STATE_LABELS, state_badge
 from warroom.ui.shell.row_table_model import RowTableModel
 
-StatementRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 2
-ChannelRole = Qt.ItemDataRole.UserRole + 3
+STATEMENT_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+CHANNEL_ROLE = Qt.ItemDataRole.UserRole + 3
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -96,11 +96,11 @@ class StatementListModel(RowTableModel):
         if statement is None:
             return None
         column = index.column()
-        if role == StatementRole:
+        if role == STATEMENT_ROLE:
             return statement
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(statement, column)
-        if role == SortRole:
+        if role == SORT_ROLE:
             return (
                 statement.id,
                 statement.state.value,
@@ -199,7 +199,7 @@ class ChannelChoiceModel(QAbstractListModel):
         if role == Qt.ItemDataRole.CheckStateRole:
             checked = channel.name in self._checked
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        if role == ChannelRole:
+        if role == CHANNEL_ROLE:
             return channel
         if role == Qt.ItemDataRole.ToolTipRole:
             limit = channel.limit

@@ -31,7 +31,7 @@ from warroom.domain.statements import Statement
 from warroom.services.statements import StatementService
 from warroom.ui.drafts.actions import DraftActions
 from warroom.ui.drafts.banner import DraftsBanner
-from warroom.ui.drafts.model import StatementListModel, StatementRole
+from warroom.ui.drafts.model import STATEMENT_ROLE, StatementListModel
 from warroom.ui.drafts.panel import StatementPanel, WorkflowActions, action_button, make_action
 from warroom.ui.drafts.release_preview import ReleasePreviewDialog
 from warroom.ui.drafts.state import DraftsState, Effects
@@ -233,7 +233,7 @@ class DraftsPane(QWidget):
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing:
             return
-        statement = current.data(StatementRole) if current.isValid() else None
+        statement = current.data(STATEMENT_ROLE) if current.isValid() else None
         chosen = statement if isinstance(statement, Statement) else None
         self.apply(self.state.choose(chosen, self.editor.content()))
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QListView, QSplitter, QTextBrowser, QVBoxLayout, Q
 from warroom.domain.statements import Revision
 from warroom.ui.drafts.revision_diff import revision_diff_html
 
-RevisionRole = Qt.ItemDataRole.UserRole + 1
+REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 
@@ -45,7 +45,7 @@ class RevisionListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         revision = self._rows[index.row()]
-        if role == RevisionRole:
+        if role == REVISION_ROLE:
             return revision
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"r{revision.revision}  {_local(revision.created_at)}  {revision.author}"
@@ -87,7 +87,7 @@ class RevisionHistoryView(QWidget):
             self.diff.clear()
 
     def _show_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        revision = current.data(RevisionRole) if current.isValid() else None
+        revision = current.data(REVISION_ROLE) if current.isValid() else None
         if not isinstance(revision, Revision):
             self.diff.clear()
             return

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.people import Action
 from warroom.domain.permissions import StatementRefusals as Refusals
 from warroom.domain.permissions import closed_refusal
@@ -66,7 +66,7 @@ def reason_lines(
     refusals: Refusals,
     *,
     new_mode: bool,
-    deliveries: Sequence[OutboxRow] = (),
+    deliveries: Sequence[Delivery] = (),
 ) -> str:
     """Return the visible lines under the buttons: why the next steps are not possible,
     and for a released statement, each delivery that failed or waits for a person."""
@@ -87,7 +87,7 @@ def reason_lines(
     return "\n".join(lines)
 
 
-def delivery_lines(deliveries: Sequence[OutboxRow]) -> list[str]:
+def delivery_lines(deliveries: Sequence[Delivery]) -> list[str]:
     """Return one line per delivery that failed or is uncertain, with its reason."""
     lines = []
     for row in deliveries:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from warroom.domain.playbooks import StatementTemplate
 from warroom.domain.statements import fill_placeholders, placeholders_in
 
-TemplateRole = Qt.ItemDataRole.UserRole + 1
+TEMPLATE_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 
@@ -71,7 +71,7 @@ class TemplateListModel(QAbstractListModel):
             return None
         template = self._rows[index.row()]
         stale = template.is_stale(self._today)
-        if role == TemplateRole:
+        if role == TEMPLATE_ROLE:
             return template
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{template.name} (stale sign-off)" if stale else template.name

@@ -40,7 +40,7 @@ from warroom.services.channel_setup import (
     optional_settings,
 )
 from warroom.services.channels import ChannelService
-from warroom.ui.publishing.channels_model import ChannelRole, ChannelsModel
+from warroom.ui.publishing.channels_model import CHANNEL_ROLE, ChannelsModel
 from warroom.ui.shell.background_dialog import (
     ERROR_STYLE,
     INFO_STYLE,
@@ -227,7 +227,7 @@ class ChannelsDialog(BackgroundDialog):
 
     def selected_name(self) -> str:
         """Return the name of the channel selected in the table ('' if none)."""
-        channel = self.view.currentIndex().data(ChannelRole)
+        channel = self.view.currentIndex().data(CHANNEL_ROLE)
         return channel.name if isinstance(channel, Channel) else ""
 
     def select_channel(self, name: str) -> None:
@@ -245,7 +245,7 @@ class ChannelsDialog(BackgroundDialog):
     ) -> None:
         if self._filling:
             return
-        channel = current.data(ChannelRole) if current.isValid() else None
+        channel = current.data(CHANNEL_ROLE) if current.isValid() else None
         if isinstance(channel, Channel):
             self.fill_form(channel)
 

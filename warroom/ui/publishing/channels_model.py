@@ -13,8 +13,8 @@ from warroom.domain.channels import Channel
 from warroom.ui.publishing.sync_indicator import OFFLINE, ONLINE, reachability
 from warroom.ui.shell.row_table_model import Index, RowTableModel
 
-ChannelRole = Qt.ItemDataRole.UserRole + 1  # the Channel itself
-SortRole = Qt.ItemDataRole.UserRole + 2  # the raw value to sort by
+CHANNEL_ROLE = Qt.ItemDataRole.UserRole + 1  # the Channel itself
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value to sort by
 
 COLUMNS = ("Name", "Kind", "Configured", "Reachability", "Last error", "Last OK")
 NAME, KIND, CONFIGURED, REACHABILITY, LAST_ERROR, LAST_OK = range(len(COLUMNS))
@@ -48,11 +48,11 @@ class ChannelsModel(RowTableModel):
         if channel is None:
             return None
         column = index.column()
-        if role == ChannelRole:
+        if role == CHANNEL_ROLE:
             return channel
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(channel, column)
-        if role == SortRole:
+        if role == SORT_ROLE:
             return self._sort_value(channel, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == REACHABILITY:
             colour = _STATE_COLOURS.get(self._state(channel))

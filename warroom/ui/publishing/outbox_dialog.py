@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.services.delivery import DeliveryService, SyncStatus
-from warroom.ui.publishing.outbox_model import REASON, OutboxModel, OutboxRowRole
+from warroom.ui.publishing.outbox_model import DELIVERY_ROLE, REASON, OutboxModel
 from warroom.ui.shell.background_dialog import (
     ERROR_STYLE,
     OK_STYLE,
@@ -169,10 +169,10 @@ class OutboxDialog(BackgroundDialog):
             )
         self._update_buttons()
 
-    def selected_row(self) -> OutboxRow | None:
+    def selected_row(self) -> Delivery | None:
         """Return the outbox row selected."""
-        row = self.view.currentIndex().data(OutboxRowRole)
-        return row if isinstance(row, OutboxRow) else None
+        row = self.view.currentIndex().data(DELIVERY_ROLE)
+        return row if isinstance(row, Delivery) else None
 
     def select_row(self, row_id: int) -> None:
         """Select outbox row ``row_id``."""
@@ -218,11 +218,11 @@ class OutboxDialog(BackgroundDialog):
             f"Outbox row {row.id} marked as sent",
         )
 
-    def _decide(self, call: Callable[[], OutboxRow], what: str) -> None:
+    def _decide(self, call: Callable[[], Delivery], what: str) -> None:
         self._pending = True
         self._update_buttons()
 
-        def done(_row: OutboxRow) -> None:
+        def done(_row: Delivery) -> None:
             self._pending = False
             self.url_edit.clear()
             self._show_result(what, OK_STYLE)

@@ -7,11 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.ui.shell.row_table_model import Index, RowTableModel
 
-OutboxRowRole = Qt.ItemDataRole.UserRole + 1  # the OutboxRow itself
-SortRole = Qt.ItemDataRole.UserRole + 2
+DELIVERY_ROLE = Qt.ItemDataRole.UserRole + 1  # the Delivery itself
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS = ("Row", "Statement", "Channel", "State", "Attempts", "Reason", "Updated")
 ROW, STATEMENT, CHANNEL, STATE, ATTEMPTS, REASON, UPDATED = range(len(COLUMNS))
@@ -22,13 +22,13 @@ class OutboxModel(RowTableModel):
 
     headers = COLUMNS
 
-    def set_rows(self, rows: Sequence[OutboxRow]) -> None:
+    def set_rows(self, rows: Sequence[Delivery]) -> None:
         """Show ``rows``: changed rows in place when the ids are the same, else reset."""
         self.replace_rows(rows, key=lambda r: r.id)
 
-    def outbox_row(self, row: int) -> OutboxRow | None:
+    def outbox_row(self, row: int) -> Delivery | None:
         """Return the outbox row shown in ``row``."""
-        found: OutboxRow | None = self.row_object(row)
+        found: Delivery | None = self.row_object(row)
         return found
 
     def row_of(self, row_id: int) -> int:
@@ -36,14 +36,14 @@ class OutboxModel(RowTableModel):
         return self.find_row(lambda r: r.id == row_id)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row: OutboxRow | None = self.index_object(index)
+        row: Delivery | None = self.index_object(index)
         if row is None:
             return None
-        if role == OutboxRowRole:
+        if role == DELIVERY_ROLE:
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(row, index.column())
-        if role == SortRole:
+        if role == SORT_ROLE:
             numbers = {
                 ROW: row.id,
                 STATEMENT: row.statement_id,
@@ -54,7 +54,7 @@ class OutboxModel(RowTableModel):
         return None
 
     @staticmethod
-    def _text(row: OutboxRow, column: int) -> str:
+    def _text(row: Delivery, column: int) -> str:
         return {
             ROW: str(row.id),
             STATEMENT: f"#{row.statement_id}",

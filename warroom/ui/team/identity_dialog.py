@@ -13,14 +13,15 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.errors import ValidationError
-from warroom.services.preferences import ROLES, Identity, validate_identity
+from warroom.domain.people import Role
+from warroom.services.preferences import Identity, validate_identity
 
 ROLE_HINTS = {
-    "lead": "Lead: runs the room, releases statements",
-    "comms": "Comms: drafts statements",
-    "approver": "Approver: legal/management sign-off",
-    "scribe": "Scribe: keeps the timeline",
-    "viewer": "Viewer: watches",
+    Role.LEAD: "Lead: runs the room, releases statements",
+    Role.COMMS: "Comms: drafts statements",
+    Role.APPROVER: "Approver: legal/management sign-off",
+    Role.SCRIBE: "Scribe: keeps the timeline",
+    Role.VIEWER: "Viewer: watches",
 }
 
 
@@ -43,10 +44,11 @@ class IdentityDialog(QDialog):
         self.role_combo = QComboBox()
         self.role_combo.setObjectName("identityRole")
         self.role_combo.setAccessibleName("Your role")
-        for role in ROLES:
-            self.role_combo.addItem(ROLE_HINTS[role], role)
-        if current and current.role in ROLES:
-            self.role_combo.setCurrentIndex(ROLES.index(current.role))
+        for role in Role:
+            self.role_combo.addItem(ROLE_HINTS[role], role.value)
+        roles = [role.value for role in Role]
+        if current and current.role in roles:
+            self.role_combo.setCurrentIndex(roles.index(current.role))
         form.addRow("&Role:", self.role_combo)
         self.problem = QLabel("")
         self.problem.setObjectName("identityProblem")
