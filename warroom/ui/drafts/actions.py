@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QInputDialog
 from warroom.domain.errors import ConflictError, WarRoomError
 from warroom.domain.statements import Revision, Statement
 from warroom.services.statements import StatementService
+from warroom.ui.drafts.content import with_filled
 from warroom.ui.drafts.release_preview import ReleasePreviewDialog
-from warroom.ui.drafts.state import Effects, with_filled
+from warroom.ui.drafts.state import Effects
 from warroom.ui.drafts.template_form import PlaceholderDialog, TemplateDialog
 from warroom.ui.shell.tasks import TaskRunner
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.channels import Channel, ChannelKind, fit
+from warroom.ui.drafts.content import EditorContent
 from warroom.ui.drafts.model import ChannelChoiceModel
-from warroom.ui.drafts.state import EditorContent
 
 _OVER_STYLE = "color:#ffffff; background:#b00020; border-radius:3px; padding:1px 6px"
 _OK_STYLE = "color:#1a1a1a; background:#e8e8e8; border-radius:3px; padding:1px 6px"

@@ -21,30 +21,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
-from warroom.domain.changes import Area, Changes
-from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
-from warroom.domain.people import Action
-from warroom.domain.permissions import Permissions
-from warroom.domain.playbooks import Playbook
 from warroom.services import Services
-from warroom.services.playbooks import PlaybookProblem
 from warroom.services.preferences import Identity, PreferencesStore
 from warroom.ui.checklist.pane import ChecklistPane
 from warroom.ui.clocks.bar import ClocksBar
 from warroom.ui.drafts.pane import DraftsPane
 from warroom.ui.shell.change_poller import ChangePoller
 from warroom.ui.shell.incident_bar import IncidentBar
-from warroom.ui.shell.new_incident_dialog import NewIncidentDialog, NewIncidentRequest
+from warroom.ui.shell.live_refresh import LiveRefresh
+from warroom.ui.shell.new_incident_dialog import IncidentDeclaration, NewIncidentDialog
 from warroom.ui.shell.shortcuts_dialog import ShortcutsDialog
 from warroom.ui.shell.status_bar import WarRoomStatusBar
 from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.shell.theme import DARK, SYSTEM, ThemeController
 from warroom.ui.shell.view_loader import IncidentViewLoader
+from warroom.ui.shell.window_layout import restore_layout, save_layout
 from warroom.ui.team.identity_dialog import IdentityDialog
 from warroom.ui.timeline.pane import TimelinePane
 
@@ -72,9 +68,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("War Room")
-        self._incidents = services.incidents
-        self._views = services.views
-        self._playbooks = services.playbooks
         self.runner = runner
         self.identity = identity
         self._preferences = preferences
@@ -83,7 +76,6 @@ class MainWindow(QMainWindow):
         self._view_after_timeline = False
         self._sized = False
         self.identity_dialog: IdentityDialog | None = None
-        self.new_incident_dialog: NewIncidentDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
 
         self.poller = ChangePoller(services.changes, runner, self, poll_ms)
@@ -136,13 +128,27 @@ class MainWindow(QMainWindow):
             pane.status_message.connect(self.status.say)
         for writer in (self.timeline, self.drafts, self.checklist):
             writer.wrote.connect(self.poller.poll)
-        self.view_loader.loaded.connect(self._view_loaded)
         self.view_loader.failed.connect(lambda text: self.status.say(f"Not refreshed: {text}"))
         self.timeline.model.first_page_loaded.connect(self._timeline_loaded)
         self.timeline.model.load_failed.connect(self._timeline_loaded)
 
+        self.declaring = IncidentDeclaration(
+            self,
+            services.playbooks.load,
+            lambda request: services.incidents.open(
+                request.title,
+                request.severity,
+                self.identity.name,
+                playbook_key=request.playbook_key,
+            ),
+            runner,
+        )
+        self.declaring.declared.connect(self._declared)
+        self.declaring.refused.connect(
+            lambda text: self.status.say(f"Incident not declared: {text}")
+        )
         self._build_menus()
-        self.poller.changed.connect(self._database_changed)
+        self.live = LiveRefresh(self, services.views)
         self.poller.failed.connect(lambda text: self.status.say(f"Database unreachable: {text}"))
         self.resize(1400, 850)
 
@@ -173,33 +179,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
 
     def _restore_layout(self) -> bool:
-        layout = self._preferences.load().layout
-        parts = {
-            "geometry": self.restoreGeometry,
-            "main_splitter": self.splitter.restoreState,
-            "side_splitter": self.side_splitter.restoreState,
-        }
-        restored = False
-        for name, restore in parts.items():
-            value = layout.get(name, "")
-            if value and value.isascii():
-                restored = bool(restore(QByteArray.fromBase64(value.encode("ascii")))) or restored
-        return restored
+        return restore_layout(self, self.splitter, self.side_splitter, self._preferences)
 
     def save_layout(self) -> None:
         """Remember the window's size and the splitter positions for the next start."""
-        layout = {
-            "geometry": self.saveGeometry(),
-            "main_splitter": self.splitter.saveState(),
-            "side_splitter": self.side_splitter.saveState(),
-        }
-        encoded = {
-            name: bytes(value.toBase64().data()).decode("ascii") for name, value in layout.items()
-        }
-        try:
-            self._preferences.save(self._preferences.load().with_layout(encoded))
-        except OSError as error:
-            log.warning("window layout not saved: %s", error)
+        save_layout(self, self.splitter, self.side_splitter, self._preferences)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._sized:
@@ -340,51 +324,16 @@ class MainWindow(QMainWindow):
 
     def open_new_incident_dialog(self) -> None:
         """Ctrl+N: read the playbooks in the background, then ask for the incident."""
+        self.declaring.ask()
 
-        def loaded(result: tuple[list[Playbook], list[PlaybookProblem]]) -> None:
-            playbooks, problems = result
-            dialog = NewIncidentDialog(
-                playbooks, [f"{p.path.name}: {p.message}" for p in problems], self
-            )
-            dialog.accepted.connect(lambda: self._open_incident(dialog.request()))
-            dialog.finished.connect(dialog.deleteLater)
-            dialog.finished.connect(self._forget_new_incident_dialog)
-            self.new_incident_dialog = dialog
-            dialog.open()
+    @property
+    def new_incident_dialog(self) -> NewIncidentDialog | None:
+        """Return the New incident dialog while it is open."""
+        return self.declaring.dialog
 
-        self.runner.run(self._playbooks.load, loaded)
-
-    def _forget_new_incident_dialog(self) -> None:
-        self.new_incident_dialog = None
-
-    def _open_incident(self, request: NewIncidentRequest) -> None:
-        actor = self.identity.name
-        incidents = self._incidents
-
-        def opened(incident: Incident) -> None:
-            self.status.say(f"Incident #{incident.id} declared")
-            self.select_incident(incident.id)
-
-        def failed(error: Exception) -> None:
-            self.status.say(f"Incident not declared: {error}")
-            box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                "Incident not declared",
-                str(error),
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            box.setObjectName("errorMessage")
-            box.finished.connect(box.deleteLater)
-            box.open()
-
-        self.runner.run(
-            lambda: incidents.open(
-                request.title, request.severity, actor, playbook_key=request.playbook_key
-            ),
-            opened,
-            failed,
-        )
+    def _declared(self, incident: Incident) -> None:
+        self.status.say(f"Incident #{incident.id} declared")
+        self.select_incident(incident.id)
 
     # -- who acts -----------------------------------------------------------------------------
 
@@ -414,41 +363,8 @@ class MainWindow(QMainWindow):
         self.identity_changed.emit(identity)
 
     def refresh_permissions(self) -> None:
-        """Read again what the acting person may do and enable the window to match.
-
-        With an incident shown this is its view, judged for the new person (every pane
-        follows); without one, only the room's permissions (who may declare an incident).
-        """
-        actor = self.identity.name
-        if self._incident is not None:
-            self.view_loader.show(self._incident.id, actor)
-            return
-
-        def done(permissions: Permissions) -> None:
-            if permissions.actor == self.identity.name and self._incident is None:
-                self._show_permissions(permissions, None)
-
-        self.runner.run(lambda: self._views.permissions(actor), done)
-
-    def _view_loaded(self, view: IncidentView, areas: frozenset[Area]) -> None:
-        if areas & {Area.PEOPLE, Area.INCIDENT}:
-            self._show_permissions(view.permissions, view)
-
-    def _show_permissions(self, permissions: Permissions, view: IncidentView | None) -> None:
-        """Show who acts and enable what they may do; a refusal is the tooltip and the
-        accessible description of what it disables."""
-        if permissions.actor != self.identity.name:
-            return  # the user was switched meanwhile; a newer read is on its way
-        self.status.show_identity(self.identity, permissions.membership)
-        log_refusal = view.refusal(Action.LOG) if view else permissions.refusal(Action.LOG)
-        self.timeline.set_log_refusal(log_refusal)
-        open_refusal = permissions.refusal(Action.OPEN_INCIDENT)
-        self.new_incident_action.setEnabled(open_refusal is None)
-        self.new_incident_action.setToolTip(open_refusal or "Declare a new incident")
-        button = self.top_bar.new_button
-        button.setEnabled(open_refusal is None)
-        button.setToolTip(open_refusal or "Declare a new incident (Ctrl+N)")
-        button.setAccessibleDescription(open_refusal or "")
+        """Read again what the acting person may do and enable the window to match."""
+        self.live.refresh_permissions()
 
     # -- view -----------------------------------------------------------------------------------
 
@@ -478,20 +394,3 @@ class MainWindow(QMainWindow):
             self._preferences.save(self._preferences.load().with_theme(name))
         except OSError as error:
             self.status.say(f"Could not remember the theme: {error}")
-
-    # -- live refresh ---------------------------------------------------------------------------
-
-    def _database_changed(self, changes: Changes) -> None:
-        """Someone (this window, the CLI, another workstation) wrote: refresh what it touched."""
-        if changes.touches([Area.INCIDENT]):
-            self.refresh_incidents()
-        if changes.touches([Area.OUTBOX]):
-            self.status.refresh_outbox()
-        incident = self._incident
-        if incident is not None:
-            if changes.touches([Area.TIMELINE], incident.id):
-                self.timeline.refresh()
-            self.view_loader.follow(changes)
-        elif changes.touches([Area.PEOPLE]):
-            self.refresh_permissions()
-        self.data_changed.emit(changes)

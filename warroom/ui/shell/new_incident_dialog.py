@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -12,11 +13,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QWidget,
 )
 
-from warroom.domain.incidents import Severity
+from warroom.domain.incidents import Incident, Severity
 from warroom.domain.playbooks import Playbook
+from warroom.services.playbooks import PlaybookProblem
+from warroom.ui.shell.tasks import TaskRunner
 
 SEVERITY_HINTS = {
     Severity.SEV1: "SEV1: critical, updates every 30 min, 2 approvals",
@@ -104,3 +108,59 @@ class NewIncidentDialog(QDialog):
     def _check(self) -> None:
         ok = bool(self.title_edit.text().strip())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+class IncidentDeclaration(QObject):
+    """Ctrl+N from start to end: read the playbooks in the background, ask, then open the
+    incident in the background; ``declared`` or ``refused`` (also shown in a message box)."""
+
+    declared = Signal(object)  # Incident
+    refused = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        load_playbooks: Callable[[], tuple[list[Playbook], list[PlaybookProblem]]],
+        declare: Callable[[NewIncidentRequest], Incident],
+        runner: TaskRunner,
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._load = load_playbooks
+        self._declare = declare
+        self._runner = runner
+        self.dialog: NewIncidentDialog | None = None
+
+    def ask(self) -> None:
+        """Read the playbooks, then open the dialog."""
+
+        def loaded(result: tuple[list[Playbook], list[PlaybookProblem]]) -> None:
+            playbooks, problems = result
+            notes = [f"{p.path.name}: {p.message}" for p in problems]
+            dialog = NewIncidentDialog(playbooks, notes, self._parent)
+            dialog.accepted.connect(lambda: self._open(dialog.request()))
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.finished.connect(self._forget)
+            self.dialog = dialog
+            dialog.open()
+
+        self._runner.run(self._load, loaded)
+
+    def _forget(self) -> None:
+        self.dialog = None
+
+    def _open(self, request: NewIncidentRequest) -> None:
+        def failed(error: Exception) -> None:
+            self.refused.emit(str(error))
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Incident not declared",
+                str(error),
+                QMessageBox.StandardButton.Ok,
+                self._parent,
+            )
+            box.setObjectName("errorMessage")
+            box.finished.connect(box.deleteLater)
+            box.open()
+
+        self._runner.run(lambda: self._declare(request), self.declared.emit, failed)

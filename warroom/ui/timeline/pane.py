@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
     QTableView,
     QVBoxLayout,
@@ -27,6 +25,7 @@ from warroom.domain.timeline import EntryKind, TimelineEntry
 from warroom.services.timeline import TimelineService
 from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.timeline.correction import CorrectionDialog
+from warroom.ui.timeline.follow import FollowNewest
 from warroom.ui.timeline.kinds import KIND_LABELS, kind_icon
 from warroom.ui.timeline.model import (
     COL_AUTHOR,
@@ -37,13 +36,11 @@ from warroom.ui.timeline.model import (
     TimelineFilter,
     TimelineModel,
 )
+from warroom.ui.timeline.quick_add import QuickAdd
 
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250
-#: Rows from the bottom that still count as "at the bottom" (following new entries).
-FOLLOW_SLACK = 1
-ADD_SHORTCUT = "Ctrl+Return"
 CORRECT_SHORTCUT = "Ctrl+Shift+E"
 
 
@@ -69,9 +66,6 @@ class TimelinePane(QWidget):
         self._incident_id: int | None = None
         self._read_only = False
         self._log_refusal: str | None = None  # why this person may not log (roles)
-        self._follow = True
-        self._anchor: tuple[int, int] | None = None  # (scroll value, row count) before insert
-        self._unseen = 0  # entries appended below while the user reads older ones
         self.correction_dialog: CorrectionDialog | None = None
 
         self.model = TimelineModel(timeline, runner, self)
@@ -88,12 +82,6 @@ class TimelinePane(QWidget):
         # Its text changes on every page and new entry: it takes the free room of its row
         # instead of asking for a size, so a new count never relays out the pane.
         self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.jump_button = QPushButton("")
-        self.jump_button.setObjectName("timelineJumpToNewest")
-        self.jump_button.setToolTip("Scroll to the newest entry and follow new ones (End)")
-        self.jump_button.setAccessibleName("Jump to the newest entries")
-        self.jump_button.clicked.connect(self.jump_to_newest)
-        self.jump_button.hide()
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("timelineKindFilter")
@@ -136,13 +124,15 @@ class TimelinePane(QWidget):
         self._size_columns()
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.view.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
-        self.model.rowsAboutToBeInserted.connect(self._rows_about_to_be_inserted)
-        self.model.rowsInserted.connect(self._rows_inserted)
-        self.model.modelReset.connect(self._model_reset)
-        self.model.first_page_loaded.connect(self._first_page_loaded)
+        self.follower = FollowNewest(self.view, self.model, self)
+        self.jump_button = self.follower.jump_button
+        for signal in (
+            self.model.rowsInserted,
+            self.model.modelReset,
+            self.model.first_page_loaded,
+        ):
+            signal.connect(lambda *_args: self._update_count())
 
         self.correct_action = QAction("&Correct this entry…", self)
         self.correct_action.setShortcut(QKeySequence(CORRECT_SHORTCUT))
@@ -164,32 +154,11 @@ class TimelinePane(QWidget):
         self.find_action.triggered.connect(self._focus_search)
         self.addAction(self.find_action)
 
-        self.add_kind = QComboBox()
-        self.add_kind.setObjectName("quickAddKind")
-        self.add_kind.setAccessibleName("Kind of the new entry")
-        for kind in (
-            EntryKind.NOTE,
-            EntryKind.DECISION,
-            EntryKind.ACTION,
-            EntryKind.INBOUND,
-            EntryKind.STATUS,
-        ):
-            self.add_kind.addItem(kind_icon(kind), KIND_LABELS[kind], kind)
-        self.add_box = QPlainTextEdit()
-        self.add_box.setObjectName("quickAddBox")
-        self.add_box.setAccessibleName("New timeline entry")
-        self.add_box.setPlaceholderText("Log a fact, decision or action… (Ctrl+Enter adds it)")
-        self.add_box.setTabChangesFocus(True)
-        self.add_box.setFixedHeight(self.fontMetrics().height() * 3 + 14)
-        self.add_button = QPushButton("&Add")
-        self.add_button.setObjectName("quickAddButton")
-        self.add_button.setToolTip(f"Add to the timeline ({ADD_SHORTCUT})")
+        self.quick_add = QuickAdd(self)
+        self.add_kind, self.add_box = self.quick_add.kind, self.quick_add.box
+        self.add_button, self.add_action = self.quick_add.button, self.quick_add.action
         self.add_button.clicked.connect(self.add_entry)
-        self.add_action = QAction("Add timeline entry", self)
-        self.add_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.add_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.add_action.triggered.connect(self.add_entry)
-        self.add_box.addAction(self.add_action)
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
@@ -197,23 +166,14 @@ class TimelinePane(QWidget):
         top.addWidget(self.jump_button)
         top.addWidget(self.kind_filter)
         top.addWidget(self.search, 2)
-        adder = QHBoxLayout()
-        kind_column = QVBoxLayout()
-        kind_column.addWidget(self.add_kind)
-        kind_column.addWidget(self.add_button)
-        kind_column.addStretch(1)
-        adder.addWidget(self.add_box, 1)
-        adder.addLayout(kind_column)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
-        layout.addLayout(adder)
+        layout.addWidget(self.quick_add)
         self.setTabOrder(self.kind_filter, self.search)
         self.setTabOrder(self.search, self.view)
         self.setTabOrder(self.view, self.add_box)
-        self.setTabOrder(self.add_box, self.add_kind)
-        self.setTabOrder(self.add_kind, self.add_button)
         self._update_enabled()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -246,7 +206,7 @@ class TimelinePane(QWidget):
         self._read_only = read_only
         if incident_id != self._incident_id:
             self._incident_id = incident_id
-            self._follow = True
+            self.follower.follow()
             self.model.set_incident(incident_id)
         self._update_enabled()
 
@@ -271,7 +231,7 @@ class TimelinePane(QWidget):
 
     def is_following(self) -> bool:
         """Tell whether the view sticks to the newest entry."""
-        return self._follow
+        return self.follower.following
 
     def selected_entry(self) -> TimelineEntry | None:
         """Return the entry of the current row, if any."""
@@ -286,7 +246,7 @@ class TimelinePane(QWidget):
         incident_id = self._incident_id
         if incident_id is None or self._read_only or not text.strip():
             return
-        kind = EntryKind(self.add_kind.currentData())  # Qt hands the enum back as str
+        kind = self.quick_add.chosen_kind()
         actor, timeline = self._actor, self._timeline
         self.add_button.setEnabled(False)
 
@@ -294,7 +254,7 @@ class TimelinePane(QWidget):
             # Clear only what was sent: anything typed meanwhile stays.
             if self.add_box.toPlainText() == text:
                 self.add_box.clear()
-            self._follow = True
+            self.follower.follow()
             self._update_enabled()
             self.entry_added.emit(entry)
             self.status_message.emit(f"Logged entry #{entry.seq}")
@@ -335,7 +295,7 @@ class TimelinePane(QWidget):
         actor, timeline, incident_id = self._actor, self._timeline, entry.incident_id
 
         def done(correction: TimelineEntry) -> None:
-            self._follow = True
+            self.follower.follow()
             self.entry_added.emit(correction)
             self.status_message.emit(f"Entry #{entry.seq} corrected by #{correction.seq}")
             self.wrote.emit()
@@ -366,78 +326,18 @@ class TimelinePane(QWidget):
         kind = self.kind_filter.currentData()
         kinds = (EntryKind(kind),) if kind else ()
         wanted = TimelineFilter(kinds=kinds, search=self.search.text().strip())
-        self._follow = True
+        self.follower.follow()
         self.model.set_filter(wanted)
 
     def _focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    # -- scrolling: follow the newest entry unless the user scrolled up -----------------------
-
-    def _scrolled(self, _value: int | None = None) -> None:
-        """The user (or the code) moved the view: follow only while at the bottom."""
-        bar = self.view.verticalScrollBar()
-        if self._anchor is None:
-            self._follow = bar.value() >= bar.maximum() - FOLLOW_SLACK
-            if self._follow:
-                self._show_unseen(0)
-        self._want_older_if_at_top()
-
-    def _range_changed(self, _minimum: int, _maximum: int) -> None:
-        """Rows or the viewport changed size: a following view stays at the bottom."""
-        if self._follow and self._anchor is None:
-            self.view.verticalScrollBar().setValue(self.view.verticalScrollBar().maximum())
-        self._want_older_if_at_top()
-
-    def _want_older_if_at_top(self) -> None:
-        bar = self.view.verticalScrollBar()
-        at_top = bar.value() <= bar.minimum()
-        self.model.set_older_wanted(at_top)
-        if at_top and self.model.canFetchMore(QModelIndex()):
-            self.model.fetchMore(QModelIndex())
-
-    def _rows_about_to_be_inserted(self, _parent: QModelIndex, first: int, _last: int) -> None:
-        bar = self.view.verticalScrollBar()
-        if first == 0 and self.model.rowCount() > 0:
-            self._anchor = (bar.value(), self.model.rowCount())
-
-    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        bar = self.view.verticalScrollBar()
-        if self._anchor is not None:
-            # Older rows went in above: keep the same entries in sight.
-            value, _count = self._anchor
-            self.view.executeDelayedItemsLayout()
-            bar.setValue(value + (last - first + 1))
-            self._anchor = None
-        elif self._follow:
-            self.view.scrollToBottom()
-        elif self.model.rowCount() > last - first + 1:
-            self._show_unseen(self._unseen + last - first + 1)
-        self._update_count()
+    # -- scrolling ---------------------------------------------------------------------------
 
     def jump_to_newest(self) -> None:
         """Scroll to the newest entry and follow new ones again."""
-        self._follow = True
-        self.view.scrollToBottom()
-        self._show_unseen(0)
-
-    def _show_unseen(self, count: int) -> None:
-        self._unseen = count
-        self.jump_button.setVisible(count > 0)
-        plural = "entry" if count == 1 else "entries"
-        self.jump_button.setText(f"↓ {count} new {plural}")
-
-    def _model_reset(self) -> None:
-        self._anchor = None
-        self._show_unseen(0)
-        self._update_count()
-
-    def _first_page_loaded(self) -> None:
-        self.view.scrollToBottom()
-        self._follow = True
-        self._update_count()
-        QTimer.singleShot(0, self._scrolled)
+        self.follower.jump_to_newest()
 
     def _show_loading(self, loading: bool) -> None:
         self._update_count(loading)
@@ -456,17 +356,7 @@ class TimelinePane(QWidget):
         else:
             reason = self._log_refusal
         writable = reason is None
-        for widget in (self.add_box, self.add_button, self.add_kind):
-            widget.setEnabled(writable)
-        self.add_box.setPlaceholderText(
-            "Log a fact, decision or action… (Ctrl+Enter adds it)"
-            if writable
-            else f"Cannot log: {reason}"
-        )
-        add_tip = f"Add to the timeline ({ADD_SHORTCUT})" if writable else f"Cannot log: {reason}"
-        self.add_button.setToolTip(add_tip)
-        self.add_button.setAccessibleDescription(add_tip)
-        self.add_box.setAccessibleDescription("" if writable else f"Cannot log: {reason}")
+        self.quick_add.show_refusal(reason)
         self.correct_action.setEnabled(writable)
         self.correct_action.setToolTip(
             "Add a correction; the original stays, struck out" if writable else str(reason)

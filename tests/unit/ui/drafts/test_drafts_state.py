@@ -15,15 +15,9 @@ from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident, IncidentState, Severity
 from warroom.domain.people import Person, Role
 from warroom.domain.statements import Approval, Statement, StatementState
+from warroom.ui.drafts.content import EditorContent, content_of, with_filled
 from warroom.ui.drafts.rules import CHECKING, UNSAVED
-from warroom.ui.drafts.state import (
-    BUSY,
-    DraftsState,
-    EditorContent,
-    Mode,
-    content_of,
-    with_filled,
-)
+from warroom.ui.drafts.state import BUSY, DraftsState, Mode
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MASTODON = Channel(1, "mastodon", ChannelKind.MASTODON)
@@ -82,7 +76,7 @@ def _editing(statement: Statement, actor: str = "alice") -> DraftsState:
 def test_the_model_needs_no_qt() -> None:
     """Importing the state model (and its rules) loads no Qt at all."""
     code = (
-        "import sys, warroom.ui.drafts.state, warroom.ui.drafts.rules; "
+        "import sys, warroom.ui.drafts.state, warroom.ui.drafts.content; "
         "sys.exit('PySide6' in sys.modules)"
     )
     root = Path(__file__).resolve().parents[4]
