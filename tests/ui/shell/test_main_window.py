@@ -14,7 +14,8 @@ from warroom.domain.timeline import EntryKind
 from warroom.services.demo import load_demo
 from warroom.services.preferences import Identity, PreferencesStore
 from warroom.ui.shell.main_window import MainWindow
-from warroom.ui.timeline.model import COL_TEXT, ENTRY_ROLE
+from warroom.ui.timeline.model import ENTRY_ROLE
+from warroom.ui.timeline.presentation import COL_TEXT
 
 # The offscreen platform cannot resize to size hints, raise or grab the keyboard; harmless.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QLabel, QTreeView
 from warroom.domain.statements import StatementState
 from warroom.domain.timeline import EntryKind
 from warroom.ui.shell.main_window import MainWindow
-from warroom.ui.timeline.model import COL_TEXT, ENTRY_ROLE
+from warroom.ui.timeline.model import ENTRY_ROLE
+from warroom.ui.timeline.presentation import COL_TEXT
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 

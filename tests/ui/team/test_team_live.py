@@ -13,7 +13,8 @@ import pytest
 from warroom.services import Services, build_services
 from warroom.storage.database import open_database
 from warroom.ui.shell.main_window import MainWindow
-from warroom.ui.timeline.model import COL_TEXT, ENTRY_ROLE
+from warroom.ui.timeline.model import ENTRY_ROLE
+from warroom.ui.timeline.presentation import COL_TEXT
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 

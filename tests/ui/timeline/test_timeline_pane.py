@@ -13,9 +13,6 @@ from PySide6.QtGui import QFont
 from warroom.domain.timeline import EntryKind, TimelineEntry
 from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.timeline.model import (
-    COL_KIND,
-    COL_TEXT,
-    COL_TIME,
     CORRECTED_ROLE,
     ENTRY_ROLE,
     SORT_ROLE,
@@ -23,6 +20,7 @@ from warroom.ui.timeline.model import (
     TimelineModel,
 )
 from warroom.ui.timeline.pane import TimelinePane
+from warroom.ui.timeline.presentation import COL_KIND, COL_TEXT, COL_TIME
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 

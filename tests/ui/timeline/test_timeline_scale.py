@@ -12,7 +12,8 @@ from tests.support.bulk_timeline import seed_entries
 from warroom.services import Services, build_services
 from warroom.storage.database import open_database
 from warroom.ui.shell.main_window import MainWindow
-from warroom.ui.timeline.model import COL_TEXT, PAGE_SIZE
+from warroom.ui.timeline.model import PAGE_SIZE
+from warroom.ui.timeline.presentation import COL_TEXT
 
 pytestmark = [
     pytest.mark.slow,

@@ -117,7 +117,7 @@ class ChecklistPane(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(OVERDUE_RECHECK_MS)
         self._timer.timeout.connect(self._render)
-        views.loaded.connect(self._view_loaded)
+        views.subscribe(self._view_loaded)
         self._update_actions()
 
     # -- the agreed interface -----------------------------------------------------------

@@ -149,7 +149,7 @@ class ClocksBar(QFrame):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         self.tick()
-        views.loaded.connect(self._view_loaded)
+        views.subscribe(self._view_loaded)
 
     def set_incident(self, incident_id: int | None) -> None:
         """Watch another incident's clocks (shown once its view arrives)."""

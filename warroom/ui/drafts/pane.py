@@ -73,7 +73,7 @@ class DraftsPane(QWidget):
         self._build()
         self.actions_ = DraftActions(self, statements, runner)
         self._connect()
-        views.loaded.connect(self._view_loaded)
+        views.subscribe(self._view_loaded)
         self.update_actions()
 
     # -- construction -------------------------------------------------------------------

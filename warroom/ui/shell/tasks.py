@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,6 +56,7 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._relays: set[_Relay] = set()
+        self._soon = 0  # callbacks waiting for their turn (see soon)
         self._closed = False
 
     def run(
@@ -69,13 +70,13 @@ class TaskRunner(QObject):
             return
         relay = _Relay()
         self._relays.add(relay)
-        if len(self._relays) == 1:
+        if len(self._relays) + self._soon == 1:
             self.busy_changed.emit(True)
 
         def finish() -> None:
             self._relays.discard(relay)
             relay.deleteLater()
-            if not self._relays:
+            if not self._relays and not self._soon:
                 self.busy_changed.emit(False)
 
         def succeeded(result: T) -> None:
@@ -97,9 +98,30 @@ class TaskRunner(QObject):
         relay.failed.connect(failed)
         self._pool.start(_Job(function, relay))
 
+    def soon(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` on the GUI thread at a later turn of the event loop (after the
+        paints and timers already due), counted as work in flight until it ran: a large
+        piece of GUI work split in turns never stalls the window for all of it at once."""
+        if self._closed:
+            return
+        self._soon += 1
+        if len(self._relays) + self._soon == 1:
+            self.busy_changed.emit(True)
+
+        def run() -> None:
+            self._soon -= 1
+            try:
+                if not self._closed:
+                    callback()
+            finally:
+                if not self._relays and not self._soon:
+                    self.busy_changed.emit(False)
+
+        QTimer.singleShot(0, self, run)
+
     def is_idle(self) -> bool:
         """Tell whether no task is running or waiting to report."""
-        return not self._relays
+        return not self._relays and not self._soon
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop accepting work and wait for running tasks; True if all finished."""

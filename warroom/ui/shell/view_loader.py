@@ -1,8 +1,10 @@
 """Read the shown incident's :class:`IncidentView` in the background and hand it to the panes.
 
-One read serves every pane: ``loaded(view, areas)`` says which areas changed since the last
-view, and each pane re-renders only if one of its own areas is among them. Requests while a
-read is out are merged into one more read after it (never a read per request).
+One read serves every pane: each subscribed pane gets ``(view, areas)``, the areas changed
+since the last view, and re-renders only if one of its own areas is among them. Panes get
+their turn one after the other, each at its own turn of the event loop, so the window
+never stalls for all of their rendering at once. Requests while a read is out are merged
+into one more read after it (never a read per request).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 VIEW_AREAS = frozenset(Area) - {Area.TIMELINE}
 
 ReadView = Callable[[int, str], IncidentView]
+Render = Callable[[IncidentView, frozenset[Area]], None]
 
 
 class IncidentViewLoader(QObject):
@@ -41,6 +44,12 @@ class IncidentViewLoader(QObject):
         self._pending: frozenset[Area] = frozenset()
         self.view: IncidentView | None = None
         self.reads = 0  # how many views were read (tests count refreshes with it)
+        self._subscribers: list[Render] = []
+        self._turns: dict[int, tuple[IncidentView, frozenset[Area]]] = {}  # by subscriber
+
+    def subscribe(self, render: Render) -> None:
+        """Have ``render(view, areas)`` called with every view read from now on."""
+        self._subscribers.append(render)
 
     @property
     def incident_id(self) -> int | None:
@@ -54,6 +63,7 @@ class IncidentViewLoader(QObject):
         self.view = None
         self._in_flight = False
         self._pending = frozenset()
+        self._turns.clear()
         if incident_id is not None:
             self.reload(VIEW_AREAS)
 
@@ -94,7 +104,24 @@ class IncidentViewLoader(QObject):
         self._in_flight = False
         self.view = view
         self.loaded.emit(view, areas)
+        waiting = bool(self._turns)
+        for index in range(len(self._subscribers)):
+            _older, before = self._turns.get(index, (view, frozenset()))
+            self._turns[index] = (view, before | areas)
+        if not waiting:
+            self._runner.soon(self._next_turn)
         self._again()
+
+    def _next_turn(self) -> None:
+        """Give the next subscriber the newest view (one per turn of the event loop)."""
+        if not self._turns:
+            return
+        index = min(self._turns)
+        view, areas = self._turns.pop(index)
+        if self._turns:
+            self._runner.soon(self._next_turn)
+        if self.view is view or view.incident.id == self._incident_id:
+            self._subscribers[index](view, areas)
 
     def _failed(self, generation: int, error: Exception) -> None:
         if generation != self._generation:

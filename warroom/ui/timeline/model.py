@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import bisect
 import logging
+import time
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,7 +32,15 @@ from PySide6.QtGui import QFont
 from warroom.domain.timeline import EntryKind, TimelineEntry, TimelinePage
 from warroom.services.timeline import TimelineService
 from warroom.ui.shell.tasks import TaskRunner
-from warroom.ui.timeline.kinds import KIND_LABELS, kind_colour, kind_icon
+from warroom.ui.timeline.kinds import kind_colour, kind_icon
+from warroom.ui.timeline.presentation import (
+    COL_KIND,
+    COL_TIME,
+    HEADERS,
+    accessible,
+    display,
+    tooltip,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +52,21 @@ ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the TimelineEntry itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # raw value for sorting (seq)
 CORRECTED_ROLE = Qt.ItemDataRole.UserRole + 3  # True when a later entry corrects this one
 
-COL_SEQ, COL_TIME, COL_AUTHOR, COL_KIND, COL_TEXT = range(5)
-HEADERS = ("#", "Time", "Author", "Kind", "Entry")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_UNUSED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.SizeHintRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +106,7 @@ class TimelineModel(QAbstractTableModel):
         self._colours = {kind: kind_colour(kind) for kind in EntryKind}
         self._struck = QFont()
         self._struck.setStrikeOut(True)
+        self._today_checked, self._today_cached = 0.0, date.today()
 
     # -- what the pane tells the model ------------------------------------------------------
 
@@ -164,28 +187,35 @@ class TimelineModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        # Called for every role of every visible cell at each paint: plain int comparisons
+        # (a Qt enum comparison costs several times more) and roles the view asks for on
+        # every cell but the timeline never sets answered first.
+        role = int(role)
+        if role in _UNUSED_ROLES:
             return None
-        entry = self._entries[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._entries) or not index.isValid():
+            return None
+        entry = self._entries[row]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(entry, column)
+        if role == _DISPLAY:
+            return display(entry, column, self._today())
+        if role == _DECORATION:
+            return self._icons[entry.kind] if column == COL_KIND else None
+        if role == _FOREGROUND:
+            return self._colours[entry.kind] if column == COL_KIND else None
+        if role == _FONT:
+            return self._struck if entry.id in self._corrected else None
         if role == ENTRY_ROLE:
             return entry
         if role == SORT_ROLE:
             return entry.seq
         if role == CORRECTED_ROLE:
             return entry.id in self._corrected
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(entry, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == COL_KIND:
-            return self._icons[entry.kind]
-        if role == Qt.ItemDataRole.ForegroundRole and column == COL_KIND:
-            return self._colours[entry.kind]
-        if role == Qt.ItemDataRole.FontRole and entry.id in self._corrected:
-            return self._struck
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._accessible(entry)
+        if role == _TOOLTIP:
+            return tooltip(entry, column, corrected=entry.id in self._corrected)
+        if role == _ACCESSIBLE:
+            return accessible(entry, corrected=entry.id in self._corrected)
         return None
 
     def canFetchMore(self, parent: ModelIndex) -> bool:
@@ -364,37 +394,9 @@ class TimelineModel(QAbstractTableModel):
         if self.is_loading() != before:
             self.loading_changed.emit(self.is_loading())
 
-    # -- presentation ----------------------------------------------------------------------
-
-    def _display(self, entry: TimelineEntry, column: int) -> str:
-        if column == COL_SEQ:
-            return str(entry.seq)
-        if column == COL_TIME:
-            local = entry.created_at.astimezone()
-            # Entries of earlier days (a 72-hour breach) carry the weekday.
-            return local.strftime("%H:%M:%S" if local.date() == date.today() else "%a %H:%M")
-        if column == COL_AUTHOR:
-            return entry.author
-        if column == COL_KIND:
-            return KIND_LABELS[entry.kind]
-        text = " ⏎ ".join(entry.text.splitlines())
-        if entry.corrects_id is not None:
-            return f"Correction of #{entry.data.get('corrects_seq', '?')}: {text}"
-        return text
-
-    def _tooltip(self, entry: TimelineEntry, column: int) -> str:
-        utc = entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        local = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
-        if column == COL_TIME:
-            return f"{utc}\n{local} (local)"
-        if column == COL_TEXT:
-            note = "\n\n(corrected by a later entry)" if entry.id in self._corrected else ""
-            return entry.text + note
-        return f"#{entry.seq} · {utc}"
-
-    def _accessible(self, entry: TimelineEntry) -> str:
-        state = ", corrected" if entry.id in self._corrected else ""
-        return (
-            f"Entry {entry.seq}, {KIND_LABELS[entry.kind]}{state}, by {entry.author} at "
-            f"{entry.created_at.astimezone():%H:%M}: {entry.text}"
-        )
+    def _today(self) -> date:
+        """Return today's date, looked up at most once a second (not once per cell)."""
+        now = time.monotonic()
+        if now - self._today_checked > 1.0:
+            self._today_checked, self._today_cached = now, date.today()
+        return self._today_cached

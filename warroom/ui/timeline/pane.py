@@ -27,15 +27,8 @@ from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.timeline.correction import CorrectionDialog
 from warroom.ui.timeline.follow import FollowNewest
 from warroom.ui.timeline.kinds import KIND_LABELS, kind_icon
-from warroom.ui.timeline.model import (
-    COL_AUTHOR,
-    COL_KIND,
-    COL_SEQ,
-    COL_TEXT,
-    COL_TIME,
-    TimelineFilter,
-    TimelineModel,
-)
+from warroom.ui.timeline.model import TimelineFilter, TimelineModel
+from warroom.ui.timeline.presentation import COL_AUTHOR, COL_KIND, COL_SEQ, COL_TEXT, COL_TIME
 from warroom.ui.timeline.quick_add import QuickAdd
 
 log = logging.getLogger(__name__)
