@@ -233,7 +233,7 @@ def run() -> int:
 
 def _open_window(db_url: str | None, actor: str | None) -> int:
     try:
-        from warroom.ui.app import run_window
+        from warroom.ui.shell.app import run_window
     except ModuleNotFoundError as error:
         if error.name and error.name.startswith("warroom.ui"):
             print(

@@ -271,9 +271,9 @@ def _open_window(report: Report, temp: Path, services: Any, incident: Any) -> tu
     from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
     from warroom.services.preferences import Identity, PreferencesStore
-    from warroom.ui.app import build_window
-    from warroom.ui.messages import qt_message_to_log
-    from warroom.ui.tasks import TaskRunner
+    from warroom.ui.shell.app import build_window
+    from warroom.ui.shell.messages import qt_message_to_log
+    from warroom.ui.shell.tasks import TaskRunner
 
     problems: list[str] = []
 

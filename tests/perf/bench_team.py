@@ -3,13 +3,13 @@
 For each database:
 
 1. append latency: one workstation, ``--appends`` calls of ``services.timeline.add`` (a full
-   use case: role check, lock, chain extension, change counter, commit);
+   use case: role check, lock, chain extension, change feed row, commit);
 2. contended appends: ``--workstations`` processes appending to the same incident at once
    (per-append latency and total throughput);
 3. refresh latency: a writer process appends one entry every 250 ms while a reader process
-   polls ``services.incidents.change_counter()`` every ``--poll`` seconds (the window polls
+   polls ``services.changes.latest()`` every ``--poll`` seconds (the window polls
    every second; 100 ms here); write->seen is the time from the writer's commit returning
-   to the reader first seeing the new counter value (wall clocks of one machine).
+   to the reader first seeing the new feed row (wall clocks of one machine).
 
 The PostgreSQL server is a throwaway one started by tests/support/postgres.py (fsync=off, as in
 the tests), unless ``--pg URL`` names another; SQLite is a temporary file (WAL,

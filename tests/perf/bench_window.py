@@ -62,9 +62,9 @@ def child(db_path: str) -> dict[str, float]:
     from warroom.services import build_services
     from warroom.services.preferences import Identity, PreferencesStore
     from warroom.storage.database import open_database
-    from warroom.ui.app import freeze_startup_objects
-    from warroom.ui.main_window import MainWindow
-    from warroom.ui.tasks import TaskRunner
+    from warroom.ui.shell.app import freeze_startup_objects
+    from warroom.ui.shell.main_window import MainWindow
+    from warroom.ui.shell.tasks import TaskRunner
 
     gc_pauses: list[tuple[int, float]] = []
     gc_start = [0.0]

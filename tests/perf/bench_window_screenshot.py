@@ -32,9 +32,9 @@ def main() -> None:
     from warroom.services.demo import load_demo
     from warroom.services.preferences import Identity, PreferencesStore
     from warroom.storage.database import open_database
-    from warroom.ui.main_window import MainWindow
-    from warroom.ui.tasks import TaskRunner
-    from warroom.ui.theme import ThemeController
+    from warroom.ui.shell.main_window import MainWindow
+    from warroom.ui.shell.tasks import TaskRunner
+    from warroom.ui.shell.theme import ThemeController
 
     app = QApplication([])
     theme = ThemeController(app)

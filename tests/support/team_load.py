@@ -5,10 +5,10 @@ Each process opens its own engine on the shared database URL, like a real workst
     python -m tests.support.team_load append URL INCIDENT COUNT ACTOR [GAP]
         appends COUNT notes through the services (GAP seconds apart); prints a JSON summary
         with per-append latencies (seconds), the wall time at which each append returned and
-        the change counter read right after it.
+        the change feed (newest seq) read right after it.
     python -m tests.support.team_load watch URL SECONDS INTERVAL
-        polls the change counter every INTERVAL seconds for SECONDS; prints the wall times at
-        which it saw the counter change, with the value seen.
+        polls the change feed's newest seq every INTERVAL seconds for SECONDS; prints the wall
+        times at which it saw it move, with the value seen.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def append(
             services.timeline.add(incident_id, f"{actor} note {n}", actor)
             latencies.append(time.perf_counter() - start)
             done_at.append(time.time())
-            counters.append(services.incidents.change_counter())
+            counters.append(services.changes.latest())
             if gap:
                 time.sleep(gap)
         return {"actor": actor, "latencies": latencies, "done_at": done_at, "counters": counters}
@@ -45,16 +45,16 @@ def append(
 
 
 def watch(url: str, seconds: float, interval: float) -> dict[str, object]:
-    """Poll the change counter; return when (wall time) each new value was first seen."""
+    """Poll the change feed's newest seq; return when (wall time) each new one was seen."""
     db = open_database(url, migrate=False)
     try:
         services = build_services(db)
         seen: list[tuple[int, float]] = []
-        last = services.incidents.change_counter()
+        last = services.changes.latest()
         print("ready", flush=True)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            value = services.incidents.change_counter()
+            value = services.changes.latest()
             if value != last:
                 seen.append((value, time.time()))
                 last = value

@@ -10,8 +10,10 @@ import pytest
 
 from warroom.domain.incidents import Incident
 from warroom.services.preferences import Identity, PreferencesStore
-from warroom.ui.main_window import MainWindow
-from warroom.ui.tasks import TaskRunner
+from warroom.ui.shell.change_poller import ChangePoller
+from warroom.ui.shell.main_window import MainWindow
+from warroom.ui.shell.tasks import TaskRunner
+from warroom.ui.shell.view_loader import IncidentViewLoader
 
 WAIT_MS = 10_000  # generous: CI machines are shared
 
@@ -23,6 +25,35 @@ def runner(qtbot: Any) -> Iterator[TaskRunner]:
     yield task_runner
     qtbot.waitUntil(task_runner.is_idle, timeout=WAIT_MS)
     assert task_runner.shutdown()
+
+
+class Live:
+    """The change feed and the shared incident view, wired as the window wires them, for
+    panes tested on their own: a pane's ``wrote`` makes the poller look at the feed, and
+    what it finds reloads the view the pane renders."""
+
+    def __init__(self, services: Any, runner: TaskRunner) -> None:
+        self.poller = ChangePoller(services.changes, runner, interval_ms=3_600_000)
+        self.loader = IncidentViewLoader(services.views.incident, runner)
+        self.poller.changed.connect(self.loader.follow)
+        self.poller.poll()  # the first look: later looks report what changed after it
+
+    def show(self, incident_id: int | None, actor: str) -> None:
+        """Keep ``incident_id``'s view, judged for ``actor``."""
+        self.loader.show(incident_id, actor)
+
+    def follow(self, pane: Any) -> None:
+        """Let ``pane``'s writes reach the feed, as in the window."""
+        pane.wrote.connect(self.poller.poll)
+
+
+@pytest.fixture
+def live(qtbot: Any, services: Any, runner: TaskRunner) -> Iterator[Live]:
+    """Return the feed and the shared view for a pane tested on its own."""
+    wired = Live(services, runner)
+    qtbot.waitUntil(runner.is_idle, timeout=WAIT_MS)
+    yield wired
+    wired.poller.stop()
 
 
 @pytest.fixture

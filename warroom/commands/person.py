@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING, Any
 
 from warroom.commands.base import CommandContext
 from warroom.commands.parsing import add_subparser
+from warroom.domain.people import Role
 
 if TYPE_CHECKING:
     from warroom.domain.people import Person
 
-ROLES = ("lead", "comms", "approver", "scribe", "viewer")
 
-
-def role(value: str) -> str:
+def role(value: str) -> Role:
     """Parse a role name (bad usage, exit 2, for an unknown one)."""
-    cleaned = value.strip().lower()
-    if cleaned not in ROLES:
-        raise argparse.ArgumentTypeError(f"role must be one of {', '.join(ROLES)}, not {value!r}")
-    return cleaned
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise argparse.ArgumentTypeError(f"role must be one of {names}, not {value!r}") from None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         actions, "add", "add a person, or change their role (leads only)", handler=_add
     )
     adder.add_argument("name")
-    adder.add_argument("--role", type=role, required=True, help=" | ".join(ROLES))
+    adder.add_argument("--role", type=role, required=True, help=" | ".join(r.value for r in Role))
     adder.add_argument(
         "--login",
         action="store_true",

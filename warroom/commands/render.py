@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # annotations only: a command loads just the domain modules i
     from warroom.domain.channels import Channel
     from warroom.domain.checklist import ChecklistItem
     from warroom.domain.incidents import Incident
-    from warroom.domain.outbox import OutboxRow
+    from warroom.domain.outbox import Delivery
     from warroom.domain.playbooks import Playbook
     from warroom.domain.statements import Revision, Statement
     from warroom.domain.timeline import TimelineEntry
@@ -196,7 +196,7 @@ def playbook_json(playbook: Playbook, today: Any) -> dict[str, Any]:
     }
 
 
-def outbox_row_json(row: OutboxRow) -> dict[str, Any]:
+def outbox_row_json(row: Delivery) -> dict[str, Any]:
     """Return an outbox row (one delivery of a statement to one channel) as JSON data."""
     return {
         "id": row.id,
@@ -215,7 +215,7 @@ def outbox_row_json(row: OutboxRow) -> dict[str, Any]:
     }
 
 
-def delivery_line(row: OutboxRow) -> str:
+def delivery_line(row: Delivery) -> str:
     """Return a one-line summary of one delivery."""
     detail = row.remote_url or row.remote_id or row.last_error
     if row.state.value == "queued" and row.last_error:

@@ -24,7 +24,7 @@ from warroom.domain.incidents import (
     Severity,
     default_approvals_required,
 )
-from warroom.domain.timeline import ChainRecord
+from warroom.domain.timeline import ChainRecord, TimelineEvent
 
 #: marks an opening entry that records the whole header
 HEADER_VERSION = 2
@@ -44,7 +44,7 @@ def opening_data(
 ) -> dict[str, Any]:
     """Return the data of an incident's opening entry: its whole header, chained."""
     return {
-        "event": "incident.opened",
+        "event": TimelineEvent.INCIDENT_OPENED,
         "v": HEADER_VERSION,
         "title": title,
         "severity": int(severity),
@@ -149,10 +149,10 @@ def _incident(records: list[ChainRecord]) -> ChainedIncident:
         result.source[name] = opening.seq
     for record in records[1:]:
         event = record.data.get("event")
-        if event == "incident.closed":
+        if event == TimelineEvent.INCIDENT_CLOSED:
             result.fields.update(state="closed", closed_at=iso_utc(record.created_at))
             result.source.update(state=record.seq, closed_at=record.seq)
-        elif event == "incident.updated":
+        elif event == TimelineEvent.INCIDENT_UPDATED:
             changes = record.data.get("set")
             if isinstance(changes, Mapping):
                 for name in UPDATABLE:
@@ -186,7 +186,7 @@ def _statement_event(
 ) -> None:
     data, seq = record.data, record.seq
     at = iso_utc(record.created_at)
-    if event in ("statement.drafted", "statement.edited"):
+    if event in (TimelineEvent.STATEMENT_DRAFTED, TimelineEvent.STATEMENT_EDITED):
         revision = data.get("revision")
         channels = data.get("channels")
         if isinstance(revision, int):
@@ -203,7 +203,7 @@ def _statement_event(
         statement.set("next_update_by", data.get("next_update_by"), seq)
         statement.set("revision_author", record.author, seq)
         statement.set("rejection_reason", "", seq)
-        if event == "statement.drafted":
+        if event == TimelineEvent.STATEMENT_DRAFTED:
             statement.set("author", record.author, seq)
             statement.set("created_at", at, seq)
             statement.set("template", data.get("template"), seq)
@@ -213,9 +213,9 @@ def _statement_event(
                 statement.set(name, None, seq)
         elif statement.fields.get("state") in ("in_review", "approved"):
             statement.set("state", "in_review", seq)
-    elif event == "statement.submitted":
+    elif event == TimelineEvent.STATEMENT_SUBMITTED:
         statement.set("state", "in_review", seq)
-    elif event == "statement.approved":
+    elif event == TimelineEvent.STATEMENT_APPROVED:
         statement.approvals.append(
             ChainedApproval(
                 seq,
@@ -231,11 +231,11 @@ def _statement_event(
         )
         valid = sum(1 for a in statement.approvals if statement.is_valid(a))
         statement.set("state", "approved" if valid >= required else "in_review", seq)
-    elif event == "statement.rejected":
+    elif event == TimelineEvent.STATEMENT_REJECTED:
         statement.set("state", "draft", seq)
         statement.set("review_round", int(statement.fields.get("review_round") or 0) + 1, seq)
         statement.set("rejection_reason", data.get("reason", ""), seq)
-    elif event == "statement.released":
+    elif event == TimelineEvent.STATEMENT_RELEASED:
         statement.set("state", "released", seq)
         statement.set("released_at", at, seq)
         statement.set("released_by", record.author, seq)
@@ -256,12 +256,14 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
         event = data.get("event")
         if not isinstance(event, str):
             continue
-        if event == "key.registered" or (event == "statement.approved" and "key" in data):
+        if event == TimelineEvent.KEY_REGISTERED or (
+            event == TimelineEvent.STATEMENT_APPROVED and "key" in data
+        ):
             person = data.get("person", data.get("approver"))
             keys.setdefault(
                 str(data.get("key")), (str(person), str(data.get("public_key")), record.seq)
             )
-        if event == "incident.updated":
+        if event == TimelineEvent.INCIDENT_UPDATED:
             required = incident.fields.get("approvals_required", required)
         sid = data.get("statement")
         if not event.startswith("statement.") or not isinstance(sid, int):

@@ -40,12 +40,8 @@ class LengthLimit:
     unit: str
 
     def measure(self, text: str) -> int:
-        """Return the length of ``text`` in this limit's unit."""
+        """Return the length of ``text`` in this limit's unit (whether it fits: :func:`fit`)."""
         return count_graphemes(text) if self.unit == "graphemes" else count_characters(text)
-
-    def fits(self, text: str) -> bool:
-        """Tell whether ``text`` is within the limit."""
-        return self.maximum is None or self.measure(text) <= self.maximum
 
 
 #: Per-kind limits: Mastodon 500 characters, Bluesky 300 graphemes, webhook 4,000, email none.
@@ -87,20 +83,64 @@ class Channel:
         return LIMITS[self.kind]
 
 
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How a statement's text measures against one channel: the one answer that the
+    editor's counter, the release preview, the service and the connectors all use."""
+
+    channel_name: str
+    kind: ChannelKind
+    length: int  # in ``unit``, of the text as it will be sent (outer blank space removed)
+    maximum: int | None  # None: no limit
+    unit: str
+    over_bytes: bool = False  # Bluesky's byte limit, besides its grapheme limit
+
+    @property
+    def fits(self) -> bool:
+        """Tell whether the text may go out on the channel."""
+        return not self.over_bytes and (self.maximum is None or self.length <= self.maximum)
+
+    @property
+    def counter(self) -> str:
+        """Return the counter people read, e.g. 'bluesky: 12 / 300 graphemes'."""
+        if self.maximum is None:
+            return f"{self.channel_name}: {self.length} {self.unit}, no limit"
+        bytes_note = f", over {BLUESKY_MAX_BYTES} bytes" if self.over_bytes else ""
+        return f"{self.channel_name}: {self.length} / {self.maximum} {self.unit}{bytes_note}"
+
+    @property
+    def problem(self) -> str | None:
+        """Say why the text may not go out on the channel (None: it fits)."""
+        if self.maximum is not None and self.length > self.maximum:
+            return (
+                f"the text is {self.length} {self.unit} but channel {self.channel_name!r} "
+                f"({self.kind.value}) allows {self.maximum}"
+            )
+        if self.over_bytes:
+            return (
+                f"the text is over Bluesky's {BLUESKY_MAX_BYTES}-byte limit "
+                f"for channel {self.channel_name!r}"
+            )
+        return None
+
+
+def fit(channel: Channel, text: str) -> Fit:
+    """Measure ``text`` as ``channel`` will count it (outer blank space is never sent)."""
+    sent = text.strip()
+    limit = channel.limit
+    over_bytes = (
+        channel.kind is ChannelKind.BLUESKY and len(sent.encode("utf-8")) > BLUESKY_MAX_BYTES
+    )
+    return Fit(
+        channel.name, channel.kind, limit.measure(sent), limit.maximum, limit.unit, over_bytes
+    )
+
+
 def check_fits(channel: Channel, text: str) -> None:
     """Refuse ``text`` if it is over ``channel``'s limit, saying by how much."""
-    limit = channel.limit
-    if not limit.fits(text):
-        length = limit.measure(text)
-        raise ValidationError(
-            f"the text is {length} {limit.unit} but channel {channel.name!r} "
-            f"({channel.kind.value}) allows {limit.maximum}"
-        )
-    if channel.kind is ChannelKind.BLUESKY and len(text.encode("utf-8")) > BLUESKY_MAX_BYTES:
-        raise ValidationError(
-            f"the text is over Bluesky's {BLUESKY_MAX_BYTES}-byte limit "
-            f"for channel {channel.name!r}"
-        )
+    problem = fit(channel, text).problem
+    if problem:
+        raise ValidationError(problem)
 
 
 #: Query parameters that carry a credential (compared case-insensitively).

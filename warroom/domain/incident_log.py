@@ -14,7 +14,7 @@ from datetime import datetime
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.clocks import ClockReading, RegulatorDeadline
 from warroom.domain.incidents import Incident
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
 from warroom.domain.statements import Revision, Statement
 from warroom.domain.timeline import ChainRecord
@@ -40,7 +40,7 @@ class StatementRecord:
 
     statement: Statement
     revisions: tuple[Revision, ...]
-    deliveries: tuple[OutboxRow, ...]
+    deliveries: tuple[Delivery, ...]
 
 
 @dataclass(frozen=True, slots=True)

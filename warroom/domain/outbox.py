@@ -25,8 +25,9 @@ class DeliveryState(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class OutboxRow:
-    """One pending or finished delivery of a statement to one channel."""
+class Delivery:
+    """One pending or finished delivery of a statement to one channel (a row of the outbox;
+    the ORM class of that table is ``storage.models.OutboxEntryRow``)."""
 
     id: int
     statement_id: int

@@ -16,9 +16,10 @@ from warroom.domain.checklist import ChecklistItem, Phase
 from warroom.domain.clocks import released
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.statements import Statement
 from warroom.domain.terminal_text import reject_nul
+from warroom.domain.timeline import TimelineEvent
 
 LESSONS_MAX = 100_000
 
@@ -252,29 +253,34 @@ def cadence_report(
 def approval_turnarounds(events: Iterable[EventRecord]) -> list[ApprovalTurnaround]:
     """Follow each statement's review rounds through the timeline's statement events.
 
-    A round starts at "statement.submitted" (or at an edit while in review, which sends the
+    A round starts at STATEMENT_SUBMITTED (or at an edit while in review, which sends the
     new text back to review) and ends approved when an approval brings the count to what
     was required, or ends at a rejection.
     """
     state: dict[int, dict[str, Any]] = {}
     for record in events:
         data = record.data
-        event = data.get("event")
+        event = TimelineEvent.of(data)
         statement_id = data.get("statement")
-        if not isinstance(event, str) or not isinstance(statement_id, int):
+        if event is None or not isinstance(statement_id, int):
             continue
         entry = state.setdefault(
             statement_id,
             {"in_review": False, "submitted": None, "approved": None, "rounds": 0, "rejects": 0},
         )
         at = record.created_at
-        if event == "statement.submitted" or (event == "statement.edited" and entry["in_review"]):
+        edited_in_review = event is TimelineEvent.STATEMENT_EDITED and entry["in_review"]
+        if event is TimelineEvent.STATEMENT_SUBMITTED or edited_in_review:
             entry.update(in_review=True, submitted=at, approved=None)
             entry["rounds"] += 1
-        elif event == "statement.approved" and entry["in_review"] and entry["approved"] is None:
+        elif (
+            event is TimelineEvent.STATEMENT_APPROVED
+            and entry["in_review"]
+            and entry["approved"] is None
+        ):
             if int(data.get("approvals", 0)) >= int(data.get("required", 1)):
                 entry["approved"] = at
-        elif event == "statement.rejected":
+        elif event is TimelineEvent.STATEMENT_REJECTED:
             entry.update(in_review=False)
             entry["rejects"] += 1
     return [
@@ -284,7 +290,7 @@ def approval_turnarounds(events: Iterable[EventRecord]) -> list[ApprovalTurnarou
     ]
 
 
-def delivery_by_channel(rows: Iterable[OutboxRow]) -> list[ChannelDelivery]:
+def delivery_by_channel(rows: Iterable[Delivery]) -> list[ChannelDelivery]:
     """Count delivery outcomes per channel name."""
     counts: dict[str, dict[DeliveryState, int]] = {}
     for row in rows:
@@ -334,7 +340,7 @@ def build_review(
     incident: Incident,
     statements: Sequence[Statement],
     events: Iterable[EventRecord],
-    deliveries: Iterable[OutboxRow],
+    deliveries: Iterable[Delivery],
     checklist: Sequence[ChecklistItem],
     now: datetime,
 ) -> Review:

@@ -44,6 +44,45 @@ class EntryKind(StrEnum):
             raise ValidationError(f"unknown entry kind {value!r}; use one of {names}") from None
 
 
+class TimelineEvent(StrEnum):
+    """What a system entry records, as ``data["event"]``: one name that the services write
+    and that the review, the verifier and the exports read."""
+
+    INCIDENT_OPENED = "incident.opened"
+    INCIDENT_UPDATED = "incident.updated"
+    INCIDENT_CLOSED = "incident.closed"
+    LESSONS_LEARNED = "incident.lessons_learned"
+    ENTRY_CORRECTED = "entry.corrected"
+    CHECKLIST_DONE = "checklist.done"
+    STATEMENT_DRAFTED = "statement.drafted"
+    STATEMENT_EDITED = "statement.edited"
+    STATEMENT_SUBMITTED = "statement.submitted"
+    STATEMENT_APPROVED = "statement.approved"
+    STATEMENT_REJECTED = "statement.rejected"
+    STATEMENT_RELEASED = "statement.released"
+    DELIVERY_SENT = "delivery.sent"
+    DELIVERY_FAILED = "delivery.failed"
+    DELIVERY_UNCERTAIN = "delivery.uncertain"
+    DELIVERY_RESEND = "delivery.resend"
+    DELIVERY_BLOCKED = "delivery.blocked"
+    DELIVERY_DUPLICATE = "delivery.duplicate"
+    KEY_REGISTERED = "key.registered"
+    STATEMENT_REPLY = "statement.reply"
+    INBOUND_ATTACHED = "inbound.attached"
+    INBOUND_TRIAGED = "inbound.triaged"
+    INBOUND_TRACKED = "inbound.tracked"
+    INBOUND_UNTRACKED = "inbound.untracked"
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> TimelineEvent | None:
+        """Return the event an entry's ``data`` records (None: a person's entry, or an event
+        this version does not know)."""
+        try:
+            return cls(data.get("event", ""))
+        except ValueError:
+            return None
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One fact on the timeline. ``seq`` counts from 1 within its incident.
@@ -63,6 +102,21 @@ class TimelineEntry:
     prev_hash: str
     hash: str
     data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def event(self) -> TimelineEvent | None:
+        """Return the system event this entry records, if any."""
+        return TimelineEvent.of(self.data)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    """One page of a timeline as the window shows it, read in one transaction."""
+
+    entries: tuple[TimelineEntry, ...]  # oldest first
+    has_older: bool  # entries older than the page exist (that match the filter)
+    tail_seq: int  # the newest number of the whole timeline when the page was read
+    corrected: frozenset[int] = frozenset()  # ids of the page's entries a later one corrects
 
 
 def validate_entry_text(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from warroom.domain.clock import parse_iso
 from warroom.domain.content import legacy_content_hash
 from warroom.domain.errors import ValidationError
-from warroom.domain.timeline import ChainRecord, verify_chain
+from warroom.domain.timeline import ChainRecord, TimelineEvent, verify_chain
 from warroom.export.export_check import ExportCheck
 
 
@@ -76,7 +76,7 @@ def statement_problem(
     revisions = member(statement, "revisions", list, where)
     logged = {
         record.data.get("revision"): record
-        for event in ("statement.drafted", "statement.edited")
+        for event in (TimelineEvent.STATEMENT_DRAFTED, TimelineEvent.STATEMENT_EDITED)
         for record in events.get((sid, event), [])
     }
     for revision in revisions:
@@ -100,7 +100,7 @@ def statement_problem(
         if current != last.get("content_hash"):
             return None, f"{where}: its text does not match its last revision"
     approvals = member(statement, "approvals", list, where)
-    approved = events.get((sid, "statement.approved"), [])
+    approved = events.get((sid, TimelineEvent.STATEMENT_APPROVED), [])
     if len(approvals) != len(approved):
         return (
             approved[-1].seq if approved else None,

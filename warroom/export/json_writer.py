@@ -16,7 +16,7 @@ from warroom.domain.clock import iso_utc
 from warroom.domain.clocks import ClockReading
 from warroom.domain.incident_log import SCHEMA, IncidentLog, Person, StatementRecord
 from warroom.domain.incidents import Incident
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
 from warroom.domain.timeline import GENESIS_HASH, ChainRecord
 from warroom.export.formats import Progress, no_progress
@@ -77,7 +77,7 @@ def entry_json(record: ChainRecord, corrected_by: list[int] | None = None) -> di
     }
 
 
-def delivery_json(row: OutboxRow) -> dict[str, Any]:
+def delivery_json(row: Delivery) -> dict[str, Any]:
     """Return one delivery receipt (outbox row) as JSON data; it carries no secrets."""
     return {
         "channel": row.channel_name,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from warroom.domain.clocks import ClockReading, format_duration
 from warroom.domain.incident_log import Clocks, IncidentLog
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
 
 
@@ -41,7 +41,7 @@ def clock_text(reading: ClockReading) -> str:
     )
 
 
-def delivery_result(row: OutboxRow) -> str:
+def delivery_result(row: Delivery) -> str:
     """Describe where a delivery landed or why it did not."""
     parts = [part for part in (row.remote_url, row.remote_id) if part]
     if row.last_error:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 
+from warroom.domain.changes import Area
 from warroom.domain.content import ChannelContent, approved_content_hash
-from warroom.domain.outbox import DeliveryState, OutboxRow
-from warroom.domain.timeline import EntryKind
+from warroom.domain.outbox import Delivery, DeliveryState
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.storage import changes, outbox_repo
 from warroom.storage.timeline_repo import append
@@ -22,13 +23,13 @@ log = logging.getLogger(__name__)
 BLOCKED = "differs from the approved text; nothing was sent"
 
 
-def sent_hash(siblings: list[ChannelContent], row: OutboxRow) -> str:
+def sent_hash(siblings: list[ChannelContent], row: Delivery) -> str:
     """Return the content hash of what would go out, with ``row``'s exact bytes in place."""
     others = [c for c in siblings if c.channel != row.channel_name]
     return approved_content_hash([*others, ChannelContent(row.channel_name, row.subject, row.text)])
 
 
-def approved_or_blocked(ctx: ServiceContext, row: OutboxRow, actor: str) -> bool:
+def approved_or_blocked(ctx: ServiceContext, row: Delivery, actor: str) -> bool:
     """Return True when ``row`` (claimed, about to be sent) matches its approved hash.
 
     Otherwise mark it failed as blocked, log it on the timeline, and return False.
@@ -48,13 +49,13 @@ def approved_or_blocked(ctx: ServiceContext, row: OutboxRow, actor: str) -> bool
             author=actor,
             at=now,
             data={
-                "event": "delivery.blocked",
+                "event": TimelineEvent.DELIVERY_BLOCKED,
                 "statement": row.statement_id,
                 "channel": row.channel_name,
                 "outbox": row.id,
                 "approved_hash": row.content_hash,
             },
         )
-        changes.bump(session)
+        changes.record(session, row.incident_id, Area.OUTBOX, Area.TIMELINE)
     log.warning("outbox row %s to %s blocked: it %s", row.id, row.channel_name, BLOCKED)
     return False

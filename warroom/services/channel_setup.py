@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from warroom.domain.changes import Area
 from warroom.domain.channels import (
     Channel,
     ChannelKind,
@@ -56,9 +57,9 @@ class ChannelTest:
 class ChannelSetupService:
     """Add or reconfigure channels, and make one harmless authenticated call to test one."""
 
-    def __init__(self, context: ServiceContext, secrets: SecretStore | None = None) -> None:
+    def __init__(self, context: ServiceContext, secrets: SecretStore) -> None:
         self._ctx = context
-        self._secrets = secrets or SecretStore()
+        self._secrets = secrets
 
     def configure(
         self,
@@ -114,7 +115,7 @@ class ChannelSetupService:
             channel = channel_repo.upsert(
                 session, name=name, kind=kind, settings=cleaned, uid=target.uid
             )
-            changes.bump(session)
+            changes.record(session, None, Area.CHANNELS)
         log.info("channel %s configured (%s)", name, kind.value)
         return channel
 
@@ -138,7 +139,7 @@ class ChannelSetupService:
             channel = channel_repo.by_name(session, name)
             _refuse_if_used(name, channel_repo.statement_count(session, channel.id))
             channel_repo.delete(session, channel.id)
-            changes.bump(session)
+            changes.record(session, None, Area.CHANNELS)
         log.info("channel %s removed", name)
 
     def test(self, name: str) -> ChannelTest:
@@ -167,7 +168,7 @@ class ChannelSetupService:
         now = self._ctx.clock()
         with self._ctx.db.transaction() as session:
             channel_repo.record_check(session, channel.id, now, "" if ok else message)
-            changes.bump(session)
+            changes.record(session, None, Area.CHANNELS)
             channel = channel_repo.by_id(session, channel.id)
         return ChannelTest(channel, ok, message)
 

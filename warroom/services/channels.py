@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from warroom.domain.channels import Channel
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.services.context import ServiceContext
 from warroom.storage import channel_repo, outbox_repo
 
@@ -19,14 +19,9 @@ class ChannelService:
         with self._ctx.db.reading() as session:
             return channel_repo.list_all(session)
 
-    def get(self, name: str) -> Channel:
-        """Return the channel called ``name`` or raise NotFoundError."""
-        with self._ctx.db.reading() as session:
-            return channel_repo.by_name(session, name)
-
     def outbox(
         self, *, statement_id: int | None = None, incident_id: int | None = None
-    ) -> list[OutboxRow]:
+    ) -> list[Delivery]:
         """Return outbox rows, optionally for one statement or incident."""
         with self._ctx.db.reading() as session:
             return outbox_repo.list_rows(

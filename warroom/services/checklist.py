@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from warroom.domain.changes import Area
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.errors import RuleViolation
 from warroom.domain.people import Action
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, checklist_repo, incident_repo, timeline_repo
@@ -41,7 +42,7 @@ class ChecklistService:
                 text=f"Checklist done ({done.phase.heading}): {done.text}",
                 author=actor,
                 at=now,
-                data={"event": "checklist.done", "item": item_id},
+                data={"event": TimelineEvent.CHECKLIST_DONE, "item": item_id},
             )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.CHECKLIST, Area.TIMELINE)
             return done

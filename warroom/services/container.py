@@ -19,6 +19,7 @@ from warroom.storage.secrets import SecretStore
 
 if TYPE_CHECKING:
     from warroom.services.backups import BackupService
+    from warroom.services.changes import ChangeFeedService
     from warroom.services.channel_setup import ChannelSetupService
     from warroom.services.channels import ChannelService
     from warroom.services.checklist import ChecklistService
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from warroom.services.sources import SourceService
     from warroom.services.statements import StatementService
     from warroom.services.timeline import TimelineService
+    from warroom.services.views import ViewService
 
 
 class Services:
@@ -44,6 +46,7 @@ class Services:
         self._context = context
         self.db: Database = context.db
         self.playbooks = playbooks
+        self.secrets: SecretStore = context.secrets
 
     @cached_property
     def incidents(self) -> IncidentService:
@@ -92,14 +95,19 @@ class Services:
         """Configure and test channels (secrets in the keychain)."""
         from warroom.services.channel_setup import ChannelSetupService
 
-        return ChannelSetupService(self._context)
+        return ChannelSetupService(self._context, self.secrets)
 
     @cached_property
     def delivery(self) -> DeliveryService:
-        """Deliver the outbox (one instance per worker thread: see its docstring)."""
+        """Deliver the outbox, and let people decide on rows (this thread's instance)."""
+        return self.new_delivery()
+
+    def new_delivery(self) -> DeliveryService:
+        """Return a DeliveryService of its own for a worker thread: it keeps one connection
+        per channel and is not thread-safe (see its docstring); same database and secrets."""
         from warroom.services.delivery import DeliveryService
 
-        return DeliveryService(self._context)
+        return DeliveryService(self._context, self.secrets)
 
     @cached_property
     def export(self) -> ExportService:
@@ -116,6 +124,20 @@ class Services:
         return ReviewService(self._context)
 
     @cached_property
+    def changes(self) -> ChangeFeedService:
+        """What changed since a window last looked (the change feed)."""
+        from warroom.services.changes import ChangeFeedService
+
+        return ChangeFeedService(self._context)
+
+    @cached_property
+    def views(self) -> ViewService:
+        """The window's read model: an incident, or the room's permissions, in one read."""
+        from warroom.services.views import ViewService
+
+        return ViewService(self._context, self.playbooks)
+
+    @cached_property
     def people(self) -> PeopleService:
         """People and roles of the war room."""
         from warroom.services.people import PeopleService
@@ -127,7 +149,7 @@ class Services:
         """Configure and test listening sources (secrets in the keychain)."""
         from warroom.services.sources import SourceService
 
-        return SourceService(self._context)
+        return SourceService(self._context, self.secrets)
 
     @cached_property
     def inbox(self) -> InboxService:
@@ -148,7 +170,7 @@ class Services:
         """Pull the sources (one instance per worker thread: see its docstring)."""
         from warroom.services.inbox_pull import InboxPullService
 
-        return InboxPullService(self._context, self.playbooks)
+        return InboxPullService(self._context, self.playbooks, self.secrets)
 
     @cached_property
     def backups(self) -> BackupService:
@@ -172,8 +194,9 @@ def build_services(
     playbooks: PlaybookCatalog | None = None,
     secrets: SecretStore | None = None,
 ) -> Services:
-    """Wire the services for ``db``; tests pass a fixed ``clock`` and their own playbooks,
-    the self-test a keychain of its own (``secrets``) for the signing keys it makes."""
-    return Services(
-        ServiceContext(db=db, clock=clock, secrets=secrets), playbooks or PlaybookCatalog()
-    )
+    """Wire the services for ``db``, once per process: the one place that builds the
+    playbook catalog and the keychain access every service shares. Tests pass a fixed
+    ``clock``, their own playbooks, or a secret store with a test backend; the self-test a
+    keychain of its own for the signing keys it makes."""
+    context = ServiceContext(db=db, clock=clock, secrets=secrets or SecretStore())
+    return Services(context, playbooks or PlaybookCatalog())

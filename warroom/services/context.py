@@ -1,8 +1,8 @@
-"""What every service needs: the database, the clock, and the keychain for signing keys."""
+"""What every service needs: the database, the clock, and the keychain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from warroom.domain.clock import Clock, utc_now
 from warroom.storage.database import Database
@@ -15,5 +15,5 @@ class ServiceContext:
 
     db: Database
     clock: Clock = utc_now
-    #: where private signing keys are kept (None: the OS keychain)
-    secrets: SecretStore | None = None
+    #: the keychain: channel and source secrets, signing keys (built once, by build_services)
+    secrets: SecretStore = field(default_factory=SecretStore)

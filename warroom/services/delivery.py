@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from warroom.domain.changes import Area
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import RuleViolation, StorageError
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.people import Action
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.approved_bytes import approved_or_blocked
 from warroom.services.context import ServiceContext
 from warroom.services.delivery_records import SETTLE_FROM, minimum_stale_after, timeline_entry
@@ -97,11 +98,11 @@ class SyncStatus:
 
     depth: int
     channels: list[ChannelState]
-    attention: list[OutboxRow]  # uncertain and failed rows
+    attention: list[Delivery]  # uncertain and failed rows
     next_due_at: datetime | None
     #: Queued rows whose last attempt failed (a 5xx, a timeout...): tried again later, and
     #: shown with the server's reason from the first failure on.
-    retrying: list[OutboxRow] = field(default_factory=list)
+    retrying: list[Delivery] = field(default_factory=list)
 
 
 def channel_online(channel: Channel) -> bool | None:
@@ -117,7 +118,7 @@ class DeliveryService:
     def __init__(
         self,
         context: ServiceContext,
-        secrets: SecretStore | None = None,
+        secrets: SecretStore,
         *,
         connector_factory: ConnectorFactory = make_connector,
         backoff: Backoff | None = None,
@@ -125,7 +126,7 @@ class DeliveryService:
         actor: str = "sync",
     ) -> None:
         self._ctx = context
-        self._secrets = secrets or SecretStore()
+        self._secrets = secrets
         self._factory = connector_factory
         self._backoff = backoff or Backoff()
         self.stale_after = stale_after
@@ -190,7 +191,7 @@ class DeliveryService:
         until = (due_at - self._ctx.clock()).total_seconds()
         return max(0.05, min(poll_seconds, until))
 
-    def _deliver_row(self, queued: OutboxRow, channel: Channel, report: PassReport) -> None:
+    def _deliver_row(self, queued: Delivery, channel: Channel, report: PassReport) -> None:
         now = self._ctx.clock()
         if channel.name in report.waiting:
             return
@@ -252,19 +253,19 @@ class DeliveryService:
         else:
             self._settle(row, channel, DeliveryState.SENT, report, secrets, result=result)
 
-    def _claim(self, queued: OutboxRow, channel: Channel) -> OutboxRow | None:
+    def _claim(self, queued: Delivery, channel: Channel) -> Delivery | None:
         """Commit the 'sending' claim (first transaction); None if another worker won."""
         now = self._ctx.clock()
         record_key = tid.make_tid(now) if channel.kind is ChannelKind.BLUESKY else ""
         with self._ctx.db.transaction() as session:
             if not outbox_repo.claim(session, queued.id, now, record_key):
                 return None
-            changes.bump(session)
+            changes.record(session, queued.incident_id, Area.OUTBOX)
             return outbox_repo.get(session, queued.id)
 
     def _retry(
         self,
-        row: OutboxRow,
+        row: Delivery,
         channel: Channel,
         error: TransientError,
         report: PassReport,
@@ -280,7 +281,8 @@ class DeliveryService:
             )
             if error.unreachable:
                 channel_repo.record_check(session, channel.id, now, reason)
-            changes.bump(session)
+                changes.record(session, None, Area.CHANNELS)
+            changes.record(session, row.incident_id, Area.OUTBOX)
         if error.unreachable:
             self._drop_connector(channel)
             self._channel_retry_at[channel.id] = (_settings_key(channel), next_at)
@@ -290,7 +292,7 @@ class DeliveryService:
 
     def _settle(
         self,
-        row: OutboxRow,
+        row: Delivery,
         channel: Channel,
         state: DeliveryState,
         report: PassReport,
@@ -321,11 +323,11 @@ class DeliveryService:
             if not settled and not (sent and previous is DeliveryState.SENT):
                 log.warning("outbox row %s was settled by another worker meanwhile", row.id)
                 return
-            if sent:
-                channel_repo.record_check(session, channel.id, now, "")
+            if sent:  # an answer to an inbox item: the item is now replied, with where
                 where = (result.remote_url or result.remote_id) if result else ""
-                reply_repo.mark_replied(session, row.statement_id, where, now)  # inbox answer
-            elif isinstance(error, PermanentError) and "credentials" in reason:
+                reply_repo.mark_replied(session, row.statement_id, where, now)
+            checked = sent or (isinstance(error, PermanentError) and "credentials" in reason)
+            if checked:
                 channel_repo.record_check(session, channel.id, now, reason)
             text, data = timeline_entry(row, channel, state, result, reason, previous)
             append(
@@ -337,7 +339,9 @@ class DeliveryService:
                 at=now,
                 data=data,
             )
-            changes.bump(session)
+            changes.record(session, row.incident_id, Area.OUTBOX, Area.TIMELINE)
+            if checked:  # last: the feed's lock is held until commit (see storage.changes)
+                changes.record(session, None, Area.CHANNELS)
         self._channel_retry_at.pop(channel.id, None)
         {
             DeliveryState.SENT: report.sent,
@@ -373,7 +377,7 @@ class DeliveryService:
                         next_attempt_at=now,
                         error="an earlier attempt was interrupted; retrying safely",
                     ):
-                        changes.bump(session)
+                        changes.record(session, row.incident_id, Area.OUTBOX)
                         recovered.append(row.id)
             else:
                 problem = UncertainError(
@@ -416,7 +420,7 @@ class DeliveryService:
     def _record_channel(self, channel: Channel, error: str) -> None:
         with self._ctx.db.transaction() as session:
             channel_repo.record_check(session, channel.id, self._ctx.clock(), error)
-            changes.bump(session)
+            changes.record(session, None, Area.CHANNELS)
 
     def close(self) -> None:
         """Close every kept connection (waits for a pass running on another thread)."""
@@ -443,19 +447,24 @@ class DeliveryService:
         states = [ChannelState(c, channel_online(c), counts.get(c.name, {})) for c in channels]
         return SyncStatus(depth, states, attention, due_at, retrying)
 
-    def resend(self, row_id: int, actor: str) -> OutboxRow:
+    def resend(self, row_id: int, actor: str) -> Delivery:
         """Queue an uncertain or failed row again (a person decided it did not go out)."""
-        return self._decide(row_id, actor, DeliveryState.QUEUED, "delivery.resend")
+        return self._decide(row_id, actor, DeliveryState.QUEUED, TimelineEvent.DELIVERY_RESEND)
 
-    def mark_sent(self, row_id: int, actor: str, *, remote_url: str = "") -> OutboxRow:
+    def mark_sent(self, row_id: int, actor: str, *, remote_url: str = "") -> Delivery:
         """Record that an uncertain or failed row did go out (a person checked)."""
         return self._decide(
-            row_id, actor, DeliveryState.SENT, "delivery.sent", remote_url=remote_url
+            row_id, actor, DeliveryState.SENT, TimelineEvent.DELIVERY_SENT, remote_url=remote_url
         )
 
     def _decide(
-        self, row_id: int, actor: str, state: DeliveryState, event: str, remote_url: str = ""
-    ) -> OutboxRow:
+        self,
+        row_id: int,
+        actor: str,
+        state: DeliveryState,
+        event: TimelineEvent,
+        remote_url: str = "",
+    ) -> Delivery:
         now = self._ctx.clock()
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.RELEASE)
@@ -498,7 +507,7 @@ class DeliveryService:
                 at=now,
                 data=data,
             )
-            changes.bump(session)
+            changes.record(session, row.incident_id, Area.OUTBOX, Area.TIMELINE)
             return outbox_repo.get(session, row_id)
 
 

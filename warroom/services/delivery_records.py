@@ -12,7 +12,8 @@ from datetime import timedelta
 from typing import Any
 
 from warroom.domain.channels import Channel
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
+from warroom.domain.timeline import TimelineEvent
 from warroom.sync.http import timeouts
 from warroom.sync.outcomes import DeliveryResult
 
@@ -39,7 +40,7 @@ def minimum_stale_after(channel: Channel) -> timedelta:
 
 
 def timeline_entry(
-    row: OutboxRow,
+    row: Delivery,
     channel: Channel,
     state: DeliveryState,
     result: DeliveryResult | None,
@@ -57,7 +58,7 @@ def timeline_entry(
     if state is DeliveryState.SENT and result is not None:
         where = result.remote_url or result.remote_id
         data = {
-            "event": "delivery.sent",
+            "event": TimelineEvent.DELIVERY_SENT,
             **base,
             "remote_id": result.remote_id,
             "url": result.remote_url,
@@ -66,7 +67,7 @@ def timeline_entry(
             data["detail"] = result.detail
         text = f"Statement #{row.statement_id} sent on {channel.name}: {where}"
         if previous is DeliveryState.SENT:
-            data["event"] = "delivery.duplicate"
+            data["event"] = TimelineEvent.DELIVERY_DUPLICATE
             text = (
                 f"Statement #{row.statement_id} was delivered again on {channel.name} (a "
                 f"delivery was already recorded): {where}"
@@ -81,6 +82,6 @@ def timeline_entry(
             f"{reason}. Check, then run 'warroom sync --resend {row.id}' or "
             f"'warroom sync --mark-sent {row.id}'"
         )
-        return text, {"event": "delivery.uncertain", **base, "reason": reason}
+        return text, {"event": TimelineEvent.DELIVERY_UNCERTAIN, **base, "reason": reason}
     text = f"Statement #{row.statement_id} failed on {channel.name}: {reason}"
-    return text, {"event": "delivery.failed", **base, "reason": reason}
+    return text, {"event": TimelineEvent.DELIVERY_FAILED, **base, "reason": reason}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from warroom.domain.changes import Area
 from warroom.domain.errors import RuleViolation, ValidationError
 from warroom.domain.inbox import (
     InboxFilter,
@@ -21,7 +22,7 @@ from warroom.domain.inbox_stats import InboxStats, bucket_seconds, compute_stats
 from warroom.domain.names import check_name
 from warroom.domain.people import Action
 from warroom.domain.statements import Statement
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.services.inbox_attach import attach_item, match_terms
 from warroom.services.people import authorize
@@ -131,7 +132,9 @@ class InboxService:
             )
             if item.incident_id is not None:
                 _log_triage(session, item, current, actor, now)
-            changes.bump(session)
+                changes.record(session, item.incident_id, Area.INBOX, Area.TIMELINE)
+            else:
+                changes.record(session, None, Area.INBOX)
             return item
 
     def attach(self, item_id: int, incident_id: int, actor: str) -> InboxItem:
@@ -150,7 +153,7 @@ class InboxService:
                     "belongs to one incident"
                 )
             attached = attach_item(session, item, incident_id, actor=actor, at=self._ctx.clock())
-            changes.bump(session)
+            changes.record(session, incident_id, Area.INBOX, Area.TIMELINE)
             return attached
 
     def attach_matching(self, query: str, incident_id: int, actor: str) -> list[InboxItem]:
@@ -165,7 +168,7 @@ class InboxService:
                 attach_item(session, item, incident_id, actor=actor, at=now) for item in items
             ]
             if attached:
-                changes.bump(session)
+                changes.record(session, incident_id, Area.INBOX, Area.TIMELINE)
             return attached
 
     # --- tracked terms --------------------------------------------------------------------
@@ -195,7 +198,7 @@ class InboxService:
                 text=f"Tracking {cleaned!r}: matching inbound items are attached automatically",
                 author=actor,
                 at=now,
-                data={"event": "inbound.tracked", "term": cleaned},
+                data={"event": TimelineEvent.INBOUND_TRACKED, "term": cleaned},
             )
             attached = []
             for item in inbox_repo.unattached_containing(session, cleaned.lstrip("#@")):
@@ -203,7 +206,7 @@ class InboxService:
                     attached.append(
                         attach_item(session, item, incident_id, actor=actor, at=now, term=cleaned)
                     )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.INBOX, Area.TIMELINE)
             return attached
 
     def untrack(self, incident_id: int, term: str, actor: str) -> None:
@@ -221,9 +224,9 @@ class InboxService:
                 text=f"Stopped tracking {cleaned!r}",
                 author=actor,
                 at=self._ctx.clock(),
-                data={"event": "inbound.untracked", "term": cleaned},
+                data={"event": TimelineEvent.INBOUND_UNTRACKED, "term": cleaned},
             )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.TIMELINE)
 
 
 def _log_triage(
@@ -248,7 +251,7 @@ def _log_triage(
         author=actor,
         at=at,
         data={
-            "event": "inbound.triaged",
+            "event": TimelineEvent.INBOUND_TRIAGED,
             "item": item.id,
             "state": item.state.value,
             "priority": item.priority,

@@ -13,7 +13,7 @@ from typing import Any
 from warroom.domain.clock import iso_utc
 from warroom.domain.inbound_text import preview
 from warroom.domain.inbox import InboxItem
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.domain.triage import term_matches
 from warroom.storage import inbox_repo
 from warroom.storage.database import Session
@@ -45,7 +45,7 @@ def attach_item(
     if term is not None:
         text += f" (attached automatically: tracked term {term!r})"
     data: dict[str, Any] = {
-        "event": "inbound.attached",
+        "event": TimelineEvent.INBOUND_ATTACHED,
         "item": item.id,
         "source": item.source_name,
         "remote_id": item.remote_id,

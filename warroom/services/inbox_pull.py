@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from warroom.domain.changes import Area
 from warroom.domain.errors import StorageError
 from warroom.domain.inbox import Source
 from warroom.services.context import ServiceContext
@@ -229,7 +230,9 @@ class InboxPullService:
                 added=len(added),
                 skipped=batch.skipped,
             )
-            changes.bump(session)
+            changes.record(session, None, Area.INBOX)
+            for incident_id in sorted({item.incident_id for item in attached if item.incident_id}):
+                changes.record(session, incident_id, Area.INBOX, Area.TIMELINE)
         for problem in batch.problems:
             log.info("source %s: skipped %s", source.name, scrub(problem, [secret]))
         pull.added += len(added)
@@ -255,7 +258,7 @@ class InboxPullService:
             source_repo.record_pull(
                 session, source.id, now, error=reason, stopped_reason=reason if stopped else None
             )
-            changes.bump(session)
+            changes.record(session, None, Area.INBOX)
         pull.error = reason
         pull.stopped = stopped
         log.warning("source %s: %s", source.name, reason)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from warroom.domain.changes import Area
 from warroom.domain.channels import Channel
 from warroom.domain.errors import NotFoundError, RuleViolation, ValidationError
 from warroom.domain.inbox import InboxItem, ReplyLink, SourceKind
@@ -25,7 +26,7 @@ from warroom.domain.statements import (
     fill_placeholders,
     placeholders_in,
 )
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.domain.triage import reply_subject, reply_text
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
@@ -121,7 +122,7 @@ class InboxReplyService:
                 author=actor,
                 at=now,
                 data={
-                    "event": "statement.reply",
+                    "event": TimelineEvent.STATEMENT_REPLY,
                     "statement": statement.id,
                     "item": item.id,
                     "channel": channel.name,
@@ -134,7 +135,9 @@ class InboxReplyService:
                     "preapproved": preapproved,
                 },
             )
-            changes.bump(session)
+            changes.record(
+                session, statement.incident_id, Area.STATEMENTS, Area.TIMELINE, Area.INBOX
+            )
             return statement
 
     def _item(self, item_id: int) -> InboxItem:

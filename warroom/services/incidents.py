@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from warroom.domain.chain_state import opening_data
+from warroom.domain.changes import Area
 from warroom.domain.clock import as_utc
 from warroom.domain.incidents import (
     Incident,
@@ -15,7 +16,7 @@ from warroom.domain.incidents import (
     validate_title,
 )
 from warroom.domain.people import Action
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
@@ -107,7 +108,10 @@ class IncidentService:
                         template_key=template.key,
                         check_limits=False,
                     )
-            changes.bump(session)
+            areas = [Area.INCIDENT, Area.TIMELINE]
+            if playbook:
+                areas += [Area.CHECKLIST, Area.STATEMENTS]
+            changes.record(session, incident_id, *areas)
             return incident_repo.get(session, incident_id)
 
     def all(self) -> list[Incident]:
@@ -148,21 +152,11 @@ class IncidentService:
                 text=f"Incident closed by {actor}",
                 author=actor,
                 at=now,
-                data={"event": "incident.closed"},
+                data={"event": TimelineEvent.INCIDENT_CLOSED},
             )
             incident_repo.close(session, incident_id, now)
-            changes.bump(session)
+            changes.record(session, incident_id, Area.INCIDENT, Area.TIMELINE)
             return incident_repo.get(session, incident_id)
-
-    def change_counter(self) -> int:
-        """Return a number that changes whenever anyone writes to the database.
-
-        The window polls it every second, so it is also where a database file replaced
-        underneath the window is noticed (and reported) without waiting for a write.
-        """
-        self._ctx.db.check_file()
-        with self._ctx.db.reading() as session:
-            return changes.current(session)
 
     def now(self) -> datetime:
         """Return the service clock's time (overdue checks, clocks)."""

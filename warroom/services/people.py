@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 
+from warroom.domain.changes import Area
 from warroom.domain.errors import RuleViolation
 from warroom.domain.names import name_key
 from warroom.domain.people import (
     Action,
     Person,
     Role,
-    allowed_actions,
     ensure_allowed,
     ensure_can_remove_person,
     ensure_can_set_person,
@@ -66,22 +66,10 @@ class PeopleService:
         with self._ctx.db.reading() as session:
             return people_repo.any_registered(session)
 
-    def role_of(self, name: str) -> Role | None:
-        """Return ``name``'s role, or None if they are not registered."""
-        with self._ctx.db.reading() as session:
-            return people_repo.role_of(session, name)
-
     def connected_person(self) -> Person | None:
         """Return the person this connection is bound to (team mode), else None."""
         with self._ctx.db.reading() as session:
             return connected_person(session)
-
-    def allowed_actions(self, actor: str) -> frozenset[Action]:
-        """Return what ``actor`` may do now (the window enables its buttons from this)."""
-        with self._ctx.db.reading() as session:
-            enforcing = people_repo.any_registered(session)
-            role = people_repo.role_of(session, actor) if enforcing else None
-        return allowed_actions(role, enforcing=enforcing)
 
     def refusal(self, actor: str, action: Action) -> str | None:
         """Say why ``actor`` may not do ``action`` now (None if they may), for tooltips."""
@@ -104,9 +92,9 @@ class PeopleService:
             me = connected_person(session)
             if me is not None:
                 raise RuleViolation(OWNER_ONLY.format(name=me.name))
-            # Bumping first takes the counter's row lock: people changes queue up, so two
-            # leads demoting each other at once cannot leave the room without a lead.
-            changes.bump(session)
+            # People changes queue up, so two leads demoting each other at once cannot
+            # leave the room without a lead.
+            changes.lock_for(session, "people")
             people = people_repo.all_people(session)
             ensure_can_set_person(actor, people, cleaned, wanted)
             before = find_person(people, cleaned)
@@ -121,6 +109,7 @@ class PeopleService:
             person = people_repo.put(
                 session, cleaned, wanted, actor, self._ctx.clock(), login=login
             )
+            changes.record(session, None, Area.PEOPLE)
         if before is None:
             log.info("%s added %s to the war room as %s", actor, cleaned, wanted.value)
         elif before.role is not wanted:
@@ -134,10 +123,11 @@ class PeopleService:
             me = connected_person(session)
             if me is not None:
                 raise RuleViolation(OWNER_ONLY.format(name=me.name))
-            changes.bump(session)
+            changes.lock_for(session, "people")
             people = people_repo.all_people(session)
             ensure_can_remove_person(actor, people, cleaned)
             person = people_repo.remove(session, cleaned)
+            changes.record(session, None, Area.PEOPLE)
         log.info("%s removed %s (%s) from the war room", actor, cleaned, person.role.value)
         return person
 
@@ -162,7 +152,8 @@ class PeopleService:
             if current is not None and not new:
                 return current
             key = keys.create(session, actor, self._ctx.clock(), fresh=new).public
-            changes.bump(session)
+            # The new key is logged on every open incident's timeline: a room-wide change.
+            changes.record(session, None, Area.PEOPLE, Area.TIMELINE)
             return key
 
 

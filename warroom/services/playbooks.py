@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,10 @@ class PlaybookCatalog:
             extra = os.environ.get(PLAYBOOKS_ENV, "")
             folders += [Path(part) for part in extra.split(os.pathsep) if part]
         self.folders = folders
+        # path -> (size and modification time when parsed, the playbook or why not): a window
+        # asks for templates on every refresh; a file is parsed again only once it changed.
+        self._parsed: dict[Path, tuple[tuple[int, int], Playbook | ValidationError]] = {}
+        self._lock = threading.Lock()
 
     def load(self) -> tuple[list[Playbook], list[PlaybookProblem]]:
         """Return every valid playbook by key, and a problem for every invalid file."""
@@ -49,13 +54,32 @@ class PlaybookCatalog:
                 problems.append(PlaybookProblem(folder, message))
                 continue
             for path in sorted(folder.glob("*.toml")):
-                try:
-                    playbook = read_playbook(path)
-                except ValidationError as error:
-                    problems.append(PlaybookProblem(path, str(error)))
-                    continue
-                found[playbook.key] = playbook
+                outcome = self._read(path)
+                if isinstance(outcome, ValidationError):
+                    problems.append(PlaybookProblem(path, str(outcome)))
+                else:
+                    found[outcome.key] = outcome
         return sorted(found.values(), key=lambda p: p.key), problems
+
+    def _read(self, path: Path) -> Playbook | ValidationError:
+        """Return the parsed playbook (from the cache while the file is unchanged)."""
+        try:
+            stat = path.stat()
+            stamp = (stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            stamp = (-1, -1)
+        with self._lock:
+            cached = self._parsed.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        outcome: Playbook | ValidationError
+        try:
+            outcome = read_playbook(path)
+        except ValidationError as error:
+            outcome = error
+        with self._lock:
+            self._parsed[path] = (stamp, outcome)
+        return outcome
 
     def get(self, key: str) -> Playbook:
         """Return the playbook ``key``; a broken file for that key is reported as such."""

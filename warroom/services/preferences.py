@@ -23,7 +23,6 @@ from warroom.storage.private_files import make_private_dir, open_private
 
 log = logging.getLogger(__name__)
 
-ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 THEMES: tuple[str, ...] = ("system", "dark")
 NAME_MAX = 80
 
@@ -83,9 +82,7 @@ def validate_identity(name: str, role: str) -> Identity:
     check_name(cleaned, "your name")  # no control or bidi characters: it is printed everywhere
     if len(cleaned) > NAME_MAX:
         raise ValidationError(f"the name is over {NAME_MAX} characters")
-    if role not in ROLES:
-        raise ValidationError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-    return Identity(cleaned, role)
+    return Identity(cleaned, Role.parse(role).value)
 
 
 def validate_theme(theme: str) -> str:

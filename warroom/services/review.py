@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+from warroom.domain.changes import Area
 from warroom.domain.incidents import Incident
 from warroom.domain.people import Action
 from warroom.domain.review import Review, build_review, validate_lessons
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import (
@@ -63,7 +64,7 @@ class ReviewService:
                     text=f"Lessons learned {what} by {actor} ({len(cleaned)} characters)",
                     author=actor,
                     at=self._ctx.clock(),
-                    data={"event": "incident.lessons_learned", "text_hash": digest},
+                    data={"event": TimelineEvent.LESSONS_LEARNED, "text_hash": digest},
                 )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.INCIDENT, Area.TIMELINE)
             return incident_repo.get(session, incident_id)

@@ -16,7 +16,7 @@ from datetime import datetime
 from warroom.domain.errors import NotFoundError, RuleViolation
 from warroom.domain.names import name_key, same_name
 from warroom.domain.statements import Statement
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.domain.trust import PublicKey, approval_document, fingerprint
 from warroom.export import signatures
 from warroom.services.identity import connected_person
@@ -112,7 +112,7 @@ class Keys:
                     author=person,
                     at=at,
                     data={
-                        "event": "key.registered",
+                        "event": TimelineEvent.KEY_REGISTERED,
                         "person": person,
                         "key": registered.fingerprint,
                         "public_key": public,

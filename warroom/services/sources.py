@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from warroom.domain.changes import Area
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import ValidationError
 from warroom.domain.inbox import Source, SourceKind, check_query, validate_source_name
@@ -128,7 +129,7 @@ class SourceService:
                 at=self._ctx.clock(),
                 reset_cursors=reset,
             )
-            changes.bump(session)
+            changes.record(session, None, Area.INBOX)
         log.info("source %s configured (%s)", name, kind.value)
         return source
 
@@ -143,7 +144,7 @@ class SourceService:
                 SourceSecrets(self._secrets).set(name, "")
         with self._ctx.db.transaction() as session:
             source_repo.delete(session, source.id)
-            changes.bump(session)
+            changes.record(session, None, Area.INBOX)
         log.info("source %s removed", name)
 
     def test(self, name: str) -> SourceTest:
@@ -180,7 +181,7 @@ class SourceService:
                 error="" if ok else message,
                 stopped_reason="" if ok else None,
             )
-            changes.bump(session)
+            changes.record(session, None, Area.INBOX)
             source = source_repo.by_id(session, source.id)
         return SourceTest(source, ok, message)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from warroom.domain.changes import Area
 from warroom.domain.clock import as_utc, iso_utc
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
@@ -14,19 +15,17 @@ from warroom.domain.statements import (
     Revision,
     Statement,
     StatementState,
-    approval_refusal,
     ensure_can_approve,
     ensure_can_reject,
     ensure_can_release,
     ensure_editable,
     ensure_submittable,
     fill_placeholders,
-    release_refusal,
     state_after_approval,
     state_after_edit,
     validate_content,
 )
-from warroom.domain.timeline import EntryKind
+from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.domain.trust import approval_document
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
@@ -44,6 +43,9 @@ from warroom.storage.database import Session
 from warroom.storage.timeline_repo import append
 
 _UNSET = object()
+#: What a workflow step changes (a statement and its timeline entry); a release adds rows.
+_WORKFLOW = (Area.STATEMENTS, Area.TIMELINE)
+_RELEASED = (*_WORKFLOW, Area.OUTBOX)
 
 
 def create_draft(
@@ -85,7 +87,7 @@ def create_draft(
         actor,
         at,
         f"drafted{origin} for {', '.join(statement.channel_names)}",
-        "statement.drafted",
+        TimelineEvent.STATEMENT_DRAFTED,
         **_content_data(statement),
         template=template_key,
     )
@@ -118,7 +120,7 @@ def _log(
     actor: str,
     at: datetime,
     what: str,
-    event: str,
+    event: TimelineEvent,
     **extra: object,
 ) -> None:
     append(
@@ -174,7 +176,7 @@ class StatementService:
                 at=self._ctx.clock(),
                 next_update_by=as_utc(next_update_by) if next_update_by else None,
             )
-            changes.bump(session)
+            changes.record(session, incident_id, *_WORKFLOW)
             return statement
 
     def templates(self, incident_id: int) -> list[StatementTemplate]:
@@ -214,7 +216,7 @@ class StatementService:
                 at=self._ctx.clock(),
                 template_key=template.key,
             )
-            changes.bump(session)
+            changes.record(session, incident_id, *_WORKFLOW)
             return statement
 
     def edit(
@@ -273,10 +275,10 @@ class StatementService:
                 actor,
                 now,
                 note,
-                "statement.edited",
+                TimelineEvent.STATEMENT_EDITED,
                 **_content_data(statement),
             )
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
     def submit(self, statement_id: int, actor: str) -> Statement:
@@ -293,8 +295,15 @@ class StatementService:
             needed = required_approvals(session, current, incident)
             state = StatementState.APPROVED if needed == 0 else StatementState.IN_REVIEW
             statement = statement_repo.set_state(session, statement_id, state, now)
-            _log(session, statement, actor, now, "submitted for review", "statement.submitted")
-            changes.bump(session)
+            _log(
+                session,
+                statement,
+                actor,
+                now,
+                "submitted for review",
+                TimelineEvent.STATEMENT_SUBMITTED,
+            )
+            changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
     def approve(self, statement_id: int, actor: str, *, revision: int | None = None) -> Statement:
@@ -336,7 +345,7 @@ class StatementService:
                 actor,
                 now,
                 f"approved by {approver} ({have} of {required})",
-                "statement.approved",
+                TimelineEvent.STATEMENT_APPROVED,
                 approver=approver,
                 approvals=have,
                 required=required,
@@ -345,7 +354,7 @@ class StatementService:
                 key=key.public.fingerprint,
                 public_key=key.public.public_key,
             )
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
     def reject(self, statement_id: int, actor: str, reason: str) -> Statement:
@@ -369,11 +378,11 @@ class StatementService:
                 actor,
                 now,
                 note,
-                "statement.rejected",
+                TimelineEvent.STATEMENT_REJECTED,
                 reason=cleaned,
                 voided=voided,
             )
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_WORKFLOW)
             return statement
 
     def release(self, statement_id: int, actor: str) -> Statement:
@@ -409,10 +418,10 @@ class StatementService:
                 actor,
                 now,
                 f"released by {actor} to {', '.join(statement.channel_names)}",
-                "statement.released",
+                TimelineEvent.STATEMENT_RELEASED,
                 channels=list(statement.channel_names),
             )
-            changes.bump(session)
+            changes.record(session, statement.incident_id, *_RELEASED)
             return statement
 
     def get(self, statement_id: int) -> Statement:
@@ -431,16 +440,6 @@ class StatementService:
         with self._ctx.db.reading() as session:
             statement_repo.get(session, statement_id)
             return statement_repo.revisions(session, statement_id)
-
-    def approval_refusal(self, statement: Statement, actor: str) -> str | None:
-        """Say why ``actor`` cannot approve ``statement`` now (for a disabled button)."""
-        return approval_refusal(statement, actor)
-
-    def release_refusal(self, statement: Statement) -> str | None:
-        """Say why ``statement`` cannot be released now (for a disabled button)."""
-        with self._ctx.db.reading() as session:
-            incident = incident_repo.get(session, statement.incident_id)
-            return release_refusal(statement, required_approvals(session, statement, incident))
 
     def _incident(self, incident_id: int) -> Incident:
         with self._ctx.db.reading() as session:

@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import closing
 
+from warroom.domain.changes import Area
 from warroom.domain.errors import RuleViolation
 from warroom.domain.people import Action
-from warroom.domain.search import parse_query
+from warroom.domain.search import SearchQuery, parse_query
 from warroom.domain.timeline import (
     ChainReport,
     EntryKind,
     TimelineEntry,
+    TimelineEvent,
+    TimelinePage,
     validate_entry_text,
     verify_chain,
 )
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, incident_repo, search_repo, timeline_repo
+from warroom.storage.database import Session
 
 
 class TimelineService:
@@ -42,7 +46,7 @@ class TimelineService:
                 author=actor,
                 at=self._ctx.clock(),
             )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.TIMELINE)
             return entry
 
     def correct(self, incident_id: int, entry_id: int, text: str, actor: str) -> TimelineEntry:
@@ -62,9 +66,9 @@ class TimelineService:
                 author=actor,
                 at=self._ctx.clock(),
                 corrects_id=entry_id,
-                data={"event": "entry.corrected", "corrects_seq": original.seq},
+                data={"event": TimelineEvent.ENTRY_CORRECTED, "corrects_seq": original.seq},
             )
-            changes.bump(session)
+            changes.record(session, incident_id, Area.TIMELINE)
             return entry
 
     def entries(
@@ -85,20 +89,10 @@ class TimelineService:
         query = parse_query(search) if search.strip() else None
         with self._ctx.db.reading() as session:
             incident_repo.get(session, incident_id)
-            if query is not None:
-                return search_repo.incident_entries(
-                    session,
-                    incident_id,
-                    query=query,
-                    kinds=[kind.value for kind in kinds],
-                    newest_first=newest_first,
-                    limit=limit,
-                    after_seq=after_seq,
-                    before_seq=before_seq,
-                )
-            return timeline_repo.entries(
+            return _slice(
                 session,
                 incident_id,
+                query,
                 after_seq=after_seq,
                 before_seq=before_seq,
                 limit=limit,
@@ -106,15 +100,42 @@ class TimelineService:
                 kinds=kinds,
             )
 
+    def page(
+        self,
+        incident_id: int,
+        *,
+        limit: int,
+        before_seq: int | None = None,
+        kinds: Sequence[EntryKind] = (),
+        search: str = "",
+    ) -> TimelinePage:
+        """Return the ``limit`` newest matching entries before ``before_seq`` (None: the
+        newest), oldest first, with which of them are corrected: one read for the window."""
+        query = parse_query(search) if search.strip() else None
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, incident_id)
+            newest = _slice(
+                session,
+                incident_id,
+                query,
+                before_seq=before_seq,
+                limit=limit + 1,
+                newest_first=True,
+                kinds=kinds,
+            )
+            entries = tuple(reversed(newest[:limit]))
+            corrected: set[int] = set()
+            if entries:
+                corrected = timeline_repo.corrected_ids(
+                    session, incident_id, from_seq=entries[0].seq, before_seq=entries[-1].seq + 1
+                )
+        tail = max([incident.entry_count, *(e.seq for e in newest[:1])])
+        return TimelinePage(entries, len(newest) > limit, tail, frozenset(corrected))
+
     def entry_by_seq(self, incident_id: int, seq: int) -> TimelineEntry:
         """Return the entry numbered ``seq`` (#) in an incident."""
         with self._ctx.db.reading() as session:
             return timeline_repo.entry_by_seq(session, incident_id, seq)
-
-    def corrected_ids(self, incident_id: int) -> set[int]:
-        """Return the ids of entries that have been corrected by a later entry."""
-        with self._ctx.db.reading() as session:
-            return timeline_repo.corrected_ids(session, incident_id)
 
     def verify(self, incident_id: int) -> ChainReport:
         """Recompute the hash chain of a live incident against what it recorded."""
@@ -124,3 +145,37 @@ class TimelineService:
                 return verify_chain(
                     records, expected_count=incident.entry_count, expected_head=incident.head_hash
                 )
+
+
+def _slice(
+    session: Session,
+    incident_id: int,
+    query: SearchQuery | None,
+    *,
+    after_seq: int = 0,
+    before_seq: int | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+    kinds: Sequence[EntryKind] = (),
+) -> list[TimelineEntry]:
+    """Read a slice of the timeline: through the search index when there are words."""
+    if query is not None:
+        return search_repo.incident_entries(
+            session,
+            incident_id,
+            query=query,
+            kinds=[kind.value for kind in kinds],
+            newest_first=newest_first,
+            limit=limit,
+            after_seq=after_seq,
+            before_seq=before_seq,
+        )
+    return timeline_repo.entries(
+        session,
+        incident_id,
+        after_seq=after_seq,
+        before_seq=before_seq,
+        limit=limit,
+        newest_first=newest_first,
+        kinds=kinds,
+    )

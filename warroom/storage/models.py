@@ -53,12 +53,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class ChangeCounterRow(Base):
-    """One row whose value rises with every write: windows poll it to refresh live."""
+class ChangeFeedRow(Base):
+    """One (incident, area) a committed write changed; windows read the rows past the last
+    ``seq`` they saw and refresh only what is named. Old rows are pruned."""
 
-    __tablename__ = "change_counter"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)
+    __tablename__ = "change_feed"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No foreign key: a feed row must not lock the incident row (PostgreSQL's FOR KEY SHARE)
+    # and a room-wide change (channels, people) has no incident.
+    incident_id: Mapped[int | None] = mapped_column(Integer)
+    area: Mapped[str] = mapped_column(String(16))
 
 
 class IncidentRow(Base):
@@ -84,7 +88,11 @@ class IncidentRow(Base):
 
 class TimelineEntryRow(Base):
     __tablename__ = "timeline_entries"
-    __table_args__ = (UniqueConstraint("incident_id", "seq", name="uq_timeline_incident_seq"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "seq", name="uq_timeline_incident_seq"),
+        # Which entries of a page are corrected, without scanning the whole timeline.
+        Index("ix_timeline_corrects", "incident_id", "corrects_seq"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
     seq: Mapped[int] = mapped_column(Integer)
@@ -199,7 +207,7 @@ class ChecklistItemRow(Base):
     )
 
 
-class OutboxRowModel(Base):
+class OutboxEntryRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("statement_id", "channel_id", name="uq_outbox_statement_channel"),

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from warroom.domain.channels import Channel
 from warroom.domain.content import ChannelContent
 from warroom.domain.errors import NotFoundError
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.storage import reply_repo
-from warroom.storage.models import ChannelRow, OutboxRowModel, StatementRow
+from warroom.storage.models import ChannelRow, OutboxEntryRow, StatementRow
 
 
-def _to_domain(row: OutboxRowModel, incident_id: int, channel_name: str) -> OutboxRow:
-    return OutboxRow(
+def _to_domain(row: OutboxEntryRow, incident_id: int, channel_name: str) -> Delivery:
+    return Delivery(
         id=row.id,
         statement_id=row.statement_id,
         incident_id=incident_id,
@@ -42,20 +42,20 @@ def _to_domain(row: OutboxRowModel, incident_id: int, channel_name: str) -> Outb
     )
 
 
-def _select_rows(session: Session, *conditions: ColumnElement[bool]) -> list[OutboxRow]:
+def _select_rows(session: Session, *conditions: ColumnElement[bool]) -> list[Delivery]:
     """Return outbox rows matching ``conditions``, with their incident and channel name."""
     query = (
-        select(OutboxRowModel, StatementRow.incident_id, ChannelRow.name)
-        .join(StatementRow, StatementRow.id == OutboxRowModel.statement_id)
-        .join(ChannelRow, ChannelRow.id == OutboxRowModel.channel_id)
+        select(OutboxEntryRow, StatementRow.incident_id, ChannelRow.name)
+        .join(StatementRow, StatementRow.id == OutboxEntryRow.statement_id)
+        .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
         .where(*conditions)
-        .order_by(OutboxRowModel.id)
+        .order_by(OutboxEntryRow.id)
     )
     rows = [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
     return _with_threads(session, rows)
 
 
-def _with_threads(session: Session, rows: list[OutboxRow]) -> list[OutboxRow]:
+def _with_threads(session: Session, rows: list[Delivery]) -> list[Delivery]:
     """Add the thread of each row that answers an inbox item (one query per batch)."""
     threads = reply_repo.threads_for(session, (row.statement_id for row in rows))
     if not threads:
@@ -83,7 +83,7 @@ def enqueue(
     """
     ids = []
     for channel in channels:
-        row = OutboxRowModel(
+        row = OutboxEntryRow(
             statement_id=statement_id,
             channel_id=channel.id,
             state=DeliveryState.QUEUED.value,
@@ -113,36 +113,36 @@ def list_rows(
     incident_id: int | None = None,
     states: Sequence[DeliveryState] = (),
     with_error: bool = False,
-) -> list[OutboxRow]:
+) -> list[Delivery]:
     """Return outbox rows, optionally for one statement/incident, in some states, or only
     those whose last attempt left an error."""
     conditions: list[ColumnElement[bool]] = []
     if with_error:
-        conditions.append(OutboxRowModel.last_error != "")
+        conditions.append(OutboxEntryRow.last_error != "")
     if statement_id is not None:
-        conditions.append(OutboxRowModel.statement_id == statement_id)
+        conditions.append(OutboxEntryRow.statement_id == statement_id)
     if incident_id is not None:
         conditions.append(StatementRow.incident_id == incident_id)
     if states:
-        conditions.append(OutboxRowModel.state.in_([s.value for s in states]))
+        conditions.append(OutboxEntryRow.state.in_([s.value for s in states]))
     return _select_rows(session, *conditions)
 
 
 def statement_contents(session: Session, statement_id: int) -> list[ChannelContent]:
     """Return, for every outbox row of a statement, the exact channel, subject and text."""
     query = (
-        select(ChannelRow.name, OutboxRowModel.subject, OutboxRowModel.text)
-        .join(ChannelRow, ChannelRow.id == OutboxRowModel.channel_id)
-        .where(OutboxRowModel.statement_id == statement_id)
+        select(ChannelRow.name, OutboxEntryRow.subject, OutboxEntryRow.text)
+        .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
+        .where(OutboxEntryRow.statement_id == statement_id)
     )
     return [
         ChannelContent(name, subject or "", text) for name, subject, text in session.execute(query)
     ]
 
 
-def get(session: Session, row_id: int) -> OutboxRow:
+def get(session: Session, row_id: int) -> Delivery:
     """Return one outbox row or raise NotFoundError."""
-    rows = _select_rows(session, OutboxRowModel.id == row_id)
+    rows = _select_rows(session, OutboxEntryRow.id == row_id)
     if not rows:
         raise NotFoundError(f"no outbox row {row_id}")
     return rows[0]
@@ -155,25 +155,25 @@ def depth(session: Session) -> int:
         DeliveryState.SENDING.value,
         DeliveryState.UNCERTAIN.value,
     ]
-    query = select(func.count()).select_from(OutboxRowModel)
-    return session.scalar(query.where(OutboxRowModel.state.in_(pending))) or 0
+    query = select(func.count()).select_from(OutboxEntryRow)
+    return session.scalar(query.where(OutboxEntryRow.state.in_(pending))) or 0
 
 
 # --- delivery (the sync worker) -------------------------------------------------------------
 
 
-def due(session: Session, now: datetime, *, limit: int = 100, after_id: int = 0) -> list[OutboxRow]:
+def due(session: Session, now: datetime, *, limit: int = 100, after_id: int = 0) -> list[Delivery]:
     """Return queued rows whose next attempt is due, oldest first (ids above ``after_id``)."""
     query = (
-        select(OutboxRowModel, StatementRow.incident_id, ChannelRow.name)
-        .join(StatementRow, StatementRow.id == OutboxRowModel.statement_id)
-        .join(ChannelRow, ChannelRow.id == OutboxRowModel.channel_id)
+        select(OutboxEntryRow, StatementRow.incident_id, ChannelRow.name)
+        .join(StatementRow, StatementRow.id == OutboxEntryRow.statement_id)
+        .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
         .where(
-            OutboxRowModel.state == DeliveryState.QUEUED.value,
-            or_(OutboxRowModel.next_attempt_at.is_(None), OutboxRowModel.next_attempt_at <= now),
-            OutboxRowModel.id > after_id,
+            OutboxEntryRow.state == DeliveryState.QUEUED.value,
+            or_(OutboxEntryRow.next_attempt_at.is_(None), OutboxEntryRow.next_attempt_at <= now),
+            OutboxEntryRow.id > after_id,
         )
-        .order_by(OutboxRowModel.id)
+        .order_by(OutboxEntryRow.id)
         .limit(limit)
     )
     rows = [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
@@ -182,8 +182,8 @@ def due(session: Session, now: datetime, *, limit: int = 100, after_id: int = 0)
 
 def next_due_at(session: Session) -> datetime | None:
     """Return when the earliest queued row is next due, or None when nothing is queued."""
-    query = select(func.min(OutboxRowModel.next_attempt_at)).where(
-        OutboxRowModel.state == DeliveryState.QUEUED.value
+    query = select(func.min(OutboxEntryRow.next_attempt_at)).where(
+        OutboxEntryRow.state == DeliveryState.QUEUED.value
     )
     return session.scalar(query)
 
@@ -195,15 +195,15 @@ def claim(session: Session, row_id: int, now: datetime, record_key: str) -> bool
     PostgreSQL, can never both claim one row. ``record_key`` is kept once chosen.
     """
     result = session.execute(
-        update(OutboxRowModel)
-        .where(OutboxRowModel.id == row_id, OutboxRowModel.state == DeliveryState.QUEUED.value)
+        update(OutboxEntryRow)
+        .where(OutboxEntryRow.id == row_id, OutboxEntryRow.state == DeliveryState.QUEUED.value)
         .values(
             state=DeliveryState.SENDING.value,
-            attempts=OutboxRowModel.attempts + 1,
+            attempts=OutboxEntryRow.attempts + 1,
             updated_at=now,
-            first_attempt_at=func.coalesce(OutboxRowModel.first_attempt_at, now),
+            first_attempt_at=func.coalesce(OutboxEntryRow.first_attempt_at, now),
             record_key=case(
-                (OutboxRowModel.record_key == "", record_key), else_=OutboxRowModel.record_key
+                (OutboxEntryRow.record_key == "", record_key), else_=OutboxEntryRow.record_key
             ),
         )
         .execution_options(synchronize_session=False)
@@ -213,7 +213,7 @@ def claim(session: Session, row_id: int, now: datetime, record_key: str) -> bool
 
 def current_state(session: Session, row_id: int) -> DeliveryState:
     """Return a row's state, locking the row (PostgreSQL) until the transaction ends."""
-    query = select(OutboxRowModel.state).where(OutboxRowModel.id == row_id).with_for_update()
+    query = select(OutboxEntryRow.state).where(OutboxEntryRow.id == row_id).with_for_update()
     state = session.scalar(query)
     if state is None:
         raise NotFoundError(f"no outbox row {row_id}")
@@ -247,10 +247,10 @@ def finish(
         values["remote_id"] = remote_id
         values["remote_url"] = remote_url
     result = session.execute(
-        update(OutboxRowModel)
+        update(OutboxEntryRow)
         .where(
-            OutboxRowModel.id == row_id,
-            OutboxRowModel.state.in_([s.value for s in from_states]),
+            OutboxEntryRow.id == row_id,
+            OutboxEntryRow.state.in_([s.value for s in from_states]),
         )
         .values(**values)
         .execution_options(synchronize_session=False)
@@ -258,21 +258,21 @@ def finish(
     return _rowcount(result) == 1
 
 
-def stale_sending(session: Session, claimed_before: datetime) -> list[OutboxRow]:
+def stale_sending(session: Session, claimed_before: datetime) -> list[Delivery]:
     """Return rows left in 'sending' since before ``claimed_before`` (a worker died)."""
     return _select_rows(
         session,
-        OutboxRowModel.state == DeliveryState.SENDING.value,
-        OutboxRowModel.updated_at <= claimed_before,
+        OutboxEntryRow.state == DeliveryState.SENDING.value,
+        OutboxEntryRow.updated_at <= claimed_before,
     )
 
 
 def counts_by_channel(session: Session) -> dict[str, dict[str, int]]:
     """Return {channel name: {state: count}} over the whole outbox."""
     query = (
-        select(ChannelRow.name, OutboxRowModel.state, func.count())
-        .join(ChannelRow, ChannelRow.id == OutboxRowModel.channel_id)
-        .group_by(ChannelRow.name, OutboxRowModel.state)
+        select(ChannelRow.name, OutboxEntryRow.state, func.count())
+        .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
+        .group_by(ChannelRow.name, OutboxEntryRow.state)
     )
     counts: dict[str, dict[str, int]] = {}
     for name, state, number in session.execute(query):

@@ -13,6 +13,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0005_regulator_notification",
     "0006_hardening",
     "0007_trust",
+    "0008_change_feed",
     "0009_inbox",
     "0011_search",
 )

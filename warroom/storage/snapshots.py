@@ -17,14 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, func, insert, select, text, update
+from sqlalchemy import Connection, create_engine, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from warroom.domain.backups import GENESIS, ChainHead
+from warroom.domain.changes import Area
 from warroom.domain.errors import ConflictError, StorageError
 from warroom.storage import history_guards, sqlcipher
 from warroom.storage.database import Database, open_database
-from warroom.storage.models import Base, ChangeCounterRow, IncidentRow, TimelineEntryRow
+from warroom.storage.models import Base, ChangeFeedRow, IncidentRow, TimelineEntryRow
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +111,19 @@ def replace_rows(reader: Connection, writer: Connection) -> dict[str, int]:
     every open window notices; a server's id sequences continue after the copied ids.
     Returns the number of rows copied per table.
     """
-    counter_before = writer.scalar(select(func.max(ChangeCounterRow.value))) or 0
+    feed_before = writer.scalar(select(func.max(ChangeFeedRow.seq))) or 0
     with history_guards.lifted(writer):
         counts = _copy_rows(reader, writer)
-    counter_after = writer.scalar(select(func.max(ChangeCounterRow.value))) or 0
-    writer.execute(update(ChangeCounterRow).values(value=max(counter_before, counter_after) + 1))
+    # Every open window must refresh everything: one room-wide feed row per area, numbered
+    # past whatever either side's feed had reached (so no reader takes them for old news).
+    first = max(feed_before, writer.scalar(select(func.max(ChangeFeedRow.seq))) or 0) + 1
+    writer.execute(
+        insert(ChangeFeedRow),
+        [
+            {"seq": first + n, "incident_id": None, "area": area.value}
+            for n, area in enumerate(Area)
+        ],
+    )
     if writer.dialect.name == "postgresql":
         _continue_sequences(writer)
     return counts
@@ -146,13 +155,15 @@ def _copy_rows(reader: Connection, writer: Connection) -> dict[str, int]:
 
 def _continue_sequences(writer: Connection) -> None:
     for table in Base.metadata.sorted_tables:
-        if "id" not in table.primary_key.columns or len(table.primary_key.columns) != 1:
+        columns = list(table.primary_key.columns)
+        if len(columns) != 1 or columns[0].name not in ("id", "seq"):
             continue
+        key = columns[0].name
         writer.execute(
             text(
-                "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table.name}), 1), "
-                f"(SELECT MAX(id) IS NOT NULL FROM {table.name}))"
+                f"SELECT setval(pg_get_serial_sequence(:table, '{key}'), "
+                f"COALESCE((SELECT MAX({key}) FROM {table.name}), 1), "
+                f"(SELECT MAX({key}) IS NOT NULL FROM {table.name}))"
             ),
             {"table": table.name},
         )

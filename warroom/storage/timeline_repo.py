@@ -6,7 +6,7 @@ from collections.abc import Generator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.errors import NotFoundError
@@ -14,8 +14,8 @@ from warroom.domain.timeline import ChainRecord, EntryKind, TimelineEntry, entry
 from warroom.storage.models import IncidentRow, TimelineEntryRow
 
 
-def to_domain(row: TimelineEntryRow) -> TimelineEntry:
-    """Map a row to the domain object."""
+def to_domain(row: TimelineEntryRow | Row[Any]) -> TimelineEntry:
+    """Map an ORM row, or a plain row of :data:`ENTRY_COLUMNS`, to the domain object."""
     return TimelineEntry(
         id=row.id,
         incident_id=row.incident_id,
@@ -29,6 +29,24 @@ def to_domain(row: TimelineEntryRow) -> TimelineEntry:
         hash=row.hash,
         data=dict(row.data or {}),
     )
+
+
+#: The columns of an entry, for reads that build no ORM objects: a page of the timeline is
+#: read on a worker thread, and building ORM instances there holds the interpreter lock
+#: long enough to stall the window (issue 13).
+ENTRY_COLUMNS = (
+    TimelineEntryRow.id,
+    TimelineEntryRow.incident_id,
+    TimelineEntryRow.seq,
+    TimelineEntryRow.kind,
+    TimelineEntryRow.text,
+    TimelineEntryRow.author,
+    TimelineEntryRow.created_at,
+    TimelineEntryRow.corrects_id,
+    TimelineEntryRow.prev_hash,
+    TimelineEntryRow.hash,
+    TimelineEntryRow.data,
+)
 
 
 def append(
@@ -126,8 +144,9 @@ def entries(
     newest_first: bool = False,
     kinds: Sequence[EntryKind] = (),
 ) -> list[TimelineEntry]:
-    """Return a slice of an incident's entries, filtered by kind (text: ``search_repo``)."""
-    query = select(TimelineEntryRow).where(
+    """Return a slice of an incident's entries, filtered by kind (plain rows; text search:
+    ``search_repo``)."""
+    query = select(*ENTRY_COLUMNS).where(
         TimelineEntryRow.incident_id == incident_id, TimelineEntryRow.seq > after_seq
     )
     if before_seq is not None:
@@ -138,14 +157,21 @@ def entries(
     query = query.order_by(order)
     if limit is not None:
         query = query.limit(limit)
-    return [to_domain(row) for row in session.scalars(query)]
+    return [to_domain(row) for row in session.execute(query)]
 
 
-def corrected_ids(session: Session, incident_id: int) -> set[int]:
-    """Return the ids of entries that a later entry corrects (shown struck through)."""
+def corrected_ids(
+    session: Session, incident_id: int, *, from_seq: int = 1, before_seq: int | None = None
+) -> set[int]:
+    """Return the ids of entries (numbered ``from_seq`` up to ``before_seq``) that a later
+    entry corrects (shown struck through); an index on the corrected number keeps this a
+    lookup of the page's range however long the timeline is."""
     query = select(TimelineEntryRow.corrects_id).where(
-        TimelineEntryRow.incident_id == incident_id, TimelineEntryRow.corrects_id.is_not(None)
+        TimelineEntryRow.incident_id == incident_id,
+        TimelineEntryRow.corrects_seq >= from_seq,
     )
+    if before_seq is not None:
+        query = query.where(TimelineEntryRow.corrects_seq < before_seq)
     return {value for value in session.scalars(query) if value is not None}
 
 

@@ -168,7 +168,7 @@ def test_pdf_export_reads_back(
 def test_pdf_export_runs_off_the_gui_thread(
     services: Any, demo: Any, tmp_path: Path, qapp: Any
 ) -> None:
-    """The window runs exports on a QThreadPool worker (ui/tasks.py): that must just work."""
+    """The window runs exports on a QThreadPool worker (ui/shell/tasks.py): that must just work."""
     from PySide6.QtCore import QRunnable, QThreadPool
 
     path = tmp_path / "worker.pdf"

@@ -171,7 +171,11 @@ def test_corrections_are_new_entries_pointing_at_the_original(services: Services
     wrong = services.timeline.add(incident.id, "Error rate 4%", "lee")
     fix = services.timeline.correct(incident.id, wrong.id, "Error rate 14%", "lee")
     assert fix.corrects_id == wrong.id and fix.seq == wrong.seq + 1
-    assert services.timeline.corrected_ids(incident.id) == {wrong.id}
+    page = services.timeline.page(incident.id, limit=10)
+    assert page.corrected == {wrong.id} and page.tail_seq == fix.seq
+    assert services.timeline.page(incident.id, limit=1).corrected == frozenset()  # not in it
+    older = services.timeline.page(incident.id, limit=1, before_seq=fix.seq)
+    assert [e.id for e in older.entries] == [wrong.id] and older.corrected == {wrong.id}
     assert services.timeline.entries(incident.id)[1].text == "Error rate 4%"  # never edited
 
 

@@ -162,7 +162,7 @@ def test_a_long_running_process_stops_writing_when_its_file_is_swapped(
             assert message.startswith(expected + " while War Room had it open")
             assert "stopped writing" in message and "\n" not in message
         with pytest.raises(DatabaseReplacedError):
-            services.incidents.change_counter()  # the window's poll says so too
+            services.changes.latest()  # the window's poll says so too
     finally:
         db.dispose()
 

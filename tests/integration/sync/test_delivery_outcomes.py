@@ -254,7 +254,7 @@ def test_a_webhook_5xx_shows_its_reason_everywhere_after_the_first_failure(
     assert "will be retried; last attempt: webhook: HTTP 503 maintenance" in statement.out
     assert "\x1b" not in statement.out
 
-    from warroom.ui.drafts_rules import delivery_lines
+    from warroom.ui.drafts.rules import delivery_lines
 
     (line,) = delivery_lines([_row(services, row.id)])
     assert line.startswith("Delivery on webhook will be retried: webhook: HTTP 503 maintenance")

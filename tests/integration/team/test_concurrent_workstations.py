@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO_ROOT, SteppingClock
+from warroom.domain.changes import Area, Changes
 from warroom.domain.errors import ConflictError, RuleViolation
 from warroom.domain.statements import StatementState
 from warroom.services import Services, build_services
@@ -196,28 +197,61 @@ def test_two_releases_at_once_make_one_set_of_outbox_rows(
 def _outbox_count(services: Services, statement_id: int) -> int:
     from sqlalchemy import func, select
 
-    from warroom.storage.models import OutboxRowModel
+    from warroom.storage.models import OutboxEntryRow
 
     with services.db.reading() as session:
-        query = select(func.count()).where(OutboxRowModel.statement_id == statement_id)
+        query = select(func.count()).where(OutboxEntryRow.statement_id == statement_id)
         return session.scalar(query) or 0
 
 
-def test_change_counter_rises_once_per_committed_write_from_any_workstation(
-    services: Services, second_workstation: Services
+def test_the_change_feed_names_each_committed_write_in_commit_order_from_any_workstation(
+    services: Services, second_workstation: Services, db_url: str
 ) -> None:
-    start = second_workstation.incidents.change_counter()
-    incident = services.incidents.open("Counter", 3, "alice")
-    assert second_workstation.incidents.change_counter() == start + 1
-    _at_once(
-        *(lambda n=n: services.timeline.add(incident.id, f"n{n}", "alice") for n in range(4)),
-        *(
-            lambda n=n: second_workstation.timeline.add(incident.id, f"m{n}", "bob")
-            for n in range(4)
-        ),
-    )
-    assert services.incidents.change_counter() == start + 9
-    assert second_workstation.incidents.change_counter() == start + 9
+    from sqlalchemy import select
+
+    from warroom.storage.models import ChangeFeedRow
+
+    start = second_workstation.changes.latest()
+    incident = services.incidents.open("Feed", 3, "alice")
+    seen, opened = second_workstation.changes.since(start)
+    assert opened == Changes.of((incident.id, Area.INCIDENT), (incident.id, Area.TIMELINE))
+    # Eight writers at once from two workstations while a third engine keeps reading the
+    # rows after the newest it saw: rows must commit in seq order, or a look between two
+    # commits would skip a row for good.
+    reader = open_database(db_url)
+    collected: list[int] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        last = seen
+        while True:
+            done = stop.is_set()
+            with reader.reading() as session:
+                query = select(ChangeFeedRow.seq).where(ChangeFeedRow.seq > last)
+                seqs = list(session.scalars(query))
+            collected.extend(seqs)
+            last = max([last, *seqs])
+            if done:
+                return
+
+    watching = threading.Thread(target=watch)
+    watching.start()
+    try:
+        _at_once(
+            *(lambda n=n: services.timeline.add(incident.id, f"n{n}", "alice") for n in range(4)),
+            *(
+                lambda n=n: second_workstation.timeline.add(incident.id, f"m{n}", "bob")
+                for n in range(4)
+            ),
+        )
+    finally:
+        stop.set()
+        watching.join()
+        reader.dispose()
+    assert sorted(collected) == list(range(seen + 1, seen + 9))  # each once, none skipped
+    newest, changed = services.changes.since(seen)
+    assert newest == seen + 8
+    assert changed == Changes.of((incident.id, Area.TIMELINE))
 
 
 @pytest.mark.parametrize("attempt", range(3))

@@ -12,6 +12,8 @@ from warroom.domain.timeline import (
     GENESIS_HASH,
     ChainRecord,
     EntryKind,
+    TimelineEvent,
+    canonical_data,
     entry_hash,
     validate_entry_text,
     verify_chain,
@@ -106,3 +108,13 @@ def test_entry_text_validation() -> None:
         validate_entry_text("x" * 20_001)
     with pytest.raises(ValidationError, match="unknown entry kind 'rumour'"):
         EntryKind.parse("rumour")
+
+
+def test_timeline_events_are_one_enum_read_back_from_plain_data() -> None:
+    assert TimelineEvent.of({"event": "statement.approved"}) is TimelineEvent.STATEMENT_APPROVED
+    assert TimelineEvent.of({"event": "something.else"}) is None
+    assert TimelineEvent.of({}) is None
+    # Written as the enum, hashed and stored as its plain name: old chains still verify.
+    assert canonical_data({"event": TimelineEvent.CHECKLIST_DONE}) == canonical_data(
+        {"event": "checklist.done"}
+    )

@@ -11,7 +11,7 @@ import pytest
 from warroom.domain.checklist import ChecklistItem, Phase
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident, IncidentState, Severity
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.review import (
     PromiseStatus,
     approval_turnarounds,
@@ -145,8 +145,8 @@ def test_approval_turnaround_follows_rounds_rejections_and_edits() -> None:
     assert result[3].rounds == 2 and result[3].turnaround is None
 
 
-def _row(channel: str, state: DeliveryState) -> OutboxRow:
-    return OutboxRow(1, 1, 1, 1, channel, state, "k", "", "t", 1, T0, T0)
+def _row(channel: str, state: DeliveryState) -> Delivery:
+    return Delivery(1, 1, 1, 1, channel, state, "k", "", "t", 1, T0, T0)
 
 
 def test_delivery_success_per_channel() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from warroom.domain.outbox import DeliveryState, OutboxRow
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.sync import tid
 from warroom.sync.backoff import Backoff, parse_retry_after
 from warroom.sync.connectors.bluesky import iso_millis, link_facets
@@ -18,7 +18,7 @@ from warroom.sync.redact import scrub
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def _row(**changes: object) -> OutboxRow:
+def _row(**changes: object) -> Delivery:
     values: dict[str, object] = dict(
         id=7,
         statement_id=3,
@@ -34,7 +34,7 @@ def _row(**changes: object) -> OutboxRow:
         updated_at=NOW,
     )
     values.update(changes)
-    return OutboxRow(**values)  # type: ignore[arg-type]
+    return Delivery(**values)  # type: ignore[arg-type]
 
 
 def test_tids_are_valid_sortable_and_round_trip() -> None:
@@ -138,3 +138,29 @@ def test_the_webhook_signature_is_hmac_sha256_of_the_body() -> None:
     )
     digest = hmac.new(b"k", body, hashlib.sha256).hexdigest()
     assert signature("k", body) == f"sha256={digest}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "settings", "text"),
+    [
+        ("mastodon", {"url": "http://127.0.0.1:9"}, "x" * 501),
+        ("webhook", {"url": "http://127.0.0.1:9/hook"}, "x" * 4001),
+        ("bluesky", {"url": "http://127.0.0.1:9", "handle": "a.b"}, "e\u0301" * 301),
+    ],
+)
+def test_connectors_refuse_what_the_editor_shows_as_too_long_before_any_network(
+    kind: str, settings: dict[str, object], text: str
+) -> None:
+    from warroom.domain.channels import Channel, ChannelKind, fit
+    from warroom.sync.connectors import make_connector
+    from warroom.sync.outcomes import PermanentError
+
+    channel = Channel(2, kind, ChannelKind(kind), settings, configured=True)
+    connector = make_connector(channel, "secret")
+    row = _row(channel_name=kind, text=text, record_key=tid.make_tid(NOW))
+    try:
+        with pytest.raises(PermanentError) as refused:  # port 9 would be a TransientError
+            connector.deliver(row)
+    finally:
+        connector.close()
+    assert str(refused.value) == fit(channel, text).problem

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from warroom.domain.channels import Channel, ChannelKind
+from warroom.domain.channels import Channel, ChannelKind, fit
 from warroom.domain.clock import Clock, utc_now
-from warroom.domain.outbox import OutboxRow
-from warroom.sync.outcomes import DeliveryResult
+from warroom.domain.outbox import Delivery
+from warroom.sync.outcomes import DeliveryResult, PermanentError
 
 
 class Connector(Protocol):
@@ -16,7 +16,7 @@ class Connector(Protocol):
     #: True where a retry cannot create a second post (Mastodon, Bluesky).
     idempotent: bool
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """Publish ``row``; raise TransientError, PermanentError or UncertainError."""
         ...
 
@@ -30,6 +30,15 @@ class Connector(Protocol):
 
 
 IDEMPOTENT_KINDS = frozenset({ChannelKind.MASTODON, ChannelKind.BLUESKY})
+
+
+def ensure_fits(channel: Channel, text: str) -> None:
+    """Refuse, before any network call, a text the channel would reject as too long: the
+    measure of the editor's counter, the release preview and the service
+    (``domain.channels.fit``), so a row refused here was never shown as fitting."""
+    problem = fit(channel, text).problem
+    if problem:
+        raise PermanentError(problem)
 
 
 def make_connector(channel: Channel, secret: str, *, clock: Clock = utc_now) -> Connector:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from warroom.domain.channels import BLUESKY_MAX_BYTES, LIMITS, Channel, ChannelKind
+from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, as_utc, utc_now
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.sync import http, tid
+from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, TransientError
 
 DEFAULT_SERVICE = "https://bsky.social"
@@ -61,6 +62,7 @@ class BlueskyConnector:
     idempotent = True
 
     def __init__(self, channel: Channel, secret: str, *, clock: Clock = utc_now) -> None:
+        self._channel = channel
         self._settings = dict(channel.settings)
         self._base = str(self._settings.get("url") or DEFAULT_SERVICE).rstrip("/")
         self._handle = str(self._settings.get("handle") or "")
@@ -123,17 +125,12 @@ class BlueskyConnector:
         self._login()
         return f"authenticated as @{self._handle} ({self._did})"
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """Create the post under the row's record key, or find it if a try already did."""
         rkey = row.record_key
         if not tid.is_valid(rkey):
             raise PermanentError(f"outbox row {row.id} has no valid record key ({rkey!r})")
-        limit = LIMITS[ChannelKind.BLUESKY]
-        if not limit.fits(row.text) or len(row.text.encode("utf-8")) > BLUESKY_MAX_BYTES:
-            raise PermanentError(
-                f"the text is over Bluesky's limit ({limit.maximum} graphemes, "
-                f"{BLUESKY_MAX_BYTES} bytes)"
-            )
+        ensure_fits(self._channel, row.text)
         try:
             try:
                 return self._publish(row, rkey)
@@ -143,7 +140,7 @@ class BlueskyConnector:
             # Safe to retry: the next attempt asks getRecord first.
             raise TransientError(str(error)) from None
 
-    def _publish(self, row: OutboxRow, rkey: str) -> DeliveryResult:
+    def _publish(self, row: Delivery, rkey: str) -> DeliveryResult:
         """Log in if needed, look for an earlier try's record, else create the record."""
         self._login()
         if row.attempts > 1:

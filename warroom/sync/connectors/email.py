@@ -21,7 +21,7 @@ from typing import Any
 
 from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, utc_now
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.sync.http import DEFAULT_CONNECT_TIMEOUT, timeouts
 from warroom.sync.outcomes import (
     DeliveryResult,
@@ -43,7 +43,7 @@ def message_id(idempotency_key: str, sender: str) -> str:
 
 
 def build_message(
-    row: OutboxRow, *, sender: str, recipients: Sequence[str], at: Any
+    row: Delivery, *, sender: str, recipients: Sequence[str], at: Any
 ) -> EmailMessage:
     """Return the MIME message for ``row`` (text/plain, UTF-8, all the usual headers)."""
     message = EmailMessage()
@@ -229,7 +229,7 @@ class EmailConnector:
         login = f", logged in as {self._user}" if self._user else ""
         return f"SMTP {self._host}:{self._port} answered ({how}{login})"
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """Send the message once; reconnect once if a kept connection went stale.
 
         Everything that fails before the DATA command (login, an address the server cannot

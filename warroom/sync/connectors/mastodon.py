@@ -14,8 +14,9 @@ from typing import Any
 
 from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, as_utc, parse_iso, utc_now
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.sync import http
+from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, TransientError
 
 #: Reconcile before Mastodon forgets the key (1 h), with a margin for clock skew.
@@ -30,6 +31,7 @@ class MastodonConnector:
     idempotent = True
 
     def __init__(self, channel: Channel, secret: str, *, clock: Clock = utc_now) -> None:
+        self._channel = channel
         self._settings = dict(channel.settings)
         self._base = str(self._settings.get("url") or "").rstrip("/")
         if not self._base:
@@ -65,8 +67,9 @@ class MastodonConnector:
         self._account_id = str(account.get("id", ""))
         return f"authenticated as @{account.get('acct') or account.get('username') or '?'}"
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """Post the statement; a retry carries the same Idempotency-Key."""
+        ensure_fits(self._channel, row.text)
         if self._needs_reconciling(row):
             found = self._find_posted(row)
             if found is not None:
@@ -91,12 +94,12 @@ class MastodonConnector:
             remote_url=str(status.get("url") or status.get("uri") or ""),
         )
 
-    def _needs_reconciling(self, row: OutboxRow) -> bool:
+    def _needs_reconciling(self, row: Delivery) -> bool:
         if row.attempts <= 1 or row.first_attempt_at is None:
             return False
         return self._clock() - as_utc(row.first_attempt_at) >= KEY_LIFETIME
 
-    def _find_posted(self, row: OutboxRow) -> DeliveryResult | None:
+    def _find_posted(self, row: Delivery) -> DeliveryResult | None:
         """Look for the statement among the account's own recent statuses."""
         try:
             if not self._account_id:

@@ -17,8 +17,9 @@ from typing import Any
 
 from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, iso_utc, utc_now
-from warroom.domain.outbox import OutboxRow
+from warroom.domain.outbox import Delivery
 from warroom.sync import http
+from warroom.sync.connectors import ensure_fits
 from warroom.sync.outcomes import DeliveryResult, PermanentError, UncertainError
 
 SIGNATURE_HEADER = "X-Warroom-Signature"
@@ -31,7 +32,7 @@ def signature(secret: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def payload(row: OutboxRow, at: Any) -> bytes:
+def payload(row: Delivery, at: Any) -> bytes:
     """Return the JSON body for ``row``."""
     document = {
         "event": "statement.published",
@@ -63,6 +64,7 @@ class WebhookConnector:
     idempotent = False
 
     def __init__(self, channel: Channel, secret: str, *, clock: Clock = utc_now) -> None:
+        self._channel = channel
         self._settings = dict(channel.settings)
         self._url = str(self._settings.get("url") or "")
         if not self._url:
@@ -103,8 +105,9 @@ class WebhookConnector:
             signed = "signed " if self._secret else "unsigned "
             return f"webhook accepted the {signed}test event (HTTP {response.status_code})"
 
-    def deliver(self, row: OutboxRow) -> DeliveryResult:
+    def deliver(self, row: Delivery) -> DeliveryResult:
         """POST the statement once."""
+        ensure_fits(self._channel, row.text)
         body = payload(row, self._clock())
         headers = {"Content-Type": "application/json", "Idempotency-Key": row.idempotency_key}
         if self._secret:

@@ -1,7 +1,7 @@
 """Listening: sources with their cursors, the triage inbox, in-thread replies, tracked terms.
 
 Revision ID: 0009_inbox
-Revises: 0007_trust
+Revises: 0008_change_feed
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from warroom.storage.types import UTCDateTime
 
 revision = "0009_inbox"
-down_revision = "0007_trust"
+down_revision = "0008_change_feed"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""The checklist pane: the playbook's steps grouped by phase."""

@@ -1,0 +1,1 @@
+"""The clocks bar: the deadlines that matter during an incident."""

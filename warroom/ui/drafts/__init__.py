@@ -1,0 +1,1 @@
+"""The drafts pane: statements, the editor and the approval workflow."""

@@ -1,0 +1,1 @@
+"""Publishing: channels, the outbox and the background sync worker."""

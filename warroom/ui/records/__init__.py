@@ -1,0 +1,1 @@
+"""Records: export, verify and the post-incident review."""

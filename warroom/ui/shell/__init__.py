@@ -1,0 +1,1 @@
+"""The shell: main window, composition root, theme, background tasks, shared models."""

@@ -1,0 +1,1 @@
+"""The timeline pane: the incident's entries, paged, filtered and followed live."""
