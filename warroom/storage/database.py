@@ -25,6 +25,7 @@ from warroom.domain.errors import ConflictError, StorageError
 from warroom.storage.database_url import checked_url
 from warroom.storage.file_identity import DatabaseReplacedError, FileGuard
 from warroom.storage.locations import resolve_database_url
+from warroom.storage.problems import damaged, is_damaged, unusable
 from warroom.storage.schema import HEAD, KNOWN_REVISIONS
 from warroom.storage.sqlite_file import SqliteFile, prepare
 
@@ -158,21 +159,15 @@ def _translate_errors(database: Database) -> Iterator[None]:
                 "someone else was changing the same thing at the same moment; try again"
             ) from error
         detail = _first_line(error)
-        if _is_damaged(detail):
-            raise StorageError(
-                f"the database file is damaged: {detail}; restore a backup or run `warroom verify`"
-            ) from error
+        if is_damaged(detail):
+            raise damaged(detail) from error
         if state == _READ_ONLY_STATE or "readonly database" in detail:
             raise StorageError(
                 read_only_message(database.location, detail or "the server refuses writes")
             ) from error
         if isinstance(error, OperationalError):
-            raise StorageError(f"the database cannot be used: {_first_line(error)}") from error
+            raise unusable(_first_line(error)) from error
         raise
-
-
-def _is_damaged(detail: str) -> bool:
-    return "malformed" in detail or "not a database" in detail
 
 
 def _first_line(error: DBAPIError) -> str:
@@ -329,7 +324,7 @@ def _read_schema_state(database: Database) -> tuple[str | None, bool]:
             return revision, others
     except DBAPIError as error:
         detail = _first_line(error)
-        if _is_damaged(detail):
+        if is_damaged(detail):
             raise StorageError(
                 f"{database.location} is not a War Room database or is damaged ({detail}); "
                 "it was left unchanged"

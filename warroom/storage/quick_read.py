@@ -16,6 +16,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ from warroom.domain.search import SearchFilters, SearchQuery, SearchResults, Sta
 from warroom.domain.timeline import TimelineEntry
 from warroom.storage import search_sql
 from warroom.storage.locations import DB_ENV, default_database_path
+from warroom.storage.problems import damaged, is_damaged, unusable
 from warroom.storage.schema import HEAD
 
 _FETCH_ROWS = 500
@@ -36,9 +38,10 @@ class QuickReader:
 
     def has_incident(self, incident_id: int) -> bool:
         """Tell whether the incident exists."""
-        row = self._connection.execute(
-            "SELECT 1 FROM incidents WHERE id = :id", {"id": incident_id}
-        ).fetchone()
+        with _translated():
+            row = self._connection.execute(
+                "SELECT 1 FROM incidents WHERE id = :id", {"id": incident_id}
+            ).fetchone()
         return row is not None
 
     def entries(
@@ -58,17 +61,24 @@ class QuickReader:
             newest_first=newest_first,
             limit=limit,
         )
-        cursor = self._connection.execute(sql.text, sql.params)
-        try:
-            while rows := cursor.fetchmany(_FETCH_ROWS):
-                yield from (search_sql.entry_from_row(row) for row in rows)
-        finally:
-            cursor.close()
+        with _translated():
+            cursor = self._connection.execute(sql.text, sql.params)
+            try:
+                while rows := cursor.fetchmany(_FETCH_ROWS):
+                    yield from (search_sql.entry_from_row(row) for row in rows)
+            finally:
+                cursor.close()
 
     def search(
         self, query: SearchQuery, filters: SearchFilters, *, limit: int, with_count: bool = False
     ) -> SearchResults:
         """Return the newest matching entries and statements, as the full path does."""
+        with _translated():
+            return self._search(query, filters, limit=limit, with_count=with_count)
+
+    def _search(
+        self, query: SearchQuery, filters: SearchFilters, *, limit: int, with_count: bool
+    ) -> SearchResults:
         found = search_sql.select_entries("sqlite", filters, query=query, limit=limit)
         entries = tuple(
             search_sql.entry_from_row(row)
@@ -92,6 +102,18 @@ class QuickReader:
     def close(self) -> None:
         """End the snapshot and close the file."""
         self._connection.close()
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Say a driver error in the words the full path uses (damaged file, locked...)."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        if is_damaged(detail):
+            raise damaged(detail) from error
+        raise unusable(detail) from error
 
 
 def open_quick_reader(url: str | None) -> QuickReader | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SteppingClock
+from tests.support.tamper import tamper
 from warroom.domain.backups import Relation
 from warroom.domain.changes import Area
 from warroom.domain.errors import RuleViolation
@@ -39,8 +40,10 @@ def test_restore_refuses_a_tampered_backup_and_changes_nothing(
 ) -> None:
     incident_id = _seed(services)
     backup = services.backups.backup(tmp_path / "b").path
-    with sqlite3.connect(backup) as raw:
-        raw.execute("UPDATE timeline_entries SET text = 'nothing happened' WHERE seq = 2")
+    # As a determined editor would: the file's own guards dropped first.
+    tamper(
+        f"sqlite:///{backup}", "UPDATE timeline_entries SET text = 'nothing happened' WHERE seq = 2"
+    )
     services.timeline.add(incident_id, "after the backup", "lead")
     before = _chains(services)
     with pytest.raises(RuleViolation, match=r"fails verification.*altered.*nothing was restored"):

@@ -216,7 +216,7 @@ def test_intact_export_verifies_and_names_the_keys_it_relied_on(
     code, out, err = _run(path, capsys, "--trust", "ab" * 16)
     assert code == 1 and err.strip().splitlines() == [
         f"error: {path}: broken: the export was signed by auditor with key {exporter}, which "
-        "is not one you trust (--trust)"
+        f"is not one you trust (--trust) (checked the file {path})"
     ]
     code, _out, err = _run(path, capsys, "--trust", "not-a-key")
     assert code == 1 and "is not a key fingerprint" in err

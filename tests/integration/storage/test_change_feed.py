@@ -102,7 +102,7 @@ def test_upgrade_from_0005_replaces_the_counter_and_keeps_the_data(db_url: str) 
         assert "change_feed" in tables and "change_counter" not in tables
         with db.reading() as session:
             version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == HEAD == "0008_change_feed"
+        assert version == HEAD
         services = build_services(db)
         assert services.incidents.get(1).title == "Old one"
         assert services.changes.latest() == 0

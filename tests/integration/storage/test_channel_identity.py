@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
+from tests.support.channels import channel_named
 from warroom.domain.channels import ChannelKind
 from warroom.domain.errors import ValidationError
 from warroom.services import build_services
@@ -35,7 +36,7 @@ def test_names_differing_only_in_case_or_width_are_one_channel(services: Any) ->
     assert first.id == again.id == wide.id and wide.name == "Alerts"
     assert wide.settings["url"] == "https://hooks.example/b"
     assert [c.name for c in services.channels.all()].count("Alerts") == 1
-    assert services.channels.get("alerts").id == first.id
+    assert channel_named(services, "alerts").id == first.id
     assert len(services.channels.all()) == 5
 
 
@@ -61,7 +62,7 @@ def test_each_channel_has_its_own_secret_and_removing_one_keeps_the_others(
     setup = services.channel_setup
     setup.configure("status-a", ChannelKind.WEBHOOK, HOOK, "secret-a")
     setup.configure("status-b", ChannelKind.WEBHOOK, HOOK, "secret-b")
-    a, b = services.channels.get("status-a"), services.channels.get("status-b")
+    a, b = channel_named(services, "status-a"), channel_named(services, "status-b")
     assert a.uid and b.uid and a.uid != b.uid
     store = SecretStore()
     assert (store.get(a), store.get(b)) == ("secret-a", "secret-b")
@@ -71,7 +72,7 @@ def test_each_channel_has_its_own_secret_and_removing_one_keeps_the_others(
     assert keyring.get_password(SERVICE, channel_account(a.uid)) is None
     # A channel made later under the old name starts without a secret.
     setup.configure("status-a", ChannelKind.WEBHOOK, HOOK, None)
-    reborn = services.channels.get("status-a")
+    reborn = channel_named(services, "status-a")
     assert reborn.uid != a.uid and store.get(reborn) == ""
 
 
@@ -116,7 +117,7 @@ def test_upgrade_from_0005_keeps_channels_alike_and_their_old_secrets(db_url: st
         assert store.get(renamed) == "token-of-Mastodon"
         # Removing one channel never takes another's secret with it.
         services.channel_setup.remove("Mastodon-5")
-        assert store.get(services.channels.get("mastodon")) == "token-of-mastodon"
-        assert services.channels.get("MASTODON").id == original.id
+        assert store.get(channel_named(services, "mastodon")) == "token-of-mastodon"
+        assert channel_named(services, "MASTODON").id == original.id
     finally:
         db.dispose()

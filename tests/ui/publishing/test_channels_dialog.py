@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from werkzeug import Response
 
+from tests.support.channels import channel_named
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.services.channel_setup import ChannelSetupService
 from warroom.services.context import ServiceContext
@@ -247,7 +248,7 @@ def test_remove_asks_first_and_refuses_a_channel_a_statement_names(
     dialog.url_edit.setText("https://hooks.example/warroom")
     dialog.secret_edit.setText("hook-secret")
     _save(qtbot, dialog, runner)
-    webhook = services.channels.get("webhook")
+    webhook = channel_named(services, "webhook")
     assert SecretStore().get(webhook) == "hook-secret"
 
     dialog.select_channel("webhook")

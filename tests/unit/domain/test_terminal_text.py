@@ -54,13 +54,17 @@ def test_log_file_lines_are_inert_and_private(tmp_path: Path) -> None:
 
     root = logging.getLogger()
     before = list(root.handlers)
+    for handler in before:  # an earlier test's setup (configure_logging runs once)
+        root.removeHandler(handler)
     configure_logging(tmp_path / "logs")
     try:
         logging.getLogger("warroom.test").warning("server said %s", HOSTILE)
     finally:
-        for handler in root.handlers[len(before) :]:
+        for handler in list(root.handlers):
             handler.close()
             root.removeHandler(handler)
+        for handler in before:
+            root.addHandler(handler)
     log_file = tmp_path / "logs" / "warroom.log"
     text = log_file.read_text(encoding="utf-8")
     assert "\x1b" not in text and "\\x1b]0;pwned" in text
