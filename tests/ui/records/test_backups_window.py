@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeView
-from warroom.ui.backup_status import BackupController, install_backups
 
 from warroom.domain.incidents import Incident
 from warroom.services import Services, build_services
 from warroom.services.encryption import init_database
+from warroom.ui.records.backup_status import BackupController, install_backups
 from warroom.ui.shell.main_window import MainWindow
-from warroom.ui.timeline.model import COL_TEXT, ENTRY_ROLE
+from warroom.ui.timeline.model import ENTRY_ROLE
+from warroom.ui.timeline.presentation import COL_TEXT
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 
@@ -30,10 +31,10 @@ def _backups_in(folder: Path) -> list[str]:
 
 
 def test_backups_dialog_configures_backs_up_and_the_status_bar_follows(
-    qtbot: Any, make_window: Make, incident: Incident, tmp_path: Path
+    qtbot: Any, make_window: Make, incident: Incident, services: Services, tmp_path: Path
 ) -> None:
     window = make_window()
-    controller = install_backups(window, check_ms=60_000)
+    controller = install_backups(window, services.backups, check_ms=60_000)
     controller.start()
     qtbot.waitUntil(lambda: controller.status is not None, timeout=WAIT_MS)
     assert controller.indicator.text() == "Backup: off"
@@ -74,7 +75,9 @@ def test_closing_an_incident_takes_a_backup_in_the_background(
     folder = tmp_path / "stick"
     services.backups.configure(str(folder), every_minutes=60)
     window = make_window(poll_ms=100)
-    controller = window.findChild(BackupController) or install_backups(window, check_ms=60_000)
+    controller = window.findChild(BackupController) or install_backups(
+        window, services.backups, check_ms=60_000
+    )
     controller.start()
     qtbot.waitUntil(lambda: len(_backups_in(folder)) == 1, timeout=WAIT_MS)  # due at start
     qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
