@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QPen,
     QTextCharFormat,
     QTextLayout,
-    QTextLine,
     QTextOption,
 )
 
@@ -39,6 +38,7 @@ _STRUCK = QColor("#666666")
 #: a row whose text is taller than the page starts here if at least this many lines fit
 _MIN_LINES = 3
 _LINE_BREAK = "\u2028"  # QTextLayout breaks lines only at Unicode's line separator
+_AUTHORS_KEPT = 500
 
 
 class TimelineTable:
@@ -78,6 +78,9 @@ class TimelineTable:
         self._strong.setFontWeight(QFont.Weight.Bold)
         self._aside = QTextCharFormat()
         self._aside.setFontItalic(True)
+        self._grid_pen = QPen(_GRID, 0)
+        self._authors: dict[str, QTextLayout] = {}
+        self._segment_top = 0.0
 
     def write(
         self,
@@ -88,6 +91,7 @@ class TimelineTable:
     ) -> None:
         """Place every entry's row, reporting progress every few hundred rows."""
         flow = self._flow
+        self._authors.clear()
         if flow.room < self._head_height + self._line * 2 + 2 * self._pad:
             flow.new_page()
         self._header()
@@ -95,6 +99,7 @@ class TimelineTable:
             self._row(entry)
             if done % PROGRESS_EVERY == 0:
                 progress(done_before + done, total)
+        self._close_columns()
         flow.y += self._pad * 2  # a little air before what follows
 
     # -- one row ------------------------------------------------------------------------------
@@ -102,19 +107,34 @@ class TimelineTable:
     def _row(self, entry: LoggedEntry) -> None:
         record = entry.record
         flow = self._flow
-        author = self._layout(record.author, self._w[3])
+        pad2 = 2 * self._pad
+        author = self._author(record.author)
         body = self._entry_layout(entry)
+        body_height = body.boundingRect().height()
+        tallest = max(self._time_lines * self._line, author.boundingRect().height(), self._line)
+        height = max(tallest, body_height) + pad2
+        if height > flow.room:
+            fresh = flow.body.height() - self._head_height
+            if height <= fresh or flow.room < _MIN_LINES * self._line + pad2:
+                self._next_page()
+            if height > flow.room:
+                self._split(record, author, body, tallest)
+                return
+        if flow.painter is not None:  # the usual case: the whole row fits here
+            y = flow.top + flow.y
+            self._cells(flow.painter, record, author, y)
+            body.draw(flow.painter, QPointF(self._x[4] + self._pad, y + self._pad))
+            self._rule(flow.painter, y + height)
+        flow.y += height
+
+    def _split(
+        self, record: ChainRecord, author: QTextLayout, body: QTextLayout, tallest: float
+    ) -> None:
+        """Place a row taller than a page: its text continues on the next page(s)."""
+        flow = self._flow
         lines = [body.lineAt(i) for i in range(body.lineCount())]
-        tallest = max(self._time_lines * self._line, _height(author), self._line)
-        height = max(tallest, sum(line.height() for line in lines)) + 2 * self._pad
-        fresh = self._flow.body.height() - self._head_height
-        if height > flow.room and (height <= fresh or flow.room < _MIN_LINES * self._line):
-            self._next_page()
-        top = flow.y
         first = 0
         while True:
-            # Draw as many of the entry's lines as fit here (all of them, but for a row
-            # taller than a page).
             room = flow.room - 2 * self._pad
             used, last = 0.0, first
             while last < len(lines) and used + lines[last].height() <= room:
@@ -122,68 +142,66 @@ class TimelineTable:
                 last += 1
             if last == first and last < len(lines):
                 last, used = first + 1, lines[first].height()  # at least one line a page
-            cells = first == 0
-            row_height = max(used, tallest if cells else 0.0) + 2 * self._pad
+            height = max(used, tallest if first == 0 else 0.0) + 2 * self._pad
             if flow.painter is not None:
-                self._draw(flow.painter, record, author, lines[first:last], top, row_height, cells)
-            flow.y = top + row_height
+                y = flow.top + flow.y
+                if first == 0:
+                    self._cells(flow.painter, record, author, y)
+                origin = QPointF(self._x[4] + self._pad, y + self._pad - lines[first].y())
+                for line in lines[first:last]:
+                    line.draw(flow.painter, origin)
+                self._rule(flow.painter, y + height)
+            flow.y += height
             first = last
             if first >= len(lines):
                 return
             self._next_page()
-            top = flow.y
 
     def _next_page(self) -> None:
+        self._close_columns()
         self._flow.new_page()
         self._header()
 
-    def _draw(
-        self,
-        painter: QPainter,
-        record: ChainRecord,
-        author: QTextLayout,
-        lines: list[QTextLine],
-        top: float,
-        height: float,
-        cells: bool,
-    ) -> None:
-        flow = self._flow
-        y = flow.top + top
+    def _cells(self, painter: QPainter, record: ChainRecord, author: QTextLayout, y: float) -> None:
+        """Draw the number, time, kind and author of a row whose top is at ``y``."""
         pad = self._pad
-        if cells:
-            painter.setFont(self._font)
-            painter.setPen(_MUTED)
-            self._text(painter, 0, y, str(record.seq))
-            painter.setPen(Qt.GlobalColor.black)
-            moment = record.created_at
-            stamp = (
-                f"{moment:%Y-%m-%d %H:%M:%S}"
-                if self._time_lines == 1
-                else f"{moment:%Y-%m-%d}\n{moment:%H:%M:%S}"
-            )
-            self._text(painter, 1, y, stamp)
-            self._text(painter, 2, y, record.kind)
-            author.draw(painter, QPointF(self._x[3] + pad, y + pad))
-        if lines:
-            offset = lines[0].y()
-            origin = QPointF(self._x[4] + pad, y + pad - offset)
-            for line in lines:
-                line.draw(painter, origin)
-        self._grid(painter, y, height)
+        painter.setFont(self._font)
+        painter.setPen(_MUTED)
+        self._text(painter, 0, y, str(record.seq))
+        painter.setPen(Qt.GlobalColor.black)
+        moment = record.created_at
+        stamp = (
+            f"{moment:%Y-%m-%d %H:%M:%S}"
+            if self._time_lines == 1
+            else f"{moment:%Y-%m-%d}\n{moment:%H:%M:%S}"
+        )
+        self._text(painter, 1, y, stamp)
+        self._text(painter, 2, y, record.kind)
+        author.draw(painter, QPointF(self._x[3] + pad, y + pad))
 
     def _text(self, painter: QPainter, column: int, y: float, value: str) -> None:
         pad = self._pad
         box = QRectF(self._x[column] + pad, y + pad, self._w[column] - 2 * pad, 1e6)
         painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, value)
 
-    def _grid(self, painter: QPainter, y: float, height: float) -> None:
-        painter.setPen(QPen(_GRID, 0))
-        painter.drawRect(QRectF(0, y, self._width, height))
-        for x in self._x[1:]:
-            painter.drawLine(QPointF(x, y), QPointF(x, y + height))
+    def _rule(self, painter: QPainter, y: float) -> None:
+        """Draw the line under a row (the columns' lines are drawn once per page)."""
+        painter.setPen(self._grid_pen)
+        painter.drawLine(QPointF(0, y), QPointF(self._width, y))
+
+    def _close_columns(self) -> None:
+        """Draw the column lines of the table's part on this page, top to bottom."""
+        painter = self._flow.painter
+        if painter is None:
+            return
+        top, bottom = self._flow.top + self._segment_top, self._flow.top + self._flow.y
+        painter.setPen(self._grid_pen)
+        for x in (*self._x, self._width):
+            painter.drawLine(QPointF(x, top), QPointF(x, bottom))
 
     def _header(self) -> None:
         flow = self._flow
+        self._segment_top = flow.y
         if flow.painter is not None:
             painter = flow.painter
             y = flow.top + flow.y
@@ -192,15 +210,23 @@ class TimelineTable:
             painter.setPen(Qt.GlobalColor.black)
             for column, (name, _share) in enumerate(COLUMNS):
                 self._text(painter, column, y, name)
-            self._grid(painter, y, self._head_height)
+            painter.setPen(self._grid_pen)
+            painter.drawLine(QPointF(0, y), QPointF(self._width, y))
+            self._rule(painter, y + self._head_height)
         flow.y += self._head_height
 
     # -- text layout --------------------------------------------------------------------------
 
-    def _layout(self, value: str, width: float) -> QTextLayout:
-        layout = QTextLayout(_lines(value), self._font, self._device)
-        layout.setTextOption(self._option)
-        self._lay_out(layout, width)
+    def _author(self, name: str) -> QTextLayout:
+        """Return the author's cell laid out (the few authors of a log are laid out once)."""
+        layout = self._authors.get(name)
+        if layout is None:
+            if len(self._authors) >= _AUTHORS_KEPT:
+                self._authors.clear()
+            layout = QTextLayout(_lines(name), self._font, self._device)
+            layout.setTextOption(self._option)
+            self._lay_out(layout, self._w[3])
+            self._authors[name] = layout
         return layout
 
     def _entry_layout(self, entry: LoggedEntry) -> QTextLayout:
@@ -239,10 +265,6 @@ class TimelineTable:
 
 def _lines(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", _LINE_BREAK)
-
-
-def _height(layout: QTextLayout) -> float:
-    return sum(layout.lineAt(i).height() for i in range(layout.lineCount()))
 
 
 def _range(start: int, length: int, style: QTextCharFormat) -> QTextLayout.FormatRange:
