@@ -11,7 +11,7 @@ import sys
 import time
 from typing import TextIO
 
-QUIET_SECONDS = 1.0
+QUIET_SECONDS = 5.0
 STEP = 10
 
 

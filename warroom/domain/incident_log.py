@@ -15,6 +15,7 @@ from datetime import datetime
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.clocks import ClockReading, RegulatorDeadline
 from warroom.domain.entry_stream import EntryStream
+from warroom.domain.inbox_stats import InboxStats
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
@@ -22,7 +23,9 @@ from warroom.domain.statements import Revision, Statement
 from warroom.domain.timeline import ChainRecord, ChainReport
 from warroom.domain.trust import PublicKey
 
-SCHEMA = "warroom.incident-log/2"
+SCHEMA = "warroom.incident-log/3"
+#: the layout before the inbox figures: still verified exactly as before
+SCHEMA_V2 = "warroom.incident-log/2"
 #: the layout before signatures and full chain coverage: still verified, with a warning
 SCHEMA_V1 = "warroom.incident-log/1"
 
@@ -105,6 +108,8 @@ class IncidentLog:
     footer: Footer
     #: the public keys of the people who signed approvals in it (and of the exporter)
     keys: tuple[PublicKey, ...] = ()
+    #: the inbox figures of the incident ("seeing the wave"; not covered by the chain)
+    inbox: InboxStats | None = None
 
     def chain(self) -> ChainReport:
         """Return the verdict on the chain as the entries were written (after a full pass)."""

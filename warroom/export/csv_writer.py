@@ -1,7 +1,8 @@
 """The CSV export: one row per timeline entry, safe to open in a spreadsheet.
 
 A ``record`` column says what each row is: ``incident`` rows (the header) come first, then one
-``entry`` row per timeline entry, then ``review`` rows and ``footer`` rows. Spreadsheet
+``entry`` row per timeline entry, then ``review`` rows, ``inbox`` rows (the inbox figures)
+and ``footer`` rows. Spreadsheet
 formula injection is neutralised: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab
 or carriage return gets a leading apostrophe.
 """
@@ -15,6 +16,7 @@ from typing import TextIO
 from warroom.domain.clock import iso_utc
 from warroom.domain.incident_log import IncidentLog
 from warroom.export.formats import Progress, no_progress
+from warroom.export.inbox_figures import inbox_rows
 from warroom.export.labels import header_rows, review_rows
 
 COLUMNS = (
@@ -84,6 +86,9 @@ def write_csv(log: IncidentLog, out: TextIO, progress: Progress = no_progress) -
     for label, value in review_rows(log.review):
         writer.writerow(_row("review", kind=label, text=value))
     writer.writerow(_row("review", kind="Lessons learned", text=log.review.lessons_learned))
+    if log.inbox is not None:
+        for label, value in inbox_rows(log.inbox):
+            writer.writerow(_row("inbox", kind=label, text=value))
     footer = log.footer
     writer.writerow(_row("footer", kind="entry_count", text=footer.entry_count))
     writer.writerow(_row("footer", kind="head_hash", text=footer.head_hash))

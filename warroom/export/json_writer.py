@@ -1,4 +1,4 @@
-"""The JSON export (schema ``warroom.incident-log/2``, see SCHEMA.md), written as a stream.
+"""The JSON export (schema ``warroom.incident-log/3``, see SCHEMA.md), written as a stream.
 
 The timeline is written one entry at a time as it streams from the database, so a
 million-entry log never needs it in memory; the document is still a single ordinary JSON
@@ -21,6 +21,7 @@ from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
 from warroom.domain.timeline import GENESIS_HASH, ChainRecord
 from warroom.export.formats import Progress, no_progress
+from warroom.export.inbox_figures import inbox_json
 
 PROGRESS_EVERY = 500
 
@@ -289,6 +290,7 @@ def _tail(log: IncidentLog) -> Mapping[str, Any]:
             },
         },
         "review": review_json(log.review),
+        "inbox": inbox_json(log.inbox) if log.inbox is not None else None,
         "footer": {
             "entry_count": footer.entry_count,
             "head_hash": footer.head_hash,

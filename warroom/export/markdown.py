@@ -16,6 +16,7 @@ from typing import TextIO
 from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.domain.terminal_text import terminal_text
 from warroom.export.formats import Progress, no_progress
+from warroom.export.inbox_figures import inbox_rows
 from warroom.export.labels import clock_rows, header_rows, review_rows, when
 from warroom.export.tables import (
     Table,
@@ -155,6 +156,9 @@ def write_markdown(log: IncidentLog, out: TextIO, progress: Progress = no_progre
     lines += _pairs(clock_rows(log))
     lines += ["## Post-incident review", ""]
     lines += _pairs(review_rows(log.review))
+    if log.inbox is not None:
+        lines += ["### Inbound and response times", ""]
+        lines += _pairs(inbox_rows(log.inbox))
     lines += ["### Lessons learned", ""]
     lines += [block(log.review.lessons_learned) if log.review.lessons_learned else "_None yet._"]
     footer = log.footer

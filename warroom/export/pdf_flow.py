@@ -15,16 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from PySide6.QtCore import QFile, QFileDevice, QIODevice, QRectF, QSizeF
-from PySide6.QtGui import (
-    QFont,
-    QPainter,
-    QPdfWriter,
-    QTextBlockFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextFrameFormat,
-    QTextLength,
-)
+from PySide6.QtGui import QFont, QPainter, QPdfWriter, QTextDocument
 
 
 class FileSink:
@@ -124,7 +115,10 @@ class Flow:
         document.setPageSize(self.body)
         document.setHtml(markup)
         if self.y > 0:
-            _reserve(document, self.y)
+            # A QTextDocument paginates from its own top: what follows the timeline starts
+            # on a page of its own (a spacer frame shifts the layout but Qt then skips
+            # drawing the text blocks of its later pages).
+            self.new_page()
         pages = max(document.pageCount(), 1)
         for number in range(pages):
             if number:
@@ -137,25 +131,3 @@ class Flow:
                 )
                 self.painter.restore()
         self.y = document.documentLayout().documentSize().height() - (pages - 1) * height
-
-
-def _reserve(document: QTextDocument, height: float) -> None:
-    """Start ``document``'s content ``height`` down its first page (what the page already
-    holds), so that its page breaks fall where the PDF's do.
-
-    A top margin would not do: Qt drops a block's top margin at the top of a page. An empty
-    frame of fixed height does; the empty block Qt puts before it is squeezed to nothing.
-    """
-    cursor = QTextCursor(document)
-    cursor.movePosition(QTextCursor.MoveOperation.Start)
-    spacer = QTextFrameFormat()
-    spacer.setHeight(QTextLength(QTextLength.Type.FixedLength, height))
-    spacer.setMargin(0)
-    spacer.setPadding(0)
-    spacer.setBorder(0)
-    cursor.insertFrame(spacer)
-    squeezed = QTextBlockFormat()
-    squeezed.setLineHeight(0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
-    squeezed.setTopMargin(0)
-    squeezed.setBottomMargin(0)
-    QTextCursor(document.firstBlock()).setBlockFormat(squeezed)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.domain.timeline import ChainReport
+from warroom.export.inbox_figures import inbox_rows
 from warroom.export.labels import clock_rows, header_rows, review_rows, when
 from warroom.export.tables import (
     Table,
@@ -139,6 +140,8 @@ def tail_html(log: IncidentLog, chain: ChainReport) -> str:
     parts += ["<h2>Checklist</h2>", rendered(checklist_table(log))]
     parts += ["<h2>Clocks at export</h2>", pairs(clock_rows(log))]
     parts += ["<h2>Post-incident review</h2>", pairs(review_rows(log.review))]
+    if log.inbox is not None:
+        parts += ["<h3>Inbound and response times</h3>", pairs(inbox_rows(log.inbox))]
     lessons = log.review.lessons_learned
     parts += [
         "<h3>Lessons learned</h3>",

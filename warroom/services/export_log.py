@@ -17,6 +17,7 @@ from warroom.domain.clocks import (
     regulator_deadline,
 )
 from warroom.domain.entry_stream import EntryStream
+from warroom.domain.inbox_stats import InboxStats, bucket_seconds, compute_stats
 from warroom.domain.incident_log import (
     Clocks,
     Footer,
@@ -29,6 +30,7 @@ from warroom.domain.review import build_review
 from warroom.domain.trust import footer_document
 from warroom.storage import (
     checklist_repo,
+    inbox_stats_repo,
     incident_repo,
     key_repo,
     outbox_repo,
@@ -98,6 +100,26 @@ def read_log(
         review=build_review(incident, statements, events, deliveries, checklist, now),
         footer=Footer(count, head, tuple((s.id, s.content_hash) for s in statements)),
         keys=tuple(sorted(keys.values(), key=lambda k: (k.created_at, k.fingerprint))),
+        inbox=inbox_figures(session, incident_id, now),
+    )
+
+
+#: the bucket width of the exported inbox figures
+INBOX_BUCKET = "15m"
+
+
+def inbox_figures(session: Session, incident_id: int, now: datetime) -> InboxStats:
+    """Return the incident's inbox figures as ``inbox stats --incident ID`` shows them."""
+    width = bucket_seconds(INBOX_BUCKET)
+    waiting, oldest = inbox_stats_repo.waiting(session, incident_id)
+    return compute_stats(
+        incident_id=incident_id,
+        bucket=INBOX_BUCKET,
+        now=now,
+        counts=inbox_stats_repo.volume(session, incident_id, width),
+        responses=inbox_stats_repo.response_delays(session, incident_id),
+        waiting=waiting,
+        oldest_waiting_since=oldest,
     )
 
 

@@ -9,10 +9,11 @@ correct each entry come from a second stream ordered by the corrected number (th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from warroom.domain.entry_stream import LoggedEntry
@@ -29,7 +30,8 @@ _CHAIN_COLUMNS = (
     Entry.author,
     Entry.created_at,
     Entry.corrects_seq,
-    Entry.data,
+    # As stored: most entries' data is "{}", which need not go through a JSON parser.
+    type_coerce(Entry.data, Text).label("data"),
     Entry.prev_hash,
     Entry.hash,
 )
@@ -76,13 +78,23 @@ def logged_entries(session: Session, incident_id: int, up_to_seq: int) -> Iterat
                     fix = next(pending, None)
                 corrected_by = tuple(found)
             record = ChainRecord(
-                incident_id, seq, kind, text, author, at, corrects, data or {}, prev, digest
+                incident_id, seq, kind, text, author, at, corrects, _data(data), prev, digest
             )
             yield LoggedEntry(record, corrected_by)
     finally:
         # A server-side cursor must be closed even when the writer stops early (cancel).
         rows.close()
         fixes.close()
+
+
+def _data(value: Any) -> dict[str, Any]:
+    """Return an entry's data from the column as stored (JSON text, or a server's object)."""
+    if isinstance(value, dict):
+        return value
+    if value is None or value == "{}":
+        return {}
+    loaded = json.loads(value)
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _corrections(result: Any) -> Iterator[tuple[int, int]]:
@@ -116,6 +128,6 @@ def review_events(session: Session, incident_id: int, up_to_seq: int) -> list[Ch
         .order_by(Entry.seq)
     )
     return [
-        ChainRecord(incident_id, seq, kind, text, author, at, corrects, data or {}, prev, digest)
+        ChainRecord(incident_id, seq, kind, text, author, at, corrects, _data(data), prev, digest)
         for seq, kind, text, author, at, corrects, data, prev, digest in session.execute(query)
     ]

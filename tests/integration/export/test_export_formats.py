@@ -37,7 +37,7 @@ def test_json_export_carries_everything_and_verifies(
         services, demo, path, ExportFormat.JSON, progress=lambda d, t: seen.append((d, t))
     )
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["schema"] == "warroom.incident-log/2"
+    assert doc["schema"] == "warroom.incident-log/3"
     assert doc["incident"]["title"] == demo.title and doc["incident"]["severity"] == 2
     # The exporter's first signature made their key: one new entry says so.
     now = services.incidents.get(demo.id)
@@ -82,7 +82,7 @@ def test_csv_export_has_one_row_per_entry_and_no_live_formulas(
         rows = list(csv.DictReader(stream))
     entries = [r for r in rows if r["record"] == "entry"]
     assert [int(r["seq"]) for r in entries] == list(range(1, demo.entry_count + 1))
-    assert {r["record"] for r in rows} == {"incident", "entry", "review", "footer"}
+    assert {r["record"] for r in rows} == {"incident", "entry", "review", "inbox", "footer"}
     for formula in FORMULAS:
         row = next(r for r in entries if r["text"].endswith(f"{formula[1:]} entry"))
         assert row["text"] == "'" + formula + " entry"

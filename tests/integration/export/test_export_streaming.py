@@ -46,7 +46,7 @@ def test_a_streamed_export_carries_corrections_and_verifies(services: Any, tmp_p
 
 
 def test_a_broken_chain_is_reported_by_the_pass_that_wrote_it(
-    services: Any, tmp_path: Path
+    services: Any, tmp_path: Path, qapp: Any
 ) -> None:
     from sqlalchemy import text
 
@@ -68,7 +68,7 @@ def test_a_broken_chain_is_reported_by_the_pass_that_wrote_it(
 
 @pytest.mark.parametrize("export_format", FORMATS, ids=lambda f: f.value)
 def test_a_cancelled_export_leaves_nothing(
-    services: Any, tmp_path: Path, export_format: ExportFormat
+    services: Any, tmp_path: Path, export_format: ExportFormat, qapp: Any
 ) -> None:
     incident = services.incidents.open("Outage", 2, "dana")
     seed_entries(services.db, incident.id, 2_000, start=START)
