@@ -43,11 +43,13 @@ def seed_inbox(
     start: datetime = START,
     answered_every: int = 3,
     attached_every: int = 10,
+    prefix: str = "",
 ) -> None:
     """Store ``count`` items over ``span`` from the three sources (configured if missing).
 
     Every ``answered_every``-th item of a batch is replied to (0 to 89 minutes later) and
-    every ``attached_every``-th is attached to ``incident_id`` (when given).
+    every ``attached_every``-th is attached to ``incident_id`` (when given). Remote ids are
+    ``prefix`` + the item's number: seed again with another prefix to add more items.
     """
     if not services.sources.all():
         add_sources(services)
@@ -58,7 +60,7 @@ def seed_inbox(
                 chunk = [
                     (
                         Heard(
-                            remote_id=str(n),
+                            remote_id=f"{prefix}{n}",
                             text=TEXTS[n % len(TEXTS)] + f" #{n}",
                             posted_at=start + span * n / max(count, 1),
                             author=Author(f"user{n % 997}", name=f"User {n % 997}", followers=n),
