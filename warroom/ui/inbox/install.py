@@ -4,7 +4,9 @@
 the inbox needs (never looked up). The pane follows the incident shown, who acts and what
 they may do (from the shared incident view, or the room's permissions when no incident is
 shown), and refreshes when the change feed names the inbox; its writes make the window
-look at the feed at once. Pulling the sources is the sync worker's job (ui/publishing).
+look at the feed at once. Nothing is read before the pane is first shown, so a window that
+never shows its inbox pays nothing for it. Pulling the sources is the sync worker's job
+(ui/publishing).
 """
 
 from __future__ import annotations
@@ -92,15 +94,16 @@ class InboxController(QObject):
         window.incident_changed.connect(self._incident_changed)
         window.identity_changed.connect(self._identity_changed)
         window.view_loader.loaded.connect(self._view_loaded)
-        self.refresh_sources()
-        self._read_permissions()
+        self.pane.activated.connect(self.refresh_sources)
+        self.pane.activated.connect(self._read_permissions)
 
     # -- following the window ------------------------------------------------------------------
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.touches([Area.INBOX]):
             self.pane.inbox_changed()
-            self.refresh_sources()
+            if self.pane.active:
+                self.refresh_sources()
         if changes.touches([Area.PEOPLE]) and self._window.current_incident() is None:
             self._read_permissions()
 
@@ -121,6 +124,8 @@ class InboxController(QObject):
             self.pane.set_permissions(view.permissions)
 
     def _read_permissions(self) -> None:
+        if not self.pane.active:
+            return  # read when first shown
         actor, views = self._window.identity.name, self._services.views
 
         def done(permissions: Permissions) -> None:

@@ -51,6 +51,7 @@ class InboxPane(QWidget):
 
     status_message = Signal(str)
     wrote = Signal()  # a write of this pane committed: the window looks at the change feed
+    activated = Signal()  # first shown: from now on the pane reads
 
     def __init__(
         self,
@@ -190,6 +191,11 @@ class InboxPane(QWidget):
         """Offer these sources in the filter."""
         self.filters.set_sources(names)
 
+    @property
+    def active(self) -> bool:
+        """Tell whether the pane was shown (and so reads)."""
+        return self._active
+
     def inbox_changed(self) -> None:
         """The change feed named the inbox: refresh what is shown (later, if hidden)."""
         if not self._active or not self.isVisible():
@@ -223,6 +229,7 @@ class InboxPane(QWidget):
         if not self._active:
             self._active = True
             self._apply_filter()
+            self.activated.emit()
         elif self._stale:
             self._stale = False
             self.model.refresh()
