@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QSplitter,
+    QTableView,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -89,20 +89,27 @@ class InboxPane(QWidget):
         self.triage_menu = QMenu("Triage", self)
         self.triage_button.setMenu(self.triage_menu)
 
-        self.view = QTreeView(self)
+        # A table, not a tree: QTreeView fetches more at every layout, so each page read
+        # would ask for the next until the whole inbox was in memory.
+        self.view = QTableView(self)
         self.view.setObjectName("inboxView")
         self.view.setAccessibleName("Inbox items")
         self.view.setModel(self.model)
-        self.view.setRootIsDecorated(False)
-        self.view.setUniformRowHeights(True)
-        self.view.setAllColumnsShowFocus(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setCornerButtonEnabled(False)
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.view.fontMetrics().height() + 6)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.view.header()
+        header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
+        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate(_WIDTHS):
             header.resizeSection(column, width)
