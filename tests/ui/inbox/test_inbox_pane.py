@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from tests.integration.inbound.fake_listening import FakeListening
 from tests.support.bulk_inbox import seed_inbox
@@ -21,6 +22,10 @@ Make = Callable[..., Any]
 
 
 def _press(qtbot: Any, pane: Any, key: str) -> None:
+    """Press ``key`` in the list, as a person would (its window active, the list focused)."""
+    window = pane.window()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
     pane.focus_view()
     QTest.keyClick(pane.view, key)
 
@@ -168,3 +173,60 @@ def test_new_items_arrive_live_without_moving_the_selection(
     assert pane.view.visualRect(pane.view.currentIndex()).top() == before  # and in place
     assert pane.model.item_at(0).text == "Later complaint 4"
     assert chosen.text in pane.detail.toPlainText()
+
+
+def test_r_answers_in_the_thread_with_a_template_or_a_text(
+    qtbot: Any, services: Any, inbox_window: Make, listening: FakeListening
+) -> None:
+    from tests.integration.sync.conftest import MASTODON_TOKEN
+    from warroom.domain.channels import ChannelKind
+    from warroom.domain.statements import StatementState
+
+    services.channel_setup.configure(
+        "mastodon", ChannelKind.MASTODON, {"url": listening.url}, MASTODON_TOKEN
+    )
+    add_source(services, listening, reply_channel="mastodon")
+    listening.mention("Where is my refund?", acct="carol@example.social")
+    listening.mention("Still waiting for my refund", acct="dave@example.social")
+    services.inbox_pull.pull_once()
+    incident = services.incidents.open(
+        "Angry customers", 2, "alice", playbook_key="social-media-firestorm"
+    )
+    by_text = {item.text: item for item in services.inbox.items()}
+    first, second = by_text["Where is my refund?"], by_text["Still waiting for my refund"]
+    _window, controller = inbox_window(incident_id=incident.id)
+    pane = controller.pane
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2 and pane.permissions is not None)
+    pane.select_item(first.id)
+    assert not pane.triage.reply.isEnabled()
+    assert "attach it to an incident first" in pane.triage.reply.toolTip()
+    _press(qtbot, pane, "A")
+    qtbot.waitUntil(pane.triage.reply.isEnabled, timeout=WAIT_MS)
+
+    _press(qtbot, pane, "R")
+    qtbot.waitUntil(lambda: pane.triage.reply_dialog is not None, timeout=WAIT_MS)
+    dialog = pane.triage.reply_dialog
+    assert dialog.findChild(object, "inboxReplyQuote").text().endswith("Where is my refund?")
+    assert not dialog.submit_button.isEnabled()  # nothing written yet
+    dialog.picker.setCurrentIndex(dialog.picker.findData("looking-into-it"))
+    assert dialog.text_edit.isReadOnly()
+    assert dialog.text_edit.toPlainText().startswith("Thank you Carol, we have seen this")
+    dialog.submit_button.click()
+    qtbot.waitUntil(lambda: services.inbox.replies(first.id) != [], timeout=WAIT_MS)
+    (reply,) = services.inbox.replies(first.id)
+    assert reply.state is StatementState.APPROVED  # a fresh, signed-off template
+    assert reply.text.startswith("@carol@example.social Thank you Carol")
+
+    services.inbox.attach(second.id, incident.id, "alice")
+    row = pane.model.row_of(second.id)
+    qtbot.waitUntil(lambda: pane.model.item_at(row).incident_id == incident.id, timeout=WAIT_MS)
+    pane.select_item(second.id)
+    _press(qtbot, pane, "R")
+    qtbot.waitUntil(lambda: pane.triage.reply_dialog not in (None, dialog), timeout=WAIT_MS)
+    written = pane.triage.reply_dialog
+    written.text_edit.setPlainText("Sorry Dave, we are on it.")
+    written.submit_button.click()
+    qtbot.waitUntil(lambda: services.inbox.replies(second.id) != [], timeout=WAIT_MS)
+    (answer,) = services.inbox.replies(second.id)
+    assert answer.state is StatementState.IN_REVIEW  # a written reply needs its approval
+    assert answer.text == "@dave@example.social Sorry Dave, we are on it."
