@@ -198,6 +198,8 @@ def child(db_path: str) -> dict[str, float]:
         if "at" not in painted:
             raise SystemExit(f"no paint after choosing {data!r} in {combo.objectName()}")
         times.append(painted["at"] - started)
+    for (combo, data), value in zip(changes, times, strict=True):
+        figures[f"filter {combo.objectName()}={data!s}"] = value
     figures["filter_change_median_ms"] = statistics.median(times)
     figures["filter_change_worst_ms"] = max(times)
     wait(idle)
@@ -328,7 +330,9 @@ TARGETS: dict[str, float | None] = {
 def report(runs: list[dict[str, float]]) -> None:
     """Print median and worst of each figure against its target."""
     print(f"== {len(runs)} runs")
-    for name, target in TARGETS.items():
+    names = list(TARGETS) + sorted({n for run in runs for n in run if n.startswith("filter ")})
+    for name in names:
+        target = TARGETS.get(name)
         values = [run[name] for run in runs if name in run]
         if not values:
             continue

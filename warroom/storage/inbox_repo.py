@@ -169,16 +169,25 @@ def get(session: Session, item_id: int, *, for_update: bool = False) -> InboxIte
     return to_domain(_row(session, item_id, for_update=for_update))
 
 
-def filter_conditions(filters: InboxFilter) -> list[ColumnElement[bool]]:
+def filter_conditions(filters: InboxFilter, *, indexed: bool = True) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions of ``filters``.
+
+    ``indexed=False`` writes them so that no index serves them (``incident_id + 0``,
+    ``state || ''``): the query then walks the index of its order instead (see
+    ``inbox_page_repo``). The items they select are the same.
+    """
+    incident: Any = InboxItemRow.incident_id if indexed else InboxItemRow.incident_id + 0
+    state: Any = InboxItemRow.state if indexed else InboxItemRow.state + ""
+    source: Any = InboxItemRow.source_name if indexed else InboxItemRow.source_name + ""
     conditions: list[ColumnElement[bool]] = []
     if filters.incident_id is not None:
-        conditions.append(InboxItemRow.incident_id == filters.incident_id)
+        conditions.append(incident == filters.incident_id)
     if filters.unassigned:
-        conditions.append(InboxItemRow.incident_id.is_(None))
+        conditions.append(incident.is_(None))
     if filters.states:
-        conditions.append(InboxItemRow.state.in_([s.value for s in filters.states]))
+        conditions.append(state.in_([s.value for s in filters.states]))
     if filters.source:
-        conditions.append(InboxItemRow.source_name == filters.source)
+        conditions.append(source == filters.source)
     if filters.priority is not None:
         conditions.append(
             or_(

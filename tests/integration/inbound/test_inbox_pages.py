@@ -115,3 +115,31 @@ def test_stats_response_times_are_exact_on_many_items(services: Any) -> None:
         p90 = delays[max(1, -(-9 * len(delays) // 10)) - 1]
         assert times.median == timedelta(seconds=median)
         assert times.p90 == timedelta(seconds=p90)
+
+
+def test_pages_are_the_same_whether_found_in_the_newest_window_or_by_the_filters_index(
+    services: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warroom.storage import inbox_page_repo
+
+    incident = services.incidents.open("Refund storm", 2, "alice").id
+    seed_inbox(services.db, services, 400, incident_id=incident, attached_every=7)
+    monkeypatch.setattr(inbox_page_repo, "WINDOW", 60)  # dense filters fit, rare ones do not
+    cases = [
+        InboxFilter(unassigned=True),  # dense: found in the window
+        InboxFilter(states=(InboxState.NEW,), source="mail"),
+        InboxFilter(incident_id=incident),  # about one in seven
+        InboxFilter(incident_id=incident, priority=3, source="bsky"),  # rare: the index
+        InboxFilter(incident_id=incident + 1),  # none
+    ]
+    for filters in cases:
+        read: list[int] = []
+        after = None
+        while True:
+            page = services.inbox.page(filters, after=after, limit=25)
+            read += [item.id for item in page.items]
+            if not page.more:
+                break
+            after = PageKey.of(page.items[-1])
+        expected = [] if filters.incident_id == incident + 1 else _all_ids(services, filters)
+        assert read == expected and (read or filters.incident_id == incident + 1), filters

@@ -110,6 +110,7 @@ class InboxModel(QAbstractTableModel):
         self._generation += 1
         self.beginResetModel()
         self._items, self._more, self._again = [], False, False
+        self.total = None
         self.endResetModel()
         self._read(
             lambda inbox, wanted: inbox.page(wanted, limit=self._page_size), self._first_read

@@ -303,7 +303,8 @@ class InboxPane(QWidget):
         if anchor is not None and anchor.isValid():
             index = self.model.index(anchor.row(), 0)
             self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
-        self._show_total(self.model.total or 0)
+        if self.model.total is not None:
+            self._show_total(self.model.total)
 
     def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_roles: object) -> None:
         current = self.view.currentIndex()
