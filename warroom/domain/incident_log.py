@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from warroom.domain.checklist import ChecklistItem
-from warroom.domain.clocks import ClockReading, RegulatorDeadline
+from warroom.domain.clocks import IncidentClocks
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
@@ -20,7 +20,10 @@ from warroom.domain.statements import Revision, Statement
 from warroom.domain.timeline import ChainRecord
 from warroom.domain.trust import PublicKey
 
-SCHEMA = "warroom.incident-log/2"
+SCHEMA = "warroom.incident-log/3"
+#: the layout before the incident's life was exported (status, public times, clock states):
+#: verified as before, every member it has still checked
+SCHEMA_V2 = "warroom.incident-log/2"
 #: the layout before signatures and full chain coverage: still verified, with a warning
 SCHEMA_V1 = "warroom.incident-log/1"
 
@@ -43,24 +46,8 @@ class StatementRecord:
     deliveries: tuple[Delivery, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Clocks:
-    """The clocks as they read at export time, and the regulator rule they were read from."""
-
-    cadence: ClockReading
-    promise: ClockReading
-    regulator: ClockReading
-    regulator_deadline: RegulatorDeadline
-
-    @property
-    def regulator_label(self) -> str:
-        """Return the regulator rule, e.g. 'GDPR Art. 33 ...' ('' without one)."""
-        return self.regulator_deadline.label
-
-    @property
-    def regulator_notified_at(self) -> datetime | None:
-        """Return when the regulator was notified (None: not yet, or no rule)."""
-        return self.regulator_deadline.notified_at
+#: The clocks as they read at export time (the one computation: domain.clocks.read_clocks).
+Clocks = IncidentClocks
 
 
 @dataclass(frozen=True, slots=True)

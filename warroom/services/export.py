@@ -14,14 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warroom import __version__
-from warroom.domain.clocks import (
-    cadence_clock,
-    promise_clock,
-    regulator_clock,
-    regulator_deadline,
-)
+from warroom.domain.cadence import cadence_periods
+from warroom.domain.clocks import read_clocks, regulator_deadline
 from warroom.domain.incident_log import (
-    Clocks,
     Footer,
     FooterSignature,
     IncidentLog,
@@ -123,14 +118,15 @@ class ExportService:
                 "exporting incident %s with a broken chain: %s", incident_id, report.describe()
             )
         regulator = regulator_deadline(incident, window, label, checklist)
-        clocks = Clocks(
-            cadence=cadence_clock(incident, statements, now),
-            promise=promise_clock(statements, now),
-            # Notifying the regulator stops its clock; closing ends every clock.
-            regulator=regulator_clock(
-                regulator.due_at, now, done=regulator.is_notified or not incident.is_open
-            ),
-            regulator_deadline=regulator,
+        # The window's computation: notifying the regulator stops its clock; closing stops
+        # every clock; only what the public got counts as public.
+        clocks = read_clocks(
+            incident,
+            statements,
+            deliveries,
+            cadence_periods(incident, entries),
+            regulator,
+            now,
         )
         progress(expected, expected)
         return IncidentLog(

@@ -37,7 +37,7 @@ def test_json_export_carries_everything_and_verifies(
         services, demo, path, ExportFormat.JSON, progress=lambda d, t: seen.append((d, t))
     )
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["schema"] == "warroom.incident-log/2"
+    assert doc["schema"] == "warroom.incident-log/3"
     assert doc["incident"]["title"] == demo.title and doc["incident"]["severity"] == 2
     # The exporter's first signature made their key: one new entry says so.
     now = services.incidents.get(demo.id)

@@ -19,7 +19,7 @@ def test_lessons_learned_are_logged_while_open_and_editable_after_close(
     last = services.timeline.entries(incident.id)[-1]
     assert last.kind is EntryKind.NOTE and last.data["event"] == "incident.lessons_learned"
     assert services.timeline.verify(incident.id).ok
-    closed = services.incidents.close(incident.id, "alice")
+    closed = services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     final = services.review.set_lessons_learned(incident.id, "Page earlier; rotate certs.", "bob")
     assert final.lessons_learned == "Page earlier; rotate certs."
     assert final.entry_count == closed.entry_count  # the closed timeline stays sealed
@@ -75,7 +75,7 @@ def test_export_command_writes_each_format_without_a_display(
     summary = result.json()
     # alice's first signed export made her key: one more entry says so
     assert summary["format"] == "json" and summary["entry_count"] == demo.entry_count + 1  # type: ignore[index]
-    assert json.loads((out / "log.data").read_text())["schema"] == "warroom.incident-log/2"
+    assert json.loads((out / "log.data").read_text())["schema"] == "warroom.incident-log/3"
     assert run_cli("verify", str(out / "log.data")).code == 0
     for name in ("log.csv", "log.md"):
         assert run_cli("export", str(demo.id), "-o", str(out / name)).code == 0

@@ -101,14 +101,14 @@ def test_concurrent_edit_is_refused_not_lost(services: Services) -> None:
 def test_closed_incident_is_read_only(services: Services) -> None:
     incident = services.incidents.open("x", 2, "alice")
     draft = services.statements.draft(incident.id, ["email"], "Text", "alice")
-    closed = services.incidents.close(incident.id, "alice")
+    closed = services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     assert closed.closed_at is not None
     attempts = [
         lambda: services.timeline.add(incident.id, "late note", "alice"),
         lambda: services.statements.draft(incident.id, ["email"], "Text", "alice"),
         lambda: services.statements.edit(draft.id, "alice", text="new"),
         lambda: services.statements.submit(draft.id, "alice"),
-        lambda: services.incidents.close(incident.id, "alice"),
+        lambda: services.incidents.close(incident.id, "alice", anyway="wrapping up the test"),
     ]
     for attempt in attempts:
         with pytest.raises(RuleViolation, match="closed and read-only"):

@@ -98,7 +98,7 @@ def test_a_viewer_may_read_but_every_action_says_why_not(services: Services) -> 
 
 def test_a_closed_incident_refuses_everything_as_read_only(services: Services) -> None:
     incident = services.incidents.open("Outage", 3, "alice", playbook_key="service-outage")
-    services.incidents.close(incident.id, "alice")
+    services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     view = services.views.incident(incident.id, "alice")
     reason = f"incident {incident.id} is closed and read-only"
     assert view.refusal(Action.LOG) == reason

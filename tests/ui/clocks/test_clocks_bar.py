@@ -187,7 +187,7 @@ def test_closing_without_a_recorded_notification_stops_the_clock_and_says_so(
     clock.advance(hours=80)
     bar.tick()
     assert bar.regulator.alarm() == "red"
-    services.incidents.close(incident.id, "alice")
+    services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     with qtbot.waitSignal(bar.data_loaded):
         bar.refresh()
     assert bar.regulator.alarm() == "none"

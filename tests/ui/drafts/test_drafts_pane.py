@@ -467,7 +467,7 @@ def test_promise_field_saves_next_update_by(
 def test_closed_incident_is_read_only(
     qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
 ) -> None:
-    services.incidents.close(incident.id, "alice")
+    services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     _select(qtbot, pane, runner, 1)
     assert not pane.new_action.isEnabled()
     assert _editor(pane).isReadOnly()

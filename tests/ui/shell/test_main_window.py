@@ -203,7 +203,7 @@ def test_closed_incident_is_read_only(
     make_window: Make, wait_loaded: Wait, services: Any, qtbot: Any
 ) -> None:
     incident = services.incidents.open("Old", 3, "bob")
-    services.incidents.close(incident.id, "bob")
+    services.incidents.close(incident.id, "bob", anyway="wrapping up the test")
     window = make_window()
     wait_loaded(window)
     assert "CLOSED" in window.incident_state.text()
@@ -301,7 +301,7 @@ def test_closing_elsewhere_makes_the_window_read_only_live(
     window = make_window()
     wait_loaded(window)
     assert window.timeline.add_box.isEnabled()
-    assert run_cli("incident", "close", str(demo.id)).code == 0
+    assert run_cli("incident", "close", str(demo.id), "--anyway", "drill over").code == 0
     qtbot.waitUntil(lambda: not window.timeline.add_box.isEnabled(), timeout=WAIT_MS)
     # The panes' view and the timeline's new entries are two reads of one change: either
     # may land first.

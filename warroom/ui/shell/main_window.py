@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
                 request.severity,
                 self.identity.name,
                 playbook_key=request.playbook_key,
+                aware_at=request.aware_at,
             ),
             runner,
         )

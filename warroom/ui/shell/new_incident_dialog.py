@@ -1,13 +1,15 @@
-"""Declare a new incident: title, severity and (optionally) a playbook."""
+"""Declare a new incident: title, severity, when we became aware and (optionally) a playbook."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QDateTime, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,6 +32,13 @@ SEVERITY_HINTS = {
 }
 
 
+AWARE_WHY = (
+    "Regulator deadlines run from awareness, not from declaring: a GDPR breach must be "
+    "reported within 72 h of the moment the company knew. If you learned of it earlier, "
+    "say when."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class NewIncidentRequest:
     """What the dialog asks the incident service to open."""
@@ -37,6 +46,8 @@ class NewIncidentRequest:
     title: str
     severity: Severity
     playbook_key: str | None
+    #: when the company became aware (None: now, at declaration)
+    aware_at: datetime | None = None
 
 
 class NewIncidentDialog(QDialog):
@@ -64,6 +75,20 @@ class NewIncidentDialog(QDialog):
             self.severity_combo.addItem(SEVERITY_HINTS[severity], severity)
         self.severity_combo.setCurrentIndex(1)
         form.addRow("&Severity:", self.severity_combo)
+        self.opened_at = QDateTime.currentDateTime()
+        self.aware_edit = QDateTimeEdit(self.opened_at, self)
+        self.aware_edit.setObjectName("incidentAwareAt")
+        self.aware_edit.setAccessibleName("When did we become aware? (local time)")
+        self.aware_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.aware_edit.setCalendarPopup(True)
+        self.aware_edit.setMaximumDateTime(self.opened_at.addSecs(60))
+        form.addRow("When did we become &aware?", self.aware_edit)
+        why = QLabel(AWARE_WHY, self)
+        why.setObjectName("incidentAwareWhy")
+        why.setWordWrap(True)
+        why.setTextFormat(Qt.TextFormat.PlainText)
+        self.aware_edit.setAccessibleDescription(AWARE_WHY)
+        form.addRow(why)
         self.playbook_combo = QComboBox()
         self.playbook_combo.setObjectName("incidentPlaybook")
         self.playbook_combo.setAccessibleName("Playbook")
@@ -103,7 +128,15 @@ class NewIncidentDialog(QDialog):
             title=self.title_edit.text(),
             severity=Severity(self.severity_combo.currentData()),
             playbook_key=str(key) if key else None,
+            aware_at=self.aware_at(),
         )
+
+    def aware_at(self) -> datetime | None:
+        """Return when we became aware, in UTC; None when left at the default (now)."""
+        chosen = self.aware_edit.dateTime()
+        if chosen.toSecsSinceEpoch() // 60 == self.opened_at.toSecsSinceEpoch() // 60:
+            return None
+        return datetime.fromtimestamp(chosen.toSecsSinceEpoch(), UTC)
 
     def _check(self) -> None:
         ok = bool(self.title_edit.text().strip())
