@@ -24,6 +24,12 @@ from warroom.storage import changes, outbox_decisions, outbox_repo
 from warroom.storage.database import Session
 from warroom.storage.timeline_repo import append
 
+#: said of a held row that was tried before: withdrawing it cannot take back a post
+_EARLIER = (
+    ". It was tried before: check the channel first, an earlier attempt may have reached it "
+    "(confirming never posts it twice)"
+)
+
 
 def _minutes(value: timedelta) -> str:
     minutes = int(value.total_seconds() // 60)
@@ -50,7 +56,7 @@ def hold_if_stale(
             f"Statement #{row.statement_id} on {row.channel_name} held: it waited "
             f"{_minutes(waited)} in the outbox (hold window {_minutes(hold)}). Nothing goes "
             f"out until a person confirms it ('warroom sync --confirm {row.id}') or withdraws "
-            f"it ('warroom sync --withdraw {row.id}')",
+            f"it ('warroom sync --withdraw {row.id}')" + (_EARLIER if row.attempts else ""),
             waited_seconds=int(waited.total_seconds()),
             hold_seconds=int(hold.total_seconds()),
         )
