@@ -530,3 +530,52 @@ def test_no_incident_shows_nothing(qtbot: Any, pane: DraftsPane, runner: TaskRun
     assert pane.list_model.rowCount() == 0
     assert not pane.new_action.isEnabled() and not pane.save_action.isEnabled()
     assert not pane.editor.isEnabled()
+
+
+@OFFSCREEN_DIALOG
+def test_rejecting_with_an_empty_reason_keeps_the_dialog_open(
+    qtbot: Any,
+    pane: DraftsPane,
+    runner: TaskRunner,
+    services: Any,
+    incident: Incident,
+    live: Live,
+) -> None:
+    statement = _draft(services, incident)
+    services.statements.submit(statement.id, "alice")
+    _select(qtbot, pane, runner, statement.id)
+    _act_as(qtbot, pane, live, runner, "bob")
+    pane.reject_action.trigger()
+    dialog = pane.reject_dialog
+    assert dialog is not None
+    dialog.setTextValue("   ")
+    dialog.accept()
+    qtbot.waitUntil(runner.is_idle)
+    assert dialog.isVisible() and "needs a reason" in dialog.labelText()
+    assert services.statements.get(statement.id).state is StatementState.IN_REVIEW
+    dialog.setTextValue("Say when the next update comes")
+    dialog.accept()
+    qtbot.waitUntil(runner.is_idle)
+    assert services.statements.get(statement.id).state is StatementState.DRAFT
+
+
+def test_a_stale_template_sign_off_shows_on_the_draft_and_in_the_preview(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident, clock: Any
+) -> None:
+    from warroom.ui.drafts.release_preview import ReleasePreviewDialog
+
+    holding = next(t for t in services.statements.templates(incident.id) if t.key == "holding")
+    assert holding.review_by is not None
+    clock.advance(days=(holding.review_by - clock.now.date()).days + 1)
+    values = {"product": "Checkout", "impact": "Payments fail.", "next_update": "10:00 UTC"}
+    statement = services.statements.draft_from_template(incident.id, "holding", values, "alice")
+    _select(qtbot, pane, runner, statement.id)
+    assert "Stale sign-off: template 'holding' was signed off by Comms director" in (
+        pane.reasons.text()
+    )
+    note = pane.state.stale_signoff(statement)
+    assert note is not None and "stale" in note
+    preview = ReleasePreviewDialog(statement, [], pane, signoff=note)
+    qtbot.addWidget(preview)
+    assert f"Careful: {note}." in preview.summary.text()
+    assert "counts as public only once" in preview.summary.text()

@@ -138,15 +138,16 @@ class IncidentActions(QObject):
         if incident is None or self.refusal():
             return
         dialog = StatusDialog(incident, self._window)
-        self._open(
-            dialog,
-            lambda: self._change(
-                lambda actor: self._lifecycle.set_status(
-                    incident.id, dialog.status(), actor, note=dialog.note_edit.text()
-                ),
+        lifecycle = self._lifecycle
+
+        def accepted() -> None:  # read the dialog here, on the GUI thread
+            status, note = dialog.status(), dialog.note_edit.text()
+            self._change(
+                lambda actor: lifecycle.set_status(incident.id, status, actor, note=note),
                 lambda i: f"Incident #{i.id} is {i.status.value}",
-            ),
-        )
+            )
+
+        self._open(dialog, accepted)
 
     def open_severity_dialog(self) -> None:
         """Incident > Change severity…"""
@@ -154,15 +155,16 @@ class IncidentActions(QObject):
         if incident is None or self.refusal():
             return
         dialog = SeverityDialog(incident, self._window)
-        self._open(
-            dialog,
-            lambda: self._change(
-                lambda actor: self._lifecycle.set_severity(
-                    incident.id, dialog.severity(), actor, reason=dialog.reason()
-                ),
+        lifecycle = self._lifecycle
+
+        def accepted() -> None:
+            severity, reason = dialog.severity(), dialog.reason()
+            self._change(
+                lambda actor: lifecycle.set_severity(incident.id, severity, actor, reason=reason),
                 lambda i: f"Incident #{i.id} is {i.severity.label} from now on",
-            ),
-        )
+            )
+
+        self._open(dialog, accepted)
 
     def open_cadence_dialog(self) -> None:
         """Incident > Update cadence…"""
@@ -170,13 +172,16 @@ class IncidentActions(QObject):
         if incident is None or self.refusal():
             return
         dialog = CadenceDialog(incident, self._window)
-        self._open(
-            dialog,
-            lambda: self._change(
-                lambda actor: self._lifecycle.set_cadence(incident.id, dialog.cadence(), actor),
+        lifecycle = self._lifecycle
+
+        def accepted() -> None:
+            cadence = dialog.cadence()
+            self._change(
+                lambda actor: lifecycle.set_cadence(incident.id, cadence, actor),
                 lambda i: f"Incident #{i.id}: update cadence changed",
-            ),
-        )
+            )
+
+        self._open(dialog, accepted)
 
     def open_times_dialog(self) -> None:
         """Incident > Correct times…"""
@@ -184,19 +189,18 @@ class IncidentActions(QObject):
         if incident is None or self.refusal():
             return
         dialog = TimesDialog(incident, self._window)
-        self._open(
-            dialog,
-            lambda: self._change(
-                lambda actor: self._lifecycle.set_times(
-                    incident.id,
-                    actor,
-                    reason=dialog.reason(),
-                    began_at=dialog.began_at(),
-                    aware_at=dialog.aware_at(),
+        lifecycle = self._lifecycle
+
+        def accepted() -> None:
+            reason, began, aware = dialog.reason(), dialog.began_at(), dialog.aware_at()
+            self._change(
+                lambda actor: lifecycle.set_times(
+                    incident.id, actor, reason=reason, began_at=began, aware_at=aware
                 ),
                 lambda i: f"Incident #{i.id}: times corrected",
-            ),
-        )
+            )
+
+        self._open(dialog, accepted)
 
     def open_close_dialog(self) -> None:
         """Incident > Close…: read what is open (in the background), ask, then close."""

@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
                 aware_at=request.aware_at,
             ),
             runner,
+            services.incidents.now,
         )
         self.declaring.declared.connect(self._declared)
         self.declaring.refused.connect(

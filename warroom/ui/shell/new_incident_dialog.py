@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.domain.clock import Clock
 from warroom.domain.incidents import Incident, Severity
 from warroom.domain.playbooks import Playbook
 from warroom.services.playbooks import PlaybookProblem
@@ -58,6 +59,8 @@ class NewIncidentDialog(QDialog):
         playbooks: list[Playbook],
         problems: list[str] | None = None,
         parent: QWidget | None = None,
+        *,
+        now: datetime | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("newIncidentDialog")
@@ -75,7 +78,12 @@ class NewIncidentDialog(QDialog):
             self.severity_combo.addItem(SEVERITY_HINTS[severity], severity)
         self.severity_combo.setCurrentIndex(1)
         form.addRow("&Severity:", self.severity_combo)
-        self.opened_at = QDateTime.currentDateTime()
+        # The service clock's now (the incident is declared by it), shown in local time.
+        self.opened_at = (
+            QDateTime.fromSecsSinceEpoch(int(now.timestamp()))
+            if now is not None
+            else QDateTime.currentDateTime()
+        )
         self.aware_edit = QDateTimeEdit(self.opened_at, self)
         self.aware_edit.setObjectName("incidentAwareAt")
         self.aware_edit.setAccessibleName("When did we become aware? (local time)")
@@ -156,8 +164,10 @@ class IncidentDeclaration(QObject):
         load_playbooks: Callable[[], tuple[list[Playbook], list[PlaybookProblem]]],
         declare: Callable[[NewIncidentRequest], Incident],
         runner: TaskRunner,
+        now: Clock | None = None,
     ) -> None:
         super().__init__(parent)
+        self._now = now
         self._parent = parent
         self._load = load_playbooks
         self._declare = declare
@@ -170,7 +180,9 @@ class IncidentDeclaration(QObject):
         def loaded(result: tuple[list[Playbook], list[PlaybookProblem]]) -> None:
             playbooks, problems = result
             notes = [f"{p.path.name}: {p.message}" for p in problems]
-            dialog = NewIncidentDialog(playbooks, notes, self._parent)
+            dialog = NewIncidentDialog(
+                playbooks, notes, self._parent, now=self._now() if self._now else None
+            )
             dialog.accepted.connect(lambda: self._open(dialog.request()))
             dialog.finished.connect(dialog.deleteLater)
             dialog.finished.connect(self._forget)
