@@ -579,3 +579,23 @@ def test_a_stale_template_sign_off_shows_on_the_draft_and_in_the_preview(
     qtbot.addWidget(preview)
     assert f"Careful: {note}." in preview.summary.text()
     assert "counts as public only once" in preview.summary.text()
+
+
+def test_a_promise_typed_into_the_text_is_offered_with_its_zone(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner
+) -> None:
+    pane.new_draft()
+    editor = pane.editor
+    assert editor.promise_edit.displayFormat().endswith(" t")  # the zone is shown
+    editor.text.setPlainText("We are investigating. Next update by 23:45 UTC.")
+    assert not editor.promise_hint.isHidden() and not editor.promise_use.isHidden()
+    assert "23:45 UTC" in editor.promise_hint.text()
+    assert editor.detected is not None
+    expected = editor.detected.at
+    editor.promise_use.click()
+    content = editor.content()
+    assert content.next_update_by is not None
+    assert abs((content.next_update_by - expected).total_seconds()) < 60
+    assert editor.promise_hint.isHidden()  # it is the tracked one now
+    editor.text.setPlainText("We are investigating.")
+    assert editor.promise_hint.isHidden()
