@@ -238,3 +238,27 @@ def test_closing_stops_every_clock_everywhere(services: Services, clock: Any) ->
     review = services.review.review(incident.id)
     assert [p.status for p in review.promises] == [PromiseStatus.CLOSED]
     assert review.cadence.gaps[-1].end == services.incidents.get(incident.id).closed_at
+
+
+def test_templates_may_use_the_status(services: Services, tmp_path: Any) -> None:
+    from warroom.services import build_services
+    from warroom.services.playbooks import PlaybookCatalog
+
+    (tmp_path / "status.toml").write_text(
+        'key = "status-test"\nname = "Status test"\n\n'
+        '[[items]]\nphase = "ongoing"\ntext = "Keep going"\nowner = "lead"\n\n'
+        '[[templates]]\nkey = "update"\nname = "Update"\nchannels = ["mastodon"]\n'
+        'text = "Checkout: {status}. {detail}"\n',
+        encoding="utf-8",
+    )
+    own = build_services(services.db, playbooks=PlaybookCatalog([tmp_path]))
+    incident = own.incidents.open("Outage", 3, "alice", playbook_key="status-test")
+    own.lifecycle.set_status(incident.id, "monitoring", "alice")
+    made = own.statements.draft_from_template(
+        incident.id, "update", {"detail": "A fix is live."}, "alice"
+    )
+    assert made.text == "Checkout: monitoring. A fix is live."
+    said = own.statements.draft_from_template(
+        incident.id, "update", {"detail": "x", "status": "fixed"}, "alice"
+    )
+    assert said.text == "Checkout: fixed. x"
