@@ -28,6 +28,7 @@ from warroom.domain.channels import Channel
 from warroom.services.channel_setup import ChannelSetupService
 from warroom.services.channels import ChannelService
 from warroom.services.delivery import DeliveryService, PassReport
+from warroom.services.holds import HoldService
 from warroom.services.preferences import PreferencesStore
 from warroom.ui.publishing.channels_dialog import ChannelsDialog
 from warroom.ui.publishing.outbox_dialog import OutboxDialog
@@ -50,6 +51,8 @@ class Publishing(Protocol):
     def channel_setup(self) -> ChannelSetupService: ...
     @property
     def delivery(self) -> DeliveryService: ...
+    @property
+    def holds(self) -> HoldService: ...
     def new_delivery(self) -> DeliveryService: ...
 
 
@@ -316,7 +319,11 @@ class SyncController(QObject):
             return
         window = self._window
         dialog = OutboxDialog(
-            self._services.delivery, window.runner, lambda: window.identity.name, window
+            self._services.delivery,
+            window.runner,
+            lambda: window.identity.name,
+            window,
+            holds=self._services.holds,
         )
         dialog.finished.connect(self._outbox_dialog_closed)
         self.outbox_dialog = dialog

@@ -27,6 +27,8 @@ from warroom.storage.database import Database, open_database, read_only_message
 from warroom.storage.locations import DB_ENV
 from warroom.storage.private_files import user_files_warnings
 from warroom.ui.inbox.install import install_inbox
+from warroom.ui.incident.actions import install_incident_actions
+from warroom.ui.publishing.posted_dialog import install_posted_action
 from warroom.ui.publishing.sync_setup import install_publishing
 from warroom.ui.records.backup_status import BackupController, install_backups
 from warroom.ui.records.export_actions import install_export_actions
@@ -193,4 +195,6 @@ def build_window(
     install_connect_actions(window, store)
     install_backups(window, services.backups)
     install_inbox(window, services, services.incidents.today)
+    install_incident_actions(window, services.lifecycle, services.incidents, runner)
+    install_posted_action(window, services.publication, runner, services.incidents.now)
     return window

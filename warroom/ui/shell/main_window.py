@@ -146,8 +146,10 @@ class MainWindow(QMainWindow):
                 request.severity,
                 self.identity.name,
                 playbook_key=request.playbook_key,
+                aware_at=request.aware_at,
             ),
             runner,
+            services.incidents.now,
         )
         self.declaring.declared.connect(self._declared)
         self.declaring.refused.connect(
