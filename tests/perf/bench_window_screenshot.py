@@ -1,7 +1,7 @@
 """Render the README screenshot: the window on a fresh demo incident, offscreen.
 
 Run: python tests/perf/bench_window_screenshot.py [-o resources/screenshot.png]
-     [--theme system|dark] [--size 1400x850]
+     [--theme light|dark] [--size 1400x850]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-o", "--output", default=str(ROOT / "resources" / "screenshot.png"))
-    parser.add_argument("--theme", default="system", choices=["system", "dark"])
+    parser.add_argument("--theme", default="light", choices=["light", "dark"])
     parser.add_argument("--size", default="1400x850")
     args = parser.parse_args()
     width, height = (int(part) for part in args.size.split("x"))

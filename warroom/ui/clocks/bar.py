@@ -8,6 +8,7 @@ incident, statements or the checklist) and recomputes every second without readi
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -47,9 +48,11 @@ QFrame#clockTile[alarm="critical-blink"] { background: #7f0000; border: 3px soli
 QFrame#clockTile[alarm="critical"] QLabel, QFrame#clockTile[alarm="critical-blink"] QLabel {
     color: #ffffff;
 }
-QLabel#clockTitle { font-weight: bold; }
-QLabel#clockValue { font-size: 20pt; font-weight: bold; }
+QLabel#clockTitle, QLabel#clockValue { font-weight: bold; }
 """
+#: Text sizes relative to the window's font, by object name: a window's zoom (see
+#: warroom.ui.shell.zoom) sizes them, so no font size is fixed here.
+FONT_SCALES = {"clockValue": 2.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,19 @@ def local_and_utc(moment: datetime, now: datetime | None = None) -> str:
     near = abs(moment - (now or datetime.now(UTC))) <= timedelta(hours=18)
     day = "" if near else "%a %d %b "
     return f"{local.strftime(day + '%H:%M')} ({utc:%H:%M} UTC)"
+
+
+_DAYS = re.compile(r"\b(\d+)d (\d{2}):(\d{2})\b")
+_HOURS = re.compile(r"\b(\d+):(\d{2}):\d{2}\b")
+_MINUTES = re.compile(r"\b(\d{2}):\d{2}\b")
+
+
+def to_the_minute(value: str) -> str:
+    """Say a clock's value without its seconds: '1:33:04' -> '1 h 33 min', '12:30' -> '12 min'
+    (see :func:`warroom.domain.clocks.format_duration`)."""
+    value = _DAYS.sub(lambda m: f"{m[1]} d {int(m[2])} h {m[3]} min", value)
+    value = _HOURS.sub(lambda m: f"{m[1]} h {m[2]} min", value)
+    return _MINUTES.sub(lambda m: f"{int(m[1])} min", value)
 
 
 class ClockTile(QFrame):
@@ -100,7 +116,11 @@ class ClockTile(QFrame):
         """Update texts and, when it changed, the alarm colour."""
         self.value.setText(value)
         self.detail.setText(detail)
-        self.setAccessibleDescription(f"{value}. {detail}. Alarm: {alarm.removesuffix('-blink')}")
+        # To the minute: a description that changed every second would be read out every
+        # second. The value label itself says the exact time to whoever asks.
+        description = f"{to_the_minute(value)}. {detail}. Alarm: {alarm.removesuffix('-blink')}"
+        if self.accessibleDescription() != description:
+            self.setAccessibleDescription(description)
         if self.property("alarm") != alarm:
             self.setProperty("alarm", alarm)
             self.style().unpolish(self)
