@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addActions(self.zoom.actions())
 
         self.incident_menu = bar.addMenu("&Incident")
+        self.incident_menu.addAction(self.timeline.focus_add_action)
         self.incident_menu.addAction(self.timeline.add_action)
         self.incident_menu.addAction(self.timeline.correct_action)
         self._add_pane_actions(self.incident_menu, self.checklist.menu_actions())

@@ -150,6 +150,7 @@ class TimelinePane(QWidget):
         self.quick_add = QuickAdd(self)
         self.add_kind, self.add_box = self.quick_add.kind, self.quick_add.box
         self.add_button, self.add_action = self.quick_add.button, self.quick_add.action
+        self.focus_add_action = self.quick_add.focus_action
         self.add_button.clicked.connect(self.add_entry)
         self.add_action.triggered.connect(self.add_entry)
 
@@ -247,6 +248,7 @@ class TimelinePane(QWidget):
             # Clear only what was sent: anything typed meanwhile stays.
             if self.add_box.toPlainText() == text:
                 self.add_box.clear()
+                self.quick_add.entry_added()  # the next one is a note again
             self.follower.follow()
             self._update_enabled()
             self.entry_added.emit(entry)
