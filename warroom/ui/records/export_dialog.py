@@ -165,6 +165,10 @@ class ExportDialog(QDialog):
         self.open_folder_button.setObjectName("exportOpenFolder")
         self.open_folder_button.setVisible(False)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        # Enter exports: only Export may become the default button, whatever has the focus
+        # (an auto-default Browse… took Enter over as soon as it had been focused once).
+        for button in (self.browse_button, self.open_folder_button, self.close_button):
+            button.setAutoDefault(False)
         self.export_button.clicked.connect(self.start_export)
         self.open_folder_button.clicked.connect(self.open_folder)
         self.close_button.clicked.connect(self.reject)
@@ -251,6 +255,7 @@ class ExportDialog(QDialog):
         export, incident_id, actor = self._export, self._incident.id, self._actor
         report = self.relay.report
         self._set_running(True)
+        self.export_button.setDefault(True)
         self.last_result = None
         self.progress.setValue(0)
         self.outcome.setText(f"Writing {path.name}…")
@@ -284,6 +289,7 @@ class ExportDialog(QDialog):
         self._show_details(True)
         self.adjustSize()
         self.open_folder_button.setVisible(True)
+        self.close_button.setDefault(True)  # Enter now closes: the export is written
         self.close_button.setFocus()
         self.exported.emit(result)
 
