@@ -27,6 +27,7 @@ from warroom.services.unsaved import UnsavedStore
 from warroom.storage.database import Database, open_database, read_only_message
 from warroom.storage.locations import DB_ENV
 from warroom.storage.private_files import user_files_warnings
+from warroom.ui.clocks.late_watch import install_late_marks
 from warroom.ui.publishing.sync_setup import install_publishing
 from warroom.ui.records.backup_status import BackupController, install_backups
 from warroom.ui.records.export_actions import install_export_actions
@@ -194,5 +195,6 @@ def build_window(
     install_people_action(window, services.people)
     install_connect_actions(window, store)
     install_backups(window, services.backups)
+    install_late_marks(window, services.views, services.incidents)
     install_unsaved(window, keeper)  # last: its question comes first when quitting
     return window
