@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from warroom.domain.changes import Area
 from warroom.domain.clock import Clock
@@ -152,6 +152,8 @@ class ClocksBar(QFrame):
         self._data: ClockData | None = None
         self._blink = False
         self._moment: datetime | None = None
+        self._columns = 0  # 0: one row (the window); the wall lays out a grid
+        self._laid_out: tuple[bool, ...] = ()
 
         self.age = ClockTile("age", "Incident age")
         self.cadence = ClockTile("cadence", "Since last public update")
@@ -170,6 +172,38 @@ class ClocksBar(QFrame):
         self._timer.start()
         self.tick()
         views.subscribe(self._view_loaded)
+
+    def set_columns(self, columns: int) -> None:
+        """Lay the clocks out in rows of ``columns`` (the wall board: two, large); the last
+        clock shown spans what its row has left, so no hole is left in the grid."""
+        self._columns = columns
+        tiles = (self.age, self.cadence, self.promise, self.regulator)
+        old = self.layout()
+        if old is None:
+            return
+        grid = QGridLayout()
+        grid.setContentsMargins(old.contentsMargins())
+        for tile in tiles:
+            old.removeWidget(tile)
+        QWidget().setLayout(old)  # a layout leaves a widget only with a (throwaway) owner
+        shown = [tile for tile in tiles if not tile.isHidden()]
+        for index, tile in enumerate(shown):
+            row, column = divmod(index, columns)
+            span = columns - column if index == len(shown) - 1 else 1
+            grid.addWidget(tile, row, column, 1, span)
+        for tile in tiles:
+            if tile.isHidden():
+                grid.addWidget(tile, len(tiles), 0)  # hidden: takes no room
+        for column in range(columns):
+            grid.setColumnStretch(column, 1)
+        self.setLayout(grid)
+        self._laid_out = tuple(tile.isHidden() for tile in tiles)
+
+    def _relayout(self) -> None:
+        """Lay the grid out again when a clock appeared or went (the regulator's)."""
+        tiles = (self.age, self.cadence, self.promise, self.regulator)
+        if self._columns and tuple(t.isHidden() for t in tiles) != self._laid_out:
+            self.set_columns(self._columns)
 
     def set_incident(self, incident_id: int | None) -> None:
         """Watch another incident's clocks (shown once its view arrives)."""
@@ -216,6 +250,7 @@ class ClocksBar(QFrame):
         self._show_cadence(cadence_clock(incident, data.statements, now), incident, now)
         self._show_promise(promise_clock(data.statements, now))
         self._show_regulator(data.regulator, incident, now)
+        self._relayout()
 
     def _at(self, moment: datetime) -> str:
         return local_and_utc(moment, self._moment)

@@ -129,9 +129,10 @@ class DraftsPane(QWidget):
         splitter.addWidget(self.list_view)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(1, 3)
-        # Keep about five statements visible whatever the theme's font size: a fixed pixel
-        # size collapsed the list to one row under the larger dark-theme font.
-        self.list_view.setMinimumHeight(self.list_view.fontMetrics().height() * 7)
+        # Keep three or four statements visible whatever the font size (a fixed pixel size
+        # collapsed the list to one row under a larger font), and no more: on a 1366x768
+        # screen the checklist below needs the room.
+        self.list_view.setMinimumHeight(self.list_view.fontMetrics().height() * 6)
         splitter.setSizes([100, 600])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -40,6 +40,7 @@ from warroom.ui.shell.unsaved import UnsavedKeeper, install_unsaved
 from warroom.ui.team.connect_dialog import install_connect_actions
 from warroom.ui.team.identity_dialog import IdentityDialog
 from warroom.ui.team.people_dialog import install_people_action
+from warroom.ui.wall.mode import install_wall
 
 log = logging.getLogger(__name__)
 
@@ -196,5 +197,6 @@ def build_window(
     install_connect_actions(window, store)
     install_backups(window, services.backups)
     install_late_marks(window, services.views, services.incidents)
+    install_wall(window, services.incidents, services.inbox, services.sources, store)
     install_unsaved(window, keeper)  # last: its question comes first when quitting
     return window

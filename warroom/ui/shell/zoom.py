@@ -11,7 +11,7 @@ no font size for that reason, and neither does any pane.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
@@ -65,19 +65,23 @@ class ZoomController(QObject):
         preferences: PreferencesStore | None = None,
         *,
         relative: Mapping[str, float] | None = None,
+        base: Callable[[], QFont] | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._name = name
         self._preferences = preferences
         self._relative = dict(relative or {})
+        #: The font 100 % stands for (default: the application's; the wall's grows with
+        #: the screen).
+        self._base = base or QGuiApplication.font
         self.percent = DEFAULT
         if preferences is not None:
             self.percent = preferences.load().zoom.get(name, DEFAULT)
         self.zoom_in_action = self._action("Zoom &in", ["Ctrl+=", "Ctrl++"], 1)
         self.zoom_out_action = self._action("Zoom &out", ["Ctrl+-"], -1)
         self.reset_action = self._action("&Actual size", ["Ctrl+0"], 0)
-        self._apply()
+        self.apply()
 
     def actions(self) -> list[QAction]:
         """Return Zoom in, Zoom out and Actual size (for a View menu)."""
@@ -105,7 +109,7 @@ class ZoomController(QObject):
         if percent == self.percent:
             return
         self.percent = percent
-        self._apply()
+        self.apply()
         if self._preferences is not None:
             try:
                 self._preferences.save(self._preferences.load().with_zoom(self._name, percent))
@@ -113,6 +117,8 @@ class ZoomController(QObject):
                 log.warning("zoom not remembered: %s", error)
         self.zoomed.emit(percent)
 
-    def _apply(self) -> None:
-        sheet = zoom_stylesheet(QGuiApplication.font(), self.factor(), self._relative)
-        self._window.setStyleSheet(sheet)
+    def apply(self) -> None:
+        """Size the window's texts for the zoom and the base font as they are now."""
+        sheet = zoom_stylesheet(self._base(), self.factor(), self._relative)
+        if self._window.styleSheet() != sheet:
+            self._window.setStyleSheet(sheet)

@@ -180,7 +180,8 @@ class TimelinePane(QWidget):
         """Fit the narrow columns to their content in the current font (no row scan:
         measuring 100,000 rows would be slow, and these columns have a known shape)."""
         metrics = self.view.fontMetrics()
-        pad = 2 * metrics.horizontalAdvance("M") + 12  # cell padding and focus frame
+        # Cell padding (the theme's 4 px each side), the focus frame and a margin.
+        pad = 2 * metrics.horizontalAdvance("M") + 24
         icon = self.view.iconSize().width() if self.view.iconSize().isValid() else 16
         widths = {
             COL_SEQ: metrics.horizontalAdvance("88888") + pad // 2,
