@@ -71,6 +71,7 @@ def main() -> None:
     from warroom.services.demo import load_demo
     from warroom.services.preferences import Identity, PreferencesStore
     from warroom.storage.database import open_database
+    from warroom.ui.records.backup_status import BackupController
     from warroom.ui.shell.app import build_window
     from warroom.ui.shell.tasks import TaskRunner
     from warroom.ui.shell.theme import ThemeController
@@ -97,6 +98,9 @@ def main() -> None:
     window = build_window(services, runner, Identity("Dana Reyes", "lead"), store, theme)
     window.show()
     window.start(incident.id)
+    backups = window.findChild(BackupController)
+    if backups is not None:
+        backups.start()
 
     def pump(seconds: float) -> None:
         end = time.monotonic() + seconds
@@ -136,6 +140,8 @@ def main() -> None:
             print(f"saved {path} ({size}, {theme_name} theme, wall mode)")
             wall.leave()
     window.stop()
+    if backups is not None:
+        backups.stop()
     guard_leaving(window)
     pump(0.2)
     runner.shutdown()

@@ -72,3 +72,30 @@ def test_keys_zoom_every_pane_and_the_level_is_remembered(
     again = make_window()
     assert again.zoom.percent == 150
     assert size(again.timeline.view) == pytest.approx(base * 1.5)
+
+
+def test_the_review_window_and_dialogs_follow_the_window_zoom(
+    make_window: Callable[..., MainWindow],
+    wait_loaded: Callable[[MainWindow], None],
+    services: Any,
+    incident: Any,
+    theme: ThemeController,
+    qtbot: Any,
+) -> None:
+    from warroom.ui.records.review_actions import install_review_action
+
+    theme.apply("light")
+    window = make_window()
+    wait_loaded(window)
+    review = install_review_action(window, services.review, services.incidents).open_review()
+    assert review is not None
+    base = size(review.editor)
+    window.zoom.set_percent(150)
+    assert size(review.editor) == pytest.approx(base * 1.5)
+    window.new_incident_action.trigger()
+    qtbot.waitUntil(lambda: window.new_incident_dialog is not None)
+    dialog = window.new_incident_dialog
+    assert dialog is not None and size(dialog.title_edit) == pytest.approx(base * 1.5)
+    dialog.reject()
+    qtbot.waitUntil(lambda: not review.is_loading())
+    qtbot.waitUntil(window.runner.is_idle)
