@@ -10,7 +10,7 @@ without any read.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtGui
@@ -74,6 +74,8 @@ class LateWatch(QObject):
         self.late: Late = {}
         self._reading = False
         self._again = False
+        #: what the next read must cover (None: everything)
+        self._pending: frozenset[int] | None = frozenset()
         self.reads = 0
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -90,26 +92,40 @@ class LateWatch(QObject):
         self._timer.stop()
 
     def follow(self, changes: Changes) -> None:
-        """Read again when a write touched what the clocks depend on."""
-        if changes.touches(AREAS):
+        """Read again what a write touched: the incidents it names (all of them when the
+        list of incidents itself may have changed)."""
+        if not changes.touches(AREAS):
+            return
+        if changes.everything or changes.touches([Area.INCIDENT]):
             self.refresh()
+        else:
+            self.refresh(changes.incident_ids)
 
-    def refresh(self) -> None:
-        """Read the open incidents' views in the background (merged while one is out)."""
+    def refresh(self, incident_ids: Iterable[int] | None = None) -> None:
+        """Read open incidents' views in the background: those of ``incident_ids`` (None:
+        every open incident, and which are open); merged while a read is out."""
+        wanted = None if incident_ids is None else frozenset(incident_ids)
         if self._reading:
+            self._pending = (
+                None if wanted is None or self._pending is None else (self._pending | wanted)
+            )
             self._again = True
             return
         self._reading = True
         self.reads += 1
         incidents, read, actor = self._incidents, self._read_views, self._actor()
+        known = dict(self._views)
 
         def work() -> dict[int, IncidentView]:
-            return {i.id: read(i.id, actor) for i in incidents.all() if i.is_open}
+            if wanted is None:
+                return {i.id: read(i.id, actor) for i in incidents.all() if i.is_open}
+            fresh = {i: read(i, actor) for i in wanted if i in known}
+            return {i: fresh.get(i, view) for i, view in known.items()}
 
         self._runner.run(work, self._loaded, self._failed)
 
     def _loaded(self, views: dict[int, IncidentView]) -> None:
-        self._views = views
+        self._views = {i: view for i, view in views.items() if view.incident.is_open}
         self._finish()
         self.tick()
 
@@ -121,7 +137,8 @@ class LateWatch(QObject):
         self._reading = False
         if self._again:
             self._again = False
-            self.refresh()
+            pending, self._pending = self._pending, frozenset()
+            self.refresh(pending)
 
     def tick(self) -> None:
         """Recompute which clocks are late (no reads); say what turned late."""
