@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QStyleFactory
 
 from warroom.domain.incidents import Incident
 from warroom.services.preferences import Identity, PreferencesStore
 from warroom.ui.shell.change_poller import ChangePoller
 from warroom.ui.shell.main_window import MainWindow
 from warroom.ui.shell.tasks import TaskRunner
+from warroom.ui.shell.theme import ThemeController
 from warroom.ui.shell.view_loader import IncidentViewLoader
 
 WAIT_MS = 10_000  # generous: CI machines are shared
@@ -54,6 +57,19 @@ def live(qtbot: Any, services: Any, runner: TaskRunner) -> Iterator[Live]:
     qtbot.waitUntil(runner.is_idle, timeout=WAIT_MS)
     yield wired
     wired.poller.stop()
+
+
+@pytest.fixture
+def theme(qapp: Any) -> Iterator[ThemeController]:
+    """Return the application's theme controller; its look is put back afterwards."""
+    style, palette, sheet = qapp.style().name(), QPalette(qapp.palette()), qapp.styleSheet()
+    controller = ThemeController(qapp)
+    yield controller
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    original = QStyleFactory.create(style)
+    if original is not None:
+        qapp.setStyle(original)
 
 
 @pytest.fixture

@@ -42,13 +42,13 @@ def test_damaged_file_reads_as_defaults(tmp_path: Path, content: str) -> None:
     path.write_bytes(content.encode("utf-8", "surrogateescape"))
     prefs = PreferencesStore(path).load()
     assert prefs.identity is None
-    assert prefs.theme == "system"
+    assert prefs.theme == "light"
 
 
 def test_unknown_theme_falls_back(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_text('{"theme": "neon"}')
-    assert PreferencesStore(path).load().theme == "system"
+    assert PreferencesStore(path).load().theme == "light"
     with pytest.raises(ValidationError):
         Preferences().with_theme("neon")
 
@@ -102,3 +102,24 @@ def test_the_preferences_file_is_private_and_a_wider_one_is_named(
 def test_a_name_with_control_or_bidi_characters_is_refused(name: str) -> None:
     with pytest.raises(ValidationError, match="your name contains"):
         validate_identity(name, "lead")
+
+
+def test_zoom_is_remembered_per_window_and_clamped(tmp_path: Path) -> None:
+    store = PreferencesStore(tmp_path / "p.json")
+    store.save(Preferences().with_zoom("main", 125).with_zoom("wall", 9000))
+    assert store.load().zoom == {"main": 125, "wall": 300}
+
+
+def test_damaged_zoom_reads_as_none(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"zoom": {"main": "big", "wall": true, "review": 80}}')
+    assert PreferencesStore(path).load().zoom == {"review": 80}
+    path.write_text('{"zoom": [1]}')
+    assert PreferencesStore(path).load().zoom == {}
+
+
+def test_the_old_system_theme_reads_as_light(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"theme": "system"}')
+    assert PreferencesStore(path).load().theme == "light"
+    assert Preferences().with_theme("system").theme == "light"

@@ -23,8 +23,11 @@ from warroom.storage.private_files import make_private_dir, open_private
 
 log = logging.getLogger(__name__)
 
-THEMES: tuple[str, ...] = ("system", "dark")
+THEMES: tuple[str, ...] = ("light", "dark")
+#: What older files called the light theme (then the platform's own look).
+LEGACY_THEMES = {"system": "light"}
 NAME_MAX = 80
+ZOOM_MIN, ZOOM_MAX = 50, 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,7 @@ class Preferences:
     """Everything remembered between starts of the window."""
 
     identity: Identity | None = None
-    theme: str = "system"
+    theme: str = "light"
     #: Opaque window layout strings (geometry, splitter positions) by name.
     layout: dict[str, str] = field(default_factory=dict)
     #: Whether the window's sync worker delivers released statements when channels are online.
@@ -54,6 +57,8 @@ class Preferences:
     #: The team database chosen in the window's Connect dialog (never with a password);
     #: None: the embedded file. ``--db`` and $WARROOM_DB win over it.
     database_url: str | None = None
+    #: Zoom in percent by window ("main", "wall", "review"); missing means 100.
+    zoom: dict[str, int] = field(default_factory=dict)
 
     def with_identity(self, identity: Identity) -> Preferences:
         """Return a copy that remembers ``identity``."""
@@ -75,6 +80,10 @@ class Preferences:
         """Return a copy that remembers whether the window pulls the sources on its own."""
         return replace(self, listen=bool(enabled))
 
+    def with_zoom(self, window: str, percent: int) -> Preferences:
+        """Return a copy that remembers ``window``'s zoom (percent, clamped to a sane range)."""
+        return replace(self, zoom={**self.zoom, window: _zoom_percent(percent)})
+
     def with_database_url(self, url: str | None) -> Preferences:
         """Return a copy that remembers ``url`` (stripped of any password; None: local)."""
         return replace(self, database_url=without_password(url) if url else None)
@@ -93,6 +102,7 @@ def validate_identity(name: str, role: str) -> Identity:
 
 def validate_theme(theme: str) -> str:
     """Return ``theme`` if known, else refuse it."""
+    theme = LEGACY_THEMES.get(theme, theme)
     if theme not in THEMES:
         raise ValidationError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
     return theme
@@ -122,6 +132,7 @@ class PreferencesStore:
             "layout": preferences.layout,
             "auto_publish": preferences.auto_publish,
             "listen": preferences.listen,
+            "zoom": preferences.zoom,
         }
         if preferences.database_url:
             body["database_url"] = without_password(preferences.database_url)
@@ -150,18 +161,34 @@ def _from_json(raw: object) -> Preferences:
             identity = validate_identity(str(person.get("name", "")), str(person.get("role", "")))
         except ValidationError as error:
             log.warning("ignoring saved identity: %s", error)
-    theme = raw.get("theme", "system")
+    theme = raw.get("theme")
+    theme = LEGACY_THEMES.get(theme, theme) if isinstance(theme, str) else "light"
     layout = raw.get("layout")
     if not isinstance(layout, dict):
         layout = {}
     return Preferences(
         identity=identity,
-        theme=theme if theme in THEMES else "system",
+        theme=theme if theme in THEMES else "light",
         layout={str(k): v for k, v in layout.items() if isinstance(v, str)},
         auto_publish=raw.get("auto_publish") is not False,
         listen=raw.get("listen") is not False,
         database_url=_database_url(raw.get("database_url")),
+        zoom=_zoom(raw.get("zoom")),
     )
+
+
+def _zoom_percent(value: int) -> int:
+    return max(ZOOM_MIN, min(ZOOM_MAX, int(value)))
+
+
+def _zoom(value: object) -> dict[str, int]:
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(name): _zoom_percent(percent)
+        for name, percent in value.items()
+        if isinstance(percent, int) and not isinstance(percent, bool)
+    }
 
 
 def _database_url(value: object) -> str | None:

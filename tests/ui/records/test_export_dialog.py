@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -352,3 +352,49 @@ def test_browse_picks_the_file_and_open_folder_shows_it(
         QDesktopServices.unsetUrlHandler("file")
     assert [url.toLocalFile() for url in catcher.urls] == [str(target.parent)]
     dialog.accept()
+
+
+def test_without_a_folder_exports_go_to_a_war_room_folder_made_in_documents(
+    make_window: Make,
+    demo: Incident,
+    services: Any,
+    isolated_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any,
+) -> None:
+    # The "home" of this test is its data dir: nothing is made in the real one.
+    home = isolated_environment / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_DOCUMENTS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    window = make_window()
+    qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
+    actions = install_export_actions(window, services.export, services.incidents.today)
+    folder = home / "Documents" / "War Room"
+    assert not folder.exists()  # nothing is made before it is needed
+    dialog = _open(actions)
+    assert folder.is_dir()
+    assert dialog.path() == folder / f"incident-{demo.id}-2026-11-23.pdf"
+
+    # Enter in the file field exports (the Export button is the default one).
+    dialog.set_format(ExportFormat.MARKDOWN)
+    dialog.path_edit.setFocus()
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS) as blocker:
+        qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+    result: ExportResult = blocker.args[0]
+    assert result.path == folder / f"incident-{demo.id}-2026-11-23.md"
+    assert result.path.is_file()
+    qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
+
+
+def test_a_missing_chosen_folder_is_made_and_one_that_cannot_be_falls_back(
+    tmp_path: Path,
+) -> None:
+    from warroom.ui.records.export_actions import export_folder
+
+    wanted = tmp_path / "Exports" / "War Room"
+    assert export_folder(wanted) == wanted and wanted.is_dir()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert export_folder(blocked / "War Room") == Path.home()

@@ -256,7 +256,7 @@ def test_status_bar_takes_indicators_from_other_features(
 def test_theme_toggle_applies_and_is_remembered(
     qtbot: Any, qapp: Any, services: Any, runner: Any, store: PreferencesStore
 ) -> None:
-    from warroom.ui.shell.theme import ThemeController
+    from warroom.ui.shell.theme import ThemeController, stylesheet_of
 
     theme = ThemeController(qapp)
     window = MainWindow(services, runner, Identity("Dana", "lead"), store, theme)
@@ -264,14 +264,16 @@ def test_theme_toggle_applies_and_is_remembered(
     try:
         window.dark_action.trigger()
         assert theme.current == "dark"
-        assert "QTableView" in qapp.styleSheet()
+        assert qapp.styleSheet() == stylesheet_of("dark")
         assert store.load().theme == "dark"
         window.dark_action.trigger()
-        assert theme.current == "system"
-        assert qapp.styleSheet() == ""
-        assert store.load().theme == "system"
+        # Light is a theme of its own (palette and stylesheet), not the absence of dark.
+        assert theme.current == "light"
+        assert qapp.styleSheet() == stylesheet_of("light")
+        assert "QTableView" in qapp.styleSheet()
+        assert store.load().theme == "light"
     finally:
-        theme.apply("system")
+        theme.apply("light")
         window.stop()
 
 

@@ -10,11 +10,12 @@ outbox resets no clock.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from warroom.domain.cadence import describe_cadence
 from warroom.domain.changes import Area
@@ -48,9 +49,11 @@ QFrame#clockTile[alarm="critical-blink"] { background: #7f0000; border: 3px soli
 QFrame#clockTile[alarm="critical"] QLabel, QFrame#clockTile[alarm="critical-blink"] QLabel {
     color: #ffffff;
 }
-QLabel#clockTitle { font-weight: bold; }
-QLabel#clockValue { font-size: 20pt; font-weight: bold; }
+QLabel#clockTitle, QLabel#clockValue { font-weight: bold; }
 """
+#: Text sizes relative to the window's font, by object name: a window's zoom (see
+#: warroom.ui.shell.zoom) sizes them, so no font size is fixed here.
+FONT_SCALES = {"clockValue": 2.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,19 @@ def local_and_utc(moment: datetime, now: datetime | None = None) -> str:
     return f"{local.strftime(day + '%H:%M')} ({utc:%H:%M} UTC)"
 
 
+_DAYS = re.compile(r"\b(\d+)d (\d{2}):(\d{2})\b")
+_HOURS = re.compile(r"\b(\d+):(\d{2}):\d{2}\b")
+_MINUTES = re.compile(r"\b(\d{2}):\d{2}\b")
+
+
+def to_the_minute(value: str) -> str:
+    """Say a clock's value without its seconds: '1:33:04' -> '1 h 33 min', '12:30' -> '12 min'
+    (see :func:`warroom.domain.clocks.format_duration`)."""
+    value = _DAYS.sub(lambda m: f"{m[1]} d {int(m[2])} h {m[3]} min", value)
+    value = _HOURS.sub(lambda m: f"{m[1]} h {m[2]} min", value)
+    return _MINUTES.sub(lambda m: f"{int(m[1])} min", value)
+
+
 class ClockTile(QFrame):
     """One clock: a title, a big value and a detail line, coloured by its alarm."""
 
@@ -89,7 +105,7 @@ class ClockTile(QFrame):
         self.detail = QLabel("")
         self.detail.setObjectName("clockDetail")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 4, 10, 4)
+        layout.setContentsMargins(10, 2, 10, 2)  # tight: the window must fit 1280x720
         layout.setSpacing(0)
         layout.addWidget(self.title)
         layout.addWidget(self.value)
@@ -104,7 +120,11 @@ class ClockTile(QFrame):
         """Update texts and, when it changed, the alarm colour."""
         self.value.setText(value)
         self.detail.setText(detail)
-        self.setAccessibleDescription(f"{value}. {detail}. Alarm: {alarm.removesuffix('-blink')}")
+        # To the minute: a description that changed every second would be read out every
+        # second. The value label itself says the exact time to whoever asks.
+        description = f"{to_the_minute(value)}. {detail}. Alarm: {alarm.removesuffix('-blink')}"
+        if self.accessibleDescription() != description:
+            self.setAccessibleDescription(description)
         if self.property("alarm") != alarm:
             self.setProperty("alarm", alarm)
             self.style().unpolish(self)
@@ -138,6 +158,8 @@ class ClocksBar(QFrame):
         self._moment: datetime | None = None
         #: the clocks as last shown (tests and the wall display read them)
         self.last_clocks: IncidentClocks | None = None
+        self._columns = 0  # 0: one row (the window); the wall lays out a grid
+        self._laid_out: tuple[bool, ...] = ()
 
         self.age = ClockTile("age", "Incident age")
         self.cadence = ClockTile("cadence", "Since last public update")
@@ -156,6 +178,38 @@ class ClocksBar(QFrame):
         self._timer.start()
         self.tick()
         views.subscribe(self._view_loaded)
+
+    def set_columns(self, columns: int) -> None:
+        """Lay the clocks out in rows of ``columns`` (the wall board: two, large); the last
+        clock shown spans what its row has left, so no hole is left in the grid."""
+        self._columns = columns
+        tiles = (self.age, self.cadence, self.promise, self.regulator)
+        old = self.layout()
+        if old is None:
+            return
+        grid = QGridLayout()
+        grid.setContentsMargins(old.contentsMargins())
+        for tile in tiles:
+            old.removeWidget(tile)
+        QWidget().setLayout(old)  # a layout leaves a widget only with a (throwaway) owner
+        shown = [tile for tile in tiles if not tile.isHidden()]
+        for index, tile in enumerate(shown):
+            row, column = divmod(index, columns)
+            span = columns - column if index == len(shown) - 1 else 1
+            grid.addWidget(tile, row, column, 1, span)
+        for tile in tiles:
+            if tile.isHidden():
+                grid.addWidget(tile, len(tiles), 0)  # hidden: takes no room
+        for column in range(columns):
+            grid.setColumnStretch(column, 1)
+        self.setLayout(grid)
+        self._laid_out = tuple(tile.isHidden() for tile in tiles)
+
+    def _relayout(self) -> None:
+        """Lay the grid out again when a clock appeared or went (the regulator's)."""
+        tiles = (self.age, self.cadence, self.promise, self.regulator)
+        if self._columns and tuple(t.isHidden() for t in tiles) != self._laid_out:
+            self.set_columns(self._columns)
 
     def set_incident(self, incident_id: int | None) -> None:
         """Watch another incident's clocks (shown once its view arrives)."""
@@ -204,6 +258,7 @@ class ClocksBar(QFrame):
         self._show_cadence(clocks, incident, now)
         self._show_promise(clocks.promise)
         self._show_regulator(clocks, incident)
+        self._relayout()
 
     def _at(self, moment: datetime) -> str:
         return local_and_utc(moment, self._moment)

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QDialog, QInputDialog
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from warroom.domain.errors import ConflictError, WarRoomError
 from warroom.domain.statements import Revision, Statement
@@ -50,10 +50,18 @@ class DraftActions:
         self._runner = runner
 
     # -- saving ---------------------------------------------------------------------------
-    def save(self) -> None:
-        """Save the editor: a new draft, or a new revision guarded by the version read."""
+    def save(self, *, voiding_confirmed: bool = False) -> None:
+        """Save the editor: a new draft, or a new revision guarded by the version read.
+
+        Saving over approved text voids its approvals: the person is told so first.
+        """
         pane, state = self._pane, self._pane.state
         if state.incident is None or not pane.save_action.isEnabled():
+            return
+        base = state.base
+        approved = not state.new_mode and base is not None and bool(base.valid_approvals)
+        if approved and base is not None and not voiding_confirmed:
+            self._confirm_voiding(base)
             return
         content, actor, incident_id = pane.editor.content(), state.actor, state.incident.id
         statements = self._statements
@@ -95,6 +103,36 @@ class DraftActions:
             saved(lambda s: f"saved as revision {s.revision}"),
             lambda error: self._save_failed(error, base.id),
         )
+
+    def _confirm_voiding(self, statement: Statement) -> None:
+        pane = self._pane
+        if pane.void_box is not None:
+            return
+        approvers = ", ".join(a.approver for a in statement.valid_approvals)
+        count = len(statement.valid_approvals)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Saving voids approvals",
+            f"Statement #{statement.id} has {count} approval(s) of its current text "
+            f"(by {approvers}). Saving your edit voids them: the new text needs to be "
+            "submitted and approved again before it can be released.",
+            QMessageBox.StandardButton.Cancel,
+            pane,
+        )
+        box.setObjectName("voidApprovalsBox")
+        save = box.addButton("Save and void approvals", QMessageBox.ButtonRole.AcceptRole)
+        save.setObjectName("voidApprovalsSave")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered() -> None:
+            pane.void_box = None
+            box.deleteLater()
+            if box.clickedButton() is save:
+                self.save(voiding_confirmed=True)
+
+        box.finished.connect(answered)
+        pane.void_box = box
+        box.open()
 
     def _save_failed(self, error: Exception, statement_id: int) -> None:
         if not isinstance(error, ConflictError):

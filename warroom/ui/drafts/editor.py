@@ -81,6 +81,9 @@ class StatementEditor(QWidget):
         self.text.setAccessibleName("Statement text")
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("Write the statement here")
+        # Three lines at least, not the scroll area's taller default: small screens need
+        # the height for the checklist (the editor grows with the pane).
+        self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.counters_host = QWidget(self)
         self.counters_layout = QHBoxLayout(self.counters_host)
         self.counters_layout.setContentsMargins(0, 0, 0, 0)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QMessageBox,
     QSplitter,
     QTreeView,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from warroom.domain.statements import Statement
 from warroom.services.statements import StatementService
 from warroom.ui.drafts.actions import DraftActions
 from warroom.ui.drafts.banner import DraftsBanner
+from warroom.ui.drafts.kept import KeptDraft
 from warroom.ui.drafts.model import STATEMENT_ROLE, StatementListModel
 from warroom.ui.drafts.panel import StatementPanel, WorkflowActions, action_button, make_action
 from warroom.ui.drafts.release_preview import ReleasePreviewDialog
@@ -51,6 +53,7 @@ class DraftsPane(QWidget):
 
     status_message = Signal(str)
     wrote = Signal()  # a write of this pane committed: the window looks at the change feed
+    edited = Signal()  # the unsaved text may have changed (the keeper writes it to disk)
 
     def __init__(
         self,
@@ -71,6 +74,7 @@ class DraftsPane(QWidget):
         self.template_dialog: TemplateDialog | None = None
         self.reject_dialog: QInputDialog | None = None
         self.placeholder_dialog: PlaceholderDialog | None = None
+        self.void_box: QMessageBox | None = None
         self._build()
         self.actions_ = DraftActions(self, statements, runner)
         self._connect()
@@ -126,9 +130,10 @@ class DraftsPane(QWidget):
         splitter.addWidget(self.list_view)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(1, 3)
-        # Keep about five statements visible whatever the theme's font size: a fixed pixel
-        # size collapsed the list to one row under the larger dark-theme font.
-        self.list_view.setMinimumHeight(self.list_view.fontMetrics().height() * 7)
+        # Keep three or four statements visible whatever the font size (a fixed pixel size
+        # collapsed the list to one row under a larger font), and no more: on a 1366x768
+        # screen the checklist below needs the room.
+        self.list_view.setMinimumHeight(self.list_view.fontMetrics().height() * 6)
         splitter.setSizes([100, 600])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -141,7 +146,7 @@ class DraftsPane(QWidget):
         self.new_action.triggered.connect(self.new_draft)
         self.template_action.triggered.connect(act.open_template_dialog)
         self.fill_action.triggered.connect(act.open_placeholder_dialog)
-        self.save_action.triggered.connect(act.save)
+        self.save_action.triggered.connect(lambda: act.save())
         self.submit_action.triggered.connect(act.submit)
         self.approve_action.triggered.connect(act.approve)
         self.reject_action.triggered.connect(act.open_reject_dialog)
@@ -238,6 +243,14 @@ class DraftsPane(QWidget):
             self._syncing = False
         content = self.editor.content()
         self.apply(self.state.view_arrived(view, content, self.history.model.rowCount()))
+        restored = self.state.take_restored_focus()
+        if restored is not None:
+            said = self.message.text()  # choosing clears the banner: say it again after
+            if restored > 0:
+                self.select_statement(restored)
+            else:
+                self.new_draft()
+            self.banner.show_info(said)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing:
@@ -249,6 +262,18 @@ class DraftsPane(QWidget):
     def _content_changed(self) -> None:
         self.list_model.set_unsaved(self.state.unsaved_ids(self.editor.content()))
         self.update_actions()
+        self.edited.emit()
+
+    def unsaved_drafts(self) -> list[KeptDraft]:
+        """Return every unsaved text of the pane (the editor's and those set aside)."""
+        return self.state.unsaved_drafts(self.editor.content())
+
+    def restore_drafts(self, drafts: list[KeptDraft]) -> None:
+        """Take back text kept from an earlier run; each returns when its incident is shown."""
+        self.state.restore(drafts)
+        view, incident = self._views.view, self.state.incident
+        if view is not None and incident is not None and view.incident.id == incident.id:
+            self._view_loaded(view, self.AREAS)
 
     # -- applying what the state says ---------------------------------------------------
     def apply(self, effects: Effects) -> None:

@@ -14,6 +14,7 @@ because someone else saved first keeps it until the person loads their version.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -24,6 +25,7 @@ from warroom.domain.permissions import StatementRefusals, closed_refusal
 from warroom.domain.statements import Statement
 from warroom.domain.template_signoff import stale_signoff_of
 from warroom.ui.drafts.content import EditorContent, content_of, same_content
+from warroom.ui.drafts.kept import KeptDraft, kept_buffers, match_kept
 from warroom.ui.drafts.rules import heading_text, pane_refusals, reason_lines, state_badge
 
 
@@ -111,6 +113,8 @@ class DraftsState:
     pending: int = 0  # actions sent and not back yet
     conflict_id: int | None = None  # the statement whose save was refused
     seen_version: int = 0  # newest version of the edited statement already reported
+    kept: dict[int, KeptDraft] = field(default_factory=dict)  # from disk, not yet matched
+    restored_focus: int | None = None  # a restored buffer to show (statement id, -incident)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -142,6 +146,19 @@ class DraftsState:
         if self.current is not None and not self.new_mode and self.is_dirty(content):
             unsaved.add(self.current)
         return unsaved
+
+    def unsaved_drafts(self, content: EditorContent) -> list[KeptDraft]:
+        """Return every unsaved text of this pane, as the keeper writes it to disk: the
+        editor's (when dirty), the ones kept aside, and those restored but not yet shown."""
+        found = kept_buffers(self.buffers, self.kept)
+        key = self._buffer_key()
+        if key is not None and self.is_dirty(content) and self.incident is not None:
+            base = self.base
+            if self.new_mode:
+                found[key] = KeptDraft(self.incident.id, None, content)
+            elif base is not None:
+                found[key] = KeptDraft(base.incident_id, key, content, base.version, base.revision)
+        return [found[k] for k in sorted(found)]
 
     def refusals(self, content: EditorContent) -> StatementRefusals:
         """Return why each workflow action on the chosen statement is refused now."""
@@ -257,7 +274,7 @@ class DraftsState:
                 effects = effects.then(Effects(revisions_of=fresh.id))
         if view.template_problem:
             effects = effects.then(Effects(notice=Notice(view.template_problem, error=True)))
-        return effects
+        return effects.then(self._take_kept(view))
 
     def choose(self, statement: Statement | None, content: EditorContent) -> Effects:
         """The person chose a row (None: no row); their unsaved text is kept aside."""
@@ -372,6 +389,33 @@ class DraftsState:
     def set_actor(self, actor: str) -> None:
         """Act as ``actor`` from now on (refusals wait for a view judged for them)."""
         self.actor = actor
+
+    # -- text kept on disk --------------------------------------------------------------
+
+    def restore(self, drafts: Iterable[KeptDraft]) -> None:
+        """Take back unsaved text kept on disk; each comes back when its incident is shown."""
+        for draft in drafts:
+            if draft.key not in self.buffers and draft.key != self._buffer_key():
+                self.kept[draft.key] = draft
+
+    def take_restored_focus(self) -> int | None:
+        """Return (once) the restored buffer to show when nothing else is being edited."""
+        key, self.restored_focus = self.restored_focus, None
+        return key if self.mode is Mode.BROWSING else None
+
+    def _take_kept(self, view: IncidentView) -> Effects:
+        """Match kept text with the statements of the incident just read."""
+        restored = match_kept(self.kept, self.buffers, view)
+        if restored and self.restored_focus is None:
+            self.restored_focus = restored[0].key
+        if not restored:
+            return NOTHING
+        return Effects(
+            notice=Notice(
+                f"Restored your unsaved text of {', '.join(d.describe() for d in restored)} "
+                "(typed before the window closed); it is not saved yet."
+            )
+        )
 
     def _stash(self, content: EditorContent) -> None:
         key = self._buffer_key()

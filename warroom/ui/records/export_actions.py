@@ -7,6 +7,7 @@ everything the actions need comes from the window's constructor arguments.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -20,11 +21,18 @@ from warroom.domain.incidents import Incident
 from warroom.export.formats import ExportFormat
 from warroom.export.json_reader import ExportCheck
 from warroom.services.export import ExportResult, ExportService
+from warroom.storage.private_files import make_private_dir
 from warroom.ui.records.export_dialog import ExportDialog
 from warroom.ui.records.verify_dialog import VerifyDialog
 
 if TYPE_CHECKING:
     from warroom.ui.shell.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+#: The folder exports go to by default, inside the person's documents folder.
+EXPORT_FOLDER = "War Room"
 
 
 def documents_folder() -> Path:
@@ -33,17 +41,33 @@ def documents_folder() -> Path:
     return Path(location) if location else Path.home()
 
 
+def export_folder(wanted: Path | None = None) -> Path:
+    """Return a folder that exists for exports: ``wanted`` (default: ``<documents>/War
+    Room``), created private when missing; its parent, or home, if it cannot be made."""
+    folder = wanted if wanted is not None else documents_folder() / EXPORT_FOLDER
+    try:
+        return make_private_dir(folder)
+    except OSError as error:
+        log.warning("cannot create the export folder %s: %s", folder, error)
+    return folder.parent if folder.parent.is_dir() else Path.home()
+
+
 class ExportActions(QObject):
     """Own the export and verify actions of one window and the dialogs they open."""
 
     def __init__(
-        self, window: MainWindow, export: ExportService, today: Callable[[], date], folder: Path
+        self,
+        window: MainWindow,
+        export: ExportService,
+        today: Callable[[], date],
+        folder: Path | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._export = export
         self._today = today
-        self.folder = folder
+        #: Where exports are proposed; None: ``<documents>/War Room``, made when first used.
+        self.chosen_folder = folder
         self.export_dialog: ExportDialog | None = None
         self.verify_dialog: VerifyDialog | None = None
         self.file_dialog: QFileDialog | None = None
@@ -69,6 +93,11 @@ class ExportActions(QObject):
         window.add_tools_action(self.verify_incident_action)
         window.incident_changed.connect(self._incident_changed)
         self._incident_changed(window.current_incident())
+
+    @property
+    def folder(self) -> Path:
+        """Return the folder exports are proposed in (it exists: made when missing)."""
+        return export_folder(self.chosen_folder)
 
     def _incident_changed(self, incident: Incident | None) -> None:
         self.export_action.setEnabled(incident is not None)
@@ -173,6 +202,6 @@ def install_export_actions(
     today: Callable[[], date],
     folder: Path | None = None,
 ) -> ExportActions:
-    """Add Export…, Verify export… and Verify this incident to ``window``."""
-    chosen = folder if folder is not None else documents_folder()
-    return ExportActions(window, export, today, chosen)
+    """Add Export…, Verify export… and Verify this incident to ``window``; exports are
+    proposed in ``folder`` (default: ``~/Documents/War Room``, created when first needed)."""
+    return ExportActions(window, export, today, folder)

@@ -190,6 +190,10 @@ class ExportDialog(QDialog):
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel_export)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        # Enter exports: only Export may become the default button, whatever has the focus
+        # (an auto-default Browse… took Enter over as soon as it had been focused once).
+        for button in (self.browse_button, self.open_folder_button, self.close_button):
+            button.setAutoDefault(False)
         self.export_button.clicked.connect(self.start_export)
         self.open_folder_button.clicked.connect(self.open_folder)
         self.close_button.clicked.connect(self.reject)
@@ -277,6 +281,7 @@ class ExportDialog(QDialog):
         report = self.relay.report
         self.relay.reset()
         self._set_running(True)
+        self.export_button.setDefault(True)
         self.last_result = None
         self.progress.setValue(0)
         self.outcome.setText(f"Writing {path.name}…")
@@ -318,6 +323,7 @@ class ExportDialog(QDialog):
         self._show_details(True)
         self.adjustSize()
         self.open_folder_button.setVisible(True)
+        self.close_button.setDefault(True)  # Enter now closes: the export is written
         self.close_button.setFocus()
         self.exported.emit(result)
 

@@ -17,6 +17,7 @@ from warroom.services.incidents import IncidentService
 from warroom.services.preferences import Identity
 from warroom.services.review import ReviewService
 from warroom.ui.records.review_window import ReviewWindow
+from warroom.ui.shell.unsaved import UnsavedKeeper
 
 if TYPE_CHECKING:
     from warroom.ui.shell.main_window import MainWindow
@@ -26,9 +27,14 @@ class ReviewActions(QObject):
     """Own the review action of one window and the review windows it opened."""
 
     def __init__(
-        self, window: MainWindow, review: ReviewService, incidents: IncidentService
+        self,
+        window: MainWindow,
+        review: ReviewService,
+        incidents: IncidentService,
+        keeper: UnsavedKeeper | None = None,
     ) -> None:
         super().__init__(window)
+        self._keeper = keeper
         self._window = window
         self._review = review
         self._incidents = incidents
@@ -62,6 +68,7 @@ class ReviewActions(QObject):
                 incident,
                 self._window.identity.name,
                 self._window,
+                keeper=self._keeper,
             )
             view.status_message.connect(self._window.status.say)
             view.destroyed.connect(lambda _obj=None, key=incident.id: self.windows.pop(key, None))
@@ -101,7 +108,10 @@ class ReviewActions(QObject):
 
 
 def install_review_action(
-    window: MainWindow, review: ReviewService, incidents: IncidentService
+    window: MainWindow,
+    review: ReviewService,
+    incidents: IncidentService,
+    keeper: UnsavedKeeper | None = None,
 ) -> ReviewActions:
-    """Add Tools > Post-incident review… to ``window``."""
-    return ReviewActions(window, review, incidents)
+    """Add Tools > Post-incident review… to ``window`` (``keeper``: keep unsaved lessons)."""
+    return ReviewActions(window, review, incidents, keeper)

@@ -32,6 +32,7 @@ from warroom.services.incidents import IncidentService
 from warroom.services.review import ReviewService
 from warroom.ui.records.review_model import COL_METRIC, COL_VALUE, ReviewModel
 from warroom.ui.shell.tasks import TaskRunner
+from warroom.ui.shell.unsaved import LESSONS_KEY, UnsavedKeeper
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class ReviewWindow(QWidget):
         incident: Incident,
         actor: str,
         parent: QWidget | None = None,
+        *,
+        keeper: UnsavedKeeper | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("reviewWindow")
@@ -69,6 +72,7 @@ class ReviewWindow(QWidget):
         self._pending = False
         self._closing = False
         self._notice = ""
+        self._keeper = keeper
         self.close_box: QMessageBox | None = None
 
         self.heading = QLabel()
@@ -141,7 +145,9 @@ class ReviewWindow(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self.editor.setPlainText(self._base)
+        self._restore_kept()
         self.editor.textChanged.connect(self._update_state)
+        self.editor.textChanged.connect(self._keep)
         self._show_incident(incident)
         self._update_state()
         self.resize(920, 760)
@@ -242,6 +248,7 @@ class ReviewWindow(QWidget):
     def _saved(self, incident: Incident) -> None:
         self._saving = False
         self._base = incident.lessons_learned
+        self._keep()
         self._say(f"Lessons learned saved by {self._actor}.")
         self.status_message.emit(f"Lessons learned of incident #{incident.id} saved")
         self._update_state()
@@ -257,6 +264,31 @@ class ReviewWindow(QWidget):
         self._say(f"Not saved: {_one_line(error)}", error=True)
         self._update_state()
         self.refresh()  # the save dropped any read under way; the text stays, unsaved
+
+    # -- unsaved lessons kept on disk -----------------------------------------------------------
+
+    def _kept_key(self) -> str:
+        return f"{LESSONS_KEY}{self._incident.id}"
+
+    def _restore_kept(self) -> None:
+        """Put back lessons typed before the window closed (a crash, a refused save)."""
+        if self._keeper is None:
+            return
+        kept = self._keeper.entries(self._kept_key()).get(self._kept_key())
+        text = str(kept.get("text", "")) if kept else ""
+        if text.strip() and text.strip() != self._base.strip():
+            self.editor.setPlainText(text)
+            self._say(
+                "Restored your unsaved lessons learned (typed before the window closed); "
+                "they are not saved yet.",
+                kind="unsaved",
+            )
+
+    def _keep(self) -> None:
+        if self._keeper is None:
+            return
+        payload = {"incident": self._incident.id, "text": self.editor.toPlainText()}
+        self._keeper.keep(self._kept_key(), payload if self.is_dirty() else None)
 
     def _update_state(self) -> None:
         dirty = self.is_dirty()

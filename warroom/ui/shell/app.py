@@ -23,9 +23,11 @@ from warroom.logging_setup import configure_logging
 from warroom.resource_paths import resource
 from warroom.services import Services, build_services
 from warroom.services.preferences import Identity, Preferences, PreferencesStore
+from warroom.services.unsaved import UnsavedStore
 from warroom.storage.database import Database, open_database, read_only_message
 from warroom.storage.locations import DB_ENV
 from warroom.storage.private_files import user_files_warnings
+from warroom.ui.clocks.late_watch import install_late_marks
 from warroom.ui.inbox.install import install_inbox
 from warroom.ui.incident.actions import install_incident_actions
 from warroom.ui.publishing.posted_dialog import install_posted_action
@@ -37,9 +39,11 @@ from warroom.ui.shell.main_window import MainWindow
 from warroom.ui.shell.messages import route_qt_messages
 from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.shell.theme import ThemeController
+from warroom.ui.shell.unsaved import UnsavedKeeper, install_unsaved
 from warroom.ui.team.connect_dialog import install_connect_actions
 from warroom.ui.team.identity_dialog import IdentityDialog
 from warroom.ui.team.people_dialog import install_people_action
+from warroom.ui.wall.mode import install_wall
 
 log = logging.getLogger(__name__)
 
@@ -189,12 +193,16 @@ def build_window(
     """Build (not show) the window and its features around ready services (everything but
     publishing, which starts a worker thread); tests and the self-test use this directly."""
     window = MainWindow(services, runner, identity, store, theme, poll_ms=poll_ms)
+    keeper = UnsavedKeeper(UnsavedStore.for_database(services.db.location), runner, window)
     install_export_actions(window, services.export, services.incidents.today)
-    install_review_action(window, services.review, services.incidents)
+    install_review_action(window, services.review, services.incidents, keeper)
     install_people_action(window, services.people)
     install_connect_actions(window, store)
     install_backups(window, services.backups)
     install_inbox(window, services, services.incidents.today)
     install_incident_actions(window, services.lifecycle, services.incidents, runner)
     install_posted_action(window, services.publication, runner, services.incidents.now)
+    install_late_marks(window, services.views, services.incidents)
+    install_wall(window, services.incidents, services.inbox, services.sources, store)
+    install_unsaved(window, keeper)  # last: its question comes first when quitting
     return window

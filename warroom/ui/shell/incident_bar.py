@@ -9,10 +9,15 @@ from warroom.domain.incidents import Incident
 from warroom.services.incidents import IncidentService
 from warroom.ui.shell.tasks import TaskRunner
 
+LATE_MARK = "⚠ LATE"
+LATE_STYLE = "QLabel#lateIndicator { color: #ffffff; background: #c62828; border-radius: 3px; "
+LATE_STYLE += "padding: 1px 6px; font-weight: bold; }"
 
-def _label(incident: Incident) -> str:
+
+def _label(incident: Incident, late: tuple[str, ...] = ()) -> str:
     state = "" if incident.is_open else " (closed)"
-    return f"#{incident.id}  {incident.severity.label}  {incident.title}{state}"
+    mark = f"{LATE_MARK}  " if late else ""
+    return f"{mark}#{incident.id}  {incident.severity.label}  {incident.title}{state}"
 
 
 class IncidentBar(QWidget):
@@ -50,6 +55,14 @@ class IncidentBar(QWidget):
         label.setBuddy(self.switcher)
         self.state = QLabel("")
         self.state.setObjectName("incidentState")
+        self._late: dict[int, tuple[str, ...]] = {}
+        # Says how many incidents have a late clock; its accessible description is the
+        # latest announcement (a live region for screen readers without announcements).
+        self.late_label = QLabel("")
+        self.late_label.setObjectName("lateIndicator")
+        self.late_label.setAccessibleName("Late clocks")
+        self.late_label.setStyleSheet(LATE_STYLE)
+        self.late_label.hide()
         self.new_button = QPushButton("New incident…")
         self.new_button.setObjectName("newIncidentButton")
         self.new_button.setToolTip("Declare a new incident (Ctrl+N)")
@@ -57,6 +70,7 @@ class IncidentBar(QWidget):
         row.setContentsMargins(4, 2, 4, 2)
         row.addWidget(label)
         row.addWidget(self.switcher, 1)
+        row.addWidget(self.late_label)
         row.addWidget(self.state)
         row.addWidget(self.new_button)
 
@@ -101,8 +115,8 @@ class IncidentBar(QWidget):
             wanted = self._current.id
         if wanted is None and incidents:
             wanted = incidents[0].id
-        labels = [(i.id, _label(i)) for i in incidents]
-        if labels != [(i.id, _label(i)) for i in self._incidents]:
+        labels = [(i.id, _label(i, self._late.get(i.id, ()))) for i in incidents]
+        if labels != [(i.id, self.switcher.itemText(n)) for n, i in enumerate(self._incidents)]:
             # Only a changed list is rebuilt: an open drop-down is not closed for nothing.
             self.switcher.blockSignals(True)
             self.switcher.clear()
@@ -118,6 +132,22 @@ class IncidentBar(QWidget):
         if self._again:
             self._again = False
             self.refresh()
+
+    def mark_late(self, late: dict[int, tuple[str, ...]], summary: str = "") -> None:
+        """Mark the incidents with a late clock (id -> what is late) in the switcher."""
+        self._late = dict(late)
+        for index, incident in enumerate(self._incidents):
+            clocks = self._late.get(incident.id, ())
+            text = _label(incident, clocks)
+            if self.switcher.itemText(index) != text:
+                self.switcher.setItemText(index, text)  # in place: an open list stays open
+            tip = "Late: " + ", ".join(clocks) if clocks else ""
+            self.switcher.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        count = len(self._late)
+        self.late_label.setVisible(count > 0)
+        self.late_label.setText(f"{LATE_MARK}: {count}" if count else "")
+        self.late_label.setToolTip(summary)
+        self.switcher.setAccessibleDescription(summary)
 
     def _moved(self, index: int) -> None:
         self._choose(self._incidents[index] if 0 <= index < len(self._incidents) else None)

@@ -29,7 +29,7 @@ from warroom.domain.incidents import Incident
 from warroom.services import Services
 from warroom.services.preferences import Identity, PreferencesStore
 from warroom.ui.checklist.pane import ChecklistPane
-from warroom.ui.clocks.bar import ClocksBar
+from warroom.ui.clocks.bar import FONT_SCALES, ClocksBar
 from warroom.ui.drafts.pane import DraftsPane
 from warroom.ui.shell.change_poller import ChangePoller
 from warroom.ui.shell.incident_bar import IncidentBar
@@ -38,9 +38,10 @@ from warroom.ui.shell.new_incident_dialog import IncidentDeclaration, NewInciden
 from warroom.ui.shell.shortcuts_dialog import ShortcutsDialog
 from warroom.ui.shell.status_bar import WarRoomStatusBar
 from warroom.ui.shell.tasks import TaskRunner
-from warroom.ui.shell.theme import DARK, SYSTEM, ThemeController
+from warroom.ui.shell.theme import DARK, LIGHT, ThemeController
 from warroom.ui.shell.view_loader import IncidentViewLoader
 from warroom.ui.shell.window_layout import restore_layout, save_layout
+from warroom.ui.shell.zoom import ZoomController
 from warroom.ui.team.identity_dialog import IdentityDialog
 from warroom.ui.timeline.pane import TimelinePane
 
@@ -243,8 +244,12 @@ class MainWindow(QMainWindow):
         self.dark_action.setCheckable(True)
         self.dark_action.setChecked(self._theme is not None and self._theme.current == DARK)
         self.dark_action.setEnabled(self._theme is not None)
+        self.view_menu.addSeparator()
+        self.zoom = ZoomController(self, "main", self._preferences, relative=FONT_SCALES)
+        self.view_menu.addActions(self.zoom.actions())
 
         self.incident_menu = bar.addMenu("&Incident")
+        self.incident_menu.addAction(self.timeline.focus_add_action)
         self.incident_menu.addAction(self.timeline.add_action)
         self.incident_menu.addAction(self.timeline.correct_action)
         self._add_pane_actions(self.incident_menu, self.checklist.menu_actions())
@@ -402,7 +407,7 @@ class MainWindow(QMainWindow):
     def _toggle_dark(self, checked: bool) -> None:
         if self._theme is None:
             return
-        name = DARK if checked else SYSTEM
+        name = DARK if checked else LIGHT
         self._theme.apply(name)
         try:
             self._preferences.save(self._preferences.load().with_theme(name))

@@ -6,6 +6,7 @@ channel) with ``add_indicator``; they appear left of the outbox depth.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from warroom.services.channels import ChannelService
@@ -13,6 +14,8 @@ from warroom.services.preferences import Identity
 from warroom.ui.shell.tasks import TaskRunner
 
 MESSAGE_MS = 8000
+#: Work shorter than this is not worth a "working…": it would only blink.
+BUSY_AFTER_MS = 700
 
 
 class WarRoomStatusBar(QStatusBar):
@@ -45,6 +48,11 @@ class WarRoomStatusBar(QStatusBar):
         # A fixed width: the label flips on every background read, and a label that changes
         # size relays out (and repaints) the whole window each time.
         self.busy_label.setFixedWidth(self.busy_label.fontMetrics().horizontalAdvance("working…_"))
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._still_busy)
+        self.busy_shown = 0  # how often "working…" appeared (tests: an idle window: never)
         self.addPermanentWidget(self.busy_label)
         self.addPermanentWidget(self.database_label)
         self.addPermanentWidget(self.user_label)
@@ -65,8 +73,21 @@ class WarRoomStatusBar(QStatusBar):
         self.user_label.setAccessibleName(f"Acting as {text.removeprefix('User: ')}")
 
     def show_busy(self, busy: bool) -> None:
-        """Show that background work is running."""
-        self.busy_label.setText("working…" if busy else "")
+        """Show that background work is running, once it has run for a noticeable time.
+
+        The change feed is read every second and each read is background work: showing
+        every one of them made an idle window blink "working…" once a second.
+        """
+        if busy:
+            if not self._busy_timer.isActive() and not self.busy_label.text():
+                self._busy_timer.start()
+            return
+        self._busy_timer.stop()
+        self.busy_label.setText("")
+
+    def _still_busy(self) -> None:
+        self.busy_shown += 1
+        self.busy_label.setText("working…")
 
     def say(self, text: str) -> None:
         """Show a transient message."""

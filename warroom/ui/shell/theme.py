@@ -1,8 +1,18 @@
-"""The two looks: the platform's own (default) and a dark theme for a wall display."""
+"""The two looks, light and dark, each complete: one style, a full palette and a stylesheet.
+
+Switching never "undoes" a theme by restoring what the platform had: a widget the old
+stylesheet had polished kept that theme's palette, so turning dark off left dark tables in a
+light window. Both themes are built from one colour table each, pushed through the same
+palette roles and the same stylesheet template (``resources/styles/theme.qss``), so
+whatever one theme styles, the other styles too.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -11,72 +21,161 @@ from warroom.resource_paths import resource
 
 log = logging.getLogger(__name__)
 
-SYSTEM = "system"
+LIGHT = "light"
 DARK = "dark"
+#: What older preference files called the light look (the platform's own, then).
+SYSTEM = "system"
+THEMES = (LIGHT, DARK)
+
+_DARK_COLOURS = {
+    "window": "#15191e",
+    "text": "#e8ecf1",
+    "base": "#0f1215",
+    "alt_base": "#171c21",
+    "panel": "#1d232a",
+    "button": "#232a31",
+    "border": "#2e363f",
+    "border_strong": "#3a444f",
+    "muted": "#9fb3c8",
+    "faint": "#8a96a3",
+    "heading": "#ffffff",
+    "focus": "#6cb4ff",
+    "highlight": "#2f6fb5",
+    "highlighted_text": "#ffffff",
+    "disabled": "#6b747e",
+    "disabled_border": "#2a3139",
+    "tooltip": "#262d35",
+    "clocks": "#101418",
+    "bar": "#0f1215",
+    "bar_text": "#c9d3dd",
+    "scroll": "#101418",
+    "scroll_handle": "#3a444f",
+    "link": "#6cb4ff",
+    "placeholder": "#7d8894",
+    "bright": "#ff5252",
+}
+
+_LIGHT_COLOURS = {
+    "window": "#f3f5f7",
+    "text": "#15191e",
+    "base": "#ffffff",
+    "alt_base": "#f3f5f8",
+    "panel": "#e6eaee",
+    "button": "#fbfcfd",
+    "border": "#c3cad2",
+    "border_strong": "#a5afb9",
+    "muted": "#3f4b57",
+    "faint": "#56616c",
+    "heading": "#0b1116",
+    "focus": "#2f6fb5",
+    "highlight": "#2f6fb5",
+    "highlighted_text": "#ffffff",
+    "disabled": "#8a939d",
+    "disabled_border": "#d5dae0",
+    "tooltip": "#ffffff",
+    "clocks": "#e6eaee",
+    "bar": "#e6eaee",
+    "bar_text": "#2a323b",
+    "scroll": "#eef1f4",
+    "scroll_handle": "#b3bcc5",
+    "link": "#0b57a4",
+    "placeholder": "#67727d",
+    "bright": "#b00020",
+}
+
+#: Each theme's colours by role name (what the stylesheet template's @role@ stand for).
+COLOURS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {LIGHT: MappingProxyType(_LIGHT_COLOURS), DARK: MappingProxyType(_DARK_COLOURS)}
+)
 
 
-def dark_palette() -> QPalette:
-    """Return a high-contrast dark palette (the QSS file refines widgets on top of it)."""
+def theme_name(name: str) -> str:
+    """Return the theme ``name`` stands for ('system', from older preferences, is light)."""
+    return DARK if name == DARK else LIGHT
+
+
+def palette_of(name: str) -> QPalette:
+    """Return the full palette of theme ``name`` (every role, every colour group)."""
+    colours = COLOURS[theme_name(name)]
     palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#15191e",
-        QPalette.ColorRole.WindowText: "#e8ecf1",
-        QPalette.ColorRole.Base: "#0f1215",
-        QPalette.ColorRole.AlternateBase: "#1a1f25",
-        QPalette.ColorRole.ToolTipBase: "#262d35",
-        QPalette.ColorRole.ToolTipText: "#e8ecf1",
-        QPalette.ColorRole.Text: "#e8ecf1",
-        QPalette.ColorRole.Button: "#232a31",
-        QPalette.ColorRole.ButtonText: "#e8ecf1",
-        QPalette.ColorRole.BrightText: "#ff5252",
-        QPalette.ColorRole.Highlight: "#2f6fb5",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Link: "#6cb4ff",
-        QPalette.ColorRole.PlaceholderText: "#7d8894",
+    roles = {
+        QPalette.ColorRole.Window: "window",
+        QPalette.ColorRole.WindowText: "text",
+        QPalette.ColorRole.Base: "base",
+        QPalette.ColorRole.AlternateBase: "alt_base",
+        QPalette.ColorRole.ToolTipBase: "tooltip",
+        QPalette.ColorRole.ToolTipText: "text",
+        QPalette.ColorRole.Text: "text",
+        QPalette.ColorRole.Button: "button",
+        QPalette.ColorRole.ButtonText: "text",
+        QPalette.ColorRole.BrightText: "bright",
+        QPalette.ColorRole.Highlight: "highlight",
+        QPalette.ColorRole.HighlightedText: "highlighted_text",
+        QPalette.ColorRole.Link: "link",
+        QPalette.ColorRole.LinkVisited: "link",
+        QPalette.ColorRole.PlaceholderText: "placeholder",
+        QPalette.ColorRole.Light: "button",
+        QPalette.ColorRole.Midlight: "panel",
+        QPalette.ColorRole.Mid: "border_strong",
+        QPalette.ColorRole.Dark: "border_strong",
+        QPalette.ColorRole.Shadow: "border",
     }
-    for role, value in colours.items():
-        palette.setColor(role, QColor(value))
+    for role, key in roles.items():
+        palette.setColor(role, QColor(colours[key]))  # every group: active, inactive, disabled
     for role in (
         QPalette.ColorRole.Text,
         QPalette.ColorRole.WindowText,
         QPalette.ColorRole.ButtonText,
     ):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b747e"))
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(colours["disabled"]))
     return palette
 
 
 class ThemeController:
-    """Switch the application's look; built by the composition root around the one app."""
+    """Switch the application's look; built by the composition root around the one app.
+
+    Both themes use the Fusion style (the same shapes everywhere, so a stylesheet and a
+    palette mean the same on every platform); only colours differ.
+    """
 
     def __init__(self, app: QApplication) -> None:
         self._app = app
-        self._system_style = app.style().name()
-        self._system_palette = app.palette()
-        self.current = SYSTEM
+        self.current = LIGHT
+        self._styled = False
 
     def apply(self, name: str) -> None:
-        """Apply ``name`` ('system' or 'dark')."""
-        if name == DARK:
-            self._app.setStyle(QStyleFactory.create("Fusion"))
-            self._app.setPalette(dark_palette())
-            self._app.setStyleSheet(load_stylesheet(DARK))
-        else:
-            self._app.setStyleSheet("")
-            style = QStyleFactory.create(self._system_style)
+        """Apply theme ``name`` ('light' or 'dark'; 'system' means light): the palette and
+        the stylesheet in full, whatever was applied before."""
+        chosen = theme_name(name)
+        if not self._styled:
+            style = QStyleFactory.create("Fusion")
             if style is not None:
                 self._app.setStyle(style)
-            self._app.setPalette(self._system_palette)
-            name = SYSTEM
-        self.current = name
+            self._styled = True
+        self._app.setPalette(palette_of(chosen))
+        self._app.setStyleSheet(stylesheet_of(chosen))
+        self.current = chosen
 
 
-def load_stylesheet(name: str) -> str:
-    """Return the QSS of theme ``name`` from resources/styles (empty if missing)."""
-    path = resource("styles", f"{name}.qss")
+def stylesheet_of(name: str) -> str:
+    """Return the stylesheet of theme ``name``: the template with the theme's colours."""
+    colours = COLOURS[theme_name(name)]
+    template = load_template()
+
+    def colour(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key == "STYLES":
+            return resource("styles").as_posix()
+        return colours.get(key, match.group(0))
+
+    return re.sub(r"@([A-Za-z_]+)@", colour, template)
+
+
+def load_template() -> str:
+    """Return the stylesheet template from resources/styles (empty if missing)."""
+    path = resource("styles", "theme.qss")
     try:
-        # Qt resolves url() against the working directory, so point it at the styles folder
-        # (checkout or frozen bundle alike).
-        return path.read_text(encoding="utf-8").replace("@STYLES@", path.parent.as_posix())
+        return path.read_text(encoding="utf-8")
     except OSError as error:
-        log.warning("theme %s has no stylesheet at %s: %s", name, path, error)
+        log.warning("no stylesheet at %s: %s", path, error)
         return ""

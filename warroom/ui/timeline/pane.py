@@ -150,6 +150,7 @@ class TimelinePane(QWidget):
         self.quick_add = QuickAdd(self)
         self.add_kind, self.add_box = self.quick_add.kind, self.quick_add.box
         self.add_button, self.add_action = self.quick_add.button, self.quick_add.action
+        self.focus_add_action = self.quick_add.focus_action
         self.add_button.clicked.connect(self.add_entry)
         self.add_action.triggered.connect(self.add_entry)
 
@@ -179,7 +180,8 @@ class TimelinePane(QWidget):
         """Fit the narrow columns to their content in the current font (no row scan:
         measuring 100,000 rows would be slow, and these columns have a known shape)."""
         metrics = self.view.fontMetrics()
-        pad = 2 * metrics.horizontalAdvance("M") + 12  # cell padding and focus frame
+        # Cell padding (the theme's 4 px each side), the focus frame and a margin.
+        pad = 2 * metrics.horizontalAdvance("M") + 24
         icon = self.view.iconSize().width() if self.view.iconSize().isValid() else 16
         widths = {
             COL_SEQ: metrics.horizontalAdvance("88888") + pad // 2,
@@ -247,6 +249,7 @@ class TimelinePane(QWidget):
             # Clear only what was sent: anything typed meanwhile stays.
             if self.add_box.toPlainText() == text:
                 self.add_box.clear()
+                self.quick_add.entry_added()  # the next one is a note again
             self.follower.follow()
             self._update_enabled()
             self.entry_added.emit(entry)
