@@ -90,12 +90,14 @@ def check_archive(
 
 def _check(archive: ArchiveReader, trusted: Collection[str]) -> tuple[ArchiveInfo, ExportCheck]:
     names = archive.names
+    seen: set[str] = set()
     for name in names:
         reason = unsafe_member_reason(name)
         if reason is not None:
             raise _Broken(f"the member {name!r} has an unsafe name ({reason})")
-        if names.count(name) > 1:
+        if name in seen:
             raise _Broken(f"the member {name} appears twice in the archive")
+        seen.add(name)
     for name in UNLISTED:
         if name not in names:
             raise _Broken(f"this is not a War Room archive: it has no {name}")

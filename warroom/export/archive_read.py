@@ -61,8 +61,11 @@ class ArchiveReader:
         self.names: list[str] = [info.filename for info in infos]
         locked = [info.filename for info in infos if info.flag_bits & _ENCRYPTED_FLAG]
         self.encrypted = bool(locked)
+        self._errors: tuple[type[BaseException], ...] = _READ_ERRORS
         if self.encrypted:
             self._zip.close()
+            # pyzipper's zip module is a fork with its own BadZipFile
+            self._errors += (aes_zip_module().BadZipFile,)
             self._zip = self._open_encrypted(path, password, locked[0])
 
     def _open_encrypted(self, path: Path, password: str | None, first: str) -> Any:
@@ -80,7 +83,7 @@ class ArchiveReader:
             if "password" in str(error).lower():
                 raise WrongPassword(f"wrong password for {path}") from None
             raise ValidationError(f"cannot decrypt {path}: {error}") from None
-        except _READ_ERRORS as error:
+        except self._errors as error:
             archive.close()
             raise ValidationError(f"{path} is not a readable zip archive ({error})") from None
         return archive
@@ -125,12 +128,14 @@ class ArchiveReader:
                     yield chunk
         except RuntimeError as error:  # an encrypted member another password would open
             raise MemberDamaged(name, f"cannot be decrypted ({error})") from None
-        except _READ_ERRORS as error:
+        except self._errors as error:
             text = str(error)
             if "HMAC" in text:
                 why = "does not match its AES authentication code (changed after archiving)"
             elif "CRC" in text:
                 why = "does not match its CRC-32 (damaged or changed after archiving)"
+            elif isinstance(error, zlib.error):
+                why = "cannot be decompressed (damaged or changed after archiving)"
             else:
                 why = f"cannot be read ({text})"
             raise MemberDamaged(name, why) from None
