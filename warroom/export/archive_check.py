@@ -29,6 +29,7 @@ from warroom.domain.archive_manifest import (
 )
 from warroom.domain.clock import iso_utc
 from warroom.domain.errors import ValidationError
+from warroom.domain.terminal_text import terminal_line
 from warroom.domain.trust import fingerprint
 from warroom.export.archive_members import pem_public_key, signatures_problem
 from warroom.export.archive_read import ArchiveReader, MemberDamaged
@@ -61,7 +62,7 @@ class ArchiveCheck:
         return (
             f"intact {sealed}: incident {info.incident_id}, {info.entry_count} entries, chain "
             f"head {info.head_hash}; {self.members} members match {MANIFEST_NAME}; sealed by "
-            f"{info.archived_by} (key {info.key}) at {iso_utc(info.archived_at)}"
+            f"{terminal_line(info.archived_by)} (key {info.key}) at {iso_utc(info.archived_at)}"
         )
 
 
