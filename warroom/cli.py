@@ -49,6 +49,7 @@ OPTIONAL_COMMANDS = (
     "restore",
     "encrypt",
     "decrypt",
+    "archive",
 )
 COMMAND_NAMES = CORE_COMMANDS + OPTIONAL_COMMANDS
 # Global options followed by a value, as ``requested_command`` must skip the value.

@@ -18,7 +18,14 @@ STEP = 10
 class ExportProgress:
     """A progress callback for ``ExportService.export`` that prints to ``stream``."""
 
-    def __init__(self, stream: TextIO | None = None, quiet_seconds: float = QUIET_SECONDS) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        quiet_seconds: float = QUIET_SECONDS,
+        *,
+        label: str = "exporting",
+    ) -> None:
+        self._label = label
         self._stream = stream if stream is not None else sys.stderr
         self._quiet = quiet_seconds
         self._start = time.monotonic()
@@ -32,10 +39,10 @@ class ExportProgress:
         percent = min(100, done * 100 // total)
         if self._live:
             if percent != self._shown:
-                self._stream.write(f"\rexporting: {percent}%")
+                self._stream.write(f"\r{self._label}: {percent}%")
                 self._stream.flush()
         elif percent // STEP != self._shown // STEP or self._shown < 0:
-            self._stream.write(f"exporting: {percent}%\n")
+            self._stream.write(f"{self._label}: {percent}%\n")
             self._stream.flush()
         else:
             return

@@ -1,5 +1,9 @@
 """``warroom verify PATH | --incident ID [--trust FINGERPRINT]``: check an export or an incident.
 
+A ``PATH`` that starts like a zip is a sealed archive (``warroom archive``), checked by
+:mod:`warroom.commands.archive_verify`, with ``--password-file``/``--password-stdin`` when
+it is encrypted.
+
 ``PATH`` is an export file; ``--incident ID`` is an incident in the live database. A bare
 number keeps meaning an incident only when no file of that name exists, and the output
 always says which of the two was checked. The target is resolved first (:func:`target`),
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warroom.commands.archive_password import add_password_options
 from warroom.commands.base import CommandContext, print_error, print_warning
 from warroom.commands.parsing import add_subparser, positive_id
 
@@ -54,7 +59,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "path",
         nargs="?",
         metavar="PATH",
-        help="a JSON export file (a bare number is an incident id when no such file exists)",
+        help="a JSON export file or a sealed archive (a bare number is an incident id when no "
+        "such file exists)",
     )
     parser.add_argument(
         "--incident", type=positive_id, metavar="ID", help="check an incident in the database"
@@ -64,8 +70,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="FINGERPRINT",
-        help="require that the export was signed by this key (repeatable)",
+        help="require that the export (or archive) was signed by this key (repeatable)",
     )
+    add_password_options(parser, "of an encrypted archive")
 
 
 def target(ctx: CommandContext) -> Target:
@@ -105,6 +112,17 @@ def check(ctx: CommandContext, what: Target) -> ExportCheck:
 
 def _verify(ctx: CommandContext) -> int:
     what = target(ctx)
+    if what.path is not None:
+        from warroom.export.archive_read import is_zip_file
+
+        if is_zip_file(what.path):
+            from warroom.commands.archive_verify import verify_archive
+
+            return verify_archive(ctx, what.path)
+    if ctx.args.password_file is not None or ctx.args.password_stdin:
+        from warroom.domain.errors import UsageError
+
+        raise UsageError("a password is only needed to verify an encrypted archive")
     result = check(ctx, what)
     data = {
         "source": what.label,

@@ -44,7 +44,13 @@ V1_WARNING = (
     "statement states and channels are not covered by the chain"
 )
 
-__all__ = ["ExportCheck", "check_document", "load_document", "verify_export_file"]
+__all__ = [
+    "ExportCheck",
+    "check_document",
+    "load_document",
+    "parse_document",
+    "verify_export_file",
+]
 
 
 def load_document(path: Path) -> dict[str, Any]:
@@ -53,6 +59,12 @@ def load_document(path: Path) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as error:
         raise ValidationError(f"cannot read {path}: {error.strerror or error}") from None
+    return parse_document(data, str(path))
+
+
+def parse_document(data: bytes, path: str) -> dict[str, Any]:
+    """Parse an export's bytes strictly (``path`` names it in messages); see
+    :func:`load_document`."""
     try:
         document = loads(data)
     except StrictJSONError as error:

@@ -125,3 +125,24 @@ def replacing_text(path: Path, *, newline: str | None = None) -> Iterator[TextIO
     """Yield a UTF-8 text stream whose content replaces ``path`` only once fully written."""
     with replacing(path) as temp, temp.open("w", encoding="utf-8", newline=newline) as stream:
         yield stream
+
+
+@contextmanager
+def scratch_file(target: Path) -> Iterator[Path]:
+    """Yield a private (0600) temp file beside ``target``, always removed afterwards.
+
+    It is named like ``target``'s own temp files, so one left by a killed process is
+    removed by the next write to ``target`` (:func:`remove_abandoned_parts`).
+    """
+    try:
+        handle, name = tempfile.mkstemp(prefix=_prefix(target), suffix=".part", dir=target.parent)
+    except OSError as error:
+        raise ValidationError(
+            f"cannot write in {target.parent}: {error.strerror or error}"
+        ) from None
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)

@@ -18,6 +18,7 @@ from warroom.storage.database import Database
 from warroom.storage.secrets import SecretStore
 
 if TYPE_CHECKING:
+    from warroom.services.archive import ArchiveService
     from warroom.services.backups import BackupService
     from warroom.services.changes import ChangeFeedService
     from warroom.services.channel_setup import ChannelSetupService
@@ -139,6 +140,13 @@ class Services:
         from warroom.services.export import ExportService
 
         return ExportService(self._context)
+
+    @cached_property
+    def archive(self) -> ArchiveService:
+        """Seal incidents into signed, verifiable archives."""
+        from warroom.services.archive import ArchiveService
+
+        return ArchiveService(self._context)
 
     @cached_property
     def review(self) -> ReviewService:
