@@ -8,7 +8,7 @@ from contextlib import closing
 from warroom.domain.changes import Area
 from warroom.domain.errors import RuleViolation
 from warroom.domain.people import Action
-from warroom.domain.search import SearchQuery, parse_query
+from warroom.domain.search import MatchCount, SearchQuery, parse_query
 from warroom.domain.timeline import (
     ChainReport,
     EntryKind,
@@ -131,6 +131,19 @@ class TimelineService:
                 )
         tail = max([incident.entry_count, *(e.seq for e in newest[:1])])
         return TimelinePage(entries, len(newest) > limit, tail, frozenset(corrected))
+
+    def count_matches(
+        self, incident_id: int, search: str, *, kinds: Sequence[EntryKind] = ()
+    ) -> MatchCount:
+        """Count the entries matching ``search`` (and ``kinds``) of how many the incident
+        holds, in one read: the window's "N of M" (exact up to COUNT_MAX)."""
+        query = parse_query(search)
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, incident_id)
+            matches = search_repo.count_incident_entries(
+                session, incident_id, query=query, kinds=[kind.value for kind in kinds]
+            )
+        return MatchCount(matches=matches, entries=incident.entry_count)
 
     def entry_by_seq(self, incident_id: int, seq: int) -> TimelineEntry:
         """Return the entry numbered ``seq`` (#) in an incident."""
