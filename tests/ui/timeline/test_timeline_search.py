@@ -271,3 +271,18 @@ def test_the_model_passes_the_model_tester_while_searching(
     type_search(qtbot, pane, runner, "gate")
     qtmodeltester.check(pane.model, force_py=True)
     qtmodeltester.check(pane.model)
+
+
+def test_a_search_follows_the_incident_shown(
+    qtbot: Any, pane: TimelinePane, runner: TaskRunner, services: Any
+) -> None:
+    type_search(qtbot, pane, runner, "gateway")
+    other = services.incidents.open("Gateway maintenance", 3, "alice")
+    pane.set_incident(other.id)
+    qtbot.waitUntil(lambda: settled(pane, runner))
+    shown = [pane.model.entry_at(row).text for row in range(pane.model.rowCount())]
+    assert shown == ["Incident opened: Gateway maintenance (SEV3)"]
+    assert pane.search_count.text() == "1 of 1"
+    pane.set_incident(None)
+    qtbot.waitUntil(lambda: settled(pane, runner))
+    assert pane.search_count.text() == ""  # no incident: no count promised

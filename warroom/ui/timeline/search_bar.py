@@ -58,6 +58,7 @@ class SearchBar(QWidget):
         self._typed = TypedSearch()
         self._count: MatchCount | None = None
         self._failed = ""
+        self._incident_id: int | None = None
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -86,7 +87,7 @@ class SearchBar(QWidget):
 
     def count_in(self, incident_id: int | None, kinds: tuple[EntryKind, ...]) -> None:
         """Count the search in force among ``incident_id``'s entries (of ``kinds``)."""
-        self._count, self._failed = None, ""
+        self._count, self._failed, self._incident_id = None, "", incident_id
         self.counter.count(incident_id, self._typed.text, kinds)
         self._show()
 
@@ -133,7 +134,8 @@ class SearchBar(QWidget):
 
     def _show(self) -> None:
         typed = self._typed
-        text = label_text(typed, self._count, failed=self._failed)
+        counting = self._incident_id is not None
+        text = label_text(typed, self._count, failed=self._failed, counting=counting)
         self.count_label.setText(text)
         self.count_label.setVisible(bool(text))
         spoken = text

@@ -119,16 +119,21 @@ def spoken_count(count: MatchCount) -> str:
     return f"{many} {noun}, of {count.entries:,}"
 
 
-def label_text(typed: TypedSearch, count: MatchCount | None, *, failed: str = "") -> str:
-    """Return the label's one line: the count (or that it is coming), then any hint."""
-    if not typed.active:
-        return typed.hint
+def label_text(
+    typed: TypedSearch, count: MatchCount | None, *, failed: str = "", counting: bool = True
+) -> str:
+    """Return the label's one line: the count (or that it is coming), then any hint.
+
+    ``counting`` False: no count is coming (no incident is shown), so none is promised.
+    """
     if failed:
         head = "count unavailable"
-    elif count is None:
-        head = "searching…"
-    else:
+    elif count is not None:
         head = count_text(count)
+    else:
+        head = "searching…" if counting else ""
+    if not typed.active or not head:
+        return typed.hint
     return f"{head} · {typed.hint}" if typed.hint else head
 
 

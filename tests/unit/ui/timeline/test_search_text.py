@@ -152,3 +152,9 @@ def test_the_marks_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> No
     for entry_id in range(10):
         assert marks.spans(entry_id, "", "a word") == ((2, 6),)
     assert len(marks._known) <= 3
+
+
+def test_no_count_is_promised_when_none_is_coming() -> None:
+    assert label_text(as_you_type("outa"), None, counting=False) == ""
+    assert label_text(as_you_type('"outa'), None, counting=False) == "The quote is not closed"
+    assert label_text(as_you_type("***"), None, counting=False) == as_you_type("***").hint
