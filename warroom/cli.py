@@ -27,6 +27,7 @@ USER_ENV = "WARROOM_USER"
 # and may be left out of a build.
 CORE_COMMANDS = (
     "incident",
+    "clocks",
     "log",
     "search",
     "draft",

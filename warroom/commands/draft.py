@@ -1,11 +1,15 @@
-"""``warroom draft new|edit|submit|approve|reject|release|list|show``."""
+"""``warroom draft new|edit|submit|approve|reject|release|list|show|posted``."""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from warroom.commands.base import CommandContext, read_text_argument
 from warroom.commands.parsing import add_subparser, iso_time, positive_id
+
+if TYPE_CHECKING:
+    from warroom.domain.statements import Statement
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,6 +74,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     reject.add_argument("--reason", required=True)
     listing = add_subparser(actions, "list", "list an incident's statements", handler=_list)
     listing.add_argument("id", type=positive_id, help="incident id")
+    posted = add_subparser(
+        actions,
+        "posted",
+        "record that you posted a released statement by hand (it counts as public)",
+        handler=_posted,
+    )
+    posted.add_argument("draft", type=positive_id)
+    posted.add_argument("--channel", required=True, metavar="NAME", help="where you posted it")
+    posted.add_argument("--url", default="", help="the address of the post, if any")
+    posted.add_argument(
+        "--at", type=iso_time, metavar="TIME", help="when you posted it (default now)"
+    )
 
 
 def _placeholder_values(pairs: list[str]) -> dict[str, str]:
@@ -91,6 +107,7 @@ def _new(ctx: CommandContext) -> int:
     args = ctx.args
     statements = ctx.services.statements
     if args.template:
+        _warn_stale_template(ctx, args.id, args.template)
         statement = statements.draft_from_template(
             args.id,
             args.template,
@@ -118,8 +135,43 @@ def _new(ctx: CommandContext) -> int:
             subject=args.subject,
             next_update_by=args.next_update_by,
         )
+    _offer_promise(ctx, statement)
     ctx.emit(statement_json(statement), str(statement.id))
     return 0
+
+
+def _warn_stale_template(ctx: CommandContext, incident_id: int, key: str) -> None:
+    """Warn before drafting from a template whose sign-off is stale."""
+    from warroom.commands.base import print_warning
+    from warroom.domain.template_signoff import stale_signoff_of
+
+    services = ctx.services
+    note = stale_signoff_of(
+        key, services.statements.templates(incident_id), services.incidents.today()
+    )
+    if note:
+        print_warning(note)
+
+
+def _offer_promise(ctx: CommandContext, statement: Statement) -> None:
+    """Offer a promise the text makes but that is not tracked (``--next-update-by``)."""
+    from datetime import UTC
+
+    from warroom.commands.base import print_warning
+    from warroom.domain.clock import iso_utc
+    from warroom.domain.promises import detect_promise
+
+    if statement.next_update_by is not None:
+        return
+    found = detect_promise(statement.text, ctx.services.incidents.now(), UTC)
+    if found is None:
+        return
+    zone = "" if found.zone_given else "; no zone given, read as UTC"
+    print_warning(
+        f'the text promises an update ("{found.phrase}": {found.at:%Y-%m-%d %H:%M} UTC{zone}) '
+        f"but no promise is tracked; to track it: warroom draft edit {statement.id} "
+        f"--next-update-by {iso_utc(found.at)[:16]}Z"
+    )
 
 
 def _edit(ctx: CommandContext) -> int:
@@ -138,6 +190,7 @@ def _edit(ctx: CommandContext) -> int:
         expected_version=args.expect_version,
         **kwargs,
     )
+    _offer_promise(ctx, statement)
     ctx.emit(
         statement_json(statement),
         f"statement {statement.id} saved as revision "
@@ -184,6 +237,22 @@ def _transition(ctx: CommandContext) -> int:
     ctx.emit(
         statement_json(statement),
         f"statement {statement.id} is {statement.state.value.replace('_', ' ')}",
+    )
+    return 0
+
+
+def _posted(ctx: CommandContext) -> int:
+    from warroom.commands.render import outbox_row_json
+
+    args = ctx.args
+    row = ctx.services.publication.posted(
+        args.draft, args.channel, ctx.actor, url=args.url, at=args.at
+    )
+    when = row.posted_at or row.updated_at
+    ctx.emit(
+        outbox_row_json(row),
+        f"statement {row.statement_id} recorded as posted by hand on {row.channel_name} at "
+        f"{when:%Y-%m-%d %H:%M}Z; it is public from then on",
     )
     return 0
 

@@ -231,6 +231,16 @@ def _reply(ctx: CommandContext) -> int:
     from warroom.commands.render import statement_json
 
     args = ctx.args
+    if args.template:
+        from warroom.commands.base import print_warning
+        from warroom.domain.template_signoff import stale_signoff_of
+
+        replies = ctx.services.inbox_replies
+        note = stale_signoff_of(
+            args.template, replies.templates(args.item), ctx.services.incidents.today()
+        )
+        if note:
+            print_warning(note + "; the reply needs approvals like any statement")
     statement = ctx.services.inbox_replies.reply(
         args.item,
         ctx.actor,

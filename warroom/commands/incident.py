@@ -1,4 +1,5 @@
-"""``warroom incident open|list|show|close``."""
+"""``warroom incident open|list|show|close`` (and, in incident_lifecycle, the header changes:
+``status|severity|cadence|hold|times``)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show = add_subparser(actions, "show", "show one incident", handler=_show)
     show.add_argument("id", type=positive_id)
     close = add_subparser(
-        actions, "close", "close an incident (it becomes read-only)", handler=_close
+        actions,
+        "close",
+        "close an incident (read-only, every clock stops); refused while work is open",
+        handler=_close,
     )
     close.add_argument("id", type=positive_id)
+    close.add_argument(
+        "--anyway",
+        metavar="REASON",
+        help="close although deliveries, reviews, a promise or checklist items are open",
+    )
+    from warroom.commands import incident_lifecycle
+
+    incident_lifecycle.register(actions)
 
 
 def _open(ctx: CommandContext) -> int:
@@ -78,11 +90,16 @@ def _show(ctx: CommandContext) -> int:
     data["regulator_notified_at"] = notified.isoformat() if notified else None
 
     def human() -> str:
+        from warroom.domain.cadence import describe_cadence
+
+        state = incident.status.value if incident.is_open else incident.state.value
         lines = [
             f"Incident {incident.id}: {incident.title}",
-            f"  {incident.severity.label}, {incident.state.value}, "
+            f"  {incident.severity.label}, {state}, "
             f"playbook {incident.playbook_key or 'none'}, "
             f"{incident.approvals_required} approval(s) per statement",
+            f"  updates {describe_cadence(incident.update_cadence)}; a statement waiting more "
+            f"than {incident.hold_minutes} min in the outbox is held",
             f"  began    {incident.began_at:%Y-%m-%d %H:%M}Z",
             f"  aware    {incident.aware_at:%Y-%m-%d %H:%M}Z",
             f"  declared {incident.declared_at:%Y-%m-%d %H:%M}Z",
@@ -118,6 +135,16 @@ def _notified_text(regulator: RegulatorDeadline) -> str:
 def _close(ctx: CommandContext) -> int:
     from warroom.commands.render import incident_json
 
-    incident = ctx.services.incidents.close(ctx.args.id, ctx.actor)
-    ctx.emit(incident_json(incident), f"incident {incident.id} closed")
+    args = ctx.args
+    incidents = ctx.services.incidents
+    work = incidents.open_work(args.id)
+    incident = incidents.close(args.id, ctx.actor, anyway=args.anyway)
+    data = incident_json(incident)
+    data["open_at_close"] = work.lines()
+    human = f"incident {incident.id} closed; every clock has stopped"
+    if not work.is_empty:
+        human += "\nclosed with work still open:\n" + "\n".join(
+            f"  {line}" for line in work.lines()
+        )
+    ctx.emit(data, human)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.base import CommandContext, read_text_argument
-from warroom.commands.parsing import add_subparser, positive_id
+from warroom.commands.parsing import add_subparser, iso_time, positive_id
 
 KINDS = ("note", "decision", "action", "inbound", "statement", "status")
 
@@ -18,6 +18,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("id", type=positive_id, help="incident id")
     add.add_argument("text")
     add.add_argument("--kind", choices=KINDS, default="note")
+    add.add_argument(
+        "--at",
+        type=iso_time,
+        metavar="TIME",
+        help="when it happened (shown beside when it was recorded; the order stays)",
+    )
     add.add_argument(
         "--corrects",
         type=positive_id,
@@ -44,10 +50,16 @@ def _add(ctx: CommandContext) -> int:
     text = read_text_argument(args.text)
     timeline = ctx.services.timeline
     if args.corrects:
+        if args.at is not None:
+            from warroom.domain.errors import UsageError
+
+            raise UsageError("--at and --corrects cannot be combined")
         original = timeline.entry_by_seq(args.id, args.corrects)
         entry = timeline.correct(args.id, original.id, text, ctx.actor)
     else:
-        entry = timeline.add(args.id, text, ctx.actor, EntryKind.parse(args.kind))
+        entry = timeline.add(
+            args.id, text, ctx.actor, EntryKind.parse(args.kind), occurred_at=args.at
+        )
     ctx.emit(entry_json(entry), f"#{entry.seq}")
     return 0
 

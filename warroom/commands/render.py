@@ -36,13 +36,20 @@ def incident_json(incident: Incident) -> dict[str, Any]:
         "approvals_required": incident.approvals_required,
         "entry_count": incident.entry_count,
         "head_hash": incident.head_hash,
+        "status": incident.status.value,
+        "cadence_minutes": incident.cadence_minutes,
+        "update_cadence_seconds": (
+            incident.update_cadence.total_seconds() if incident.update_cadence else None
+        ),
+        "hold_minutes": incident.hold_minutes,
     }
 
 
 def incident_line(incident: Incident) -> str:
     """Return a one-line summary of an incident."""
+    status = incident.status.value if incident.is_open else incident.state.value
     return (
-        f"{incident.id:>4}  {incident.severity.label}  {incident.state.value:<6}  "
+        f"{incident.id:>4}  {incident.severity.label}  {status:<13}  "
         f"{incident.declared_at:%Y-%m-%d %H:%M}Z  {incident.title}"
     )
 
@@ -64,11 +71,14 @@ def entry_json(entry: TimelineEntry) -> dict[str, Any]:
 
 
 def entry_line(entry: TimelineEntry) -> str:
-    """Return a one-line summary of a timeline entry."""
+    """Return a one-line summary of a timeline entry (recorded at; when it happened, if the
+    person said)."""
     correction = f" (corrects entry id {entry.corrects_id})" if entry.corrects_id else ""
+    happened = entry.occurred_at
+    occurred = f" [happened {happened:%Y-%m-%d %H:%M}Z]" if happened is not None else ""
     return (
         f"#{entry.seq:<4} {entry.created_at:%Y-%m-%d %H:%M:%S}Z  {entry.kind.value:<9} "
-        f"{entry.author}: {entry.text}{correction}"
+        f"{entry.author}: {entry.text}{occurred}{correction}"
     )
 
 
@@ -130,6 +140,13 @@ def revision_json(revision: Revision) -> dict[str, Any]:
     }
 
 
+def due_text(moment: Any, now: Any) -> str:
+    """Render a due time for the CLI: 'HH:MMZ' today, with its date on any other day."""
+    if moment.date() == now.date():
+        return f"{moment:%H:%M}Z"
+    return f"{moment:%Y-%m-%d %H:%M}Z"
+
+
 def item_json(item: ChecklistItem) -> dict[str, Any]:
     """Return a checklist item as JSON data."""
     return {
@@ -143,6 +160,7 @@ def item_json(item: ChecklistItem) -> dict[str, Any]:
         "done_by": item.done_by,
         "done_at": _time(item.done_at),
         "stops_regulator_clock": item.stops_regulator_clock,
+        "assignee": item.assignee,
     }
 
 
@@ -212,6 +230,10 @@ def outbox_row_json(row: Delivery) -> dict[str, Any]:
         "record_key": row.record_key,
         "idempotency_key": row.idempotency_key,
         "updated_at": _time(row.updated_at),
+        "posted_by": row.posted_by,
+        "posted_at": _time(row.posted_at),
+        "confirmed_by": row.confirmed_by,
+        "public_at": _time(row.public_at),
     }
 
 
@@ -220,4 +242,11 @@ def delivery_line(row: Delivery) -> str:
     detail = row.remote_url or row.remote_id or row.last_error
     if row.state.value == "queued" and row.last_error:
         detail = f"will be retried; last attempt: {row.last_error}"
+    if row.by_hand and row.posted_at is not None:
+        where = f": {row.remote_url}" if row.remote_url else ""
+        detail = f"posted by hand by {row.posted_by} at {row.posted_at:%Y-%m-%d %H:%M}Z{where}"
+    if row.state.value == "held":
+        detail = (
+            f"held: waited too long; 'warroom sync --confirm {row.id}' or '--withdraw {row.id}'"
+        )
     return f"  {row.channel_name:<12} {row.state.value:<9} {detail}".rstrip()

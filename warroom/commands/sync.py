@@ -1,4 +1,5 @@
-"""``warroom sync --once|--watch|--status|--resend ROW|--mark-sent ROW``.
+"""``warroom sync --once|--watch|--status``, and people's decisions on rows:
+``--resend ROW|--mark-sent ROW`` (uncertain or failed), ``--confirm ROW|--withdraw ROW`` (held).
 
 ``--watch`` also pulls the inbox sources that are due, after each delivery pass.
 """
@@ -49,6 +50,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="ROW",
         help="record that an uncertain or failed row did go out",
     )
+    mode.add_argument(
+        "--confirm",
+        type=positive_id,
+        metavar="ROW",
+        help="let a held row (it waited longer than the hold window) go out as released",
+    )
+    mode.add_argument(
+        "--withdraw",
+        type=positive_id,
+        metavar="ROW",
+        help="keep a held row from ever going out",
+    )
     parser.add_argument("--url", default="", help="with --mark-sent: where it was published")
     parser.add_argument(
         "--interval",
@@ -80,6 +93,16 @@ def _sync(ctx: CommandContext) -> int:
     try:
         if args.status:
             return _status(ctx)
+        if args.confirm or args.withdraw:
+            holds = ctx.services.holds
+            if args.confirm:
+                row = holds.confirm(args.confirm, ctx.actor)
+                human = f"outbox row {row.id} confirmed: it goes out on the next pass"
+            else:
+                row = holds.withdraw(args.withdraw, ctx.actor)
+                human = f"outbox row {row.id} withdrawn: it will not go out"
+            ctx.emit(outbox_row_json(row), human)
+            return 0
         if args.resend or args.mark_sent:
             if args.resend:
                 row = delivery.resend(args.resend, ctx.actor)
@@ -137,7 +160,7 @@ def _watch(ctx: CommandContext, interval: float) -> int:
     def on_pass(report: PassReport) -> None:
         if ctx.as_json:
             passes.append(report_json(report))
-        elif report.sent or report.failed or report.uncertain or report.retrying:
+        elif report.sent or report.failed or report.uncertain or report.retrying or report.held:
             print_text(report.summary(), flush=True)
         listen()  # the same worker pulls the inbox sources that are due
 
@@ -217,6 +240,7 @@ def report_json(report: PassReport) -> dict[str, Any]:
         "uncertain": report.uncertain,
         "retrying": report.retrying,
         "recovered": report.recovered,
+        "held": report.held,
         "waiting": report.waiting,
         "depth": report.depth,
     }
@@ -268,9 +292,21 @@ def status_text(status: SyncStatus) -> str:
                 f"  row {row.id:<5} statement #{row.statement_id} on {row.channel_name}, "
                 f"{row.attempts} attempt(s){when}: {row.last_error}"
             )
-    if status.attention:
+    held = [row for row in status.attention if row.state.value == "held"]
+    decide = [row for row in status.attention if row.state.value != "held"]
+    if held:
+        lines.append(
+            "held: waited longer than the hold window (warroom sync --confirm ROW | "
+            "--withdraw ROW):"
+        )
+        for row in held:
+            lines.append(
+                f"  row {row.id:<5} statement #{row.statement_id} on {row.channel_name}, "
+                f"released {row.created_at:%Y-%m-%d %H:%M:%S}Z"
+            )
+    if decide:
         lines.append("needs a person (warroom sync --resend ROW | --mark-sent ROW):")
-        for row in status.attention:
+        for row in decide:
             lines.append(
                 f"  row {row.id:<5} {row.state.value:<9} statement #{row.statement_id} on "
                 f"{row.channel_name}: {row.last_error}"

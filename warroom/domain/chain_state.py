@@ -20,8 +20,10 @@ from typing import Any
 
 from warroom.domain.clock import iso_utc
 from warroom.domain.incidents import (
-    UPDATE_CADENCE,
+    DEFAULT_HOLD_MINUTES,
+    IncidentStatus,
     Severity,
+    cadence_of,
     default_approvals_required,
 )
 from warroom.domain.timeline import ChainRecord, TimelineEvent
@@ -29,7 +31,23 @@ from warroom.domain.timeline import ChainRecord, TimelineEvent
 #: marks an opening entry that records the whole header
 HEADER_VERSION = 2
 #: the header fields an ``incident.updated`` entry may set
-UPDATABLE = ("title", "severity", "began_at", "aware_at", "declared_at", "approvals_override")
+UPDATABLE = (
+    "title",
+    "severity",
+    "began_at",
+    "aware_at",
+    "declared_at",
+    "approvals_override",
+    "status",
+    "cadence_minutes",
+    "hold_minutes",
+)
+#: what an opening entry that predates a field implies for it
+HEADER_DEFAULTS: dict[str, Any] = {
+    "status": IncidentStatus.INVESTIGATING.value,
+    "cadence_minutes": None,
+    "hold_minutes": DEFAULT_HOLD_MINUTES,
+}
 
 
 def opening_data(
@@ -41,6 +59,9 @@ def opening_data(
     declared_at: datetime,
     approvals_override: int | None,
     playbook_key: str | None,
+    status: IncidentStatus = IncidentStatus.INVESTIGATING,
+    cadence_minutes: int | None = None,
+    hold_minutes: int = DEFAULT_HOLD_MINUTES,
 ) -> dict[str, Any]:
     """Return the data of an incident's opening entry: its whole header, chained."""
     return {
@@ -53,6 +74,9 @@ def opening_data(
         "declared_at": iso_utc(declared_at),
         "approvals_override": approvals_override,
         "playbook": playbook_key,
+        "status": status.value,
+        "cadence_minutes": cadence_minutes,
+        "hold_minutes": hold_minutes,
     }
 
 
@@ -64,6 +88,17 @@ class ChainedIncident:
     fields: dict[str, Any] = field(default_factory=dict)
     #: the entry that last set each field
     source: dict[str, int] = field(default_factory=dict)
+    #: (entry, approvals required from that entry on), for statements approved meanwhile
+    quorum: list[tuple[int, int]] = field(default_factory=list)
+
+    def required_at(self, seq: int, fallback: int = 1) -> int:
+        """Return the approvals a statement needed at entry ``seq``."""
+        required = fallback
+        for start, value in self.quorum:
+            if start > seq:
+                break
+            required = value
+        return required
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +179,13 @@ def _incident(records: list[ChainRecord]) -> ChainedIncident:
         "created_by": opening.author,
         "approvals_override": data.get("approvals_override"),
     }
+    for name, default in HEADER_DEFAULTS.items():
+        values[name] = data.get(name, default)
     for name, value in values.items():
         result.fields[name] = value
         result.source[name] = opening.seq
+    _derived_header(result)
+    result.quorum.append((opening.seq, result.fields.get("approvals_required", 1)))
     for record in records[1:]:
         event = record.data.get("event")
         if event == TimelineEvent.INCIDENT_CLOSED:
@@ -159,12 +198,13 @@ def _incident(records: list[ChainRecord]) -> ChainedIncident:
                     if name in changes:
                         result.fields[name] = changes[name]
                         result.source[name] = record.seq
-    _derived_header(result)
+                _derived_header(result)
+                result.quorum.append((record.seq, result.fields.get("approvals_required", 1)))
     return result
 
 
 def _derived_header(incident: ChainedIncident) -> None:
-    """Add the fields computed from others: label, approvals required, cadence."""
+    """Add the fields computed from others: label, approvals required, cadence, hold."""
     fields, source = incident.fields, incident.source
     try:
         severity = Severity(fields["severity"])
@@ -175,10 +215,15 @@ def _derived_header(incident: ChainedIncident) -> None:
     fields["approvals_required"] = (
         override if isinstance(override, int) else default_approvals_required(severity)
     )
-    cadence = UPDATE_CADENCE[severity]
+    minutes = fields.get("cadence_minutes")
+    cadence = cadence_of(severity, minutes if isinstance(minutes, int) else None)
     fields["update_cadence_seconds"] = cadence.total_seconds() if cadence else None
-    source["severity_label"] = source["update_cadence_seconds"] = source["severity"]
+    hold = fields.get("hold_minutes")
+    fields["hold_window_seconds"] = hold * 60 if isinstance(hold, int) else None
+    source["severity_label"] = source["severity"]
+    source["update_cadence_seconds"] = max(source["severity"], source["cadence_minutes"])
     source["approvals_required"] = max(source["severity"], source["approvals_override"])
+    source["hold_window_seconds"] = source["hold_minutes"]
 
 
 def _statement_event(
@@ -235,6 +280,11 @@ def _statement_event(
         statement.set("state", "draft", seq)
         statement.set("review_round", int(statement.fields.get("review_round") or 0) + 1, seq)
         statement.set("rejection_reason", data.get("reason", ""), seq)
+    elif event == TimelineEvent.STATEMENT_QUORUM:
+        # The quorum changed with the severity: judged again against the new number.
+        if statement.fields.get("state") in ("in_review", "approved"):
+            valid = sum(1 for a in statement.approvals if statement.is_valid(a))
+            statement.set("state", "approved" if valid >= required else "in_review", seq)
     elif event == TimelineEvent.STATEMENT_RELEASED:
         statement.set("state", "released", seq)
         statement.set("released_at", at, seq)
@@ -248,7 +298,6 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
     """Return what the chain ``records`` (already verified as a chain) say."""
     entries = list(records)
     incident = _incident(entries)
-    required = incident.fields.get("approvals_required", 1)
     statements: dict[int, ChainedStatement] = {}
     keys: dict[str, tuple[str, str, int]] = {}
     for record in entries:
@@ -263,8 +312,6 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
             keys.setdefault(
                 str(data.get("key")), (str(person), str(data.get("public_key")), record.seq)
             )
-        if event == TimelineEvent.INCIDENT_UPDATED:
-            required = incident.fields.get("approvals_required", required)
         sid = data.get("statement")
         if not event.startswith("statement.") or not isinstance(sid, int):
             continue
@@ -273,5 +320,6 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
             # Statements drafted before their channels were chained are not covered.
             statement = ChainedStatement(sid, record.seq, covered="channels" in data)
             statements[sid] = statement
+        required = incident.required_at(record.seq)
         _statement_event(statement, record, event, int(required or 1))
     return ChainState(incident, statements, keys)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from warroom.domain.errors import ValidationError
+from warroom.domain.errors import RuleViolation, ValidationError
+from warroom.domain.terminal_text import reject_nul
 
 
 class Phase(StrEnum):
@@ -62,6 +63,8 @@ class ChecklistItem:
     done_by: str | None = None
     done_at: datetime | None = None
     stops_regulator_clock: bool = False
+    #: the person it is assigned to ('' when only its owner role is known)
+    assignee: str = ""
 
     @property
     def is_done(self) -> bool:
@@ -71,6 +74,41 @@ class ChecklistItem:
     def is_overdue(self, now: datetime) -> bool:
         """Tell whether the item is still open past its due time."""
         return not self.is_done and self.due_at is not None and now > self.due_at
+
+
+ITEM_TEXT_MAX = 2_000
+
+
+def validate_item_text(text: str) -> str:
+    """Return an item's text on one line, or refuse empty or oversize text."""
+    cleaned = " ".join(reject_nul(text, "the checklist item").split())
+    if not cleaned:
+        raise ValidationError("the checklist item is empty")
+    if len(cleaned) > ITEM_TEXT_MAX:
+        raise ValidationError(f"the checklist item is over {ITEM_TEXT_MAX} characters")
+    return cleaned
+
+
+def item_due(
+    *,
+    declared_at: datetime,
+    aware_at: datetime,
+    offset: timedelta | None,
+    stops_regulator_clock: bool,
+    regulator_window: timedelta | None,
+) -> datetime | None:
+    """Return when a playbook item is due: its offset after the declaration, except the step
+    that notifies the regulator, which is due at the regulator deadline (awareness + the
+    playbook's window, e.g. 72 h): the law counts from awareness, not from declaring."""
+    if stops_regulator_clock and regulator_window is not None:
+        return aware_at + regulator_window
+    return declared_at + offset if offset is not None else None
+
+
+def ensure_undoable(item: ChecklistItem) -> None:
+    """Only a ticked item can be unticked."""
+    if not item.is_done:
+        raise RuleViolation(f"checklist item {item.id} is not done; there is nothing to undo")
 
 
 def regulator_notified_at(items: Iterable[ChecklistItem]) -> datetime | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from warroom.domain.checklist import ChecklistItem
-from warroom.domain.clocks import ClockReading, RegulatorDeadline
+from warroom.domain.clocks import IncidentClocks
 from warroom.domain.entry_stream import EntryStream
 from warroom.domain.inbox_stats import InboxStats
 from warroom.domain.incidents import Incident
@@ -24,7 +24,8 @@ from warroom.domain.timeline import ChainRecord, ChainReport
 from warroom.domain.trust import PublicKey
 
 SCHEMA = "warroom.incident-log/3"
-#: the layout before the inbox figures: still verified exactly as before
+#: the layouts before the incident's life and the inbox figures were exported (status, public
+#: times, clock states, inbox): verified as before, every member it has still checked
 SCHEMA_V2 = "warroom.incident-log/2"
 #: the layout before signatures and full chain coverage: still verified, with a warning
 SCHEMA_V1 = "warroom.incident-log/1"
@@ -48,24 +49,8 @@ class StatementRecord:
     deliveries: tuple[Delivery, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Clocks:
-    """The clocks as they read at export time, and the regulator rule they were read from."""
-
-    cadence: ClockReading
-    promise: ClockReading
-    regulator: ClockReading
-    regulator_deadline: RegulatorDeadline
-
-    @property
-    def regulator_label(self) -> str:
-        """Return the regulator rule, e.g. 'GDPR Art. 33 ...' ('' without one)."""
-        return self.regulator_deadline.label
-
-    @property
-    def regulator_notified_at(self) -> datetime | None:
-        """Return when the regulator was notified (None: not yet, or no rule)."""
-        return self.regulator_deadline.notified_at
+#: The clocks as they read at export time (the one computation: domain.clocks.read_clocks).
+Clocks = IncidentClocks
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from warroom.domain.cadence import CadencePeriod, cadence_periods
 from warroom.domain.channels import Channel
 from warroom.domain.checklist import ChecklistItem
-from warroom.domain.clocks import RegulatorDeadline
+from warroom.domain.clocks import IncidentClocks, RegulatorDeadline, read_clocks
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery
 from warroom.domain.people import Action, Person
@@ -53,6 +54,8 @@ class IncidentView:
     templates: tuple[StatementTemplate, ...] = ()
     #: why the playbook's templates could not be read ('' when they could)
     template_problem: str = ""
+    #: the severities and cadences of the incident's life (for the cadence clock)
+    periods: tuple[CadencePeriod, ...] = ()
     _by_id: Mapping[int, StatementView] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -71,6 +74,7 @@ class IncidentView:
         templates: tuple[StatementTemplate, ...] = (),
         template_problem: str = "",
         approvals_needed: Mapping[int, int] | None = None,
+        periods: tuple[CadencePeriod, ...] = (),
     ) -> IncidentView:
         """Assemble the view and judge every action for ``actor`` (no I/O).
 
@@ -101,6 +105,7 @@ class IncidentView:
             people=people,
             templates=templates,
             template_problem=template_problem,
+            periods=periods or cadence_periods(incident, ()),
             _by_id={v.statement.id: v for v in views},
         )
 
@@ -118,6 +123,22 @@ class IncidentView:
     def statement_list(self) -> tuple[Statement, ...]:
         """Return the statements, oldest first."""
         return tuple(v.statement for v in self.statements)
+
+    @property
+    def deliveries(self) -> tuple[Delivery, ...]:
+        """Return every outbox row of the incident's statements."""
+        return tuple(row for view in self.statements for row in view.deliveries)
+
+    def clocks(self, now: datetime) -> IncidentClocks:
+        """Read every clock at ``now`` from this view (no I/O: the clocks bar ticks on it)."""
+        return read_clocks(
+            self.incident,
+            self.statement_list,
+            self.deliveries,
+            self.periods,
+            self.regulator,
+            now,
+        )
 
     def statement(self, statement_id: int) -> StatementView | None:
         """Return the statement with that id, if the incident has it."""

@@ -56,6 +56,38 @@ class IncidentState(StrEnum):
     CLOSED = "closed"
 
 
+class IncidentStatus(StrEnum):
+    """Where the work on an open incident stands (the public statements say it too)."""
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+    @classmethod
+    def parse(cls, value: str) -> IncidentStatus:
+        """Return the status named ``value`` or refuse it with the list of statuses."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            names = ", ".join(status.value for status in cls)
+            raise ValidationError(f"unknown status {value!r}; use one of {names}") from None
+
+    @property
+    def label(self) -> str:
+        """Return the status as a statement says it, e.g. 'Identified'."""
+        return self.value.capitalize()
+
+
+#: How long a released statement may wait in the outbox before a person must confirm it
+#: (a statement written for an earlier moment must not go out after things have changed).
+DEFAULT_HOLD_MINUTES = 30
+HOLD_MINUTES_MAX = 7 * 24 * 60
+CADENCE_MINUTES_MAX = 24 * 60
+#: ``cadence_minutes`` value meaning "no cadence" (None means: the severity's cadence)
+CADENCE_OFF = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Incident:
     """A crisis being worked. Times are aware UTC.
@@ -78,6 +110,10 @@ class Incident:
     entry_count: int = 0
     head_hash: str = ""
     lessons_learned: str = ""
+    status: IncidentStatus = IncidentStatus.INVESTIGATING
+    #: None: the severity's cadence; 0 (CADENCE_OFF): no cadence; else minutes
+    cadence_minutes: int | None = None
+    hold_minutes: int = DEFAULT_HOLD_MINUTES
 
     @property
     def is_open(self) -> bool:
@@ -93,13 +129,51 @@ class Incident:
 
     @property
     def update_cadence(self) -> timedelta | None:
-        """Return the longest allowed silence towards the public for this severity."""
-        return UPDATE_CADENCE[self.severity]
+        """Return the longest allowed silence towards the public: the incident's own
+        cadence if one was set, else the severity's."""
+        return cadence_of(self.severity, self.cadence_minutes)
+
+    @property
+    def hold_window(self) -> timedelta:
+        """Return how long a released statement may wait in the outbox unconfirmed."""
+        return timedelta(minutes=self.hold_minutes)
 
     def ensure_open(self) -> None:
         """Refuse any change to a closed incident."""
         if not self.is_open:
             raise RuleViolation(f"incident {self.id} is closed and read-only")
+
+
+def cadence_of(severity: Severity, cadence_minutes: int | None) -> timedelta | None:
+    """Return the cadence in force: an incident's own (0: none), else the severity's."""
+    if cadence_minutes is None:
+        return UPDATE_CADENCE[severity]
+    return timedelta(minutes=cadence_minutes) if cadence_minutes > 0 else None
+
+
+def parse_cadence(value: str | int) -> int:
+    """Accept a number of minutes (1..1440) or 'off'; return minutes (0 for off)."""
+    text = str(value).strip().lower()
+    if text in ("off", "none", "0"):
+        return CADENCE_OFF
+    try:
+        minutes = int(text)
+    except ValueError:
+        raise ValidationError(
+            f"cadence must be a number of minutes or 'off', not {value!r}"
+        ) from None
+    if not 1 <= minutes <= CADENCE_MINUTES_MAX:
+        raise ValidationError(
+            f"cadence must be between 1 and {CADENCE_MINUTES_MAX} minutes, or 'off'"
+        )
+    return minutes
+
+
+def validate_hold_minutes(value: int) -> int:
+    """Accept a hold window of 1 minute to 7 days."""
+    if not 1 <= value <= HOLD_MINUTES_MAX:
+        raise ValidationError(f"the hold window must be between 1 and {HOLD_MINUTES_MAX} minutes")
+    return value
 
 
 def validate_title(title: str) -> str:

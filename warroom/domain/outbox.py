@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -14,7 +14,9 @@ class DeliveryState(StrEnum):
 
     ``sending`` is committed *before* the network call; a row found in ``sending`` after a
     crash had an unknown outcome. ``uncertain`` waits for a person (resend or mark sent)
-    where the channel cannot deduplicate a retry.
+    where the channel cannot deduplicate a retry. ``held`` waited in the outbox longer than
+    its incident's hold window and goes out only once a person confirms it; ``withdrawn``
+    was held and a person decided it must not go out.
     """
 
     QUEUED = "queued"
@@ -22,6 +24,18 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNCERTAIN = "uncertain"
+    HELD = "held"
+    WITHDRAWN = "withdrawn"
+
+
+#: Rows that have not gone out (yet) and may still: what closing an incident lists.
+UNSENT = (
+    DeliveryState.QUEUED,
+    DeliveryState.SENDING,
+    DeliveryState.UNCERTAIN,
+    DeliveryState.FAILED,
+    DeliveryState.HELD,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +65,36 @@ class Delivery:
     thread: Mapping[str, Any] = field(default_factory=dict)
     #: the content hash the release was approved for (see domain.content)
     content_hash: str = ""
+    #: who recorded that they posted it by hand ('' when War Room delivered it)
+    posted_by: str = ""
+    #: when it was posted by hand, as that person said
+    posted_at: datetime | None = None
+    #: who confirmed it after it was held ('' when it was never held, or not yet confirmed)
+    confirmed_by: str = ""
+
+    @property
+    def public_at(self) -> datetime | None:
+        """Return when this delivery made the statement public (None: it has not)."""
+        if self.state is not DeliveryState.SENT:
+            return None
+        return self.posted_at or self.updated_at
+
+    @property
+    def by_hand(self) -> bool:
+        """Tell whether a person posted it by hand (and recorded that)."""
+        return bool(self.posted_by)
+
+
+def waiting_since(row: Delivery) -> datetime:
+    """Return since when the row has been waiting to go out (its release)."""
+    return row.created_at
+
+
+def is_stale(row: Delivery, hold: timedelta, now: datetime) -> bool:
+    """Tell whether a queued row waited longer than ``hold`` without a person's confirmation
+    (it must be held: what it says may no longer be true)."""
+    return (
+        row.state is DeliveryState.QUEUED
+        and not row.confirmed_by
+        and now - waiting_since(row) > hold
+    )

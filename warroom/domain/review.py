@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from warroom.domain.cadence import CadencePeriod, cadence_periods, in_force, silence_due
 from warroom.domain.checklist import ChecklistItem, Phase
-from warroom.domain.clocks import released
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery, DeliveryState
+from warroom.domain.publication import PublicStatement, public_statements
 from warroom.domain.statements import Statement
 from warroom.domain.terminal_text import reject_nul
 from warroom.domain.timeline import TimelineEvent
@@ -37,10 +38,11 @@ class EventRecord(Protocol):
 class PromiseStatus(StrEnum):
     """What became of a "next update by" promise."""
 
-    KEPT = "kept"  # the next release came at or before the promised time
-    LATE = "late"  # the next release came after the promised time
-    MISSED = "missed"  # no later release at all, and the time has passed
+    KEPT = "kept"  # the next public statement came at or before the promised time
+    LATE = "late"  # the next public statement came after the promised time
+    MISSED = "missed"  # no later public statement at all, and the time has passed
     PENDING = "pending"  # the time has not come yet
+    CLOSED = "closed"  # the incident was closed before the promised time
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,8 @@ class IncidentTimes:
 
 @dataclass(frozen=True, slots=True)
 class PromiseOutcome:
-    """One released statement's "next update by" against the statement that honoured it."""
+    """One public statement's "next update by" against the statement that honoured it
+    (``released_at``: when the promising statement became public)."""
 
     statement_id: int
     released_at: datetime
@@ -84,40 +87,47 @@ class PromiseOutcome:
 
 @dataclass(frozen=True, slots=True)
 class CadenceGap:
-    """A stretch of public silence while the incident was open."""
+    """A stretch of public silence while the incident was open, and when the cadence(s) in
+    force wanted it to end (``due``; None: no cadence applied)."""
 
     start: datetime
     end: datetime
     after_statement: int | None  # None: counted from the declaration
     until_statement: int | None  # None: still silent at the end (close or now)
+    due: datetime | None = None
 
     @property
     def length(self) -> timedelta:
         """Return how long the silence lasted."""
         return self.end - self.start
 
+    @property
+    def over_cadence(self) -> bool:
+        """Tell whether the silence lasted past its due time."""
+        return self.due is not None and self.end > self.due
+
 
 @dataclass(frozen=True, slots=True)
 class CadenceReport:
-    """Public silences against the severity's update cadence (None: no cadence applies)."""
+    """Public silences against the cadence in force (``cadence``: at the end; ``periods``:
+    every severity or cadence the incident had, each from when it applied)."""
 
     cadence: timedelta | None
     gaps: tuple[CadenceGap, ...]
+    periods: tuple[CadencePeriod, ...] = ()
 
     @property
     def breaches(self) -> tuple[CadenceGap, ...]:
-        """Return the gaps longer than the cadence."""
-        if self.cadence is None:
-            return ()
-        cadence = self.cadence
-        return tuple(gap for gap in self.gaps if gap.length > cadence)
+        """Return the gaps that lasted past their due time."""
+        return tuple(gap for gap in self.gaps if gap.over_cadence)
 
     @property
     def adherence(self) -> float | None:
-        """Return the share of gaps within the cadence (None without cadence or gaps)."""
-        if self.cadence is None or not self.gaps:
+        """Return the share of judged gaps within the cadence (None without any)."""
+        judged = [gap for gap in self.gaps if gap.due is not None]
+        if not judged:
             return None
-        return 1 - len(self.breaches) / len(self.gaps)
+        return 1 - len(self.breaches) / len(judged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,49 +215,57 @@ def validate_lessons(text: str) -> str:
     return cleaned
 
 
-def promise_outcomes(statements: Iterable[Statement], now: datetime) -> list[PromiseOutcome]:
-    """Judge every released promise against the next release after it."""
-    public = released(statements)
+def promise_outcomes(
+    public: Sequence[PublicStatement], now: datetime, closed_at: datetime | None = None
+) -> list[PromiseOutcome]:
+    """Judge every public promise against the next statement that became public after it."""
     outcomes = []
     for index, statement in enumerate(public):
-        promise = statement.next_update_by
-        if promise is None or statement.released_at is None:
+        promise = statement.promise
+        if promise is None:
             continue
         following = public[index + 1] if index + 1 < len(public) else None
-        if following is not None and following.released_at is not None:
-            status = PromiseStatus.KEPT if following.released_at <= promise else PromiseStatus.LATE
+        if following is not None:
+            status = PromiseStatus.KEPT if following.public_at <= promise else PromiseStatus.LATE
             outcomes.append(
                 PromiseOutcome(
                     statement.id,
-                    statement.released_at,
+                    statement.public_at,
                     promise,
                     status,
                     following.id,
-                    following.released_at,
+                    following.public_at,
                 )
             )
+            continue
+        if closed_at is not None and closed_at < promise:
+            status = PromiseStatus.CLOSED
         else:
             status = PromiseStatus.MISSED if now > promise else PromiseStatus.PENDING
-            outcomes.append(PromiseOutcome(statement.id, statement.released_at, promise, status))
+        outcomes.append(PromiseOutcome(statement.id, statement.public_at, promise, status))
     return outcomes
 
 
 def cadence_report(
-    incident: Incident, statements: Iterable[Statement], now: datetime
+    incident: Incident,
+    public: Sequence[PublicStatement],
+    periods: Sequence[CadencePeriod],
+    now: datetime,
 ) -> CadenceReport:
-    """List the public silences from declaration to close (or now) between releases."""
+    """List the public silences from declaration to close (or now) and judge each against
+    the cadence in force (``domain.cadence.silence_due``)."""
     end = incident.closed_at or now
     gaps = []
     start, after = incident.declared_at, None
-    for statement in released(statements):
-        moment = statement.released_at
-        if moment is None or moment > end:
+    for statement in public:
+        moment = statement.public_at
+        if moment > end:
             continue
-        gaps.append(CadenceGap(start, moment, after, statement.id))
+        gaps.append(CadenceGap(start, moment, after, statement.id, silence_due(start, periods)))
         start, after = max(start, moment), statement.id
     if end > start:
-        gaps.append(CadenceGap(start, end, after, None))
-    return CadenceReport(incident.update_cadence, tuple(gaps))
+        gaps.append(CadenceGap(start, end, after, None, silence_due(start, periods)))
+    return CadenceReport(in_force(periods, end).cadence, tuple(gaps), tuple(periods))
 
 
 def approval_turnarounds(events: Iterable[EventRecord]) -> list[ApprovalTurnaround]:
@@ -298,7 +316,10 @@ def delivery_by_channel(rows: Iterable[Delivery]) -> list[ChannelDelivery]:
         per_state[row.state] = per_state.get(row.state, 0) + 1
     result = []
     for channel, per_state in sorted(counts.items()):
-        pending = per_state.get(DeliveryState.QUEUED, 0) + per_state.get(DeliveryState.SENDING, 0)
+        pending = sum(
+            per_state.get(state, 0)
+            for state in (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.HELD)
+        )
         result.append(
             ChannelDelivery(
                 channel,
@@ -344,21 +365,27 @@ def build_review(
     checklist: Sequence[ChecklistItem],
     now: datetime,
 ) -> Review:
-    """Compute the whole review. For a closed incident, "now" stops at the close."""
+    """Compute the whole review. For a closed incident, "now" stops at the close.
+
+    "Public" is ``domain.publication``'s definition: confirmed delivered, or posted by hand.
+    """
     end = min(now, incident.closed_at) if incident.closed_at else now
-    public = released(statements)
+    records = list(events)
+    rows = list(deliveries)
+    public = public_statements(statements, rows)
     first = public[0] if public else None
+    periods = cadence_periods(incident, records)
     return Review(
         computed_at=now,
         times=IncidentTimes(
             incident.began_at, incident.aware_at, incident.declared_at, incident.closed_at
         ),
         first_statement_id=first.id if first else None,
-        first_statement_at=first.released_at if first else None,
-        promises=tuple(promise_outcomes(statements, end)),
-        cadence=cadence_report(incident, statements, end),
-        approvals=tuple(approval_turnarounds(events)),
-        deliveries=tuple(delivery_by_channel(deliveries)),
+        first_statement_at=first.public_at if first else None,
+        promises=tuple(promise_outcomes(public, end, incident.closed_at)),
+        cadence=cadence_report(incident, public, periods, end),
+        approvals=tuple(approval_turnarounds(records)),
+        deliveries=tuple(delivery_by_channel(rows)),
         checklist=tuple(checklist_completion(checklist, end)),
         overdue_items=tuple(item for item in checklist if item.is_overdue(end)),
         lessons_learned=incident.lessons_learned,

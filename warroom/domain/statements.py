@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from warroom.domain.channels import Channel, check_fits
+from warroom.domain.channels import Channel, ChannelKind, check_fits
 from warroom.domain.content import content_hash_of, legacy_content_hash
 from warroom.domain.errors import ConflictError, RuleViolation, ValidationError
 from warroom.domain.names import same_name
@@ -168,6 +168,12 @@ def ensure_submittable(statement: Statement) -> None:
     if missing:
         names = ", ".join("{" + name + "}" for name in missing)
         raise RuleViolation(f"statement {statement.id} still has placeholders to fill: {names}")
+    emails = [c.name for c in statement.channels if c.kind is ChannelKind.EMAIL]
+    if emails and not statement.subject.strip():
+        raise RuleViolation(
+            f"statement {statement.id} goes out by email ({', '.join(emails)}) and has no "
+            "subject; add one first"
+        )
 
 
 def approval_refusal(

@@ -16,11 +16,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from warroom.domain.clock import iso_utc
+from warroom.domain.clock import iso_utc, parse_iso
 from warroom.domain.errors import ValidationError
 from warroom.domain.terminal_text import reject_nul
 
 GENESIS_HASH = "0" * 64
+#: ``data`` key of an entry that says when the fact happened (it was recorded later)
+OCCURRED_AT = "occurred_at"
 ENTRY_TEXT_MAX = 20_000
 
 
@@ -54,18 +56,26 @@ class TimelineEvent(StrEnum):
     LESSONS_LEARNED = "incident.lessons_learned"
     ENTRY_CORRECTED = "entry.corrected"
     CHECKLIST_DONE = "checklist.done"
+    CHECKLIST_UNDONE = "checklist.undone"
+    CHECKLIST_ADDED = "checklist.added"
+    CHECKLIST_ASSIGNED = "checklist.assigned"
     STATEMENT_DRAFTED = "statement.drafted"
     STATEMENT_EDITED = "statement.edited"
     STATEMENT_SUBMITTED = "statement.submitted"
     STATEMENT_APPROVED = "statement.approved"
     STATEMENT_REJECTED = "statement.rejected"
     STATEMENT_RELEASED = "statement.released"
+    STATEMENT_POSTED = "statement.posted"
+    STATEMENT_QUORUM = "statement.quorum"
     DELIVERY_SENT = "delivery.sent"
     DELIVERY_FAILED = "delivery.failed"
     DELIVERY_UNCERTAIN = "delivery.uncertain"
     DELIVERY_RESEND = "delivery.resend"
     DELIVERY_BLOCKED = "delivery.blocked"
     DELIVERY_DUPLICATE = "delivery.duplicate"
+    DELIVERY_HELD = "delivery.held"
+    DELIVERY_CONFIRMED = "delivery.confirmed"
+    DELIVERY_WITHDRAWN = "delivery.withdrawn"
     KEY_REGISTERED = "key.registered"
     STATEMENT_REPLY = "statement.reply"
     INBOUND_ATTACHED = "inbound.attached"
@@ -107,6 +117,23 @@ class TimelineEntry:
     def event(self) -> TimelineEvent | None:
         """Return the system event this entry records, if any."""
         return TimelineEvent.of(self.data)
+
+    @property
+    def occurred_at(self) -> datetime | None:
+        """Return when the fact happened, if the person said (``log add --at``); the entry's
+        place in the chain and ``created_at`` stay when it was recorded."""
+        return occurred_at(self.data)
+
+
+def occurred_at(data: Mapping[str, Any]) -> datetime | None:
+    """Return the occurred-at time an entry's data carries (None: none, or unreadable)."""
+    value = data.get(OCCURRED_AT)
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

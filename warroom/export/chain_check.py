@@ -18,7 +18,7 @@ from warroom.export.signatures import is_valid
 
 Problem = tuple[int | None, str]
 
-INCIDENT_FIELDS = (
+INCIDENT_FIELDS_V2 = (
     "title",
     "severity",
     "severity_label",
@@ -32,6 +32,8 @@ INCIDENT_FIELDS = (
     "approvals_required",
     "update_cadence_seconds",
 )
+#: a /3 export also carries the incident's life: its status and hold window
+INCIDENT_FIELDS = (*INCIDENT_FIELDS_V2, "status", "hold_window_seconds")
 STATEMENT_FIELDS = (
     "channels",
     "state",
@@ -71,11 +73,13 @@ def _differs(what: str, exported: Any, chained: Any) -> str:
     return f"{what} is {exported!r} in the export but the chain records {chained!r}"
 
 
-def incident_problem(document: Mapping[str, Any], state: ChainState) -> Problem | None:
+def incident_problem(
+    document: Mapping[str, Any], state: ChainState, fields: tuple[str, ...] = INCIDENT_FIELDS
+) -> Problem | None:
     """Return the first incident header field that disagrees with the chain."""
     incident = document["incident"]
     chained = state.incident
-    for name in INCIDENT_FIELDS:
+    for name in fields:
         if incident[name] != chained.fields.get(name):
             return chained.source.get(name), _differs(
                 f"incident.{name}", incident[name], chained.fields.get(name)

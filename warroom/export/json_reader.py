@@ -5,8 +5,9 @@ Order of the checks, each naming the first problem it finds: the file's members 
 duplicate keys, no unknown or missing members), the chain and the footer's count and head,
 the incident header, chained keys, statements (none removed, none added; every field,
 revision and approval, with signatures), then the footer's signature by the exporter.
-A ``warroom.incident-log/1`` file is verified as before, with a warning saying what that
-older layout does not cover.
+A ``warroom.incident-log/2`` file (before the incident's life was exported) is checked the
+same way on the members it has; a ``/1`` file is verified as before, with a warning saying
+what that older layout does not cover.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from warroom.domain.timeline import ChainRecord, verify_chain
 from warroom.domain.trust import fingerprint, footer_document, parse_fingerprint
 from warroom.export import json_reader_v1
 from warroom.export.chain_check import (
+    INCIDENT_FIELDS,
+    INCIDENT_FIELDS_V2,
     NOT_COVERED_INCIDENT,
     Problem,
     incident_problem,
@@ -33,7 +36,7 @@ from warroom.export.chain_check import (
 from warroom.export.export_check import ExportCheck
 from warroom.export.json_reader_v1 import Foreign, member
 from warroom.export.signatures import is_valid
-from warroom.export.strict_json import SPEC, SPEC_V2, StrictJSONError, check_members, loads
+from warroom.export.strict_json import SPECS, StrictJSONError, check_members, loads
 
 V1_WARNING = (
     "this file uses the older schema warroom.incident-log/1: its chain, revisions and "
@@ -78,8 +81,9 @@ def check_document(
                 problem="a /1 export carries no signature, so no key can be trusted for it",
             )
         return replace(check, warnings=(V1_WARNING,))
+    schema = str(document.get("schema"))
     try:
-        check_members(document, SPEC if document.get("schema") == SCHEMA else SPEC_V2)
+        check_members(document, SPECS.get(schema))
         incident = member(document, "incident", dict, "the export")
         incident_id = member(incident, "id", int, "the incident")
         title = member(incident, "title", str, "the incident")
@@ -96,7 +100,8 @@ def check_document(
     state = derive(records)
     warnings: list[str] = []
     if state.incident.covered:
-        found = incident_problem(document, state)
+        fields = INCIDENT_FIELDS_V2 if schema == SCHEMA_V2 else INCIDENT_FIELDS
+        found = incident_problem(document, state, fields)
     else:
         warnings.append(NOT_COVERED_INCIDENT.format(id=incident_id))
         found = None

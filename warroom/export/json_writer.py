@@ -18,6 +18,7 @@ from warroom.domain.clocks import ClockReading
 from warroom.domain.incident_log import SCHEMA, IncidentLog, Person, StatementRecord
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery
+from warroom.domain.publication import public_times
 from warroom.domain.review import Review
 from warroom.domain.timeline import GENESIS_HASH, ChainRecord
 from warroom.export.formats import Progress, no_progress
@@ -58,6 +59,8 @@ def incident_json(incident: Incident) -> dict[str, Any]:
         "approvals_required": incident.approvals_required,
         "update_cadence_seconds": _seconds(incident.update_cadence),
         "lessons_learned": incident.lessons_learned,
+        "status": incident.status.value,
+        "hold_window_seconds": _seconds(incident.hold_window),
     }
 
 
@@ -93,6 +96,8 @@ def delivery_json(row: Delivery) -> dict[str, Any]:
         "error": row.last_error,
         "created_at": _time(row.created_at),
         "updated_at": _time(row.updated_at),
+        "posted_by": row.posted_by or None,
+        "posted_at": _time(row.posted_at),
     }
 
 
@@ -117,6 +122,7 @@ def statement_json(record: StatementRecord) -> dict[str, Any]:
         "rejection_reason": statement.rejection_reason,
         "released_at": _time(statement.released_at),
         "released_by": statement.released_by,
+        "public_at": _time(public_times(record.deliveries).get(statement.id)),
         "revisions": [
             {
                 "revision": r.revision,
@@ -156,6 +162,7 @@ def checklist_json(item: ChecklistItem) -> dict[str, Any]:
         "due_at": _time(item.due_at),
         "done_by": item.done_by,
         "done_at": _time(item.done_at),
+        "assignee": item.assignee,
     }
 
 
@@ -166,6 +173,8 @@ def clock_json(reading: ClockReading) -> dict[str, Any]:
         "remaining_seconds": _seconds(reading.remaining),
         "alarm": reading.alarm.value,
         "since": _time(reading.since),
+        "state": reading.state.value,
+        "turns_at": _time(reading.turns_at),
     }
 
 
@@ -202,6 +211,14 @@ def review_json(review: Review) -> dict[str, Any]:
         "cadence": {
             "cadence_seconds": _seconds(cadence.cadence),
             "adherence": cadence.adherence,
+            "periods": [
+                {
+                    "start": _time(p.start),
+                    "severity": int(p.severity),
+                    "cadence_seconds": _seconds(p.cadence),
+                }
+                for p in cadence.periods
+            ],
             "gaps": [
                 {
                     "start": _time(g.start),
@@ -209,7 +226,7 @@ def review_json(review: Review) -> dict[str, Any]:
                     "seconds": _seconds(g.length),
                     "after_statement": g.after_statement,
                     "until_statement": g.until_statement,
-                    "over_cadence": cadence.cadence is not None and g.length > cadence.cadence,
+                    "over_cadence": g.over_cadence,
                 }
                 for g in cadence.gaps
             ],
@@ -281,6 +298,7 @@ def _tail(log: IncidentLog) -> Mapping[str, Any]:
         "statements": [statement_json(s) for s in log.statements],
         "checklist": [checklist_json(item) for item in log.checklist],
         "clocks": {
+            "age": clock_json(clocks.age),
             "cadence": clock_json(clocks.cadence),
             "promise": clock_json(clocks.promise),
             "regulator": {

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from warroom.domain.clocks import ClockReading, format_duration
+from warroom.domain.cadence import describe_cadence
+from warroom.domain.clocks import ClockReading, format_duration, incident_age
 from warroom.domain.incident_log import Clocks, IncidentLog
 from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
@@ -29,21 +30,25 @@ def percent(value: float | None) -> str:
 
 
 def clock_text(reading: ClockReading) -> str:
-    """Describe one clock reading in a line."""
+    """Describe one clock reading in a line (its state: ok, due, late, off or stopped)."""
     if reading.due_at is None:
-        return "not running"
+        return "stopped" if reading.state.value == "stopped" else "not running"
     if reading.remaining is None:
-        return f"due {when(reading.due_at)}"
+        return f"due {when(reading.due_at)} ({reading.state.value})"
     state = "left" if reading.remaining.total_seconds() >= 0 else "overdue"
-    return (
-        f"due {when(reading.due_at)} ({duration(abs(reading.remaining))} {state}, "
-        f"{reading.alarm.value})"
-    )
+    text = f"due {when(reading.due_at)} ({duration(abs(reading.remaining))} {state}, "
+    text += reading.state.value
+    if reading.turns_at is not None:
+        text += f"; turns {'due' if reading.state.value == 'ok' else 'late'} at "
+        text += when(reading.turns_at)
+    return text + ")"
 
 
 def delivery_result(row: Delivery) -> str:
     """Describe where a delivery landed or why it did not."""
     parts = [part for part in (row.remote_url, row.remote_id) if part]
+    if row.by_hand:
+        parts.insert(0, f"posted by hand by {row.posted_by} at {when(row.posted_at)}")
     if row.last_error:
         parts.append(f"error: {row.last_error}")
     return "; ".join(parts) or "-"
@@ -56,6 +61,9 @@ def header_rows(log: IncidentLog) -> list[tuple[str, str]]:
         ("Incident", f"#{incident.id}: {incident.title}"),
         ("Severity", incident.severity.label),
         ("State", incident.state.value),
+        ("Status", incident.status.value),
+        ("Update cadence", describe_cadence(incident.update_cadence)),
+        ("Hold window", f"{incident.hold_minutes} min"),
         ("Playbook", incident.playbook_key or "-"),
         ("Began", when(incident.began_at)),
         ("Aware", when(incident.aware_at)),
@@ -70,7 +78,9 @@ def header_rows(log: IncidentLog) -> list[tuple[str, str]]:
 def clock_rows(log: IncidentLog) -> list[tuple[str, str]]:
     """Return the clocks at export time as (label, value) rows."""
     clocks = log.clocks
+    age = f"{duration(incident_age(log.incident, clocks.read_at))} ({clocks.age.state.value})"
     rows = [
+        ("Incident age", age),
         ("Update cadence", clock_text(clocks.cadence)),
         ("Promised next update", clock_text(clocks.promise)),
     ]
@@ -110,7 +120,7 @@ def review_rows(review: Review) -> list[tuple[str, str]]:
         ("Closed", when(times.closed_at)),
     ]
     if review.first_statement_id is None:
-        rows.append(("First public statement", "none released"))
+        rows.append(("First public statement", "nothing public (delivered or posted by hand)"))
     else:
         rows.append(
             (
@@ -123,19 +133,29 @@ def review_rows(review: Review) -> list[tuple[str, str]]:
     for promise in review.promises:
         text = f"{promise.status.value}: next update promised by {when(promise.promised_by)}"
         if promise.honoured_by is not None:
-            text += f"; statement #{promise.honoured_by} released {when(promise.honoured_at)}"
+            text += f"; statement #{promise.honoured_by} public {when(promise.honoured_at)}"
         if promise.late_by is not None:
             text += f" ({duration(promise.late_by)} late)"
         rows.append((f"Promise of statement #{promise.statement_id}", text))
     cadence = review.cadence
-    if cadence.cadence is None:
-        rows.append(("Update cadence", "no cadence for this severity"))
+    if len(cadence.periods) > 1:
+        for period in cadence.periods:
+            rows.append(
+                (
+                    "Severity period",
+                    f"{period.severity.label} from {when(period.start)}: updates "
+                    f"{describe_cadence(period.cadence)}",
+                )
+            )
+    judged = [gap for gap in cadence.gaps if gap.due is not None]
+    if not judged:
+        rows.append(("Update cadence", "no cadence applied"))
     else:
         rows.append(
             (
                 "Update cadence",
-                f"every {duration(cadence.cadence)}: {len(cadence.breaches)} of "
-                f"{len(cadence.gaps)} silence(s) too long; adherence {percent(cadence.adherence)}",
+                f"{describe_cadence(cadence.cadence)} at the end: {len(cadence.breaches)} of "
+                f"{len(judged)} silence(s) too long; adherence {percent(cadence.adherence)}",
             )
         )
         for gap in cadence.breaches:

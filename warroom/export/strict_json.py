@@ -3,22 +3,26 @@
 Two JSON readers can disagree about ``{"severity": 1, "severity": 3}`` (first or last wins),
 and a member the verifier ignores could be read by someone else as if it were checked. So
 the verifier reads what it verifies and nothing else: a duplicate key anywhere, or an object
-whose members differ from the schema's (``warroom.incident-log/2``, see SCHEMA.md), refuses
-the file. Only a timeline entry's ``data`` is free-form: it is hashed as a whole.
+whose members differ from the schema's (``warroom.incident-log/3``, or the older ``/2``: see
+SCHEMA.md), refuses the file. Only a timeline entry's ``data`` is free-form: it is hashed as
+a whole.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
+
+from warroom.domain.incident_log import SCHEMA, SCHEMA_V2
 
 ANY = "any"
 
 _CLOCK = {"due_at", "remaining_seconds", "alarm", "since"}
 _CHECKLIST = {"phase", "position", "text", "owner_role", "due_at", "done_by", "done_at"}
 
-#: each object's exact members; a nested spec is a dict (object), a list (array of), or ANY
-#: (``warroom.incident-log/2``; /3 adds ``inbox``, see SPEC below)
+#: each object's exact members in a /2 file; a nested spec is a dict (object), a list (array
+#: of), or ANY
 SPEC_V2: dict[str, Any] = {
     "schema": None,
     "generator": None,
@@ -232,8 +236,36 @@ INBOX: dict[str, Any] = dict.fromkeys(
     ],
     "response": [dict.fromkeys(["priority", "answered", "median_seconds", "p90_seconds"])],
 }
-#: ``warroom.incident-log/3``: /2 and the inbox figures
-SPEC: dict[str, Any] = SPEC_V2 | {"inbox": INBOX}
+
+
+def _v3(v2: dict[str, Any]) -> dict[str, Any]:
+    """Return the /3 layout: /2 plus the incident's life (status, hold window), what became
+    public and when, posts by hand, assignees, every clock with its state and turning time,
+    and the cadence periods of the review."""
+    spec = copy.deepcopy(v2)
+    spec["incident"].update(dict.fromkeys(["status", "hold_window_seconds"]))
+    statement = spec["statements"][0]
+    statement["public_at"] = None
+    statement["deliveries"][0].update(dict.fromkeys(["posted_by", "posted_at"]))
+    checklist = dict.fromkeys(_CHECKLIST | {"assignee"})
+    spec["checklist"] = [checklist]
+    spec["review"]["overdue_items"] = [checklist]
+    clock = dict.fromkeys(_CLOCK | {"state", "turns_at"})
+    spec["clocks"] = {
+        "age": clock,
+        "cadence": clock,
+        "promise": clock,
+        "regulator": clock | dict.fromkeys(["label", "notified_at"]),
+    }
+    spec["review"]["cadence"]["periods"] = [dict.fromkeys(["start", "severity", "cadence_seconds"])]
+    return spec
+
+
+#: each object's exact members in a current (/3) file: /2, the incident's life and the inbox
+#: figures
+SPEC: dict[str, Any] = _v3(SPEC_V2) | {"inbox": INBOX}
+#: the layout of each schema the verifier reads strictly
+SPECS: dict[str, dict[str, Any]] = {SCHEMA: SPEC, SCHEMA_V2: SPEC_V2}
 
 
 class StrictJSONError(ValueError):

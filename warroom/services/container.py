@@ -25,11 +25,14 @@ if TYPE_CHECKING:
     from warroom.services.checklist import ChecklistService
     from warroom.services.delivery import DeliveryService
     from warroom.services.export import ExportService
+    from warroom.services.holds import HoldService
     from warroom.services.inbox import InboxService
     from warroom.services.inbox_pull import InboxPullService
     from warroom.services.inbox_replies import InboxReplyService
     from warroom.services.incidents import IncidentService
+    from warroom.services.lifecycle import LifecycleService
     from warroom.services.people import PeopleService
+    from warroom.services.publication import PublicationService
     from warroom.services.restore import RestoreService
     from warroom.services.review import ReviewService
     from warroom.services.search import SearchService
@@ -54,6 +57,27 @@ class Services:
         from warroom.services.incidents import IncidentService
 
         return IncidentService(self._context, self.playbooks)
+
+    @cached_property
+    def lifecycle(self) -> LifecycleService:
+        """Change an open incident's status, severity, cadence, hold window and times."""
+        from warroom.services.lifecycle import LifecycleService
+
+        return LifecycleService(self._context)
+
+    @cached_property
+    def publication(self) -> PublicationService:
+        """Record statements posted by hand."""
+        from warroom.services.publication import PublicationService
+
+        return PublicationService(self._context)
+
+    @cached_property
+    def holds(self) -> HoldService:
+        """Confirm or withdraw statements held for waiting too long in the outbox."""
+        from warroom.services.holds import HoldService
+
+        return HoldService(self._context)
 
     @cached_property
     def timeline(self) -> TimelineService:
@@ -167,7 +191,12 @@ class Services:
 
     @cached_property
     def inbox_pull(self) -> InboxPullService:
-        """Pull the sources (one instance per worker thread: see its docstring)."""
+        """Pull the sources (this thread's instance)."""
+        return self.new_inbox_pull()
+
+    def new_inbox_pull(self) -> InboxPullService:
+        """Return an InboxPullService of its own for a worker thread (it keeps per-source
+        backoff and is not thread-safe: see its docstring); same database and secrets."""
         from warroom.services.inbox_pull import InboxPullService
 
         return InboxPullService(self._context, self.playbooks, self.secrets)

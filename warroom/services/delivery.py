@@ -29,8 +29,16 @@ from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.approved_bytes import approved_or_blocked
 from warroom.services.context import ServiceContext
 from warroom.services.delivery_records import SETTLE_FROM, minimum_stale_after, timeline_entry
+from warroom.services.holds import hold_if_stale
 from warroom.services.people import authorize
-from warroom.storage import changes, channel_repo, outbox_repo, reply_repo
+from warroom.storage import (
+    changes,
+    channel_repo,
+    incident_repo,
+    outbox_decisions,
+    outbox_repo,
+    reply_repo,
+)
 from warroom.storage.file_identity import DatabaseReplacedError
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.storage.timeline_repo import append
@@ -62,6 +70,8 @@ class PassReport:
     uncertain: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     recovered: list[int] = field(default_factory=list)
+    #: rows that waited longer than their hold window: a person must confirm them
+    held: list[int] = field(default_factory=list)
     #: channel name -> why its rows were left waiting in this pass
     waiting: dict[str, str] = field(default_factory=dict)
     depth: int = 0
@@ -73,6 +83,9 @@ class PassReport:
             f"{len(self.uncertain)}, will retry {len(self.retrying)}; "
             f"{self.depth} still waiting in the outbox"
         )
+        if self.held:
+            rows = ", ".join(str(row) for row in self.held)
+            text += f"\nheld (waited longer than the hold window; confirm or withdraw): rows {rows}"
         for name, why in sorted(self.waiting.items()):
             text += f"\n  {name}: {why}"
         return text
@@ -98,7 +111,7 @@ class SyncStatus:
 
     depth: int
     channels: list[ChannelState]
-    attention: list[Delivery]  # uncertain and failed rows
+    attention: list[Delivery]  # uncertain, failed and held rows
     next_due_at: datetime | None
     #: Queued rows whose last attempt failed (a 5xx, a timeout...): tried again later, and
     #: shown with the server's reason from the first failure on.
@@ -150,13 +163,15 @@ class DeliveryService:
                 with self._ctx.db.reading() as session:
                     rows = outbox_repo.due(session, now, limit=BATCH, after_id=after_id)
                     channels = {c.id: c for c in channel_repo.list_all(session)}
+                    holds = incident_repo.hold_windows(session, {r.incident_id for r in rows})
                 if not rows:
                     break
                 for row in rows:
                     if stop and stop.is_set():
                         break
                     after_id = row.id
-                    self._deliver_row(row, channels[row.channel_id], report)
+                    hold = holds.get(row.incident_id)
+                    self._deliver_row(row, channels[row.channel_id], report, hold)
             with self._ctx.db.reading() as session:
                 report.depth = outbox_repo.depth(session)
             return report
@@ -191,7 +206,13 @@ class DeliveryService:
         until = (due_at - self._ctx.clock()).total_seconds()
         return max(0.05, min(poll_seconds, until))
 
-    def _deliver_row(self, queued: Delivery, channel: Channel, report: PassReport) -> None:
+    def _deliver_row(
+        self,
+        queued: Delivery,
+        channel: Channel,
+        report: PassReport,
+        hold: timedelta | None = None,
+    ) -> None:
         now = self._ctx.clock()
         if channel.name in report.waiting:
             return
@@ -215,7 +236,11 @@ class DeliveryService:
             self._record_channel(channel, str(error))
             report.waiting[channel.name] = str(error)
             return
-        row = self._claim(queued, channel)
+        # The channel is ready: a row that waited past its hold window goes to a person.
+        if hold is not None and hold_if_stale(self._ctx, queued, hold, self.actor, now):
+            report.held.append(queued.id)
+            return
+        row = self._claim(queued, channel, now - hold if hold is not None else None)
         if row is None:
             return
         if not approved_or_blocked(self._ctx, row, self.actor):
@@ -253,12 +278,17 @@ class DeliveryService:
         else:
             self._settle(row, channel, DeliveryState.SENT, report, secrets, result=result)
 
-    def _claim(self, queued: Delivery, channel: Channel) -> Delivery | None:
-        """Commit the 'sending' claim (first transaction); None if another worker won."""
+    def _claim(
+        self, queued: Delivery, channel: Channel, released_after: datetime | None = None
+    ) -> Delivery | None:
+        """Commit the 'sending' claim (first transaction); None if another worker won (or
+        the row has waited past its hold window meanwhile: see services.holds)."""
         now = self._ctx.clock()
         record_key = tid.make_tid(now) if channel.kind is ChannelKind.BLUESKY else ""
         with self._ctx.db.transaction() as session:
-            if not outbox_repo.claim(session, queued.id, now, record_key):
+            if not outbox_repo.claim(
+                session, queued.id, now, record_key, released_after=released_after
+            ):
                 return None
             changes.record(session, queued.incident_id, Area.OUTBOX)
             return outbox_repo.get(session, queued.id)
@@ -437,7 +467,8 @@ class DeliveryService:
             counts = outbox_repo.counts_by_channel(session)
             channels = channel_repo.list_all(session)
             attention = outbox_repo.list_rows(
-                session, states=(DeliveryState.UNCERTAIN, DeliveryState.FAILED)
+                session,
+                states=(DeliveryState.UNCERTAIN, DeliveryState.FAILED, DeliveryState.HELD),
             )
             retrying = outbox_repo.list_rows(
                 session, states=(DeliveryState.QUEUED,), with_error=True
@@ -484,6 +515,8 @@ class DeliveryService:
                 remote_id=row.remote_id,
                 from_states=(row.state,),
             )
+            if state is DeliveryState.QUEUED:  # a person's decision: never held for its age
+                outbox_decisions.mark_confirmed(session, row_id, actor)
             what = "queued again" if state is DeliveryState.QUEUED else "marked as sent"
             if state is DeliveryState.SENT:
                 reply_repo.mark_replied(session, row.statement_id, remote_url, now)  # inbox answer

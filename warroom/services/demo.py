@@ -134,6 +134,16 @@ def load_demo(
     statements.approve(holding.id, SUPPORT)
     clock.step(1)
     statements.release(holding.id, LEAD)
+    # The room's network is flaky: comms posts the holding statement on Mastodon from a phone
+    # and records it, so it is public there (Bluesky still waits in the outbox).
+    clock.step(1)
+    s.publication.posted(
+        holding.id,
+        "mastodon",
+        COMMS,
+        url="https://mastodon.example/@acme/110042",
+        at=clock(),
+    )
     s.checklist.done(incident.id, items[2].id, COMMS)
     note(
         3,

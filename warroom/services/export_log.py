@@ -10,16 +10,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from warroom import __version__
-from warroom.domain.clocks import (
-    cadence_clock,
-    promise_clock,
-    regulator_clock,
-    regulator_deadline,
-)
+from warroom.domain.cadence import cadence_periods
+from warroom.domain.clocks import read_clocks, regulator_deadline
 from warroom.domain.entry_stream import EntryStream
 from warroom.domain.inbox_stats import InboxStats, bucket_seconds, compute_stats
 from warroom.domain.incident_log import (
-    Clocks,
     Footer,
     FooterSignature,
     IncidentLog,
@@ -78,14 +73,10 @@ def read_log(
             lambda: timeline_stream.logged_entries(session, incident_id, count), count, head
         )
     regulator = regulator_deadline(incident, window, label, checklist)
-    clocks = Clocks(
-        cadence=cadence_clock(incident, statements, now),
-        promise=promise_clock(statements, now),
-        # Notifying the regulator stops its clock; closing ends every clock.
-        regulator=regulator_clock(
-            regulator.due_at, now, done=regulator.is_notified or not incident.is_open
-        ),
-        regulator_deadline=regulator,
+    # The window's computation: notifying the regulator stops its clock; closing stops
+    # every clock; only what the public got counts as public.
+    clocks = read_clocks(
+        incident, statements, deliveries, cadence_periods(incident, events), regulator, now
     )
     return IncidentLog(
         incident=incident,

@@ -9,6 +9,7 @@ from warroom.domain.chain_state import opening_data
 from warroom.domain.changes import Area
 from warroom.domain.clock import as_utc
 from warroom.domain.incidents import (
+    DEFAULT_HOLD_MINUTES,
     Incident,
     Severity,
     validate_approvals_override,
@@ -20,10 +21,29 @@ from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
-from warroom.storage import changes, checklist_repo, incident_repo, timeline_repo
+from warroom.storage import (
+    changes,
+    checklist_repo,
+    incident_repo,
+    outbox_repo,
+    statement_repo,
+    timeline_repo,
+)
 
 if TYPE_CHECKING:
-    from warroom.domain.clocks import RegulatorDeadline
+    from warroom.domain.clocks import IncidentClocks, RegulatorDeadline
+    from warroom.domain.lifecycle import OpenWork
+    from warroom.storage.database import Session
+
+
+def _open_work(session: Session, incident_id: int) -> OpenWork:
+    from warroom.domain.lifecycle import open_work
+
+    return open_work(
+        statement_repo.list_for_incident(session, incident_id),
+        outbox_repo.list_rows(session, incident_id=incident_id),
+        checklist_repo.list_for_incident(session, incident_id),
+    )
 
 
 class IncidentService:
@@ -69,6 +89,7 @@ class IncidentService:
                 approvals_override=approvals_required,
                 regulator_deadline=playbook.regulator_deadline if playbook else None,
                 regulator_deadline_label=playbook.regulator_deadline_label if playbook else "",
+                hold_minutes=DEFAULT_HOLD_MINUTES,
             )
             text = f"Incident opened: {cleaned} ({level.label})"
             if playbook:
@@ -95,7 +116,14 @@ class IncidentService:
                 # and 'incident list' shares this module (cold-start budget, issue 2).
                 from warroom.services.statements import create_draft
 
-                checklist_repo.add_from_playbook(session, incident_id, playbook.items, declared)
+                checklist_repo.add_from_playbook(
+                    session,
+                    incident_id,
+                    playbook.items,
+                    declared_at=declared,
+                    aware_at=aware,
+                    regulator_window=playbook.regulator_deadline,
+                )
                 for template in playbook.templates:
                     create_draft(
                         session,
@@ -138,25 +166,68 @@ class IncidentService:
             items = checklist_repo.list_for_incident(session, incident_id)
         return regulator_deadline(incident, window, label, items)
 
-    def close(self, incident_id: int, actor: str) -> Incident:
-        """Close the incident: from now on it is read-only."""
+    def open_work(self, incident_id: int) -> OpenWork:
+        """Return what closing the incident would leave open (what Close… lists)."""
+        with self._ctx.db.reading() as session:
+            incident_repo.get(session, incident_id)
+            return _open_work(session, incident_id)
+
+    def close(self, incident_id: int, actor: str, *, anyway: str | None = None) -> Incident:
+        """Close the incident: from now on it is read-only and every clock stops.
+
+        Refused (:class:`OpenWorkError`, listing it) while work is open (deliveries not sent,
+        statements in review, an open promise, unticked items), unless ``anyway`` gives the
+        reason to close all the same; the open work is then recorded with the close.
+        """
+        from warroom.domain.lifecycle import OpenWorkError, require_reason
+
+        reason = require_reason(anyway, "closing anyway") if anyway is not None else None
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.MANAGE_INCIDENT)
             incident = incident_repo.get(session, incident_id, for_update=True)
             incident.ensure_open()
+            work = _open_work(session, incident_id)
+            if not work.is_empty and reason is None:
+                raise OpenWorkError(incident_id, work)
             now = self._ctx.clock()
+            data: dict[str, object] = {"event": TimelineEvent.INCIDENT_CLOSED}
+            text = f"Incident closed by {actor}"
+            if not work.is_empty:
+                data.update(anyway=reason, open=work.lines())
+                text += f" with work still open ({work.summary()}): {reason}"
             timeline_repo.append(
                 session,
                 incident_id=incident_id,
                 kind=EntryKind.STATUS,
-                text=f"Incident closed by {actor}",
+                text=text,
                 author=actor,
                 at=now,
-                data={"event": TimelineEvent.INCIDENT_CLOSED},
+                data=data,
             )
             incident_repo.close(session, incident_id, now)
             changes.record(session, incident_id, Area.INCIDENT, Area.TIMELINE)
             return incident_repo.get(session, incident_id)
+
+    def clocks(self, incident_id: int) -> IncidentClocks:
+        """Read every clock of the incident now (what ``warroom clocks`` and the export show)."""
+        from warroom.domain.cadence import cadence_periods
+        from warroom.domain.clocks import read_clocks, regulator_deadline
+
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, incident_id)
+            statements = statement_repo.list_for_incident(session, incident_id)
+            deliveries = outbox_repo.list_rows(session, incident_id=incident_id)
+            header = timeline_repo.entries(session, incident_id, kinds=[EntryKind.STATUS])
+            window, label = incident_repo.regulator_deadline(session, incident_id)
+            items = checklist_repo.list_for_incident(session, incident_id)
+        return read_clocks(
+            incident,
+            statements,
+            deliveries,
+            cadence_periods(incident, header),
+            regulator_deadline(incident, window, label, items),
+            self._ctx.clock(),
+        )
 
     def now(self) -> datetime:
         """Return the service clock's time (overdue checks, clocks)."""

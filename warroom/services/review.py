@@ -31,7 +31,10 @@ class ReviewService:
         """Compute the post-incident review of an incident as of now (or its close)."""
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
-            events = timeline_repo.entries(session, incident_id, kinds=[EntryKind.STATEMENT])
+            # Statement events (approvals) and header events (severity and cadence periods).
+            events = timeline_repo.entries(
+                session, incident_id, kinds=[EntryKind.STATEMENT, EntryKind.STATUS]
+            )
             return build_review(
                 incident,
                 statement_repo.list_for_incident(session, incident_id),

@@ -195,7 +195,11 @@ class StatementService:
         *,
         channel_names: Sequence[str] = (),
     ) -> Statement:
-        """Draft from a playbook template, filling the placeholders given in ``values``."""
+        """Draft from a playbook template, filling the placeholders given in ``values``.
+
+        ``{status}`` is the incident's status (investigating, identified, monitoring,
+        resolved) unless ``values`` says otherwise.
+        """
         template = next((t for t in self.templates(incident_id) if t.key == template_key), None)
         if template is None:
             raise ValidationError(
@@ -205,13 +209,15 @@ class StatementService:
             authorize(session, actor, Action.DRAFT)
             # Lock the incident before inserting the draft: the insert's foreign-key lock on
             # the incident would otherwise deadlock with another writer's append (PostgreSQL).
-            incident_repo.get(session, incident_id, for_update=True).ensure_open()
+            incident = incident_repo.get(session, incident_id, for_update=True)
+            incident.ensure_open()
+            filled = {"status": incident.status.value, **values}
             statement = create_draft(
                 session,
                 incident_id=incident_id,
                 channel_names=list(channel_names or template.channels or ("email",)),
-                subject=fill_placeholders(template.subject, values),
-                text=fill_placeholders(template.text, values),
+                subject=fill_placeholders(template.subject, filled),
+                text=fill_placeholders(template.text, filled),
                 actor=actor,
                 at=self._ctx.clock(),
                 template_key=template.key,

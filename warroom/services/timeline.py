@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import closing
+from datetime import datetime
 
 from warroom.domain.changes import Area
+from warroom.domain.clock import as_utc, iso_utc
 from warroom.domain.errors import RuleViolation
+from warroom.domain.lifecycle import check_not_future
 from warroom.domain.people import Action
 from warroom.domain.search import MatchCount, SearchQuery, parse_query
 from warroom.domain.timeline import (
+    OCCURRED_AT,
     ChainReport,
     EntryKind,
     TimelineEntry,
@@ -31,20 +35,37 @@ class TimelineService:
         self._ctx = context
 
     def add(
-        self, incident_id: int, text: str, actor: str, kind: EntryKind = EntryKind.NOTE
+        self,
+        incident_id: int,
+        text: str,
+        actor: str,
+        kind: EntryKind = EntryKind.NOTE,
+        *,
+        occurred_at: datetime | None = None,
     ) -> TimelineEntry:
-        """Log a fact, decision, action, inbound message, statement or status change."""
+        """Log a fact, decision, action, inbound message, statement or status change.
+
+        ``occurred_at`` says when it happened, if earlier than now: the entry still takes its
+        place (and its recorded time) at the end of the chain; the order of record never
+        changes.
+        """
         cleaned = validate_entry_text(text)
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.LOG)
             incident_repo.get(session, incident_id).ensure_open()
+            now = self._ctx.clock()
+            data = None
+            if occurred_at is not None:
+                when = check_not_future(as_utc(occurred_at), now, "when it happened")
+                data = {OCCURRED_AT: iso_utc(when)}
             entry = timeline_repo.append(
                 session,
                 incident_id=incident_id,
                 kind=kind,
                 text=cleaned,
                 author=actor,
-                at=self._ctx.clock(),
+                at=now,
+                data=data,
             )
             changes.record(session, incident_id, Area.TIMELINE)
             return entry

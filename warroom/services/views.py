@@ -9,11 +9,13 @@ the acting person; the playbook's templates come from the catalog's cache.
 
 from __future__ import annotations
 
+from warroom.domain.cadence import cadence_periods
 from warroom.domain.clocks import regulator_deadline
 from warroom.domain.errors import WarRoomError
 from warroom.domain.incident_view import IncidentView
 from warroom.domain.permissions import Permissions
 from warroom.domain.playbooks import StatementTemplate
+from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.services.statements import required_approvals
@@ -24,6 +26,7 @@ from warroom.storage import (
     outbox_repo,
     people_repo,
     statement_repo,
+    timeline_repo,
 )
 
 
@@ -43,6 +46,7 @@ class ViewService:
             channels = channel_repo.list_all(session)
             checklist = checklist_repo.list_for_incident(session, incident_id)
             window, label = incident_repo.regulator_deadline(session, incident_id)
+            header = timeline_repo.entries(session, incident_id, kinds=[EntryKind.STATUS])
             people = people_repo.all_people(session)
             needed = {
                 s.id: required
@@ -64,6 +68,7 @@ class ViewService:
             templates=templates,
             template_problem=problem,
             approvals_needed=needed,
+            periods=cadence_periods(incident, header),
         )
 
     def permissions(self, actor: str) -> Permissions:

@@ -40,6 +40,9 @@ OUTBOX_DELIVERY_COLUMNS = (
     "record_key",
     "updated_at",
     "first_attempt_at",
+    "posted_by",
+    "posted_at",
+    "confirmed_by",
 )
 
 

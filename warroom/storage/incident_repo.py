@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.domain.errors import NotFoundError
-from warroom.domain.incidents import Incident, IncidentState, Severity
+from warroom.domain.incidents import Incident, IncidentState, IncidentStatus, Severity
 from warroom.domain.timeline import GENESIS_HASH
 from warroom.storage.models import IncidentRow
 
@@ -30,6 +31,9 @@ def to_domain(row: IncidentRow) -> Incident:
         entry_count=row.entry_count,
         head_hash=row.head_hash,
         lessons_learned=row.lessons_learned or "",
+        status=IncidentStatus(row.status or IncidentStatus.INVESTIGATING.value),
+        cadence_minutes=row.cadence_minutes,
+        hold_minutes=row.hold_minutes,
     )
 
 
@@ -53,6 +57,7 @@ def add(
     approvals_override: int | None,
     regulator_deadline: timedelta | None,
     regulator_deadline_label: str,
+    hold_minutes: int,
 ) -> int:
     """Insert an incident with an empty timeline; return its id."""
     row = IncidentRow(
@@ -73,6 +78,9 @@ def add(
         head_hash=GENESIS_HASH,
         lessons_learned="",
         version=1,
+        status=IncidentStatus.INVESTIGATING.value,
+        cadence_minutes=None,
+        hold_minutes=hold_minutes,
     )
     session.add(row)
     session.flush()
@@ -112,8 +120,20 @@ def close(session: Session, incident_id: int, at: datetime) -> None:
     row.version += 1
 
 
+def hold_windows(session: Session, incident_ids: Iterable[int]) -> dict[int, timedelta]:
+    """Return the hold window of each of these incidents (the sync worker's pass)."""
+    wanted = set(incident_ids)
+    if not wanted:
+        return {}
+    query = select(IncidentRow.id, IncidentRow.hold_minutes).where(IncidentRow.id.in_(wanted))
+    return {row_id: timedelta(minutes=minutes) for row_id, minutes in session.execute(query)}
+
+
 def update_fields(session: Session, incident_id: int, **values: object) -> None:
-    """Set plain fields (severity, approvals override, lessons learned) on an incident."""
+    """Set plain fields (severity, status, times, cadence, lessons learned...) on an incident.
+
+    Header fields must also be chained (an ``incident.updated`` entry): see
+    ``services.lifecycle``."""
     row = _row(session, incident_id)
     for name, value in values.items():
         setattr(row, name, value)

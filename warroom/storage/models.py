@@ -84,6 +84,12 @@ class IncidentRow(Base):
     head_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
     lessons_learned: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(
+        String(16), default="investigating", server_default="investigating"
+    )
+    #: None: the severity's cadence; 0: no cadence
+    cadence_minutes: Mapped[int | None] = mapped_column(Integer)
+    hold_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
 
 class TimelineEntryRow(Base):
@@ -92,6 +98,8 @@ class TimelineEntryRow(Base):
         UniqueConstraint("incident_id", "seq", name="uq_timeline_incident_seq"),
         # Which entries of a page are corrected, without scanning the whole timeline.
         Index("ix_timeline_corrects", "incident_id", "corrects_seq"),
+        # The header entries (kind 'status') of a long timeline, for the cadence periods.
+        Index("ix_timeline_kind", "incident_id", "kind", "seq"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
@@ -205,6 +213,7 @@ class ChecklistItemRow(Base):
     stops_regulator_clock: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    assignee: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class OutboxEntryRow(Base):
@@ -230,6 +239,11 @@ class OutboxEntryRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: a post a person made by hand and recorded: who, and when they say it went out
+    posted_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: who confirmed a held row (it waited longer than its incident's hold window)
+    confirmed_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class PersonRow(Base):

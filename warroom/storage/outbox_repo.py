@@ -39,6 +39,9 @@ def _to_domain(row: OutboxEntryRow, incident_id: int, channel_name: str) -> Deli
         record_key=row.record_key or "",
         first_attempt_at=row.first_attempt_at,
         content_hash=row.content_hash or "",
+        posted_by=row.posted_by or "",
+        posted_at=row.posted_at,
+        confirmed_by=row.confirmed_by or "",
     )
 
 
@@ -154,6 +157,7 @@ def depth(session: Session) -> int:
         DeliveryState.QUEUED.value,
         DeliveryState.SENDING.value,
         DeliveryState.UNCERTAIN.value,
+        DeliveryState.HELD.value,
     ]
     query = select(func.count()).select_from(OutboxEntryRow)
     return session.scalar(query.where(OutboxEntryRow.state.in_(pending))) or 0
@@ -188,15 +192,29 @@ def next_due_at(session: Session) -> datetime | None:
     return session.scalar(query)
 
 
-def claim(session: Session, row_id: int, now: datetime, record_key: str) -> bool:
+def claim(
+    session: Session,
+    row_id: int,
+    now: datetime,
+    record_key: str,
+    *,
+    released_after: datetime | None = None,
+) -> bool:
     """Move a queued row to 'sending' if nobody else did; True when this caller won it.
 
     A conditional UPDATE (not a read then a write) so that two workers, on SQLite or
-    PostgreSQL, can never both claim one row. ``record_key`` is kept once chosen.
+    PostgreSQL, can never both claim one row. ``record_key`` is kept once chosen. With
+    ``released_after``, a row released before it is claimed only once a person confirmed it
+    (the hold window, see domain.outbox.is_stale).
     """
+    conditions = [OutboxEntryRow.id == row_id, OutboxEntryRow.state == DeliveryState.QUEUED.value]
+    if released_after is not None:
+        conditions.append(
+            or_(OutboxEntryRow.confirmed_by != "", OutboxEntryRow.created_at >= released_after)
+        )
     result = session.execute(
         update(OutboxEntryRow)
-        .where(OutboxEntryRow.id == row_id, OutboxEntryRow.state == DeliveryState.QUEUED.value)
+        .where(*conditions)
         .values(
             state=DeliveryState.SENDING.value,
             attempts=OutboxEntryRow.attempts + 1,

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import Text, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from warroom.domain.entry_stream import LoggedEntry
@@ -115,15 +115,22 @@ def author_counts(session: Session, incident_id: int, up_to_seq: int) -> list[tu
 
 
 def review_events(session: Session, incident_id: int, up_to_seq: int) -> list[ChainRecord]:
-    """Return the statement events the review follows (few, even in a million entries)."""
+    """Return the statement events the review follows and the incident's header entries
+    (its cadence periods): few, even in a million entries."""
     event = Entry.data["event"].as_string()
     query = (
         select(*_CHAIN_COLUMNS)
         .where(
             Entry.incident_id == incident_id,
             Entry.seq <= up_to_seq,
-            Entry.kind == EntryKind.STATEMENT.value,
-            event.in_([e.value for e in REVIEW_EVENTS]),
+            or_(
+                and_(
+                    Entry.kind == EntryKind.STATEMENT.value,
+                    event.in_([e.value for e in REVIEW_EVENTS]),
+                ),
+                # the incident's chained header (cadence periods)
+                Entry.kind == EntryKind.STATUS.value,
+            ),
         )
         .order_by(Entry.seq)
     )

@@ -193,7 +193,7 @@ def test_closing_an_incident_triggers_a_backup(services: Services, tmp_path: Pat
         assert seen[0] is True  # the first backup was due at once
         assert not any(seen[1:])  # then none: within the hour, nothing closed
         count = len(seen)
-        services.incidents.close(incident.id, "lead")
+        services.incidents.close(incident.id, "lead", anyway="wrapping up the test")
         _wait_until(lambda: any(seen[count:]))
     finally:
         stop.set()

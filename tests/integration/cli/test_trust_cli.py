@@ -9,7 +9,17 @@ from warroom.storage.secrets import NO_KEYCHAIN
 
 def _in_review(run_cli: Any) -> str:
     assert run_cli("incident", "open", "Outage", "--severity", "3").code == 0
-    draft = run_cli("draft", "new", "1", "--channel", "email", "--text", "We are on it.")
+    draft = run_cli(
+        "draft",
+        "new",
+        "1",
+        "--channel",
+        "email",
+        "--text",
+        "We are on it.",
+        "--subject",
+        "Checkout",
+    )
     assert draft.code == 0, draft.err
     assert run_cli("draft", "submit", draft.out.strip()).code == 0
     return str(draft.out.strip())

@@ -19,7 +19,7 @@ def test_lessons_learned_are_logged_while_open_and_editable_after_close(
     last = services.timeline.entries(incident.id)[-1]
     assert last.kind is EntryKind.NOTE and last.data["event"] == "incident.lessons_learned"
     assert services.timeline.verify(incident.id).ok
-    closed = services.incidents.close(incident.id, "alice")
+    closed = services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     final = services.review.set_lessons_learned(incident.id, "Page earlier; rotate certs.", "bob")
     assert final.lessons_learned == "Page earlier; rotate certs."
     assert final.entry_count == closed.entry_count  # the closed timeline stays sealed

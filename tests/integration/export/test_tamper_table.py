@@ -41,6 +41,11 @@ def signed_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Doc]:
         db = open_database(f"sqlite:///{folder / 'demo.db'}")
         services = build_services(db, clock=clock)
         incident = load_demo(db, now=clock.now)
+        # The incident's life, chained: status, severity (with its quorum), cadence, hold.
+        services.lifecycle.set_status(incident.id, "identified", "Dana Reyes")
+        services.lifecycle.set_severity(incident.id, 1, "Dana Reyes", reason="worse")
+        services.lifecycle.set_cadence(incident.id, "20", "Dana Reyes")
+        services.lifecycle.set_hold(incident.id, 45, "Dana Reyes")
         services.timeline.add(incident.id, HOSTILE, "Eve", EntryKind.INBOUND)
         path = folder / "log.json"
         services.export.export(incident.id, path, ExportFormat.JSON, "auditor")
@@ -101,6 +106,17 @@ def _forge_approval(doc: Doc) -> None:
     statement["approvals"][0]["signature"] = "00" * 64
 
 
+def _update_seq(doc: Doc, field: str) -> int:
+    """Return the number of the ``incident.updated`` entry that set ``field``."""
+    return int(
+        next(
+            e
+            for e in doc["timeline"]
+            if e["data"].get("event") == "incident.updated" and field in e["data"]["set"]
+        )["seq"]
+    )
+
+
 def _approval_seq(doc: Doc) -> int:
     return int(
         next(e for e in doc["timeline"] if e["data"].get("event") == "statement.approved")["seq"]
@@ -115,7 +131,7 @@ CASES: list[Case] = [
         lambda d: _rechain(d, len(d["timeline"]) - 2),
         "footer's signature does not match",
     ),
-    ("severity", lambda d: d["incident"].update(severity=1), "incident.severity is 1"),
+    ("severity", lambda d: d["incident"].update(severity=4), "incident.severity is 4"),
     ("title", lambda d: d["incident"].update(title="Minor blip"), "incident.title"),
     ("began_at", lambda d: d["incident"].update(began_at=d["incident"]["declared_at"]), "began_at"),
     ("aware_at", lambda d: d["incident"].update(aware_at=d["incident"]["declared_at"]), "aware_at"),
@@ -125,6 +141,32 @@ CASES: list[Case] = [
         "incident.declared_at",
     ),
     ("approvals", lambda d: d["incident"].update(approvals_required=1), "approvals_required"),
+    ("status", lambda d: d["incident"].update(status="resolved"), "incident.status is 'resolved'"),
+    (
+        "cadence",
+        lambda d: d["incident"].update(update_cadence_seconds=14400.0),
+        "incident.update_cadence_seconds is 14400.0",
+    ),
+    (
+        "hold window",
+        lambda d: d["incident"].update(hold_window_seconds=86400),
+        "incident.hold_window_seconds is 86400",
+    ),
+    (
+        "status change re-chained away",
+        lambda d: _rehash_entry(d, _update_seq(d, "status"), set={"status": "investigating"}),
+        "incident.status is 'identified' in the export but the chain records 'investigating'",
+    ),
+    (
+        "cadence change re-chained",
+        lambda d: _rehash_entry(d, _update_seq(d, "cadence_minutes"), set={"cadence_minutes": 5}),
+        "incident.update_cadence_seconds is 1200.0 in the export but the chain records 300",
+    ),
+    (
+        "missing status (a /2 layout under the /3 name)",
+        lambda d: d["incident"].pop("status"),
+        "has no 'status'",
+    ),
     ("creator", lambda d: d["incident"].update(created_by="Mallory"), "incident.created_by"),
     (
         "channels",
@@ -208,6 +250,13 @@ def test_intact_export_verifies_and_names_the_keys_it_relied_on(
     path.write_text(signed_export[0], encoding="utf-8")
     code, out, err = _run(path, capsys)
     assert code == 0 and err == "", err
+    incident = signed_export[1]["incident"]
+    assert (incident["status"], incident["severity"], incident["approvals_required"]) == (
+        "identified",
+        1,
+        2,
+    )
+    assert (incident["update_cadence_seconds"], incident["hold_window_seconds"]) == (1200, 2700)
     exporter = signed_export[1]["footer"]["key"]
     assert out.startswith("intact:") and f"signed by auditor (key {exporter})" in out
     assert "keys relied on: Priya Nair" in out and f"--trust {exporter}" in out

@@ -79,7 +79,7 @@ def test_edit_voids_approvals_and_sends_back_to_review(services: Services) -> No
 
 def test_rejection_returns_to_draft_with_reason(services: Services) -> None:
     incident = services.incidents.open("Minor", 4, "alice")
-    draft = services.statements.draft(incident.id, ["email"], "Text", "alice")
+    draft = services.statements.draft(incident.id, ["email"], "Text", "alice", subject="S")
     services.statements.submit(draft.id, "alice")
     with pytest.raises(ValidationError, match="needs a reason"):
         services.statements.reject(draft.id, "bob", "  ")
@@ -89,7 +89,7 @@ def test_rejection_returns_to_draft_with_reason(services: Services) -> None:
 
 def test_concurrent_edit_is_refused_not_lost(services: Services) -> None:
     incident = services.incidents.open("x", 3, "alice")
-    draft = services.statements.draft(incident.id, ["email"], "v1", "alice")
+    draft = services.statements.draft(incident.id, ["email"], "v1", "alice", subject="S")
     services.statements.edit(draft.id, "bob", text="bob's v2", expected_version=draft.version)
     with pytest.raises(ConflictError, match="changed by bob"):
         services.statements.edit(
@@ -100,15 +100,15 @@ def test_concurrent_edit_is_refused_not_lost(services: Services) -> None:
 
 def test_closed_incident_is_read_only(services: Services) -> None:
     incident = services.incidents.open("x", 2, "alice")
-    draft = services.statements.draft(incident.id, ["email"], "Text", "alice")
-    closed = services.incidents.close(incident.id, "alice")
+    draft = services.statements.draft(incident.id, ["email"], "Text", "alice", subject="S")
+    closed = services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     assert closed.closed_at is not None
     attempts = [
         lambda: services.timeline.add(incident.id, "late note", "alice"),
-        lambda: services.statements.draft(incident.id, ["email"], "Text", "alice"),
+        lambda: services.statements.draft(incident.id, ["email"], "Text", "alice", subject="S"),
         lambda: services.statements.edit(draft.id, "alice", text="new"),
         lambda: services.statements.submit(draft.id, "alice"),
-        lambda: services.incidents.close(incident.id, "alice"),
+        lambda: services.incidents.close(incident.id, "alice", anyway="wrapping up the test"),
     ]
     for attempt in attempts:
         with pytest.raises(RuleViolation, match="closed and read-only"):
@@ -237,7 +237,9 @@ def test_listing_statements_costs_the_same_queries_for_3_or_30(services: Service
     many = services.incidents.open("Many statements", 3, "alice")
     for incident, count in ((few, 3), (many, 30)):
         for n in range(count):
-            draft = services.statements.draft(incident.id, ["email", "webhook"], f"#{n}", "al")
+            draft = services.statements.draft(
+                incident.id, ["email", "webhook"], f"#{n}", "al", subject="S"
+            )
             services.statements.submit(draft.id, "al")
             services.statements.approve(draft.id, "bob")
     listed_few, queries_few = queries_to_list(few.id)

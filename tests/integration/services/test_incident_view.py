@@ -70,7 +70,9 @@ def test_a_viewer_may_read_but_every_action_says_why_not(services: Services) -> 
     services.people.put("vic", "viewer", "alice")
     services.people.put("ann", "approver", "alice")
     incident = services.incidents.open("Outage", 3, "alice")
-    draft = services.statements.draft(incident.id, ["email"], "We are on it.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email"], "We are on it.", "alice", subject="Checkout"
+    )
     services.statements.submit(draft.id, "alice")
 
     viewer = services.views.incident(incident.id, "vic")
@@ -98,7 +100,7 @@ def test_a_viewer_may_read_but_every_action_says_why_not(services: Services) -> 
 
 def test_a_closed_incident_refuses_everything_as_read_only(services: Services) -> None:
     incident = services.incidents.open("Outage", 3, "alice", playbook_key="service-outage")
-    services.incidents.close(incident.id, "alice")
+    services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     view = services.views.incident(incident.id, "alice")
     reason = f"incident {incident.id} is closed and read-only"
     assert view.refusal(Action.LOG) == reason
@@ -109,7 +111,9 @@ def test_a_closed_incident_refuses_everything_as_read_only(services: Services) -
 
 def test_released_statements_carry_their_deliveries(services: Services) -> None:
     incident = services.incidents.open("Outage", 4, "alice")
-    draft = services.statements.draft(incident.id, ["email", "webhook"], "Resolved.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email", "webhook"], "Resolved.", "alice", subject="Resolved"
+    )
     services.statements.submit(draft.id, "alice")
     services.statements.approve(draft.id, "bob")
     services.statements.release(draft.id, "alice")

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.both_databases
 
 def _in_review(services: Any, *, approvals: int = 1, author: str = "dana") -> Any:
     incident = services.incidents.open("Outage", 3, "lead", approvals_required=approvals)
-    draft = services.statements.draft(incident.id, ["email", "webhook"], "We are on it.", author)
+    draft = services.statements.draft(
+        incident.id, ["email", "webhook"], "We are on it.", author, subject="Checkout"
+    )
     return services.statements.submit(draft.id, author)
 
 
@@ -190,7 +192,9 @@ def test_postgresql_refuses_truncate_even_for_the_owner(services: Any, db_url: s
 
 def test_a_statement_deleted_from_the_database_is_detected(services: Any, db_url: str) -> None:
     first = _in_review(services)
-    second = services.statements.draft(first.incident_id, ["email"], "Second.", "dana")
+    second = services.statements.draft(
+        first.incident_id, ["email"], "Second.", "dana", subject="Second"
+    )
     assert services.export.verify_incident(first.incident_id).ok
     tamper(
         db_url,

@@ -48,14 +48,14 @@ def test_each_use_case_names_the_areas_it_changed(services: Services) -> None:
     assert _changed(services, lambda: services.people.put("alice", "lead", "alice")) == (
         Changes.of((None, Area.PEOPLE))
     )
-    assert _changed(services, lambda: services.incidents.close(i, "alice")) == Changes.of(
-        (i, Area.INCIDENT), (i, Area.TIMELINE)
-    )
+    assert _changed(
+        services, lambda: services.incidents.close(i, "alice", anyway="wrapping up the test")
+    ) == Changes.of((i, Area.INCIDENT), (i, Area.TIMELINE))
 
 
 def test_a_refused_use_case_records_nothing(services: Services) -> None:
     incident = services.incidents.open("Outage", 3, "alice")
-    services.incidents.close(incident.id, "alice")
+    services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     seen = services.changes.latest()
     with pytest.raises(Exception, match="closed"):
         services.timeline.add(incident.id, "too late", "alice")

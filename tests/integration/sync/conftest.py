@@ -30,7 +30,10 @@ def open_incident(services: Any) -> int:
 def release(
     services: Any, incident_id: int, channels: Sequence[str], text: str, subject: str = ""
 ) -> list[Any]:
-    """Take a statement through the real workflow and return its outbox rows."""
+    """Take a statement through the real workflow and return its outbox rows (an email
+    statement gets a subject: it needs one to be submitted)."""
+    if "email" in channels and not subject:
+        subject = "Service update"
     statement = services.statements.draft(
         incident_id, list(channels), text, "alice", subject=subject
     )

@@ -147,7 +147,7 @@ def test_the_checkbox_ticks_through_the_service(
 def test_closed_incident_checklist_is_read_only(
     qtbot: Any, pane: ChecklistPane, runner: TaskRunner, services: Any, incident: Incident
 ) -> None:
-    services.incidents.close(incident.id, "alice")
+    services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     pane.refresh()
     qtbot.waitUntil(runner.is_idle)
     target = pane.model.index(0, 0, pane.model.index(0, 0))

@@ -41,7 +41,8 @@ def make_bar(
         bar.deleteLater()
 
 
-def release(services: Any, incident: Incident, promise_minutes: float | None) -> None:
+def release(services: Any, incident: Incident, promise_minutes: float | None) -> int:
+    """Release a statement to the webhook (it stays queued: nothing is configured)."""
     now = services.incidents.now()
     promise = now + timedelta(minutes=promise_minutes) if promise_minutes else None
     draft = services.statements.draft(
@@ -51,6 +52,7 @@ def release(services: Any, incident: Incident, promise_minutes: float | None) ->
     for approver in ("bob", "carol")[: incident.approvals_required]:
         services.statements.approve(draft.id, approver)
     services.statements.release(draft.id, "dave")
+    return int(draft.id)
 
 
 def test_cadence_turns_amber_then_red(make_bar: Any, services: Any, clock: Any) -> None:
@@ -86,12 +88,20 @@ def test_a_missed_promise_is_the_loudest_alarm(
 ) -> None:
     incident = services.incidents.open("Outage", 3, "alice")
     bar = make_bar(incident)
-    release(services, incident, promise_minutes=20)
+    clock.advance(minutes=3)
+    statement_id = release(services, incident, promise_minutes=20)
+    with qtbot.waitSignal(bar.data_loaded):
+        bar.refresh()
+    # Released but only queued: not public, so no promise runs and the cadence goes on.
+    assert bar.promise.alarm() == "none"
+    assert "no promise made in a public statement" in bar.promise.detail.text()
+    assert bar.cadence.value.text() == "03:00"
+    services.publication.posted(statement_id, "webhook", "dave")  # a post by hand is public
     with qtbot.waitSignal(bar.data_loaded):
         bar.refresh()
     assert bar.promise.alarm() == "ok"
     assert bar.promise.value.text() == "in 20:00"
-    assert bar.cadence.value.text() == "00:00"  # the release reset the cadence clock
+    assert bar.cadence.value.text() == "00:00"  # the public update reset the cadence clock
     clock.advance(minutes=16)
     bar.tick()
     assert bar.promise.alarm() == "amber"
@@ -101,6 +111,13 @@ def test_a_missed_promise_is_the_loudest_alarm(
     assert bar.promise.value.text() == "MISSED by 01:00"
     bar.tick()  # it blinks, and stays critical
     assert bar.promise.alarm() == "critical"
+    services.incidents.close(incident.id, "alice", anyway="all clear")
+    with qtbot.waitSignal(bar.data_loaded):
+        bar.refresh()
+    clock.advance(hours=5)
+    bar.tick()  # closing stops the promise clock: no MISSED running on
+    assert bar.promise.alarm() == "none" and bar.promise.value.text() == "stopped"
+    assert bar.cadence.detail.text() == "incident closed"
 
 
 def test_regulator_deadline_shows_for_a_breach(make_bar: Any, services: Any, clock: Any) -> None:
@@ -187,7 +204,7 @@ def test_closing_without_a_recorded_notification_stops_the_clock_and_says_so(
     clock.advance(hours=80)
     bar.tick()
     assert bar.regulator.alarm() == "red"
-    services.incidents.close(incident.id, "alice")
+    services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     with qtbot.waitSignal(bar.data_loaded):
         bar.refresh()
     assert bar.regulator.alarm() == "none"

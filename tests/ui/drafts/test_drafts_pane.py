@@ -467,7 +467,7 @@ def test_promise_field_saves_next_update_by(
 def test_closed_incident_is_read_only(
     qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
 ) -> None:
-    services.incidents.close(incident.id, "alice")
+    services.incidents.close(incident.id, "alice", anyway="wrapping up the test")
     _select(qtbot, pane, runner, 1)
     assert not pane.new_action.isEnabled()
     assert _editor(pane).isReadOnly()
@@ -530,3 +530,72 @@ def test_no_incident_shows_nothing(qtbot: Any, pane: DraftsPane, runner: TaskRun
     assert pane.list_model.rowCount() == 0
     assert not pane.new_action.isEnabled() and not pane.save_action.isEnabled()
     assert not pane.editor.isEnabled()
+
+
+@OFFSCREEN_DIALOG
+def test_rejecting_with_an_empty_reason_keeps_the_dialog_open(
+    qtbot: Any,
+    pane: DraftsPane,
+    runner: TaskRunner,
+    services: Any,
+    incident: Incident,
+    live: Live,
+) -> None:
+    statement = _draft(services, incident)
+    services.statements.submit(statement.id, "alice")
+    _select(qtbot, pane, runner, statement.id)
+    _act_as(qtbot, pane, live, runner, "bob")
+    pane.reject_action.trigger()
+    dialog = pane.reject_dialog
+    assert dialog is not None
+    dialog.setTextValue("   ")
+    dialog.accept()
+    qtbot.waitUntil(runner.is_idle)
+    assert dialog.isVisible() and "needs a reason" in dialog.labelText()
+    assert services.statements.get(statement.id).state is StatementState.IN_REVIEW
+    dialog.setTextValue("Say when the next update comes")
+    dialog.accept()
+    qtbot.waitUntil(runner.is_idle)
+    assert services.statements.get(statement.id).state is StatementState.DRAFT
+
+
+def test_a_stale_template_sign_off_shows_on_the_draft_and_in_the_preview(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident, clock: Any
+) -> None:
+    from warroom.ui.drafts.release_preview import ReleasePreviewDialog
+
+    holding = next(t for t in services.statements.templates(incident.id) if t.key == "holding")
+    assert holding.review_by is not None
+    clock.advance(days=(holding.review_by - clock.now.date()).days + 1)
+    values = {"product": "Checkout", "impact": "Payments fail.", "next_update": "10:00 UTC"}
+    statement = services.statements.draft_from_template(incident.id, "holding", values, "alice")
+    _select(qtbot, pane, runner, statement.id)
+    assert "Stale sign-off: template 'holding' was signed off by Comms director" in (
+        pane.reasons.text()
+    )
+    note = pane.state.stale_signoff(statement)
+    assert note is not None and "stale" in note
+    preview = ReleasePreviewDialog(statement, [], pane, signoff=note)
+    qtbot.addWidget(preview)
+    assert f"Careful: {note}." in preview.summary.text()
+    assert "counts as public only once" in preview.summary.text()
+
+
+def test_a_promise_typed_into_the_text_is_offered_with_its_zone(
+    qtbot: Any, pane: DraftsPane, runner: TaskRunner
+) -> None:
+    pane.new_draft()
+    editor = pane.editor
+    assert editor.promise_edit.displayFormat().endswith(" t")  # the zone is shown
+    editor.text.setPlainText("We are investigating. Next update by 23:45 UTC.")
+    assert not editor.promise_hint.isHidden() and not editor.promise_use.isHidden()
+    assert "23:45 UTC" in editor.promise_hint.text()
+    assert editor.detected is not None
+    expected = editor.detected.at
+    editor.promise_use.click()
+    content = editor.content()
+    assert content.next_update_by is not None
+    assert abs((content.next_update_by - expected).total_seconds()) < 60
+    assert editor.promise_hint.isHidden()  # it is the tracked one now
+    editor.text.setPlainText("We are investigating.")
+    assert editor.promise_hint.isHidden()

@@ -164,7 +164,7 @@ def test_lessons_saved_with_ctrl_s_and_kept_through_a_live_refresh(
 def test_lessons_editable_after_close(
     actions: ReviewActions, demo: Incident, services: Any, qtbot: Any
 ) -> None:
-    services.incidents.close(demo.id, "alice")
+    services.incidents.close(demo.id, "alice", anyway="wrapping up the test")
     view = _open(qtbot, actions)
     qtbot.waitUntil(lambda: "closed" in view.heading.text(), timeout=WAIT_MS)
     count = services.incidents.get(demo.id).entry_count

@@ -189,7 +189,10 @@ def test_panes_sit_in_resizable_splitters_with_accessible_names(
     window = make_window()
     wait_loaded(window)
     assert window.splitter.indexOf(window.timeline) == 0
-    assert window.side_splitter.indexOf(window.drafts_widget) == 0
+    # The drafts are the first tab of the side's upper part (the inbox may plug in beside).
+    assert window.side_splitter.indexOf(window.side_tabs) == 0
+    assert window.side_tabs.indexOf(window.drafts_widget) == 0
+    assert window.side_tabs.tabBar().isHidden()  # alone: no tab bar
     assert window.side_splitter.indexOf(window.checklist_widget) == 1
     sizes = window.splitter.sizes()
     window.splitter.setSizes([sizes[0] + 100, sizes[1] - 100])
@@ -203,7 +206,7 @@ def test_closed_incident_is_read_only(
     make_window: Make, wait_loaded: Wait, services: Any, qtbot: Any
 ) -> None:
     incident = services.incidents.open("Old", 3, "bob")
-    services.incidents.close(incident.id, "bob")
+    services.incidents.close(incident.id, "bob", anyway="wrapping up the test")
     window = make_window()
     wait_loaded(window)
     assert "CLOSED" in window.incident_state.text()
@@ -229,7 +232,9 @@ def test_outbox_depth_follows_releases(
     window = make_window(poll_ms=200)
     wait_loaded(window)
     assert window.status.outbox_label.text() == "Outbox: 0"
-    draft = services.statements.draft(incident.id, ["email", "webhook"], "We are on it.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email", "webhook"], "We are on it.", "alice", subject="Checkout"
+    )
     services.statements.submit(draft.id, "alice")
     services.statements.approve(draft.id, "bob")
     services.statements.release(draft.id, "bob")
@@ -301,11 +306,14 @@ def test_closing_elsewhere_makes_the_window_read_only_live(
     window = make_window()
     wait_loaded(window)
     assert window.timeline.add_box.isEnabled()
-    assert run_cli("incident", "close", str(demo.id)).code == 0
+    assert run_cli("incident", "close", str(demo.id), "--anyway", "drill over").code == 0
     qtbot.waitUntil(lambda: not window.timeline.add_box.isEnabled(), timeout=WAIT_MS)
     # The panes' view and the timeline's new entries are two reads of one change: either
     # may land first.
-    qtbot.waitUntil(lambda: "Incident closed by alice" in texts(window), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: any(t.startswith("Incident closed by alice") for t in texts(window)),
+        timeout=WAIT_MS,
+    )
     assert "CLOSED" in window.incident_state.text()
 
 

@@ -32,11 +32,15 @@ def test_a_viewer_sees_approve_disabled_with_the_reason_and_so_every_other_actio
 ) -> None:
     services.people.put("alice", "lead", "alice")
     services.people.put("vic", "viewer", "alice")
-    draft = services.statements.draft(incident.id, ["email"], "We are on it.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email"], "We are on it.", "alice", subject="Checkout"
+    )
     services.statements.submit(draft.id, "alice")
     window = make_window("vic", "viewer", incident_id=incident.id, poll_ms=200)
     qtbot.waitUntil(lambda: window.view_loader.view is not None, timeout=WAIT_MS)
     pane = window.drafts
+    # The panes take their turn with a view one after the other: wait for the drafts pane's.
+    qtbot.waitUntil(lambda: pane.list_model.row_of(draft.id) >= 0, timeout=WAIT_MS)
     pane.select_statement(draft.id)
     qtbot.waitUntil(window.runner.is_idle, timeout=WAIT_MS)
 

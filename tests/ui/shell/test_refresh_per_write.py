@@ -113,7 +113,9 @@ def test_an_approval_in_the_window_refreshes_each_affected_pane_once(
     reads: Reads,
     qtbot: Any,
 ) -> None:
-    draft = services.statements.draft(incident.id, ["email"], "We are on it.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email"], "We are on it.", "alice", subject="Checkout"
+    )
     services.statements.submit(draft.id, "alice")
     window = make_window("bob", incident_id=incident.id, poll_ms=3_600_000)
     qtbot.waitUntil(lambda: window.view_loader.view is not None, timeout=WAIT_MS)

@@ -125,7 +125,7 @@ def test_quick_add_with_ctrl_enter_and_kind_selector(
 def test_quick_add_refusal_keeps_the_text(
     qtbot: Any, pane: TimelinePane, runner: TaskRunner, services: Any, incident_id: int
 ) -> None:
-    services.incidents.close(incident_id, "alice")
+    services.incidents.close(incident_id, "alice", anyway="wrapping up the test")
     pane.add_box.setPlainText("Too late")
     with qtbot.waitSignal(pane.status_message) as message:
         pane.add_entry()

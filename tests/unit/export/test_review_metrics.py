@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from warroom.domain.cadence import cadence_periods
 from warroom.domain.checklist import ChecklistItem, Phase
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident, IncidentState, Severity
 from warroom.domain.outbox import Delivery, DeliveryState
+from warroom.domain.publication import PublicStatement
 from warroom.domain.review import (
     PromiseStatus,
     approval_turnarounds,
@@ -78,12 +80,25 @@ def event(minutes: float, name: str, sid: int, **extra: Any) -> Event:
     return Event(at(minutes), {"event": f"statement.{name}", "statement": sid, **extra})
 
 
+def public(sid: int, minutes: float, promise: float | None = None) -> PublicStatement:
+    """A statement the public got at ``minutes`` (confirmed delivered or posted by hand)."""
+    return PublicStatement(statement(sid, minutes, promise), at(minutes), ("mastodon",))
+
+
+def sent(sid: int, minutes: float, state: DeliveryState = DeliveryState.SENT) -> Delivery:
+    """The outbox row of statement ``sid``, settled at ``minutes``."""
+    return Delivery(sid, sid, 1, 1, "mastodon", state, f"k{sid}", "", "t", 1, T0, at(minutes))
+
+
+def periods(inc: Incident) -> Any:
+    return cadence_periods(inc, ())
+
+
 def test_promises_kept_late_missed_and_pending() -> None:
     statements = [
-        statement(1, 10, promise=40),  # next release at 35: kept
-        statement(2, 35, promise=60),  # next release at 70: late by 10
-        statement(3, 70, promise=100),  # nothing after: missed at 120, pending at 90
-        statement(4, None, promise=5),  # never released: no promise made
+        public(1, 10, promise=40),  # next public at 35: kept
+        public(2, 35, promise=60),  # next public at 70: late by 10
+        public(3, 70, promise=100),  # nothing after: missed at 120, pending at 90
     ]
     outcomes = promise_outcomes(statements, at(120))
     assert [(o.statement_id, o.status) for o in outcomes] == [
@@ -94,16 +109,27 @@ def test_promises_kept_late_missed_and_pending() -> None:
     assert outcomes[0].honoured_by == 2 and outcomes[0].honoured_at == at(35)
     assert outcomes[1].late_by == timedelta(minutes=10) and outcomes[0].late_by is None
     assert promise_outcomes(statements, at(90))[-1].status is PromiseStatus.PENDING
+    closed = promise_outcomes(statements, at(500), closed_at=at(90))
+    assert closed[-1].status is PromiseStatus.CLOSED
 
 
-def test_a_release_exactly_at_the_promised_time_keeps_the_promise() -> None:
-    outcomes = promise_outcomes([statement(1, 0, promise=30), statement(2, 30)], at(60))
+def test_a_statement_public_exactly_at_the_promised_time_keeps_the_promise() -> None:
+    outcomes = promise_outcomes([public(1, 0, promise=30), public(2, 30)], at(60))
     assert outcomes[0].status is PromiseStatus.KEPT
+
+
+def test_a_released_but_queued_statement_keeps_no_promise() -> None:
+    statements = [statement(1, 0, promise=30), statement(2, 20)]
+    rows = [sent(1, 1), sent(2, 20, DeliveryState.QUEUED)]
+    review = build_review(incident(1), statements, [], rows, [], at(60))
+    assert [(p.statement_id, p.status) for p in review.promises] == [(1, PromiseStatus.MISSED)]
+    assert review.first_statement_at == at(1)
 
 
 def test_cadence_gaps_count_from_declaration_to_close() -> None:
     # SEV1: every 30 minutes. Silences: 0-20, 20-70 (too long), 70-90 (close).
-    report = cadence_report(incident(1, closed=90), [statement(1, 20), statement(2, 70)], at(500))
+    closed = incident(1, closed=90)
+    report = cadence_report(closed, [public(1, 20), public(2, 70)], periods(closed), at(500))
     assert [(g.start, g.end) for g in report.gaps] == [
         (at(0), at(20)),
         (at(20), at(70)),
@@ -114,8 +140,31 @@ def test_cadence_gaps_count_from_declaration_to_close() -> None:
     assert report.adherence == pytest.approx(2 / 3)
 
 
+def test_cadence_is_judged_by_the_severity_in_force_and_both_periods_are_shown() -> None:
+    inc = incident(3)
+    events = [
+        Event(T0, {"event": "incident.opened", "v": 2, "severity": 3}),
+        Event(at(100), {"event": "incident.updated", "set": {"severity": 1}}),
+    ]
+    statements = [statement(1, 90), statement(2, 200)]
+    rows = [sent(1, 90), sent(2, 200)]
+    review = build_review(inc, statements, events, rows, [], at(210))
+    report = review.cadence
+    assert [(p.severity, p.start) for p in report.periods] == [
+        (Severity.SEV3, T0),
+        (Severity.SEV1, at(100)),
+    ]
+    # 0-90 under SEV3 (4 h): fine; 90-200 escalated at 100: due at 130, so too long.
+    assert [(g.end, g.over_cadence) for g in report.gaps] == [
+        (at(90), False),
+        (at(200), True),
+        (at(210), False),
+    ]
+    assert report.cadence == timedelta(minutes=30)
+
+
 def test_no_cadence_for_sev4() -> None:
-    report = cadence_report(incident(4), [statement(1, 500)], at(600))
+    report = cadence_report(incident(4), [public(1, 500)], periods(incident(4)), at(600))
     assert report.cadence is None and report.breaches == () and report.adherence is None
 
 
@@ -157,12 +206,13 @@ def test_delivery_success_per_channel() -> None:
         _row("email", DeliveryState.QUEUED),
         _row("email", DeliveryState.UNCERTAIN),
         _row("email", DeliveryState.SENDING),
+        _row("email", DeliveryState.HELD),
     ]
     result = {d.channel: d for d in delivery_by_channel(rows)}
     assert list(result) == ["email", "mastodon"]
     assert result["mastodon"].success_rate == 0.5 and result["mastodon"].failed == 1
     email = result["email"]
-    assert (email.total, email.sent, email.pending, email.uncertain) == (4, 1, 2, 1)
+    assert (email.total, email.sent, email.pending, email.uncertain) == (5, 1, 3, 1)
     assert delivery_by_channel([]) == []
 
 
@@ -200,7 +250,9 @@ def test_checklist_completion_by_phase() -> None:
 def test_build_review_stops_the_clock_at_close() -> None:
     closed = replace(incident(2, closed=60), lessons_learned="Rotate certificates earlier.")
     items = [_item(1, Phase.FIRST_HOUR, 90, None)]
-    review = build_review(closed, [statement(1, 15, promise=45)], [], [], items, at(1000))
+    review = build_review(
+        closed, [statement(1, 15, promise=45)], [], [sent(1, 15)], items, at(1000)
+    )
     assert review.times.detection_delay == timedelta(minutes=15)
     assert review.times.declaration_delay == timedelta(minutes=5)
     assert review.time_to_first_statement == timedelta(minutes=15)

@@ -69,6 +69,12 @@ class ChecklistModel(QAbstractItemModel):
                     self.index(0, 0, parent), self.index(len(rows) - 1, last, parent)
                 )
 
+    def refresh_row(self, item_id: int) -> None:
+        """Show an item's row again as the model holds it (e.g. a tick not recorded yet)."""
+        index = self.index_of(item_id)
+        if index.isValid():
+            self.dataChanged.emit(index, index.siblingAtColumn(len(_HEADERS) - 1))
+
     def items(self) -> list[ChecklistItem]:
         """Return every item shown, in order."""
         return [item for _phase, rows in self._groups for item in rows]
@@ -202,7 +208,7 @@ class ChecklistModel(QAbstractItemModel):
         if column == 0:
             return item.text
         if column == 1:
-            return item.owner_role
+            return f"{item.owner_role} → {item.assignee}" if item.assignee else item.owner_role
         if column == 2:
             if item.due_at is None:
                 return "—"

@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +27,7 @@ from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
 from warroom.domain.people import Action
 from warroom.services.checklist import ChecklistService
+from warroom.ui.checklist.dialogs import NotificationTimeDialog, UndoTickDialog
 from warroom.ui.checklist.model import ChecklistModel
 from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.shell.view_loader import IncidentViewLoader
@@ -74,6 +76,12 @@ class ChecklistPane(QWidget):
         self.mark_done_action.setStatusTip("Tick the selected checklist item")
         self.mark_done_action.triggered.connect(self.mark_current_done)
         self.addAction(self.mark_done_action)
+        self.undo_action = QAction("Mark checklist item &not done…", self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.undo_action.setStatusTip("Untick the selected checklist item, with a reason")
+        self.undo_action.triggered.connect(self.undo_current)
+        self.addAction(self.undo_action)
+        self.dialog: QDialog | None = None
 
         self.model = ChecklistModel(self)
         self.model.done_requested.connect(self.mark_done)
@@ -156,7 +164,7 @@ class ChecklistPane(QWidget):
 
     def menu_actions(self) -> list[QAction]:
         """Return the pane's actions for the window's menu, with their shortcuts."""
-        return [self.mark_done_action]
+        return [self.mark_done_action, self.undo_action]
 
     # -- work ---------------------------------------------------------------------------
     def current_item(self) -> ChecklistItem | None:
@@ -170,8 +178,62 @@ class ChecklistPane(QWidget):
             self.mark_done(item)
 
     def mark_done(self, item: ChecklistItem) -> None:
-        """Record that the acting person did ``item`` (the service logs it on the timeline)."""
+        """Record that the acting person did ``item`` (the service logs it on the timeline).
+
+        The step that notifies the regulator first asks when the authority was notified.
+        """
         if self._incident is None or item.is_done or item.id in self._pending:
+            return
+        if item.stops_regulator_clock:
+            dialog = NotificationTimeDialog(item, self._now(), self)
+            dialog.accepted.connect(lambda: self._tick(item, dialog.notified_at()))
+            self._open(dialog)
+            self.model.refresh_row(item.id)  # the checkbox stays empty until it is recorded
+            return
+        self._tick(item, None)
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(self._forget_dialog)
+        self.dialog = dialog
+        dialog.open()
+
+    def _forget_dialog(self) -> None:
+        self.dialog = None
+
+    def undo_current(self) -> None:
+        """Ask why the selected (ticked) item is not done after all, then untick it."""
+        item = self.current_item()
+        if item is None or self._incident is None or not self.undo_action.isEnabled():
+            return
+        dialog = UndoTickDialog(item, self)
+        incident_id, actor, checklist = self._incident.id, self._actor, self._checklist
+
+        def undo() -> None:
+            reason = dialog.reason()
+            self._pending.add(item.id)
+            self._update_actions()
+
+            def done(result: ChecklistItem) -> None:
+                self._pending.discard(item.id)
+                self._show_info(f"Not done any more: {result.text}")
+                self._update_actions()
+                self.wrote.emit()
+
+            def failed(error: Exception) -> None:
+                self._pending.discard(item.id)
+                self._show_error(error)
+                self.refresh()
+
+            self._runner.run(
+                lambda: checklist.undo(incident_id, item.id, actor, reason=reason), done, failed
+            )
+
+        dialog.accepted.connect(undo)
+        self._open(dialog)
+
+    def _tick(self, item: ChecklistItem, at: datetime | None) -> None:
+        if self._incident is None or item.id in self._pending:
             return
         self._pending.add(item.id)
         self._update_actions()
@@ -189,7 +251,7 @@ class ChecklistPane(QWidget):
             self.refresh()  # e.g. someone else ticked it first: show them
 
         checklist = self._checklist
-        self._runner.run(lambda: checklist.done(incident_id, item.id, actor), done, failed)
+        self._runner.run(lambda: checklist.done(incident_id, item.id, actor, at=at), done, failed)
 
     def _view_loaded(self, view: IncidentView, areas: frozenset[Area]) -> None:
         if self._incident is None or view.incident.id != self._incident.id:
@@ -244,6 +306,24 @@ class ChecklistPane(QWidget):
         self.mark_done_action.setEnabled(refusal is None)
         self.mark_done_action.setToolTip(tip)
         self.mark_done_button.setAccessibleDescription(tip)
+        undo = self._undo_refusal(item, view)
+        self.undo_action.setEnabled(undo is None)
+        self.undo_action.setToolTip(
+            f"Not now: {undo}" if undo else "Untick the selected item, with a reason"
+        )
+
+    def _undo_refusal(self, item: ChecklistItem | None, view: IncidentView | None) -> str | None:
+        if self._incident is None:
+            return "no incident is open"
+        if view is None or view.actor != self._actor:
+            return "checking what you may do…"
+        if item is None:
+            return view.refusal(Action.CHECKLIST) or "choose a checklist item"
+        if not item.is_done:
+            return "it is not done"
+        if item.id in self._pending:
+            return "saving…"
+        return view.refusal(Action.CHECKLIST)
 
     def _show_error(self, error: Exception) -> None:
         if isinstance(error, WarRoomError):

@@ -1,8 +1,10 @@
 """The clocks along the top: incident age, update cadence, the public promise, the regulator.
 
-Readings come from ``warroom.domain.clocks``; the bar keeps the incident, its statements and
-the regulator deadline from the shared incident view (read when the change feed names the
-incident, statements or the checklist) and recomputes every second without reading.
+Readings come from ``warroom.domain.clocks.read_clocks`` (the computation ``warroom clocks``,
+the exports and the review use); the bar keeps the shared incident view (read when the
+change feed names the incident, statements, outbox or checklist) and recomputes every second
+without reading. Only what the public got counts: a released statement still queued in the
+outbox resets no clock.
 """
 
 from __future__ import annotations
@@ -14,21 +16,20 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from warroom.domain.cadence import describe_cadence
 from warroom.domain.changes import Area
 from warroom.domain.clock import Clock
 from warroom.domain.clocks import (
     Alarm,
     ClockReading,
+    ClockState,
+    IncidentClocks,
     RegulatorDeadline,
-    cadence_clock,
     format_duration,
     incident_age,
-    promise_clock,
-    regulator_clock,
 )
 from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
-from warroom.domain.statements import Statement
 from warroom.ui.shell.view_loader import IncidentViewLoader
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,14 @@ QLabel#clockValue { font-size: 20pt; font-weight: bold; }
 
 @dataclass(frozen=True, slots=True)
 class ClockData:
-    """What the clocks need, from the incident view."""
+    """What the clocks need: the incident view they are read from."""
 
-    incident: Incident
-    statements: list[Statement]
-    regulator: RegulatorDeadline
+    view: IncidentView
+
+    @property
+    def incident(self) -> Incident:
+        """Return the incident the clocks are of."""
+        return self.view.incident
 
 
 def local_and_utc(moment: datetime, now: datetime | None = None) -> str:
@@ -114,7 +118,7 @@ class ClocksBar(QFrame):
     """The row of clocks: the shared view brings the data, the tick only computes."""
 
     #: The parts of the incident view the clocks depend on.
-    AREAS = frozenset({Area.INCIDENT, Area.STATEMENTS, Area.CHECKLIST})
+    AREAS = frozenset({Area.INCIDENT, Area.STATEMENTS, Area.CHECKLIST, Area.OUTBOX})
 
     status_message = Signal(str)
     data_loaded = Signal()
@@ -132,6 +136,8 @@ class ClocksBar(QFrame):
         self._data: ClockData | None = None
         self._blink = False
         self._moment: datetime | None = None
+        #: the clocks as last shown (tests and the wall display read them)
+        self.last_clocks: IncidentClocks | None = None
 
         self.age = ClockTile("age", "Incident age")
         self.cadence = ClockTile("cadence", "Since last public update")
@@ -167,7 +173,7 @@ class ClocksBar(QFrame):
     def _view_loaded(self, view: IncidentView, areas: frozenset[Area]) -> None:
         if view.incident.id != self._incident_id or not areas & self.AREAS:
             return
-        self._data = ClockData(view.incident, list(view.statement_list), view.regulator)
+        self._data = ClockData(view)
         self.tick()
         self.data_loaded.emit()
 
@@ -187,38 +193,52 @@ class ClocksBar(QFrame):
         self._moment = now
         self._blink = not self._blink
         incident = data.incident
-        state = "open" if incident.is_open else "closed"
+        clocks = data.view.clocks(now)
+        self.last_clocks = clocks
+        state = f"{incident.status.value}, open" if incident.is_open else "closed"
         self.age.show_reading(
             format_duration(incident_age(incident, now)),
             f"{incident.severity.label}, {state} · declared {self._at(incident.declared_at)}",
             "none",
         )
-        self._show_cadence(cadence_clock(incident, data.statements, now), incident, now)
-        self._show_promise(promise_clock(data.statements, now))
-        self._show_regulator(data.regulator, incident, now)
+        self._show_cadence(clocks, incident, now)
+        self._show_promise(clocks.promise)
+        self._show_regulator(clocks, incident)
 
     def _at(self, moment: datetime) -> str:
         return local_and_utc(moment, self._moment)
 
-    def _show_cadence(self, reading: ClockReading, incident: Incident, now: datetime) -> None:
+    def _show_cadence(self, clocks: IncidentClocks, incident: Incident, now: datetime) -> None:
+        reading = clocks.cadence
         since = reading.since or incident.declared_at
         elapsed = format_duration(now - since)
-        cadence = incident.update_cadence
-        if reading.alarm is Alarm.NONE or cadence is None or reading.due_at is None:
-            why = "no cadence for SEV4" if cadence is None else "incident closed"
+        period = clocks.cadence_in_force
+        if reading.state is ClockState.STOPPED:
+            self.cadence.show_reading(elapsed, "incident closed", "none")
+            return
+        if reading.state is ClockState.OFF or reading.due_at is None:
+            why = (
+                "cadence off for this incident"
+                if period.cadence_minutes == 0
+                else f"no cadence for {period.severity.label}"
+            )
             self.cadence.show_reading(elapsed, why, "none")
             return
-        minutes = int(cadence.total_seconds() // 60)
-        every = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
         self.cadence.show_reading(
             elapsed,
-            f"every {every} for {incident.severity.label} · due {self._at(reading.due_at)}",
+            f"{describe_cadence(period.cadence)} for {period.severity.label} · due "
+            f"{self._at(reading.due_at)}",
             reading.alarm.value,
         )
 
     def _show_promise(self, reading: ClockReading) -> None:
+        if reading.state is ClockState.STOPPED and reading.due_at is not None:
+            self.promise.show_reading(
+                "stopped", f"incident closed · promised by {self._at(reading.due_at)}", "none"
+            )
+            return
         if reading.due_at is None or reading.remaining is None:
-            self.promise.show_reading("none", "no promise made in a released statement", "none")
+            self.promise.show_reading("none", "no promise made in a public statement", "none")
             return
         if reading.alarm is Alarm.RED:
             # Missing a promise made to the public is the loudest alarm on the screen.
@@ -230,9 +250,8 @@ class ClocksBar(QFrame):
             return
         self._show_countdown(self.promise, reading, reading.due_at, "by")
 
-    def _show_regulator(
-        self, regulator: RegulatorDeadline, incident: Incident, now: datetime
-    ) -> None:
+    def _show_regulator(self, clocks: IncidentClocks, incident: Incident) -> None:
+        regulator: RegulatorDeadline = clocks.regulator_deadline
         due = regulator.due_at
         if due is None:
             self.regulator.hide()
@@ -248,7 +267,7 @@ class ClocksBar(QFrame):
             )
             return
         if regulator.notified_at is None:
-            self._show_countdown(self.regulator, regulator_clock(due, now), due, "due")
+            self._show_countdown(self.regulator, clocks.regulator, due, "due")
             return
         # Notified: the clock has stopped. Nothing is left to do, so no alarm colour, but a
         # late notification stays on the wall as late.

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QDialog, QInputDialog
 
 from warroom.domain.errors import ConflictError, WarRoomError
 from warroom.domain.statements import Revision, Statement
@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from warroom.ui.drafts.pane import DraftsPane
 
 log = logging.getLogger(__name__)
+
+NEEDS_REASON = "A rejection needs a reason: the author will read it. Why?"
+
+
+class ReasonDialog(QInputDialog):
+    """A text question that stays open while the answer is empty (OK does nothing then)."""
+
+    def done(self, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted and not self.textValue().strip():
+            self.setLabelText(NEEDS_REASON)
+            return
+        super().done(result)
 
 
 class DraftActions:
@@ -149,7 +161,7 @@ class DraftActions:
         statement = pane.current_statement()
         if statement is None or not pane.reject_action.isEnabled():
             return
-        dialog = QInputDialog(pane)
+        dialog = ReasonDialog(pane)
         dialog.setObjectName("rejectDialog")
         dialog.setWindowTitle(f"Reject statement #{statement.id}")
         dialog.setLabelText("Why? The author will read this:")
@@ -181,7 +193,8 @@ class DraftActions:
 
     def _show_release_preview(self, statement: Statement, channels: list[Any]) -> None:
         pane = self._pane
-        dialog = ReleasePreviewDialog(statement, channels, pane)
+        signoff = pane.state.stale_signoff(statement)
+        dialog = ReleasePreviewDialog(statement, channels, pane, signoff=signoff)
         actor = pane.state.actor
 
         def confirmed() -> None:

@@ -1,8 +1,12 @@
-"""The statement editor: channels, subject, text with live per-channel counters, promise."""
+"""The statement editor: channels, subject, text with live per-channel counters, promise.
+
+A promise typed into the text ("next update by 15:00 UTC") is detected (domain.promises) and
+offered as the tracked promise; the promise field shows its time zone.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,10 +18,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 
 from warroom.domain.channels import Channel, ChannelKind, fit
+from warroom.domain.clock import Clock, utc_now
+from warroom.domain.promises import DetectedPromise, detect_promise
 from warroom.ui.drafts.content import EditorContent
 from warroom.ui.drafts.model import ChannelChoiceModel
 
@@ -32,6 +39,11 @@ def counter_text(channel: Channel, text: str) -> tuple[str, bool]:
     return measured.counter, not measured.fits
 
 
+def _local_zone() -> tzinfo:
+    """Return the workstation's zone: a time written without one is read in it."""
+    return datetime.now().astimezone().tzinfo or UTC
+
+
 def _half_an_hour_from_now() -> QDateTime:
     """Return a suggested promise: the next whole five minutes, half an hour from now."""
     moment = QDateTime.currentDateTime().addSecs(30 * 60)
@@ -44,8 +56,10 @@ class StatementEditor(QWidget):
 
     content_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, now: Clock = utc_now) -> None:
         super().__init__(parent)
+        self._clock = now
+        self.detected: DetectedPromise | None = None
         self.channel_model = ChannelChoiceModel(self)
         self.channel_list = QListView(self)
         self.channel_list.setObjectName("draftChannels")
@@ -75,16 +89,30 @@ class StatementEditor(QWidget):
         self.promise_check.setObjectName("draftPromiseCheck")
         self.promise_edit = QDateTimeEdit(self)
         self.promise_edit.setObjectName("draftNextUpdate")
-        self.promise_edit.setAccessibleName("Next update by (local time)")
-        self.promise_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.promise_edit.setAccessibleName("Next update by (local time, zone shown)")
+        # The zone is part of the promise: "15:00" alone would be read differently in
+        # another room.
+        self.promise_edit.setDisplayFormat("yyyy-MM-dd HH:mm t")
         self.promise_edit.setCalendarPopup(True)
         self.promise_edit.setEnabled(False)
         self._loaded_promise: datetime | None = None
         self._counter_names: tuple[str, ...] = ()
 
+        self.promise_hint = QLabel(self)
+        self.promise_hint.setObjectName("draftPromiseDetected")
+        self.promise_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.promise_hint.hide()
+        self.promise_use = QPushButton("&Use it", self)
+        self.promise_use.setObjectName("draftPromiseUse")
+        self.promise_use.setToolTip("Track the promise the text makes")
+        self.promise_use.setAutoDefault(False)
+        self.promise_use.clicked.connect(self.use_detected_promise)
+        self.promise_use.hide()
         promise_row = QHBoxLayout()
         promise_row.addWidget(self.promise_check)
         promise_row.addWidget(self.promise_edit)
+        promise_row.addWidget(self.promise_hint)
+        promise_row.addWidget(self.promise_use)
         promise_row.addStretch(1)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
@@ -162,6 +190,7 @@ class StatementEditor(QWidget):
 
     def _promise_toggled(self, checked: bool) -> None:
         self.promise_edit.setEnabled(checked and not self.text.isReadOnly())
+        self._offer_promise()
         self.content_changed.emit()
 
     def _channels_changed(self) -> None:
@@ -196,7 +225,38 @@ class StatementEditor(QWidget):
 
     def _text_changed(self) -> None:
         self._update_counters()
+        self._offer_promise()
         self.content_changed.emit()
+
+    def _offer_promise(self) -> None:
+        """Offer the promise the text makes when it is not the one tracked."""
+        found = detect_promise(self.text.toPlainText(), self._clock(), _local_zone())
+        tracked = self.content().next_update_by
+        same = (
+            tracked is not None
+            and found is not None
+            and abs(found.at - tracked) < timedelta(minutes=1)
+        )
+        self.detected = None if same or self.text.isReadOnly() else found
+        shown = self.detected is not None
+        if self.detected is not None:
+            local = self.detected.at.astimezone()
+            assumed = "" if self.detected.zone_given else ", zone assumed"
+            self.promise_hint.setText(
+                f"The text promises an update by {local:%H:%M %Z} "
+                f"({self.detected.at:%H:%M} UTC{assumed})"
+            )
+        self.promise_hint.setVisible(shown)
+        self.promise_use.setVisible(shown)
+
+    def use_detected_promise(self) -> None:
+        """Track the promise the text makes."""
+        found = self.detected
+        if found is None:
+            return
+        self.promise_check.setChecked(True)
+        self.promise_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(found.at.timestamp())))
+        self._offer_promise()
 
     def _update_counters(self) -> None:
         text = self.text.toPlainText()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -51,19 +51,31 @@ class StatementListModel(RowTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._required = 1
+        self._shown: dict[int, str] = {}
         self._unsaved: set[int] = set()
 
     def statements(self) -> list[Statement]:
         """Return the statements shown, in row order."""
         return list(self._rows)
 
-    def set_statements(self, statements: Sequence[Statement], approvals_required: int) -> None:
-        """Show ``statements``: changed rows update in place, new rows are appended."""
+    def set_statements(
+        self,
+        statements: Sequence[Statement],
+        approvals_required: int,
+        shown_states: Mapping[int, str] | None = None,
+    ) -> None:
+        """Show ``statements``: changed rows update in place, new rows are appended.
+
+        ``shown_states`` replaces the state shown for some statements (a released one is
+        shown as queued, public, held... as the public sees it).
+        """
         new = list(statements)
         old_ids = [s.id for s in self._rows]
         new_ids = [s.id for s in new]
-        required_changed = approvals_required != self._required
+        states = dict(shown_states or {})
+        required_changed = approvals_required != self._required or states != self._shown
         self._required = approvals_required
+        self._shown = states
         if new_ids[: len(old_ids)] != old_ids:
             self.beginResetModel()
             self._rows = new
@@ -123,7 +135,7 @@ class StatementListModel(RowTableModel):
             mark = " •" if statement.id in self._unsaved else ""
             return f"{statement.id}{mark}"
         if column == 1:
-            return STATE_LABELS[statement.state]
+            return self._shown.get(statement.id, STATE_LABELS[statement.state])
         if column == 2:
             return f"{len(statement.valid_approvals)} of {self._required}"
         if column == 3:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from warroom.domain.changes import Area
 from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
+from warroom.domain.publication import publication
 from warroom.domain.statements import Statement
 from warroom.services.statements import StatementService
 from warroom.ui.drafts.actions import DraftActions
@@ -218,7 +219,15 @@ class DraftsPane(QWidget):
         self.shown_views += 1
         self._syncing = True
         try:
-            self.list_model.set_statements(view.statement_list, view.incident.approvals_required)
+            self.list_model.set_statements(
+                view.statement_list,
+                view.incident.approvals_required,
+                {
+                    v.statement.id: shown.value
+                    for v in view.statements
+                    if (shown := publication(v.statement, v.deliveries)) is not None
+                },
+            )
             self.editor.set_channels(list(view.channels))
             current = self.state.current
             if current is not None:

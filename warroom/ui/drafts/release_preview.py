@@ -126,8 +126,11 @@ class ReleasePlanModel(RowTableModel):
         return None
 
 
-def summary_text(statement: Statement, plans: Sequence[ChannelPlan]) -> str:
-    """Return the one paragraph a person reads before pressing Release."""
+def summary_text(
+    statement: Statement, plans: Sequence[ChannelPlan], signoff: str | None = None
+) -> str:
+    """Return the one paragraph a person reads before pressing Release (``signoff``: the
+    stale sign-off of the template it was made from, if any)."""
     names = ", ".join(p.name for p in plans)
     lines = [
         f"Releasing statement #{statement.id} (revision {statement.revision}) queues it for "
@@ -144,6 +147,11 @@ def summary_text(statement: Statement, plans: Sequence[ChannelPlan]) -> str:
             f"It promises the next update by {statement.next_update_by.astimezone():%H:%M} "
             f"({statement.next_update_by:%H:%M} UTC)."
         )
+    if signoff:
+        lines.append(f"Careful: {signoff}.")
+    lines.append(
+        "It counts as public only once a channel confirms it (or you record a post by hand)."
+    )
     return " ".join(lines)
 
 
@@ -151,7 +159,12 @@ class ReleasePreviewDialog(QDialog):
     """Show exactly what a release does; Release happens only if the person confirms."""
 
     def __init__(
-        self, statement: Statement, channels: Sequence[Channel], parent: QWidget | None = None
+        self,
+        statement: Statement,
+        channels: Sequence[Channel],
+        parent: QWidget | None = None,
+        *,
+        signoff: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("releasePreview")
@@ -159,7 +172,7 @@ class ReleasePreviewDialog(QDialog):
         self.statement = statement
         self.plans = plan_release(statement, channels)
         self.model = ReleasePlanModel(self.plans, self)
-        self.summary = QLabel(summary_text(statement, self.plans), self)
+        self.summary = QLabel(summary_text(statement, self.plans, signoff), self)
         self.summary.setObjectName("releaseSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)

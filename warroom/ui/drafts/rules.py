@@ -10,6 +10,7 @@ from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.people import Action
 from warroom.domain.permissions import StatementRefusals as Refusals
 from warroom.domain.permissions import closed_refusal
+from warroom.domain.publication import Publication, publication
 from warroom.domain.statements import Statement, StatementState
 
 UNSAVED = "save your changes first: approvals bind to the saved text"
@@ -67,9 +68,11 @@ def reason_lines(
     *,
     new_mode: bool,
     deliveries: Sequence[Delivery] = (),
+    signoff: str | None = None,
 ) -> str:
     """Return the visible lines under the buttons: why the next steps are not possible,
-    and for a released statement, each delivery that failed or waits for a person."""
+    a stale template sign-off, and for a released statement, each delivery that failed or
+    waits for a person."""
     if new_mode:
         return "New draft: choose channels, write the text and save (Ctrl+S)."
     if statement is None:
@@ -83,6 +86,8 @@ def reason_lines(
     lines = [f"{name}: {reason}" for name, reason in relevant if reason]
     if statement.rejection_reason and statement.state is StatementState.DRAFT:
         lines.insert(0, f"Rejected: {statement.rejection_reason}")
+    if signoff:
+        lines.insert(0, f"Stale sign-off: {signoff}")
     lines.extend(delivery_lines(deliveries))
     return "\n".join(lines)
 
@@ -101,10 +106,32 @@ def delivery_lines(deliveries: Sequence[Delivery]) -> list[str]:
             )
         elif row.state is DeliveryState.QUEUED and row.last_error:
             lines.append(f"Delivery on {row.channel_name} will be retried: {row.last_error}")
+        elif row.state is DeliveryState.HELD:
+            lines.append(
+                f"Held on {row.channel_name}: it waited longer than the hold window; confirm "
+                "or withdraw it in Tools > Outbox…"
+            )
     return lines
 
 
-def heading_text(statement: Statement | None, incident: Incident | None, *, new_mode: bool) -> str:
+def publication_text(statement: Statement, deliveries: Sequence[Delivery]) -> str | None:
+    """Say where a released statement stands with the public: 'queued, not public yet',
+    'public', 'held'... (None before release). Released but queued is never public."""
+    found = publication(statement, deliveries)
+    if found is None:
+        return None
+    if found is Publication.QUEUED:
+        return "queued, not public yet"
+    return found.value
+
+
+def heading_text(
+    statement: Statement | None,
+    incident: Incident | None,
+    *,
+    new_mode: bool,
+    deliveries: Sequence[Delivery] = (),
+) -> str:
     """Return the line above the editor: which statement, its state, who wrote it."""
     if new_mode:
         return "New statement (not saved yet)"
@@ -119,6 +146,9 @@ def heading_text(statement: Statement | None, incident: Incident | None, *, new_
     if statement.released_at is not None:
         text += f"; released by {statement.released_by} at "
         text += f"{statement.released_at.astimezone():%H:%M}"
+        shown = publication_text(statement, deliveries)
+        if shown:
+            text += f" ({shown})"
     if statement.template_key:
         text += f"; from template {statement.template_key!r}"
     return text

@@ -22,6 +22,7 @@ from warroom.domain.incidents import Incident
 from warroom.domain.people import Action
 from warroom.domain.permissions import StatementRefusals, closed_refusal
 from warroom.domain.statements import Statement
+from warroom.domain.template_signoff import stale_signoff_of
 from warroom.ui.drafts.content import EditorContent, content_of, same_content
 from warroom.ui.drafts.rules import heading_text, pane_refusals, reason_lines, state_badge
 
@@ -184,7 +185,14 @@ class DraftsState:
 
     def heading(self) -> str:
         """Return the line above the editor."""
-        return heading_text(self.current_statement(), self.incident, new_mode=self.new_mode)
+        statement = self.current_statement()
+        found = self.view.statement(statement.id) if self.view and statement else None
+        return heading_text(
+            statement,
+            self.incident,
+            new_mode=self.new_mode,
+            deliveries=found.deliveries if found else (),
+        )
 
     def reasons(self, content: EditorContent) -> str:
         """Return the lines under the buttons: why next steps are not possible, deliveries."""
@@ -195,7 +203,14 @@ class DraftsState:
             self.refusals(content),
             new_mode=self.new_mode,
             deliveries=found.deliveries if found else (),
+            signoff=self.stale_signoff(statement),
         )
+
+    def stale_signoff(self, statement: Statement | None) -> str | None:
+        """Say that the template ``statement`` was made from has a stale sign-off."""
+        if statement is None or self.view is None:
+            return None
+        return stale_signoff_of(statement.template_key, self.view.templates, self.view.today)
 
     def _draft_refusal(self) -> str | None:
         if self.incident is None:

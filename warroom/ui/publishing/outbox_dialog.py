@@ -1,9 +1,11 @@
-"""Tools > Outbox…: deliveries that failed or may or may not have gone out, for a person.
+"""Tools > Outbox…: deliveries that failed, may or may not have gone out, or were held.
 
 An uncertain row (email or webhook interrupted mid-send) and a failed row (a permanent
 error, its reason shown) wait here. A person checks the channel, then either queues the row
 again (Resend) or records that it did go out (Mark as sent, optionally with the URL) — the
-same decisions as ``warroom sync --resend ROW`` / ``--mark-sent ROW``.
+same decisions as ``warroom sync --resend ROW`` / ``--mark-sent ROW``. A held row waited in
+the outbox longer than its incident's hold window: it goes out only if a person confirms it
+(Confirm), or never (Withdraw) — ``warroom sync --confirm ROW`` / ``--withdraw ROW``.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.domain.outbox import Delivery
+from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.services.delivery import DeliveryService, SyncStatus
+from warroom.services.holds import HoldService
 from warroom.ui.publishing.outbox_model import DELIVERY_ROLE, REASON, OutboxModel
 from warroom.ui.shell.background_dialog import (
     ERROR_STYLE,
@@ -36,7 +39,7 @@ from warroom.ui.shell.background_dialog import (
 from warroom.ui.shell.tasks import TaskRunner
 
 T = TypeVar("T")
-EMPTY = "Nothing needs a person: no delivery is uncertain or failed."
+EMPTY = "Nothing needs a person: no delivery is uncertain, failed or held."
 
 
 def retrying_text(status: SyncStatus) -> str:
@@ -57,11 +60,14 @@ class OutboxDialog(BackgroundDialog):
         runner: TaskRunner,
         actor: Callable[[], str],
         parent: QWidget | None = None,
+        *,
+        holds: HoldService | None = None,
     ) -> None:
         super().__init__(runner, parent)
         self.setObjectName("outboxDialog")
         self.setWindowTitle("Outbox: deliveries needing a person")
         self._delivery = delivery
+        self._holds = holds
         self._actor = actor
         self._reading = False
         self._reread = False
@@ -71,7 +77,10 @@ class OutboxDialog(BackgroundDialog):
         intro = QLabel(
             "Uncertain: the worker stopped while sending, so the message may or may not have "
             "gone out. Check the channel, then Resend it or Mark it as sent. Failed: the "
-            "channel refused it for the reason shown; fix the cause, then Resend.",
+            "channel refused it for the reason shown; fix the cause, then Resend. Held: it "
+            "waited in the outbox longer than the incident's hold window, so what it says "
+            "may be out of date; Confirm sends it as released, Withdraw keeps it from ever "
+            "going out.",
             self,
         )
         intro.setWordWrap(True)
@@ -113,13 +122,28 @@ class OutboxDialog(BackgroundDialog):
         self.mark_button.setObjectName("outboxMarkSent")
         self.mark_button.setToolTip("It did go out: record it (with the URL, if known)")
         self.mark_button.clicked.connect(self.mark_sent)
-        for button in (self.resend_button, self.mark_button):
+        self.confirm_button = QPushButton("&Confirm", self)
+        self.confirm_button.setObjectName("outboxConfirm")
+        self.confirm_button.setToolTip("A held row: it is still right, send it as released")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.withdraw_button = QPushButton("&Withdraw", self)
+        self.withdraw_button.setObjectName("outboxWithdraw")
+        self.withdraw_button.setToolTip("A held row: it is out of date, never send it")
+        self.withdraw_button.clicked.connect(self.withdraw)
+        for button in (
+            self.resend_button,
+            self.mark_button,
+            self.confirm_button,
+            self.withdraw_button,
+        ):
             button.setAutoDefault(False)  # Enter in the URL field must not decide anything
         actions = QHBoxLayout()
         actions.addWidget(QLabel("URL:", self))
         actions.addWidget(self.url_edit, 1)
         actions.addWidget(self.resend_button)
         actions.addWidget(self.mark_button)
+        actions.addWidget(self.confirm_button)
+        actions.addWidget(self.withdraw_button)
 
         self.result_label = QLabel("", self)
         self.result_label.setObjectName("outboxResult")
@@ -205,9 +229,12 @@ class OutboxDialog(BackgroundDialog):
     def _update_buttons(self) -> None:
         row = self.selected_row()
         enabled = row is not None and not self._pending
-        self.resend_button.setEnabled(enabled)
-        self.mark_button.setEnabled(enabled)
-        self.url_edit.setEnabled(row is not None)
+        held = row is not None and row.state is DeliveryState.HELD
+        self.resend_button.setEnabled(enabled and not held)
+        self.mark_button.setEnabled(enabled and not held)
+        self.confirm_button.setEnabled(enabled and held and self._holds is not None)
+        self.withdraw_button.setEnabled(enabled and held and self._holds is not None)
+        self.url_edit.setEnabled(row is not None and not held)
         if row is None:
             self.detail.setText("")
             return
@@ -234,6 +261,28 @@ class OutboxDialog(BackgroundDialog):
         self._decide(
             lambda: delivery.mark_sent(row.id, actor, remote_url=url),
             f"Outbox row {row.id} marked as sent",
+        )
+
+    def confirm(self) -> None:
+        """Let the selected held row go out as released."""
+        row, holds = self.selected_row(), self._holds
+        if row is None or holds is None or self._pending:
+            return
+        actor = self._actor()
+        self._decide(
+            lambda: holds.confirm(row.id, actor),
+            f"Outbox row {row.id} confirmed: it goes out on the next pass",
+        )
+
+    def withdraw(self) -> None:
+        """Keep the selected held row from ever going out."""
+        row, holds = self.selected_row(), self._holds
+        if row is None or holds is None or self._pending:
+            return
+        actor = self._actor()
+        self._decide(
+            lambda: holds.withdraw(row.id, actor),
+            f"Outbox row {row.id} withdrawn: it will not go out",
         )
 
     def _decide(self, call: Callable[[], Delivery], what: str) -> None:

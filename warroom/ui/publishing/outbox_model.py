@@ -61,6 +61,7 @@ class OutboxModel(RowTableModel):
             CHANNEL: row.channel_name,
             STATE: row.state.value,
             ATTEMPTS: str(row.attempts),
-            REASON: row.last_error,
+            REASON: row.last_error
+            or ("waited longer than the hold window" if row.state.value == "held" else ""),
             UPDATED: row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
         }.get(column, "")

@@ -1,13 +1,15 @@
-"""Declare a new incident: title, severity and (optionally) a playbook."""
+"""Declare a new incident: title, severity, when we became aware and (optionally) a playbook."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QDateTime, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.domain.clock import Clock
 from warroom.domain.incidents import Incident, Severity
 from warroom.domain.playbooks import Playbook
 from warroom.services.playbooks import PlaybookProblem
@@ -30,6 +33,13 @@ SEVERITY_HINTS = {
 }
 
 
+AWARE_WHY = (
+    "Regulator deadlines run from awareness, not from declaring: a GDPR breach must be "
+    "reported within 72 h of the moment the company knew. If you learned of it earlier, "
+    "say when."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class NewIncidentRequest:
     """What the dialog asks the incident service to open."""
@@ -37,6 +47,8 @@ class NewIncidentRequest:
     title: str
     severity: Severity
     playbook_key: str | None
+    #: when the company became aware (None: now, at declaration)
+    aware_at: datetime | None = None
 
 
 class NewIncidentDialog(QDialog):
@@ -47,6 +59,8 @@ class NewIncidentDialog(QDialog):
         playbooks: list[Playbook],
         problems: list[str] | None = None,
         parent: QWidget | None = None,
+        *,
+        now: datetime | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("newIncidentDialog")
@@ -64,6 +78,25 @@ class NewIncidentDialog(QDialog):
             self.severity_combo.addItem(SEVERITY_HINTS[severity], severity)
         self.severity_combo.setCurrentIndex(1)
         form.addRow("&Severity:", self.severity_combo)
+        # The service clock's now (the incident is declared by it), shown in local time.
+        self.opened_at = (
+            QDateTime.fromSecsSinceEpoch(int(now.timestamp()))
+            if now is not None
+            else QDateTime.currentDateTime()
+        )
+        self.aware_edit = QDateTimeEdit(self.opened_at, self)
+        self.aware_edit.setObjectName("incidentAwareAt")
+        self.aware_edit.setAccessibleName("When did we become aware? (local time)")
+        self.aware_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.aware_edit.setCalendarPopup(True)
+        self.aware_edit.setMaximumDateTime(self.opened_at.addSecs(60))
+        form.addRow("When did we become &aware?", self.aware_edit)
+        why = QLabel(AWARE_WHY, self)
+        why.setObjectName("incidentAwareWhy")
+        why.setWordWrap(True)
+        why.setTextFormat(Qt.TextFormat.PlainText)
+        self.aware_edit.setAccessibleDescription(AWARE_WHY)
+        form.addRow(why)
         self.playbook_combo = QComboBox()
         self.playbook_combo.setObjectName("incidentPlaybook")
         self.playbook_combo.setAccessibleName("Playbook")
@@ -103,7 +136,15 @@ class NewIncidentDialog(QDialog):
             title=self.title_edit.text(),
             severity=Severity(self.severity_combo.currentData()),
             playbook_key=str(key) if key else None,
+            aware_at=self.aware_at(),
         )
+
+    def aware_at(self) -> datetime | None:
+        """Return when we became aware, in UTC; None when left at the default (now)."""
+        chosen = self.aware_edit.dateTime()
+        if chosen.toSecsSinceEpoch() // 60 == self.opened_at.toSecsSinceEpoch() // 60:
+            return None
+        return datetime.fromtimestamp(chosen.toSecsSinceEpoch(), UTC)
 
     def _check(self) -> None:
         ok = bool(self.title_edit.text().strip())
@@ -123,8 +164,10 @@ class IncidentDeclaration(QObject):
         load_playbooks: Callable[[], tuple[list[Playbook], list[PlaybookProblem]]],
         declare: Callable[[NewIncidentRequest], Incident],
         runner: TaskRunner,
+        now: Clock | None = None,
     ) -> None:
         super().__init__(parent)
+        self._now = now
         self._parent = parent
         self._load = load_playbooks
         self._declare = declare
@@ -137,7 +180,9 @@ class IncidentDeclaration(QObject):
         def loaded(result: tuple[list[Playbook], list[PlaybookProblem]]) -> None:
             playbooks, problems = result
             notes = [f"{p.path.name}: {p.message}" for p in problems]
-            dialog = NewIncidentDialog(playbooks, notes, self._parent)
+            dialog = NewIncidentDialog(
+                playbooks, notes, self._parent, now=self._now() if self._now else None
+            )
             dialog.accepted.connect(lambda: self._open(dialog.request()))
             dialog.finished.connect(dialog.deleteLater)
             dialog.finished.connect(self._forget)

@@ -1,0 +1,1 @@
+"""The Incident menu: status, severity, cadence, times, closing."""
