@@ -144,6 +144,24 @@ def highlight_spans(text: str, query: SearchQuery) -> list[tuple[int, int]]:
 
 
 @dataclass(frozen=True, slots=True)
+class MatchCount:
+    """How many entries of one incident match a search, of how many it holds.
+
+    ``matches`` is exact up to :data:`COUNT_MAX`; above it, it is COUNT_MAX + 1 and
+    :attr:`capped` says so (counting every match of a common word would cost more than the
+    search itself).
+    """
+
+    matches: int
+    entries: int
+
+    @property
+    def capped(self) -> bool:
+        """Tell whether more entries match than were counted."""
+        return self.matches > COUNT_MAX
+
+
+@dataclass(frozen=True, slots=True)
 class StatementHit:
     """A statement whose subject or text matched."""
 

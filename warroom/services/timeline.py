@@ -11,7 +11,7 @@ from warroom.domain.clock import as_utc, iso_utc
 from warroom.domain.errors import RuleViolation
 from warroom.domain.lifecycle import check_not_future
 from warroom.domain.people import Action
-from warroom.domain.search import SearchQuery, parse_query
+from warroom.domain.search import MatchCount, SearchQuery, parse_query
 from warroom.domain.timeline import (
     OCCURRED_AT,
     ChainReport,
@@ -152,6 +152,19 @@ class TimelineService:
                 )
         tail = max([incident.entry_count, *(e.seq for e in newest[:1])])
         return TimelinePage(entries, len(newest) > limit, tail, frozenset(corrected))
+
+    def count_matches(
+        self, incident_id: int, search: str, *, kinds: Sequence[EntryKind] = ()
+    ) -> MatchCount:
+        """Count the entries matching ``search`` (and ``kinds``) of how many the incident
+        holds, in one read: the window's "N of M" (exact up to COUNT_MAX)."""
+        query = parse_query(search)
+        with self._ctx.db.reading() as session:
+            incident = incident_repo.get(session, incident_id)
+            matches = search_repo.count_incident_entries(
+                session, incident_id, query=query, kinds=[kind.value for kind in kinds]
+            )
+        return MatchCount(matches=matches, entries=incident.entry_count)
 
     def entry_by_seq(self, incident_id: int, seq: int) -> TimelineEntry:
         """Return the entry numbered ``seq`` (#) in an incident."""

@@ -70,3 +70,14 @@ def incident_entries(
     )
     rows = session.execute(text(found.text), found.params)
     return [search_sql.entry_from_row(row) for row in rows]
+
+
+def count_incident_entries(
+    session: Session, incident_id: int, *, query: SearchQuery, kinds: Sequence[str] = ()
+) -> int:
+    """Return how many of one incident's entries match ``query``, up to COUNT_MAX + 1."""
+    dialect = session.get_bind().dialect.name
+    counted = search_sql.count_entries(
+        dialect, query, SearchFilters(incident_id=incident_id, kinds=tuple(kinds))
+    )
+    return int(session.execute(text(counted.text), counted.params).scalar_one())

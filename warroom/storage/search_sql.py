@@ -128,7 +128,10 @@ def select_entries(
         if filters.incident_id is None:
             order = f"e.id {direction}"
     elif dialect == "sqlite":
-        source = "search_timeline JOIN timeline_entries e ON e.id = search_timeline.rowid"
+        # CROSS JOIN: SQLite keeps the index as the outer loop. Left to choose, it drove
+        # counts from the entries of the incident and ran the MATCH once per entry
+        # (seconds at 100,000 entries instead of milliseconds).
+        source = "search_timeline CROSS JOIN timeline_entries e ON e.id = search_timeline.rowid"
         conditions.insert(0, "search_timeline MATCH :match")
         sql.params["match"] = fts5_match(query, filters.incident_id)
         order = f"search_timeline.rowid {direction}"

@@ -133,3 +133,21 @@ def test_counts_stop_at_the_cap_and_say_more_than(
     assert found.more_than_counted and found.describe_total() == "more than 2"
     exact = services.search.search("refund", with_count=True)
     assert not exact.more_than_counted and exact.describe_total() == "2"
+
+
+def test_the_window_counts_one_incidents_matches_of_its_entries(
+    services: Services, two_incidents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = two_incidents
+    counted = services.timeline.count_matches(first, "customers")
+    assert (counted.matches, counted.entries, counted.capped) == (2, 5, False)  # and "opened"
+    inbound = services.timeline.count_matches(first, "customers", kinds=[EntryKind.INBOUND])
+    assert inbound.matches == 1
+    assert services.timeline.count_matches(first, "nothing").matches == 0
+    monkeypatch.setattr("warroom.storage.search_sql.COUNT_MAX", 1)
+    monkeypatch.setattr("warroom.domain.search.COUNT_MAX", 1)
+    assert services.timeline.count_matches(first, "customers").capped
+    with pytest.raises(ValidationError, match="no words"):
+        services.timeline.count_matches(first, "***")
+    with pytest.raises(NotFoundError, match="no incident 99"):
+        services.timeline.count_matches(99, "refund")

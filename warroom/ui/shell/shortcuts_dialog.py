@@ -54,6 +54,8 @@ class ShortcutsDialog(QDialog):
             "<tr><td>Move between fields</td><td>&nbsp;&nbsp;<tt>Tab, Shift+Tab</tt></td></tr>"
             "<tr><td>Context menu of a timeline entry</td>"
             "<td>&nbsp;&nbsp;<tt>Menu, Shift+F10</tt></td></tr>"
+            "<tr><td>Clear the timeline search, then leave it</td>"
+            "<td>&nbsp;&nbsp;<tt>Esc</tt></td></tr>"
         )
         self.table = QLabel(f"<table>{''.join(lines)}{extra}</table>")
         self.table.setObjectName("shortcutsTable")

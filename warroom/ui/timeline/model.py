@@ -35,12 +35,15 @@ from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.timeline.kinds import kind_colour, kind_icon
 from warroom.ui.timeline.presentation import (
     COL_KIND,
+    COL_TEXT,
     COL_TIME,
     HEADERS,
     accessible,
     display,
+    text_parts,
     tooltip,
 )
+from warroom.ui.timeline.search_text import MatchSpans
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the TimelineEntry itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # raw value for sorting (seq)
 CORRECTED_ROLE = Qt.ItemDataRole.UserRole + 3  # True when a later entry corrects this one
+HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 4  # matched (start, end) ranges of the text cell
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
@@ -92,6 +96,7 @@ class TimelineModel(QAbstractTableModel):
         self._runner = runner
         self._incident_id: int | None = None
         self._filter = TimelineFilter()
+        self._marks = MatchSpans()
         self._entries: list[TimelineEntry] = []
         self._corrected: set[int] = set()
         self._has_older = False
@@ -130,6 +135,7 @@ class TimelineModel(QAbstractTableModel):
         if wanted == self._filter:
             return
         self._filter = wanted
+        self._marks = MatchSpans.of_search(wanted.search)
         self._reload()
 
     def set_older_wanted(self, wanted: bool) -> None:
@@ -206,6 +212,8 @@ class TimelineModel(QAbstractTableModel):
             return self._colours[entry.kind] if column == COL_KIND else None
         if role == _FONT:
             return self._struck if entry.id in self._corrected else None
+        if role == HIGHLIGHT_ROLE:  # asked by the delegate: for painted rows only
+            return self._marks.spans(entry.id, *text_parts(entry)) if column == COL_TEXT else ()
         if role == ENTRY_ROLE:
             return entry
         if role == SORT_ROLE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QSizePolicy,
     QTableView,
@@ -26,14 +25,15 @@ from warroom.services.timeline import TimelineService
 from warroom.ui.shell.tasks import TaskRunner
 from warroom.ui.timeline.correction import CorrectionDialog
 from warroom.ui.timeline.follow import FollowNewest
+from warroom.ui.timeline.highlight import HighlightDelegate
 from warroom.ui.timeline.kinds import KIND_LABELS, kind_icon
 from warroom.ui.timeline.model import TimelineFilter, TimelineModel
 from warroom.ui.timeline.presentation import COL_AUTHOR, COL_KIND, COL_SEQ, COL_TEXT, COL_TIME
 from warroom.ui.timeline.quick_add import QuickAdd
+from warroom.ui.timeline.search_bar import SearchBar
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 250
 CORRECT_SHORTCUT = "Ctrl+Shift+E"
 
 
@@ -84,22 +84,17 @@ class TimelinePane(QWidget):
             self.kind_filter.addItem(kind_icon(kind), KIND_LABELS[kind], kind)
         self.kind_filter.currentIndexChanged.connect(self._apply_filter)
 
-        self.search = QLineEdit()
-        self.search.setObjectName("timelineSearch")
-        self.search.setPlaceholderText("Search the timeline (Ctrl+F)")
-        self.search.setAccessibleName("Search the timeline")
-        self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._apply_filter)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self._apply_filter)
+        self.search_bar = SearchBar(timeline, runner, self)
+        self.search, self.search_count = self.search_bar.box, self.search_bar.count_label
+        self.search_bar.search_changed.connect(self._apply_filter)
+        self.search_bar.leave_requested.connect(self.focus_view)
 
         self.view = QTableView()
         self.view.setObjectName("timelineView")
         self.view.setAccessibleName("Incident timeline")
         self.view.setModel(self.model)
+        self.highlighter = HighlightDelegate(self.view)
+        self.view.setItemDelegateForColumn(COL_TEXT, self.highlighter)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
@@ -159,7 +154,7 @@ class TimelinePane(QWidget):
         top.addWidget(self.count_label, 1)
         top.addWidget(self.jump_button)
         top.addWidget(self.kind_filter)
-        top.addWidget(self.search, 2)
+        top.addWidget(self.search_bar, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
@@ -203,6 +198,7 @@ class TimelinePane(QWidget):
             self._incident_id = incident_id
             self.follower.follow()
             self.model.set_incident(incident_id)
+            self.search_bar.count_in(incident_id, self._kinds())
         self._update_enabled()
 
     def set_log_refusal(self, reason: str | None) -> None:
@@ -217,6 +213,7 @@ class TimelinePane(QWidget):
     def refresh(self) -> None:
         """Append what was written since the last read; keeps scroll and typing."""
         self.model.refresh()
+        self.search_bar.recount()
 
     def focus_view(self) -> None:
         """Put the keyboard focus on the table (Alt+1)."""
@@ -317,13 +314,16 @@ class TimelinePane(QWidget):
 
     # -- filter and search --------------------------------------------------------------------
 
-    def _apply_filter(self) -> None:
-        self._search_timer.stop()
+    def _kinds(self) -> tuple[EntryKind, ...]:
         kind = self.kind_filter.currentData()
-        kinds = (EntryKind(kind),) if kind else ()
-        wanted = TimelineFilter(kinds=kinds, search=self.search.text().strip())
+        return (EntryKind(kind),) if kind else ()
+
+    def _apply_filter(self) -> None:
+        kinds = self._kinds()
+        wanted = TimelineFilter(kinds=kinds, search=self.search_bar.typed().text)
         self.follower.follow()
         self.model.set_filter(wanted)
+        self.search_bar.count_in(self._incident_id, kinds)
 
     def _focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

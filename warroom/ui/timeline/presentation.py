@@ -23,10 +23,19 @@ def display(entry: TimelineEntry, column: int, today: date) -> str:
         return entry.author
     if column == COL_KIND:
         return KIND_LABELS[entry.kind]
+    prefix, text = text_parts(entry)
+    return prefix + text
+
+
+def text_parts(entry: TimelineEntry) -> tuple[str, str]:
+    """Return the entry cell's text as (what the window adds, what was logged), on one line.
+
+    Search marks fall in the second part only: the first is not indexed.
+    """
     text = " ⏎ ".join(entry.text.splitlines())
     if entry.corrects_id is not None:
-        return f"Correction of #{entry.data.get('corrects_seq', '?')}: {text}"
-    return text
+        return f"Correction of #{entry.data.get('corrects_seq', '?')}: ", text
+    return "", text
 
 
 def tooltip(entry: TimelineEntry, column: int, *, corrected: bool) -> str:
