@@ -37,7 +37,7 @@ class TimelineService:
         cleaned = validate_entry_text(text)
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.LOG)
-            incident_repo.get(session, incident_id).ensure_open()
+            incident_repo.ensure_open(session, incident_id)
             entry = timeline_repo.append(
                 session,
                 incident_id=incident_id,
