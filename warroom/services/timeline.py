@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import closing
 
+from warroom.domain.chain_walk import ChainWalk
 from warroom.domain.changes import Area
 from warroom.domain.errors import RuleViolation
 from warroom.domain.people import Action
@@ -16,11 +17,10 @@ from warroom.domain.timeline import (
     TimelineEvent,
     TimelinePage,
     validate_entry_text,
-    verify_chain,
 )
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
-from warroom.storage import changes, incident_repo, search_repo, timeline_repo
+from warroom.storage import chain_read, changes, incident_repo, search_repo, timeline_repo
 from warroom.storage.database import Session
 
 
@@ -138,13 +138,16 @@ class TimelineService:
             return timeline_repo.entry_by_seq(session, incident_id, seq)
 
     def verify(self, incident_id: int) -> ChainReport:
-        """Recompute the hash chain of a live incident against what it recorded."""
+        """Recompute the whole hash chain of a live incident against what it recorded
+        (streamed plain rows: constant memory at any length)."""
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
-            with closing(timeline_repo.chain_records(session, incident_id)) as records:
-                return verify_chain(
-                    records, expected_count=incident.entry_count, expected_head=incident.head_hash
-                )
+            walk = ChainWalk(incident_id)
+            with closing(chain_read.rows(session, incident_id)) as rows:
+                for row in rows:
+                    if not walk.step(row):
+                        break
+        return walk.report(expected_count=incident.entry_count, expected_head=incident.head_hash)
 
 
 def _slice(
