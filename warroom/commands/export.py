@@ -1,4 +1,8 @@
-"""``warroom export ID --format pdf|json|csv|md -o PATH``: write the incident log."""
+"""``warroom export ID --format pdf|json|csv|md -o PATH``: write the incident log.
+
+A long export says how far it has got on stderr (:mod:`warroom.commands.export_progress`);
+Ctrl+C stops it and leaves no file behind.
+"""
 
 from __future__ import annotations
 
@@ -33,14 +37,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _export(ctx: CommandContext) -> int:
     from pathlib import Path
 
+    from warroom.commands.export_progress import ExportProgress
     from warroom.export.formats import ExportFormat, PageSize
 
     args = ctx.args
     path = Path(args.output)
     export_format = ExportFormat.parse(args.format) if args.format else ExportFormat.from_path(path)
-    result = ctx.services.export.export(
-        args.id, path, export_format, ctx.actor, page_size=PageSize.parse(args.page_size)
-    )
+    progress = ExportProgress()
+    try:
+        result = ctx.services.export.export(
+            args.id,
+            path,
+            export_format,
+            ctx.actor,
+            page_size=PageSize.parse(args.page_size),
+            progress=progress,
+        )
+    finally:
+        progress.finish()
     ctx.emit(
         {
             "path": str(result.path),

@@ -1,26 +1,31 @@
 """A complete, read-only snapshot of one incident: what every export format is written from.
 
 The export writers see only this (no database): the incident header, the hash-chained
-timeline as stored, statements with revisions, approvals and deliveries, the checklist,
-the clocks and the post-incident review at the moment of export, and a verification footer.
+timeline as stored (an :class:`EntryStream`, read while it is written and checked on the way),
+statements with revisions, approvals and deliveries, the checklist, the clocks and the
+post-incident review at the moment of export, and a verification footer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.clocks import ClockReading, RegulatorDeadline
+from warroom.domain.entry_stream import EntryStream
+from warroom.domain.inbox_stats import InboxStats
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
 from warroom.domain.statements import Revision, Statement
-from warroom.domain.timeline import ChainRecord
+from warroom.domain.timeline import ChainRecord, ChainReport
 from warroom.domain.trust import PublicKey
 
-SCHEMA = "warroom.incident-log/2"
+SCHEMA = "warroom.incident-log/3"
+#: the layout before the inbox figures: still verified exactly as before
+SCHEMA_V2 = "warroom.incident-log/2"
 #: the layout before signatures and full chain coverage: still verified, with a warning
 SCHEMA_V1 = "warroom.incident-log/1"
 
@@ -74,7 +79,7 @@ class FooterSignature:
 
 @dataclass(frozen=True, slots=True)
 class Footer:
-    """What the chain must end with, and whether it checked out when it was exported.
+    """What the chain must end with (whether it did is :meth:`IncidentLog.chain`).
 
     ``statement_hashes`` maps each statement id to its current content hash; ``signature``
     is added by a signed (JSON) export.
@@ -82,8 +87,6 @@ class Footer:
 
     entry_count: int
     head_hash: str
-    chain_ok: bool
-    problem: str = ""
     statement_hashes: tuple[tuple[int, str], ...] = ()
     signature: FooterSignature | None = None
 
@@ -97,7 +100,7 @@ class IncidentLog:
     exported_by: str
     generator: str
     people: tuple[Person, ...]
-    entries: Sequence[ChainRecord]
+    entries: EntryStream
     statements: tuple[StatementRecord, ...]
     checklist: tuple[ChecklistItem, ...]
     clocks: Clocks
@@ -105,26 +108,34 @@ class IncidentLog:
     footer: Footer
     #: the public keys of the people who signed approvals in it (and of the exporter)
     keys: tuple[PublicKey, ...] = ()
+    #: the inbox figures of the incident ("seeing the wave"; not covered by the chain)
+    inbox: InboxStats | None = None
 
-    def corrected_by(self) -> dict[int, list[int]]:
-        """Return, for each corrected entry number, the numbers of the entries correcting it."""
-        result: dict[int, list[int]] = {}
-        for record in self.entries:
-            if record.corrects_seq is not None:
-                result.setdefault(record.corrects_seq, []).append(record.seq)
-        return result
+    def chain(self) -> ChainReport:
+        """Return the verdict on the chain as the entries were written (after a full pass)."""
+        return self.entries.report()
+
+
+def author_counts(entries: Iterable[ChainRecord]) -> list[tuple[str, int]]:
+    """Return each author and their number of entries, in the order first seen."""
+    counts: dict[str, int] = {}
+    for record in entries:
+        counts[record.author] = counts.get(record.author, 0) + 1
+    return list(counts.items())
 
 
 def people_and_roles(
     incident: Incident,
-    entries: Iterable[ChainRecord],
+    authors: Iterable[tuple[str, int]],
     statements: Iterable[Statement],
     checklist: Iterable[ChecklistItem],
 ) -> list[Person]:
     """Name everyone who appears in the record and the roles their actions show.
 
-    Roles come from what people did (declared, approved, released...) and from the owner role
-    of the checklist items they ticked, in the order first seen.
+    ``authors`` are the timeline's authors with their entry counts, in the order first seen
+    (counted by the database for a long log: see :func:`author_counts`). Roles come from what
+    people did (declared, approved, released...) and from the owner role of the checklist
+    items they ticked, in the order first seen.
     """
     roles: dict[str, dict[str, None]] = {}
     counts: dict[str, int] = {}
@@ -137,9 +148,9 @@ def people_and_roles(
             seen[role] = None
 
     add(incident.created_by, "declared the incident")
-    for record in entries:
-        counts[record.author] = counts.get(record.author, 0) + 1
-        add(record.author)
+    for author, count in authors:
+        counts[author] = counts.get(author, 0) + count
+        add(author)
     for statement in statements:
         add(statement.author, "drafted statements")
         add(statement.revision_author, "drafted statements")

@@ -226,30 +226,47 @@ class ChainReport:
         return f"broken at entry {self.broken_seq}: {self.problem}"
 
 
-def verify_chain(
-    records: Iterable[ChainRecord],
-    *,
-    expected_count: int | None = None,
-    expected_head: str | None = None,
-) -> ChainReport:
-    """Check that records form an unbroken chain from the genesis hash.
+class ChainWalk:
+    """Check a chain one record at a time, as it streams past (an export of a million
+    entries verifies in the same pass that writes it, in constant memory).
 
-    ``expected_count``/``expected_head`` come from the incident (or an export's footer): they
-    reveal entries removed from the end, which the chain alone cannot show.
+    Feed every record in order with :meth:`feed`; :meth:`report` then gives the verdict.
+    Once a link is broken the rest is no longer hashed (the first problem is the one named).
     """
-    previous = GENESIS_HASH
-    count = 0
-    for expected_seq, record in enumerate(records, start=1):
-        count = expected_seq
+
+    __slots__ = ("_count", "_expected_count", "_expected_head", "_previous", "_report")
+
+    def __init__(
+        self, *, expected_count: int | None = None, expected_head: str | None = None
+    ) -> None:
+        self._expected_count = expected_count
+        self._expected_head = expected_head
+        self._previous = GENESIS_HASH
+        self._count = 0
+        self._report: ChainReport | None = None
+
+    @property
+    def broken(self) -> bool:
+        """Tell whether a broken link was found already."""
+        return self._report is not None
+
+    def feed(self, record: ChainRecord) -> None:
+        """Check the next record against the chain so far."""
+        if self._report is not None:
+            return
+        expected_seq = self._count + 1
+        previous = self._previous
         if record.seq != expected_seq:
             problem = (
                 f"expected entry {expected_seq} here but found entry {record.seq} "
                 "(an entry was removed or the order changed)"
             )
-            return ChainReport(False, count - 1, previous, expected_seq, problem)
+            self._report = ChainReport(False, self._count, previous, expected_seq, problem)
+            return
         if record.prev_hash != previous:
             problem = "its link to the previous entry does not match (entries removed or reordered)"
-            return ChainReport(False, count - 1, previous, record.seq, problem)
+            self._report = ChainReport(False, self._count, previous, record.seq, problem)
+            return
         recomputed = entry_hash(
             prev_hash=previous,
             incident_id=record.incident_id,
@@ -263,12 +280,39 @@ def verify_chain(
         )
         if recomputed != record.hash:
             problem = "its content does not match its hash (the entry was altered)"
-            return ChainReport(False, count - 1, previous, record.seq, problem)
-        previous = record.hash
-    if expected_count is not None and count != expected_count:
-        problem = f"the log ends after {count} entries but {expected_count} were recorded"
-        return ChainReport(False, count, previous, count + 1, problem)
-    if expected_head is not None and previous != expected_head:
-        problem = "the recorded chain head does not match the last entry"
-        return ChainReport(False, count, previous, count, problem)
-    return ChainReport(True, count, previous)
+            self._report = ChainReport(False, self._count, previous, record.seq, problem)
+            return
+        self._count = expected_seq
+        self._previous = record.hash
+
+    def report(self) -> ChainReport:
+        """Return the verdict on the records fed so far, against the expected end."""
+        if self._report is not None:
+            return self._report
+        count, previous = self._count, self._previous
+        if self._expected_count is not None and count != self._expected_count:
+            problem = f"the log ends after {count} entries but {self._expected_count} were recorded"
+            return ChainReport(False, count, previous, count + 1, problem)
+        if self._expected_head is not None and previous != self._expected_head:
+            problem = "the recorded chain head does not match the last entry"
+            return ChainReport(False, count, previous, count, problem)
+        return ChainReport(True, count, previous)
+
+
+def verify_chain(
+    records: Iterable[ChainRecord],
+    *,
+    expected_count: int | None = None,
+    expected_head: str | None = None,
+) -> ChainReport:
+    """Check that records form an unbroken chain from the genesis hash.
+
+    ``expected_count``/``expected_head`` come from the incident (or an export's footer): they
+    reveal entries removed from the end, which the chain alone cannot show.
+    """
+    walk = ChainWalk(expected_count=expected_count, expected_head=expected_head)
+    for record in records:
+        walk.feed(record)
+        if walk.broken:
+            break
+    return walk.report()

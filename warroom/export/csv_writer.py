@@ -1,7 +1,8 @@
 """The CSV export: one row per timeline entry, safe to open in a spreadsheet.
 
 A ``record`` column says what each row is: ``incident`` rows (the header) come first, then one
-``entry`` row per timeline entry, then ``review`` rows and ``footer`` rows. Spreadsheet
+``entry`` row per timeline entry, then ``review`` rows, ``inbox`` rows (the inbox figures)
+and ``footer`` rows. Spreadsheet
 formula injection is neutralised: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab
 or carriage return gets a leading apostrophe.
 """
@@ -15,6 +16,7 @@ from typing import TextIO
 from warroom.domain.clock import iso_utc
 from warroom.domain.incident_log import IncidentLog
 from warroom.export.formats import Progress, no_progress
+from warroom.export.inbox_figures import inbox_rows
 from warroom.export.labels import header_rows, review_rows
 
 COLUMNS = (
@@ -33,6 +35,7 @@ COLUMNS = (
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PROGRESS_EVERY = 500
+_DATA = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def neutralise(value: str) -> str:
@@ -49,29 +52,33 @@ def _row(record: str, **cells: object) -> list[str]:
 
 
 def write_csv(log: IncidentLog, out: TextIO, progress: Progress = no_progress) -> None:
-    """Write ``log`` as CSV (``out`` must be opened with ``newline=''``)."""
+    """Write ``log`` as CSV (``out`` must be opened with ``newline=''``), the entries as
+    they stream."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for label, value in header_rows(log):
         writer.writerow(_row("incident", kind=label, text=value))
-    total = len(log.entries)
-    corrected_by = log.corrected_by()
-    for done, record in enumerate(log.entries, start=1):
-        data = dict(record.data)
-        writer.writerow(
-            _row(
+    total = log.entries.count
+    write = writer.writerow
+    safe = neutralise
+    for done, entry in enumerate(log.entries, start=1):
+        record = entry.record
+        data = record.data
+        event = data.get("event") if data else None
+        write(
+            (
                 "entry",
-                seq=record.seq,
-                created_at=iso_utc(record.created_at),
-                kind=record.kind,
-                author=record.author,
-                text=record.text,
-                corrects_seq=record.corrects_seq,
-                corrected_by=" ".join(str(s) for s in corrected_by.get(record.seq, [])),
-                event=data.get("event", ""),
-                data=json.dumps(data, ensure_ascii=False, sort_keys=True) if data else "",
-                prev_hash=record.prev_hash,
-                hash=record.hash,
+                record.seq,
+                iso_utc(record.created_at),
+                safe(record.kind),
+                safe(record.author),
+                safe(record.text),
+                "" if record.corrects_seq is None else record.corrects_seq,
+                " ".join(map(str, entry.corrected_by)),
+                "" if event is None else safe(str(event)),
+                safe(_DATA.encode(data)) if data else "",
+                record.prev_hash,
+                record.hash,
             )
         )
         if done % PROGRESS_EVERY == 0:
@@ -79,6 +86,9 @@ def write_csv(log: IncidentLog, out: TextIO, progress: Progress = no_progress) -
     for label, value in review_rows(log.review):
         writer.writerow(_row("review", kind=label, text=value))
     writer.writerow(_row("review", kind="Lessons learned", text=log.review.lessons_learned))
+    if log.inbox is not None:
+        for label, value in inbox_rows(log.inbox):
+            writer.writerow(_row("inbox", kind=label, text=value))
     footer = log.footer
     writer.writerow(_row("footer", kind="entry_count", text=footer.entry_count))
     writer.writerow(_row("footer", kind="head_hash", text=footer.head_hash))

@@ -8,8 +8,16 @@ from pathlib import Path
 
 from warroom.domain.errors import ValidationError
 
-#: ``progress(done, total)``: called from whatever thread runs the export.
+#: ``progress(done, total)``: called from whatever thread runs the export, every few hundred
+#: entries; it may raise :class:`ExportCancelled` to stop the export (nothing is left behind).
 Progress = Callable[[int, int], None]
+
+
+class ExportCancelled(Exception):
+    """Raised by a progress callback to stop an export; the incomplete file is removed."""
+
+    def __init__(self) -> None:
+        super().__init__("the export was cancelled; nothing was written")
 
 
 def no_progress(done: int, total: int) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from warroom.domain.chain_state import derive
 from warroom.domain.clock import parse_iso
 from warroom.domain.errors import ValidationError
-from warroom.domain.incident_log import SCHEMA, SCHEMA_V1
+from warroom.domain.incident_log import SCHEMA, SCHEMA_V1, SCHEMA_V2
 from warroom.domain.timeline import ChainRecord, verify_chain
 from warroom.domain.trust import fingerprint, footer_document, parse_fingerprint
 from warroom.export import json_reader_v1
@@ -33,7 +33,7 @@ from warroom.export.chain_check import (
 from warroom.export.export_check import ExportCheck
 from warroom.export.json_reader_v1 import Foreign, member
 from warroom.export.signatures import is_valid
-from warroom.export.strict_json import StrictJSONError, check_members, loads
+from warroom.export.strict_json import SPEC, SPEC_V2, StrictJSONError, check_members, loads
 
 V1_WARNING = (
     "this file uses the older schema warroom.incident-log/1: its chain, revisions and "
@@ -57,7 +57,7 @@ def load_document(path: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ValidationError(f"{path} is not a War Room export: it is not valid JSON") from None
     found = document.get("schema") if isinstance(document, dict) else None
-    if found not in (SCHEMA, SCHEMA_V1):
+    if found not in (SCHEMA, SCHEMA_V2, SCHEMA_V1):
         detail = f"schema {found!r}" if found else "no schema"
         raise ValidationError(f"{path} is not a War Room export ({detail}; expected {SCHEMA!r})")
     assert isinstance(document, dict)
@@ -79,7 +79,7 @@ def check_document(
             )
         return replace(check, warnings=(V1_WARNING,))
     try:
-        check_members(document)
+        check_members(document, SPEC if document.get("schema") == SCHEMA else SPEC_V2)
         incident = member(document, "incident", dict, "the export")
         incident_id = member(incident, "id", int, "the incident")
         title = member(incident, "title", str, "the incident")

@@ -1,7 +1,8 @@
-"""The JSON export (schema ``warroom.incident-log/2``, see SCHEMA.md), written as a stream.
+"""The JSON export (schema ``warroom.incident-log/3``, see SCHEMA.md), written as a stream.
 
-The timeline is written one entry at a time so that a 100,000-entry log never needs one
-giant string in memory; the document is still a single ordinary JSON object.
+The timeline is written one entry at a time as it streams from the database, so a
+million-entry log never needs it in memory; the document is still a single ordinary JSON
+object. The footer's chain verdict comes last, from the pass that wrote the entries.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
 from warroom.domain.timeline import GENESIS_HASH, ChainRecord
 from warroom.export.formats import Progress, no_progress
+from warroom.export.inbox_figures import inbox_json
 
 PROGRESS_EVERY = 500
 
@@ -32,8 +34,11 @@ def _seconds(value: timedelta | None) -> float | None:
     return value.total_seconds() if value is not None else None
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def incident_json(incident: Incident) -> dict[str, Any]:
@@ -61,7 +66,7 @@ def person_json(person: Person) -> dict[str, Any]:
     return {"name": person.name, "roles": list(person.roles), "entries": person.entries}
 
 
-def entry_json(record: ChainRecord, corrected_by: list[int] | None = None) -> dict[str, Any]:
+def entry_json(record: ChainRecord, corrected_by: tuple[int, ...] = ()) -> dict[str, Any]:
     """Return one chained timeline entry as JSON data (every hashed field, verbatim)."""
     return {
         "seq": record.seq,
@@ -70,7 +75,7 @@ def entry_json(record: ChainRecord, corrected_by: list[int] | None = None) -> di
         "author": record.author,
         "text": record.text,
         "corrects_seq": record.corrects_seq,
-        "corrected_by": corrected_by or [],
+        "corrected_by": list(corrected_by),
         "data": dict(record.data),
         "prev_hash": record.prev_hash,
         "hash": record.hash,
@@ -271,6 +276,7 @@ def _tail(log: IncidentLog) -> Mapping[str, Any]:
     clocks = log.clocks
     footer = log.footer
     signature = footer.signature
+    chain = log.chain()
     return {
         "statements": [statement_json(s) for s in log.statements],
         "checklist": [checklist_json(item) for item in log.checklist],
@@ -284,12 +290,13 @@ def _tail(log: IncidentLog) -> Mapping[str, Any]:
             },
         },
         "review": review_json(log.review),
+        "inbox": inbox_json(log.inbox) if log.inbox is not None else None,
         "footer": {
             "entry_count": footer.entry_count,
             "head_hash": footer.head_hash,
             "genesis_hash": GENESIS_HASH,
-            "chain_ok_at_export": footer.chain_ok,
-            "problem_at_export": footer.problem,
+            "chain_ok_at_export": chain.ok,
+            "problem_at_export": "" if chain.ok else chain.describe(),
             "statement_hashes": {str(sid): h for sid, h in footer.statement_hashes},
             "signed_by": log.exported_by if signature else None,
             "key": signature.key if signature else None,
@@ -301,22 +308,22 @@ def _tail(log: IncidentLog) -> Mapping[str, Any]:
 
 def document(log: IncidentLog) -> dict[str, Any]:
     """Return the whole export as one in-memory JSON object (what write_json streams)."""
-    corrected_by = log.corrected_by()
-    timeline = [entry_json(r, corrected_by.get(r.seq)) for r in log.entries]
+    timeline = [entry_json(e.record, e.corrected_by) for e in log.entries]
     return {**_head(log), "timeline": timeline, **_tail(log)}
 
 
 def write_json(log: IncidentLog, out: TextIO, progress: Progress = no_progress) -> None:
     """Write ``log`` as one JSON document, reporting progress every few hundred entries."""
-    total = len(log.entries)
-    corrected_by = log.corrected_by()
+    total = log.entries.count
     out.write("{\n")
     for key, value in _head(log).items():
         out.write(f"  {_dumps(key)}: {_dumps(value)},\n")
     out.write('  "timeline": [')
     separator = "\n    "
-    for done, record in enumerate(log.entries, start=1):
-        out.write(separator + _dumps(entry_json(record, corrected_by.get(record.seq))))
+    dumps = _ENCODER.encode
+    for done, entry in enumerate(log.entries, start=1):
+        out.write(separator)
+        out.write(dumps(entry_json(entry.record, entry.corrected_by)))
         separator = ",\n    "
         if done % PROGRESS_EVERY == 0:
             progress(done, total)

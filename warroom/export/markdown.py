@@ -16,6 +16,7 @@ from typing import TextIO
 from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.domain.terminal_text import terminal_text
 from warroom.export.formats import Progress, no_progress
+from warroom.export.inbox_figures import inbox_rows
 from warroom.export.labels import clock_rows, header_rows, review_rows, when
 from warroom.export.tables import (
     Table,
@@ -129,11 +130,11 @@ def write_markdown(log: IncidentLog, out: TextIO, progress: Progress = no_progre
         "|---|---|---|---|---|",
     ]
     out.write("\n".join(lines) + "\n")
-    total = len(log.entries)
-    corrected_by = log.corrected_by()
-    for done, record in enumerate(log.entries, start=1):
+    total = log.entries.count
+    for done, entry in enumerate(log.entries, start=1):
+        record = entry.record
         text = cell(record.text)
-        fixes = corrected_by.get(record.seq)
+        fixes = entry.corrected_by
         if fixes:
             text = f"~~{text}~~ (corrected by " + ", ".join(f"#{n}" for n in fixes) + ")"
         if record.corrects_seq is not None:
@@ -155,9 +156,13 @@ def write_markdown(log: IncidentLog, out: TextIO, progress: Progress = no_progre
     lines += _pairs(clock_rows(log))
     lines += ["## Post-incident review", ""]
     lines += _pairs(review_rows(log.review))
+    if log.inbox is not None:
+        lines += ["### Inbound and response times", ""]
+        lines += _pairs(inbox_rows(log.inbox))
     lines += ["### Lessons learned", ""]
     lines += [block(log.review.lessons_learned) if log.review.lessons_learned else "_None yet._"]
     footer = log.footer
+    chain = log.chain()
     lines += [
         "",
         "## Verification",
@@ -165,7 +170,7 @@ def write_markdown(log: IncidentLog, out: TextIO, progress: Progress = no_progre
         f"Entries: {footer.entry_count}  ",
         f"Chain head hash: `{footer.head_hash}`  ",
         "Chain checked at export: "
-        + ("intact" if footer.chain_ok else f"BROKEN: {cell(footer.problem)}"),
+        + ("intact" if chain.ok else f"BROKEN: {cell(chain.describe())}"),
         "",
         "Verify the JSON export of this incident with `warroom verify FILE.json`.",
         "",

@@ -18,7 +18,8 @@ _CLOCK = {"due_at", "remaining_seconds", "alarm", "since"}
 _CHECKLIST = {"phase", "position", "text", "owner_role", "due_at", "done_by", "done_at"}
 
 #: each object's exact members; a nested spec is a dict (object), a list (array of), or ANY
-SPEC: dict[str, Any] = {
+#: (``warroom.incident-log/2``; /3 adds ``inbox``, see SPEC below)
+SPEC_V2: dict[str, Any] = {
     "schema": None,
     "generator": None,
     "exported_at": None,
@@ -207,6 +208,32 @@ SPEC: dict[str, Any] = {
     )
     | {"statement_hashes": ANY},
 }
+
+
+#: the inbox figures of a ``/3`` export (not covered by the chain; members still exact)
+INBOX: dict[str, Any] = dict.fromkeys(
+    [
+        "bucket",
+        "computed_at",
+        "total",
+        "negative",
+        "scored",
+        "negative_share",
+        "spike_rule",
+        "waiting",
+        "oldest_waiting_since",
+        "oldest_wait_seconds",
+    ]
+) | {
+    "sources": ANY,
+    "buckets": [
+        dict.fromkeys(["start", "total", "negative", "scored", "baseline", "spike"])
+        | {"by_source": ANY}
+    ],
+    "response": [dict.fromkeys(["priority", "answered", "median_seconds", "p90_seconds"])],
+}
+#: ``warroom.incident-log/3``: /2 and the inbox figures
+SPEC: dict[str, Any] = SPEC_V2 | {"inbox": INBOX}
 
 
 class StrictJSONError(ValueError):

@@ -175,7 +175,12 @@ class Services:
 
     @cached_property
     def inbox_pull(self) -> InboxPullService:
-        """Pull the sources (one instance per worker thread: see its docstring)."""
+        """Pull the sources (this thread's instance)."""
+        return self.new_inbox_pull()
+
+    def new_inbox_pull(self) -> InboxPullService:
+        """Return an InboxPullService of its own for a worker thread (it keeps per-source
+        backoff and is not thread-safe: see its docstring); same database and secrets."""
         from warroom.services.inbox_pull import InboxPullService
 
         return InboxPullService(self._context, self.playbooks, self.secrets)

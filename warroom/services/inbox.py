@@ -5,7 +5,7 @@ Answers in-thread live in :mod:`warroom.services.inbox_replies`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from warroom.domain.changes import Area
@@ -18,6 +18,7 @@ from warroom.domain.inbox import (
     check_query,
     check_tag,
 )
+from warroom.domain.inbox_paging import InboxPage, InboxRange, PageKey
 from warroom.domain.inbox_stats import InboxStats, bucket_seconds, compute_stats
 from warroom.domain.names import check_name
 from warroom.domain.people import Action
@@ -28,6 +29,7 @@ from warroom.services.inbox_attach import attach_item, match_terms
 from warroom.services.people import authorize
 from warroom.storage import (
     changes,
+    inbox_page_repo,
     inbox_repo,
     inbox_stats_repo,
     incident_repo,
@@ -38,6 +40,8 @@ from warroom.storage.database import Session
 from warroom.storage.timeline_repo import append
 
 BULK_MAX = 10_000
+#: A refresh of the part of the list already read sends at most this many items.
+FRESH_MAX = 500
 
 
 class InboxService:
@@ -58,6 +62,37 @@ class InboxService:
             return inbox_repo.list_items(
                 session, filters or InboxFilter(), limit=limit, offset=offset
             )
+
+    def page(
+        self, filters: InboxFilter | None = None, *, after: PageKey | None = None, limit: int = 100
+    ) -> InboxPage:
+        """Return up to ``limit`` items that pass ``filters``, newest first, after ``after``."""
+        with self._ctx.db.reading() as session:
+            items, more = inbox_page_repo.page(
+                session, filters or InboxFilter(), after=after, limit=limit
+            )
+        return InboxPage(tuple(items), more)
+
+    def since(
+        self,
+        filters: InboxFilter | None,
+        *,
+        down_to: PageKey | None,
+        known: Mapping[int, int],
+        fresh_max: int = FRESH_MAX,
+    ) -> InboxRange:
+        """Return the list down to ``down_to`` (None: all of it) as it is now, with the items
+        that are new or changed since the versions in ``known`` (item id -> version)."""
+        wanted = filters or InboxFilter()
+        with self._ctx.db.reading() as session:
+            order = inbox_page_repo.versions(session, wanted, down_to=down_to)
+            total = len(order) if down_to is None else inbox_repo.count(session, wanted)
+            ids = tuple(item_id for item_id, _version in order)
+            stale = [item_id for item_id, version in order if known.get(item_id) != version]
+            if len(stale) > fresh_max:
+                return InboxRange(ids, {}, total, overflow=True)
+            fresh = inbox_page_repo.by_ids(session, stale) if stale else {}
+        return InboxRange(ids, fresh, total)
 
     def count(self, filters: InboxFilter | None = None) -> int:
         """Return how many items pass ``filters``."""

@@ -49,6 +49,8 @@ class Preferences:
     layout: dict[str, str] = field(default_factory=dict)
     #: Whether the window's sync worker delivers released statements when channels are online.
     auto_publish: bool = True
+    #: Whether the window's sync worker pulls the listening sources (the triage inbox).
+    listen: bool = True
     #: The team database chosen in the window's Connect dialog (never with a password);
     #: None: the embedded file. ``--db`` and $WARROOM_DB win over it.
     database_url: str | None = None
@@ -68,6 +70,10 @@ class Preferences:
     def with_auto_publish(self, enabled: bool) -> Preferences:
         """Return a copy that remembers whether the window publishes on its own."""
         return replace(self, auto_publish=bool(enabled))
+
+    def with_listen(self, enabled: bool) -> Preferences:
+        """Return a copy that remembers whether the window pulls the sources on its own."""
+        return replace(self, listen=bool(enabled))
 
     def with_database_url(self, url: str | None) -> Preferences:
         """Return a copy that remembers ``url`` (stripped of any password; None: local)."""
@@ -115,6 +121,7 @@ class PreferencesStore:
             "theme": preferences.theme,
             "layout": preferences.layout,
             "auto_publish": preferences.auto_publish,
+            "listen": preferences.listen,
         }
         if preferences.database_url:
             body["database_url"] = without_password(preferences.database_url)
@@ -152,6 +159,7 @@ def _from_json(raw: object) -> Preferences:
         theme=theme if theme in THEMES else "system",
         layout={str(k): v for k, v in layout.items() if isinstance(v, str)},
         auto_publish=raw.get("auto_publish") is not False,
+        listen=raw.get("listen") is not False,
         database_url=_database_url(raw.get("database_url")),
     )
 

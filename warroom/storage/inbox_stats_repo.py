@@ -6,10 +6,10 @@ as seconds: parsing 100,000 times in SQL would cost more than the whole 200 ms b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.inbox import WAITING_STATES
@@ -43,14 +43,30 @@ def volume(session: Session, incident_id: int | None, width: int) -> list[Volume
     ]
 
 
-def response_delays(session: Session, incident_id: int | None) -> Sequence[tuple[int, int]]:
+def response_delays(session: Session, incident_id: int | None) -> list[tuple[int, int]]:
     """Return (effective priority, seconds from posting to first response) per answered item."""
     priority = func.coalesce(InboxItemRow.priority, InboxItemRow.suggested_priority)
     query = select(priority, InboxItemRow.response_seconds).where(
         InboxItemRow.response_seconds.is_not(None), *_scope(incident_id)
     )
-    # Rows behave as (int, int) tuples already: no per-row conversion for 100,000 items.
-    return session.execute(query).all()  # type: ignore[return-value]
+    return driver_tuples(session, query)
+
+
+def driver_tuples(session: Session, query: Select[Any, Any]) -> list[Any]:
+    """Run ``query`` and return the database driver's own row tuples.
+
+    For tens of thousands of rows of plain integers, building SQLAlchemy rows costs three
+    times the query itself; the driver's tuples hold the same values. The query's only
+    parameters are integers (rendered inline), and it runs in the session's transaction.
+    """
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def waiting(session: Session, incident_id: int | None) -> tuple[int, datetime | None]:

@@ -75,7 +75,7 @@ def test_export_command_writes_each_format_without_a_display(
     summary = result.json()
     # alice's first signed export made her key: one more entry says so
     assert summary["format"] == "json" and summary["entry_count"] == demo.entry_count + 1  # type: ignore[index]
-    assert json.loads((out / "log.data").read_text())["schema"] == "warroom.incident-log/2"
+    assert json.loads((out / "log.data").read_text())["schema"] == "warroom.incident-log/3"
     assert run_cli("verify", str(out / "log.data")).code == 0
     for name in ("log.csv", "log.md"):
         assert run_cli("export", str(demo.id), "-o", str(out / name)).code == 0

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from tests.support.tamper import tamper
 from warroom.domain.errors import RuleViolation
+from warroom.domain.names import same_name
 from warroom.domain.outbox import DeliveryState
 from warroom.domain.statements import StatementState
 from warroom.domain.trust import approval_document
@@ -43,7 +44,8 @@ def test_a_twin_name_is_refused_by_the_service_and_the_database(services: Any, d
     with pytest.raises(RuleViolation, match="same name"):
         services.people.put("\uff30\uff52\uff49\uff59\uff41", "approver", "PRIYA")
     assert [p.name for p in services.people.all()] == ["priya"]
-    assert services.people.role_of("PRIYA").value == "lead"  # looked up as a name
+    (priya,) = [p for p in services.people.all() if same_name(p.name, "PRIYA")]
+    assert priya.role.value == "lead"  # looked up as a name
     engine = create_engine(db_url)
     try:
         with pytest.raises(IntegrityError), engine.begin() as connection:

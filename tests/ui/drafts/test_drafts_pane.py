@@ -222,11 +222,11 @@ def test_submit_then_only_someone_else_may_approve(
 
 
 def test_approving_signs_the_revision_shown_and_refuses_one_that_changed(
-    qtbot: Any, pane: DraftsPane, runner: TaskRunner, services: Any, incident: Incident
+    qtbot: Any, pane: DraftsPane, live: Live, runner: TaskRunner, services: Any, incident: Incident
 ) -> None:
     statement = _draft(services, incident)
     services.statements.submit(statement.id, statement.author)
-    pane.set_actor("someone else")
+    _act_as(qtbot, pane, live, runner, "someone else")
     _select(qtbot, pane, runner, statement.id)
     assert pane.approve_action.isEnabled()
     # Another workstation edits it after this pane read revision 1.

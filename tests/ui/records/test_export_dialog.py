@@ -18,7 +18,7 @@ from warroom.export.formats import ExportFormat, PageSize
 from warroom.services.demo import load_demo
 from warroom.services.export import ExportResult
 from warroom.ui.records.export_actions import ExportActions, install_export_actions
-from warroom.ui.records.export_dialog import ExportDialog
+from warroom.ui.records.export_dialog import CANCELLED, ExportDialog
 from warroom.ui.records.verify_dialog import VerifyDialog
 from warroom.ui.shell.main_window import MainWindow
 from warroom.ui.shell.tasks import TaskRunner
@@ -162,7 +162,7 @@ class _SlowExport:
         return result
 
 
-def test_no_cancel_while_writing_and_progress_moves(
+def test_progress_moves_and_cancel_leaves_no_file(
     qtbot: Any, services: Any, demo: Incident, runner: TaskRunner, tmp_path: Path
 ) -> None:
     slow = _SlowExport(services.export)
@@ -178,22 +178,27 @@ def test_no_cancel_while_writing_and_progress_moves(
     dialog.set_format(ExportFormat.CSV)
     dialog.show()
     dialog.export_button.click()
+    target = tmp_path / f"incident-{demo.id}-2026-11-23.csv"
     try:
         assert slow.halfway.wait(10)
         qtbot.waitUntil(lambda: dialog.progress.value() == 50)
         assert dialog.is_running()
         assert not dialog.close_button.isEnabled()
-        assert "cannot be interrupted" in dialog.close_button.toolTip()
+        assert dialog.cancel_button.isVisible() and dialog.cancel_button.isEnabled()
         assert not dialog.export_button.isEnabled() and not dialog.format_combo.isEnabled()
-        dialog.reject()  # Escape / the window's close button: ignored while writing
-        assert dialog.isVisible()
         dialog.grab().save(str(tmp_path / "export-running.png"))
+        dialog.cancel_button.click()
+        assert dialog.isVisible() and dialog.outcome.text() == "Cancelling…"
     finally:
         slow.release.set()
     qtbot.waitUntil(lambda: not dialog.is_running(), timeout=WAIT_MS)
-    assert dialog.progress.value() == 100
-    assert dialog.close_button.isEnabled()
-    assert (tmp_path / f"incident-{demo.id}-2026-11-23.csv").is_file()
+    assert dialog.outcome.text() == CANCELLED and dialog.progress.value() == 0
+    assert not target.exists() and not list(tmp_path.glob(f".{target.name}.*"))  # no .part
+    assert dialog.close_button.isEnabled() and not dialog.cancel_button.isVisible()
+
+    dialog.export_button.click()  # a new export is not cancelled by the old request
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=WAIT_MS)
+    assert dialog.progress.value() == 100 and target.is_file()
 
 
 def _verify_dialog(qtbot: Any, dialog: VerifyDialog) -> VerifyDialog:

@@ -189,7 +189,10 @@ def test_panes_sit_in_resizable_splitters_with_accessible_names(
     window = make_window()
     wait_loaded(window)
     assert window.splitter.indexOf(window.timeline) == 0
-    assert window.side_splitter.indexOf(window.drafts_widget) == 0
+    # The drafts are the first tab of the side's upper part (the inbox may plug in beside).
+    assert window.side_splitter.indexOf(window.side_tabs) == 0
+    assert window.side_tabs.indexOf(window.drafts_widget) == 0
+    assert window.side_tabs.tabBar().isHidden()  # alone: no tab bar
     assert window.side_splitter.indexOf(window.checklist_widget) == 1
     sizes = window.splitter.sizes()
     window.splitter.setSizes([sizes[0] + 100, sizes[1] - 100])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from warroom.domain.checklist import ChecklistItem, Phase
-from warroom.domain.incident_log import people_and_roles
+from warroom.domain.incident_log import author_counts, people_and_roles
 from warroom.domain.incidents import Incident, IncidentState, Severity
 from warroom.domain.statements import Approval, Statement, StatementState
 from warroom.domain.timeline import ChainRecord
@@ -36,7 +36,9 @@ def test_people_and_roles_come_from_what_people_did() -> None:
         released_by="dana",
     )
     item = ChecklistItem(1, 1, Phase.FIRST_HOUR, 1, "brief support", "comms", None, None, "lee", T0)
-    people = {p.name: p for p in people_and_roles(incident, entries, [statement], [item])}
+    people = {
+        p.name: p for p in people_and_roles(incident, author_counts(entries), [statement], [item])
+    }
     assert list(people) == ["dana", "sam", "lee", "priya"]
     assert people["dana"].roles == ("declared the incident", "released statements")
     assert people["sam"].roles == ("drafted statements",) and people["sam"].entries == 2

@@ -7,12 +7,18 @@ Tools > Outbox… and the checkable "Publish automatically when online" (remembe
 preferences; when off, nothing is sent), and an online/offline label per configured channel
 in the status bar. The worker stops when the window closes; :meth:`SyncController.stop` also
 stops it (tests, the composition root).
+
+Given a factory of InboxPullService objects (``listen``), the same worker also pulls the
+inbox sources that are due, as ``warroom sync --watch`` does, while the checkable "Listen
+when online" is on (remembered too): after each delivery pass, or on passes of its own when
+publishing is off. Either setting alone keeps the worker running; both off stop it.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -28,6 +34,9 @@ from warroom.ui.publishing.outbox_dialog import OutboxDialog
 from warroom.ui.publishing.sync_indicator import ChannelIndicator
 from warroom.ui.publishing.sync_worker import SyncWorker
 from warroom.ui.shell.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from warroom.services.inbox_pull import InboxPullService, PullReport
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +64,14 @@ class SyncController(QObject):
         *,
         poll_seconds: float = 2.0,
         retry_seconds: float = 30.0,
+        listen: Callable[[], InboxPullService] | None = None,
     ) -> None:
         super().__init__(window)
         self.setObjectName("syncController")
         self._window = window
         self._services = publishing
         self._make_delivery = publishing.new_delivery
+        self._make_pull = listen
         self._preferences = preferences
         self._poll_seconds = poll_seconds
         self._retry_seconds = retry_seconds
@@ -91,6 +102,16 @@ class SyncController(QObject):
         self.auto_action.toggled.connect(self.set_auto_publish)
         window.tools_menu.addSeparator()
         window.add_tools_action(self.auto_action)
+        self.listen_action: QAction | None = None
+        if listen is not None:
+            self.listen_action = QAction("&Listen when online", window)
+            self.listen_action.setCheckable(True)
+            self.listen_action.setStatusTip(
+                "Pull mentions, mailboxes and feeds into the inbox in the background"
+            )
+            self.listen_action.setChecked(self._preferences.load().listen)
+            self.listen_action.toggled.connect(self.set_listening)
+            window.add_tools_action(self.listen_action)
 
         window.data_changed.connect(self._data_changed)
         window.installEventFilter(self)
@@ -102,11 +123,15 @@ class SyncController(QObject):
         """Tell whether the window publishes on its own."""
         return self.auto_action.isChecked()
 
+    @property
+    def listening(self) -> bool:
+        """Tell whether the window pulls the sources on its own."""
+        return self.listen_action is not None and self.listen_action.isChecked()
+
     def start(self) -> None:
-        """Show the channels and start the worker if publishing automatically."""
+        """Show the channels and start the worker if publishing or listening."""
         self.indicator.set_publishing(self.auto_publish)
-        if self.auto_publish:
-            self._start_worker()
+        self._start_worker()
         self.refresh_channels()
 
     def stop(self) -> None:
@@ -123,6 +148,14 @@ class SyncController(QObject):
         """Tell whether the worker thread runs."""
         return self.worker is not None and self.worker.isRunning()
 
+    def is_publishing(self) -> bool:
+        """Tell whether the worker runs and delivers the outbox."""
+        return self.is_running() and self.worker is not None and self.worker.publishes
+
+    def is_listening(self) -> bool:
+        """Tell whether the worker runs and pulls the sources."""
+        return self.is_running() and self.worker is not None and self.worker.listens
+
     def set_auto_publish(self, enabled: bool) -> None:
         """Turn publishing on (start the worker) or off (stop it: nothing is sent)."""
         if self.auto_action.isChecked() != enabled:
@@ -133,26 +166,54 @@ class SyncController(QObject):
         except OSError as error:
             self._window.status.say(f"Could not remember the publishing setting: {error}")
         self.indicator.set_publishing(enabled)
+        self._restart_worker()
         if enabled:
-            self._start_worker()
             self._window.status.say("Publishing automatically when channels are online")
         else:
-            self.stop()
             self._window.status.say("Publishing is off: released statements wait in the outbox")
+
+    def set_listening(self, enabled: bool) -> None:
+        """Turn pulling the sources on or off (remembered)."""
+        action = self.listen_action
+        if action is None:
+            return
+        if action.isChecked() != enabled:
+            action.setChecked(enabled)  # comes back here through toggled
+            return
+        try:
+            self._preferences.save(self._preferences.load().with_listen(enabled))
+        except OSError as error:
+            self._window.status.say(f"Could not remember the listening setting: {error}")
+        self._restart_worker()
+        self._window.status.say(
+            "Listening: the sources are pulled when online"
+            if enabled
+            else "Listening is off: nothing new reaches the inbox from this window"
+        )
+
+    def _restart_worker(self) -> None:
+        worker = self.worker
+        wanted = (self.auto_publish, self.listening)
+        if worker is not None and (worker.publishes, worker.listens) == wanted:
+            return
+        self.stop()
+        self._start_worker()
 
     def _load_auto_publish(self) -> bool:
         return self._preferences.load().auto_publish
 
     def _start_worker(self) -> None:
-        if self.worker is not None:
+        if self.worker is not None or not (self.auto_publish or self.listening):
             return
         worker = SyncWorker(
-            self._make_delivery,
+            self._make_delivery if self.auto_publish else None,
             self,
+            make_pull=self._make_pull if self.listening else None,
             poll_seconds=self._poll_seconds,
             retry_seconds=self._retry_seconds,
         )
         worker.pass_finished.connect(self._pass_finished)
+        worker.pull_finished.connect(self._pull_finished)
         worker.failed.connect(self._worker_failed)
         self.worker = worker
         worker.start()
@@ -171,11 +232,22 @@ class SyncController(QObject):
         if busy or report.recovered:
             self._window.look_for_changes()
 
+    def _pull_finished(self, report: PullReport) -> None:
+        if self.worker is None or self.sender() is not self.worker:
+            return
+        if report.added or any(pull.error for pull in report.sources):
+            self._window.status.say("Listening: " + "; ".join(report.summary().splitlines()))
+        if report.sources:  # what a pull stored is in the change feed: look now
+            self._window.look_for_changes()
+
     def _worker_failed(self, text: str) -> None:
         if self.worker is None or self.sender() is not self.worker:
             return
-        self.indicator.set_publishing(True, text)
-        self._window.status.say(f"Publishing stalled: {text}")
+        if self.worker.publishes:
+            self.indicator.set_publishing(True, text)
+            self._window.status.say(f"Publishing stalled: {text}")
+        else:
+            self._window.status.say(f"Listening stalled: {text}")
 
     # -- channels ------------------------------------------------------------------------------
 
@@ -270,8 +342,12 @@ def install_publishing(
     preferences: PreferencesStore,
     *,
     poll_seconds: float = 2.0,
+    listen: Callable[[], InboxPullService] | None = None,
 ) -> SyncController:
-    """Add publishing to ``window`` and start it (the worker only if auto-publish is on)."""
-    controller = SyncController(window, publishing, preferences, poll_seconds=poll_seconds)
+    """Add publishing (and, given ``listen``, listening) to ``window`` and start it (the
+    worker only if auto-publish or listening is on)."""
+    controller = SyncController(
+        window, publishing, preferences, poll_seconds=poll_seconds, listen=listen
+    )
     controller.start()
     return controller

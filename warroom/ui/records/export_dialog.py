@@ -2,14 +2,16 @@
 
 The export runs through the task bridge. Its ``progress(done, total)`` callback is called on
 the worker thread, so it only emits a signal of a relay that lives on the GUI thread; the
-queued connection brings each report to the progress bar. The service cannot be
-interrupted, so the dialog offers no Cancel while it runs (it says so instead).
+queued connection brings each report to the progress bar. Cancel sets a flag that the next
+progress report (every few hundred entries) sees: it raises ExportCancelled on the worker,
+the service removes its incomplete file, and the dialog says that nothing was written.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.incidents import Incident
-from warroom.export.formats import ExportFormat, PageSize
+from warroom.export.formats import ExportCancelled, ExportFormat, PageSize
 from warroom.services.export import ExportResult, ExportService
 from warroom.ui.shell.tasks import TaskRunner
 
@@ -51,7 +53,7 @@ FORMAT_FILTERS = {
 }
 PAGE_LABELS = {PageSize.A4: "A4", PageSize.LETTER: "US Letter"}
 BAD = "#e0314b"  # readable on the light and the dark theme
-NO_CANCEL = "An export cannot be interrupted; it finishes on its own (long logs take a while)."
+CANCELLED = "Cancelled: nothing was written."
 
 
 def default_file_name(incident_id: int, export_format: ExportFormat, day: date) -> str:
@@ -60,13 +62,30 @@ def default_file_name(incident_id: int, export_format: ExportFormat, day: date) 
 
 
 class ProgressRelay(QObject):
-    """Lives on the GUI thread; the worker calls :meth:`report`, the signal crosses over."""
+    """Lives on the GUI thread; the worker calls :meth:`report`, the signal crosses over.
+
+    :meth:`cancel` (GUI thread) makes the worker's next report raise ExportCancelled.
+    """
 
     progressed = Signal(int, int)  # done, total
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancelled = threading.Event()
+
     def report(self, done: int, total: int) -> None:
-        """Forward one progress report (safe to call from any thread)."""
+        """Forward one progress report (safe to call from any thread), or stop the export."""
+        if self._cancelled.is_set():
+            raise ExportCancelled
         self.progressed.emit(done, total)
+
+    def cancel(self) -> None:
+        """Ask the running export to stop at its next progress report."""
+        self._cancelled.set()
+
+    def reset(self) -> None:
+        """Forget an earlier cancel (a new export starts)."""
+        self._cancelled.clear()
 
 
 class ExportDialog(QDialog):
@@ -164,6 +183,12 @@ class ExportDialog(QDialog):
         )
         self.open_folder_button.setObjectName("exportOpenFolder")
         self.open_folder_button.setVisible(False)
+        self.cancel_button = self.buttons.addButton(
+            "&Cancel export", QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.cancel_button.setObjectName("exportCancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_export)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.export_button.clicked.connect(self.start_export)
         self.open_folder_button.clicked.connect(self.open_folder)
@@ -250,6 +275,7 @@ class ExportDialog(QDialog):
         export_format, page_size = self.export_format(), self.page_size()
         export, incident_id, actor = self._export, self._incident.id, self._actor
         report = self.relay.report
+        self.relay.reset()
         self._set_running(True)
         self.last_result = None
         self.progress.setValue(0)
@@ -261,6 +287,14 @@ class ExportDialog(QDialog):
             )
 
         self._runner.run(work, self._done, self._failed)
+
+    def cancel_export(self) -> None:
+        """Stop the running export; its incomplete file is removed."""
+        if not self._running:
+            return
+        self.relay.cancel()
+        self.cancel_button.setEnabled(False)
+        self.outcome.setText("Cancelling…")
 
     def _progressed(self, done: int, total: int) -> None:
         if self._running and total > 0:
@@ -289,6 +323,11 @@ class ExportDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self._set_running(False)
+        if isinstance(error, ExportCancelled):
+            self.progress.setValue(0)
+            self.outcome.setText(CANCELLED)
+            self.failed.emit(CANCELLED)
+            return
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         log.info("export failed: %s", message)
         self.outcome.setText(
@@ -303,7 +342,8 @@ class ExportDialog(QDialog):
             widget.setEnabled(not running)
         self.page_combo.setEnabled(not running and self.export_format() is ExportFormat.PDF)
         self.close_button.setEnabled(not running)
-        self.close_button.setToolTip(NO_CANCEL if running else "")
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
         if running:
             self.open_folder_button.setVisible(False)
             self._show_details(False)
@@ -322,21 +362,24 @@ class ExportDialog(QDialog):
             return False
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_result.path.parent)))
 
-    # -- no closing while writing ---------------------------------------------------------------
+    # -- closing while writing cancels first ----------------------------------------------------
 
     def reject(self) -> None:
         if self._running:
-            return  # the service cannot stop halfway; the dialog says so on its Close button
+            self.cancel_export()  # Escape or Close: stop the export; the dialog stays to say so
+            return
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._running:
+            self.cancel_export()
             event.ignore()
             return
         super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._running and event.key() == Qt.Key.Key_Escape:
+            self.cancel_export()
             event.accept()
             return
         super().keyPressEvent(event)

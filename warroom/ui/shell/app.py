@@ -26,6 +26,7 @@ from warroom.services.preferences import Identity, Preferences, PreferencesStore
 from warroom.storage.database import Database, open_database, read_only_message
 from warroom.storage.locations import DB_ENV
 from warroom.storage.private_files import user_files_warnings
+from warroom.ui.inbox.install import install_inbox
 from warroom.ui.publishing.sync_setup import install_publishing
 from warroom.ui.records.backup_status import BackupController, install_backups
 from warroom.ui.records.export_actions import install_export_actions
@@ -71,7 +72,7 @@ def run_window(db_url: str | None, actor: str | None) -> int:
         store.save(preferences.with_identity(identity))
     runner = TaskRunner(app)
     window = build_window(services, runner, identity, store, theme)
-    publishing = install_publishing(window, services, store)
+    publishing = install_publishing(window, services, store, listen=services.new_inbox_pull)
     backups = window.findChild(BackupController)
     database.guard_file()  # stop writing, saying so, if the file is replaced underneath
     for warning in database.warnings + user_files_warnings():
@@ -191,4 +192,5 @@ def build_window(
     install_people_action(window, services.people)
     install_connect_actions(window, store)
     install_backups(window, services.backups)
+    install_inbox(window, services, services.incidents.today)
     return window

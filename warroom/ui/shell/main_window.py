@@ -23,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from warroom.domain.incidents import Incident
 from warroom.services import Services
@@ -94,9 +94,15 @@ class MainWindow(QMainWindow):
         self.drafts_widget: QWidget = self.drafts
         self.checklist_widget: QWidget = self.checklist
 
+        # Panes that plug in (the inbox) share the drafts' place as tabs (bar hidden alone).
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.setTabBarAutoHide(True)
+        self.side_tabs.addTab(self.drafts_widget, "Drafts")
         self.side_splitter = QSplitter(Qt.Orientation.Vertical)
         self.side_splitter.setObjectName("sideSplitter")
-        self.side_splitter.addWidget(self.drafts_widget)
+        self.side_splitter.addWidget(self.side_tabs)
         self.side_splitter.addWidget(self.checklist_widget)
         self.side_splitter.setStretchFactor(0, 3)
         self.side_splitter.setStretchFactor(1, 2)
@@ -268,6 +274,10 @@ class MainWindow(QMainWindow):
         self.file_menu.insertAction(self._file_end, action)
         self.addAction(action)
 
+    def add_side_pane(self, pane: QWidget, title: str) -> None:
+        """Add a pane beside the drafts, as a tab of their place (e.g. the Inbox)."""
+        self.side_tabs.addTab(pane, title)
+
     def add_tools_action(self, action: QAction) -> None:
         """Add an action to the Tools menu (e.g. Channels…, Review…)."""
         self.tools_menu.addAction(action)
@@ -381,6 +391,8 @@ class MainWindow(QMainWindow):
         self._focus_pane(self.checklist_widget, "checklistView")
 
     def _focus_pane(self, pane: QWidget, child_name: str) -> None:
+        if self.side_tabs.indexOf(pane) >= 0:
+            self.side_tabs.setCurrentWidget(pane)
         child = pane.findChild(QWidget, child_name)
         target = child if child is not None and child.isEnabled() else pane
         target.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -8,6 +8,7 @@ no logic and touch no widgets. Tests wait with ``qtbot.waitUntil(runner.is_idle)
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -19,26 +20,35 @@ T = TypeVar("T")
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits through it (queued across threads)."""
+    """Lives on the GUI thread as long as its runner; workers emit through it (queued).
 
-    succeeded = Signal(object)
-    failed = Signal(object)
+    One relay for every task, never deleted while tasks run: Qt does not allow deleting a
+    sender while another thread is still inside its ``emit``, which a relay per task,
+    deleted as soon as its result arrived, did now and then (a crash under load).
+    """
+
+    succeeded = Signal(object, object)  # task number, result
+    failed = Signal(object, object)  # task number, exception
 
 
 class _Job(QRunnable):
-    def __init__(self, function: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, function: Callable[[], Any], relay: _Relay, number: int) -> None:
         super().__init__()
         self._function = function
         self._relay = relay
+        self._number = number
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
             result = self._function()
         except Exception as error:  # every failure goes back to the GUI
-            self._relay.failed.emit(error)
+            self._relay.failed.emit(self._number, error)
         else:
-            self._relay.succeeded.emit(result)
+            self._relay.succeeded.emit(self._number, result)
+
+
+Callbacks = tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]
 
 
 class TaskRunner(QObject):
@@ -55,7 +65,11 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
-        self._relays: set[_Relay] = set()
+        self._relay = _Relay(self)
+        self._relay.succeeded.connect(self._succeeded)
+        self._relay.failed.connect(self._failed)
+        self._pending: dict[int, Callbacks] = {}  # by task number: work in flight
+        self._numbers = itertools.count(1)
         self._soon = 0  # callbacks waiting for their turn (see soon)
         self._closed = False
 
@@ -68,35 +82,32 @@ class TaskRunner(QObject):
         """Call ``function()`` on the pool; then ``on_done(result)`` or ``on_error(exc)``."""
         if self._closed:
             return
-        relay = _Relay()
-        self._relays.add(relay)
-        if len(self._relays) + self._soon == 1:
+        number = next(self._numbers)
+        self._pending[number] = (on_done, on_error)
+        if len(self._pending) + self._soon == 1:
             self.busy_changed.emit(True)
+        self._pool.start(_Job(function, self._relay, number))
 
-        def finish() -> None:
-            self._relays.discard(relay)
-            relay.deleteLater()
-            if not self._relays and not self._soon:
-                self.busy_changed.emit(False)
+    def _finish(self, number: int) -> Callbacks | None:
+        callbacks = self._pending.pop(number, None)
+        if not self._pending and not self._soon:
+            self.busy_changed.emit(False)
+        return callbacks
 
-        def succeeded(result: T) -> None:
-            finish()
-            if on_done is not None and not self._closed:
-                on_done(result)
+    def _succeeded(self, number: int, result: Any) -> None:
+        callbacks = self._finish(number)
+        if callbacks is not None and callbacks[0] is not None and not self._closed:
+            callbacks[0](result)
 
-        def failed(error: Exception) -> None:
-            finish()
-            if self._closed:
-                return
-            if on_error is not None:
-                on_error(error)
-            else:
-                log.warning("background task failed: %s", error)
-                self.task_failed.emit(str(error))
-
-        relay.succeeded.connect(succeeded)
-        relay.failed.connect(failed)
-        self._pool.start(_Job(function, relay))
+    def _failed(self, number: int, error: Exception) -> None:
+        callbacks = self._finish(number)
+        if callbacks is None or self._closed:
+            return
+        if callbacks[1] is not None:
+            callbacks[1](error)
+        else:
+            log.warning("background task failed: %s", error)
+            self.task_failed.emit(str(error))
 
     def soon(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` on the GUI thread at a later turn of the event loop (after the
@@ -105,7 +116,7 @@ class TaskRunner(QObject):
         if self._closed:
             return
         self._soon += 1
-        if len(self._relays) + self._soon == 1:
+        if len(self._pending) + self._soon == 1:
             self.busy_changed.emit(True)
 
         def run() -> None:
@@ -114,14 +125,14 @@ class TaskRunner(QObject):
                 if not self._closed:
                     callback()
             finally:
-                if not self._relays and not self._soon:
+                if not self._pending and not self._soon:
                     self.busy_changed.emit(False)
 
         QTimer.singleShot(0, self, run)
 
     def is_idle(self) -> bool:
         """Tell whether no task is running or waiting to report."""
-        return not self._relays and not self._soon
+        return not self._pending and not self._soon
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop accepting work and wait for running tasks; True if all finished."""

@@ -20,8 +20,9 @@ from warroom.ui.shell.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-#: The areas an IncidentView holds (the timeline's entries are read in pages instead).
-VIEW_AREAS = frozenset(Area) - {Area.TIMELINE}
+#: The areas an IncidentView holds (the timeline's entries and the inbox's items are read
+#: in pages instead).
+VIEW_AREAS = frozenset(Area) - {Area.TIMELINE, Area.INBOX}
 
 ReadView = Callable[[int, str], IncidentView]
 Render = Callable[[IncidentView, frozenset[Area]], None]

@@ -1,0 +1,1 @@
+"""The triage inbox in the window: the pane, its wave chart and Tools > Sources…."""
