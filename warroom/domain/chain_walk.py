@@ -72,8 +72,11 @@ def to_record(incident_id: int, row: ChainRow) -> ChainRecord:
     )
 
 
-class ChainWalk:
-    """Checks rows in sequence order, each linked to the one before, as verify_chain does."""
+class RowWalk:
+    """Checks rows in sequence order, each linked to the one before, as verify_chain does.
+
+    The plain-row twin of :class:`~warroom.domain.timeline.ChainWalk` (which takes whole
+    records): it can start after a proven head, and it skips building a record per entry."""
 
     def __init__(self, incident_id: int, *, after: int = 0, head: str = GENESIS_HASH) -> None:
         self.incident_id = incident_id

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from warroom.domain.chain_state import ChainState, derive
 from warroom.domain.chain_walk import (
     ChainRow,
-    ChainWalk,
+    RowWalk,
     VerifyCheckpoint,
     has_event,
     records_state,
@@ -189,13 +189,13 @@ class _Run:
             return replace(base, ok=False, broken_seq=report.broken_seq, problem=report.problem)
         return self._fields(base)
 
-    def _start(self, point: VerifyCheckpoint | None) -> ChainWalk:
+    def _start(self, point: VerifyCheckpoint | None) -> RowWalk:
         """Return a walk from the first entry, or from the checkpoint's head once the head
         entry and the kept state entries before it are found unchanged."""
         incident_id = self._incident.id
         if point is None:
-            return ChainWalk(incident_id)
-        walk = ChainWalk(incident_id, after=point.entry_count, head=point.head_hash)
+            return RowWalk(incident_id)
+        walk = RowWalk(incident_id, after=point.entry_count, head=point.head_hash)
         when = iso_utc(point.verified_at)
         if point.entry_count > self._incident.entry_count:
             walk.count = self._incident.entry_count
@@ -226,7 +226,7 @@ class _Run:
             self._kept.append(row)
         return walk
 
-    def _walk(self, walk: ChainWalk) -> None:
+    def _walk(self, walk: RowWalk) -> None:
         """Stream the entries after the walk's head and check each; keep the needed ones."""
         keep = has_event if self._point is None else records_state
         total = max(self._incident.entry_count - walk.count, 1)

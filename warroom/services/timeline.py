@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import closing
 
-from warroom.domain.chain_walk import ChainWalk
+from warroom.domain.chain_walk import RowWalk
 from warroom.domain.changes import Area
 from warroom.domain.errors import RuleViolation
 from warroom.domain.people import Action
@@ -142,7 +142,7 @@ class TimelineService:
         (streamed plain rows: constant memory at any length)."""
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
-            walk = ChainWalk(incident_id)
+            walk = RowWalk(incident_id)
             with closing(chain_read.rows(session, incident_id)) as rows:
                 for row in rows:
                     if not walk.step(row):

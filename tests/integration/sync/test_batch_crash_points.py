@@ -226,13 +226,17 @@ def test_a_webhook_loses_at_most_the_one_row_in_flight(
 
     received: list[str] = []
     lock = threading.Lock()
+    killed = threading.Event()
 
     def handler(request: Request) -> Response:
         with lock:
             received.append(request.get_json()["text"])
             number = len(received)
         if number == 7:
-            time.sleep(5)  # the seventh is received, its answer never reaches the worker
+            # The seventh is received, its answer never reaches the worker. The server
+            # answers one request at a time: it must not still be holding this one when the
+            # restarted worker sends the next (that one would time out too).
+            killed.wait(10)
         return Response("ok", status=200)
 
     httpserver.expect_request("/hook", method="POST").respond_with_handler(handler)
@@ -246,6 +250,7 @@ def test_a_webhook_loses_at_most_the_one_row_in_flight(
     worker = _start_watch(cli_env)
     _wait_for(lambda: len(received) >= 7, "the seventh request")
     _kill(worker)
+    killed.set()
     states = Counter(r.state for r in _rows(services))
     assert states[DeliveryState.SENDING] == 1  # only the row in flight was claimed
     assert states[DeliveryState.SENT] == 6
