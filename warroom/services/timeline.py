@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 
 from warroom.domain.chain_walk import RowWalk
@@ -99,6 +99,26 @@ class TimelineService:
                 newest_first=newest_first,
                 kinds=kinds,
             )
+
+    def stream(
+        self, incident_id: int, *, kinds: Sequence[EntryKind] = (), search: str = ""
+    ) -> Iterator[TimelineEntry]:
+        """Return the whole timeline (matching ``search``, if given), oldest first, as a
+        stream read in one transaction: ``log list`` of a million entries prints its first
+        line at once and holds one batch. An unknown incident is refused here, not at the
+        first entry."""
+        query = parse_query(search) if search.strip() else None
+        with self._ctx.db.reading() as session:
+            incident_repo.get(session, incident_id)
+        return self._stream(incident_id, [kind.value for kind in kinds], query)
+
+    def _stream(
+        self, incident_id: int, kinds: list[str], query: SearchQuery | None
+    ) -> Iterator[TimelineEntry]:
+        with self._ctx.db.reading() as session:
+            rows = search_repo.stream_entries(session, incident_id, query=query, kinds=kinds)
+            with closing(rows):
+                yield from rows
 
     def page(
         self,
