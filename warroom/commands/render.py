@@ -66,10 +66,10 @@ def entry_json(entry: TimelineEntry) -> dict[str, Any]:
 def entry_line(entry: TimelineEntry) -> str:
     """Return a one-line summary of a timeline entry."""
     correction = f" (corrects entry id {entry.corrects_id})" if entry.corrects_id else ""
-    return (
-        f"#{entry.seq:<4} {entry.created_at:%Y-%m-%d %H:%M:%S}Z  {entry.kind.value:<9} "
-        f"{entry.author}: {entry.text}{correction}"
-    )
+    # isoformat, not strftime: the same text for any four-digit year, several times faster
+    # (a listing of a million entries formats a million times).
+    at = entry.created_at.isoformat(sep=" ", timespec="seconds")[:19]
+    return f"#{entry.seq:<4} {at}Z  {entry.kind.value:<9} {entry.author}: {entry.text}{correction}"
 
 
 def statement_json(statement: Statement) -> dict[str, Any]:
