@@ -91,6 +91,7 @@ def environment(folder: Path, database: Path) -> dict[str, str]:
         "PYTHON_KEYRING_BACKEND": "tests.support.keyring_backend.FileKeyring",
         "WARROOM_TEST_KEYRING": str(folder / "keyring.json"),
         "PYTHONPATH": str(ROOT),
+        "WARROOM_DATA_DIR": str(folder / "data"),  # the CLI's log file stays in the folder
         "WARROOM_DB": f"sqlite:///{database}",
         "WARROOM_USER": "bench",
     }
