@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[["CommandContext"], int]
 
+#: lines of a long listing escaped and written together
+_LINES_PER_WRITE = 256
+
 
 @dataclass
 class CommandContext:
@@ -101,9 +104,18 @@ class CommandContext:
         Each line is escaped like every other human output (see :func:`print_text`).
         """
         printed = False
+        write = sys.stdout.write
+        chunk: list[str] = []
+        # Escaped and written a block at a time (as print_text would, line by line: the
+        # escaping keeps newlines, so a block escapes to the same text); the first at once.
         for line in lines:
-            print_text(line)
-            printed = True
+            chunk.append(line)
+            if len(chunk) >= _LINES_PER_WRITE or not printed:
+                write(terminal_text("\n".join(chunk)) + "\n")
+                chunk.clear()
+                printed = True
+        if chunk:
+            write(terminal_text("\n".join(chunk)) + "\n")
         if not printed:
             print_text(empty)
 

@@ -70,8 +70,10 @@ def _list(ctx: CommandContext) -> int:
 
     args = ctx.args
     kinds = [EntryKind.parse(k) for k in args.kind or []]
-    # Read-only: the embedded file is read without SQLAlchemy when it can be.
-    source = ctx.quick_reads() or ctx.services.timeline
+    # Read-only: the embedded file is read without SQLAlchemy when it can be. Both stream
+    # the whole listing (first line at once, one batch in memory).
+    quick = ctx.quick_reads()
+    source = quick or ctx.services.timeline
     if args.last:
         entries = iter(
             list(
@@ -80,8 +82,10 @@ def _list(ctx: CommandContext) -> int:
                 )
             )[::-1]
         )
+    elif quick is not None:
+        entries = quick.entries(args.id, kinds=kinds, search=args.search)
     else:
-        entries = iter(source.entries(args.id, kinds=kinds, search=args.search))
+        entries = ctx.services.timeline.stream(args.id, kinds=kinds, search=args.search)
     if ctx.as_json:
         ctx.emit([entry_json(e) for e in entries], "")
     else:

@@ -74,10 +74,13 @@ def entry_line(entry: TimelineEntry) -> str:
     """Return a one-line summary of a timeline entry (recorded at; when it happened, if the
     person said)."""
     correction = f" (corrects entry id {entry.corrects_id})" if entry.corrects_id else ""
+    # isoformat, not strftime: the same text for any four-digit year, several times faster
+    # (a listing of a million entries formats a million times).
+    at = entry.created_at.isoformat(sep=" ", timespec="seconds")[:19]
     happened = entry.occurred_at
     occurred = f" [happened {happened:%Y-%m-%d %H:%M}Z]" if happened is not None else ""
     return (
-        f"#{entry.seq:<4} {entry.created_at:%Y-%m-%d %H:%M:%S}Z  {entry.kind.value:<9} "
+        f"#{entry.seq:<4} {at}Z  {entry.kind.value:<9} "
         f"{entry.author}: {entry.text}{occurred}{correction}"
     )
 

@@ -1,4 +1,5 @@
-"""``warroom verify PATH | --incident ID [--trust FINGERPRINT]``: check an export or an incident.
+"""``warroom verify PATH | --incident ID [--full] [--trust FINGERPRINT]``: check an export or
+an incident.
 
 A ``PATH`` that starts like a zip is a sealed archive (``warroom archive``), checked by
 :mod:`warroom.commands.archive_verify`, with ``--password-file``/``--password-stdin`` when
@@ -9,6 +10,13 @@ number keeps meaning an incident only when no file of that name exists, and the 
 always says which of the two was checked. The target is resolved first (:func:`target`),
 then checked (:func:`check`), so that options such as a trusted key or a fuller check can
 be added to either step.
+
+A live incident is checked from its checkpoint (the head the last verification proved):
+the entries after it, the head entry itself and every field. The output says so, and what
+that leaves to ``--full``: the checkpoint lives in the same database as the entries, so
+whoever can write that file can change an older entry and the checkpoint together.
+``--full`` rechecks every entry (and reports entries/s). An export file is always checked
+in full.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from warroom.commands.parsing import add_subparser, positive_id
 
 if TYPE_CHECKING:
     from warroom.export.export_check import ExportCheck
+    from warroom.services.incident_verify import IncidentVerdict
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--incident", type=positive_id, metavar="ID", help="check an incident in the database"
     )
     parser.add_argument(
+        "--full",
+        action="store_true",
+        help="recheck every entry of the incident, not only those after the last verified "
+        "head (an export file is always checked in full)",
+    )
+    parser.add_argument(
         "--trust",
         action="append",
         default=[],
@@ -99,15 +114,20 @@ def target(ctx: CommandContext) -> Target:
 
 def check(ctx: CommandContext, what: Target) -> ExportCheck:
     """Verify the file (no database opened or created) or the live incident."""
+    return _check(ctx, what)[0]
+
+
+def _check(ctx: CommandContext, what: Target) -> tuple[ExportCheck, IncidentVerdict | None]:
     from warroom.domain.errors import ValidationError
     from warroom.export.json_reader import verify_export_file
 
     if what.path is not None:
-        return verify_export_file(what.path, ctx.args.trust)
+        return verify_export_file(what.path, ctx.args.trust), None
     if ctx.args.trust:
         raise ValidationError("--trust checks the signature of an export file, not a live incident")
     assert what.incident_id is not None
-    return ctx.services.export.verify_incident(what.incident_id, ctx.actor)
+    verdict = ctx.services.verification.verify(what.incident_id, ctx.actor, full=ctx.args.full)
+    return verdict.check, verdict
 
 
 def _verify(ctx: CommandContext) -> int:
@@ -123,7 +143,7 @@ def _verify(ctx: CommandContext) -> int:
         from warroom.domain.errors import UsageError
 
         raise UsageError("a password is only needed to verify an encrypted archive")
-    result = check(ctx, what)
+    result, verdict = _check(ctx, what)
     data = {
         "source": what.label,
         "checked": "file" if what.path is not None else "incident",
@@ -134,17 +154,45 @@ def _verify(ctx: CommandContext) -> int:
         "broken_seq": result.broken_seq,
         "problem": result.problem,
         **trust_json(result),
+        **(scope_json(verdict) if verdict is not None else {}),
     }
     for warning in result.warnings:
         print_warning(warning)
+    scope = f"{verdict.describe_scope()}\n" if verdict is not None else ""
     if result.ok:
-        verdict = human_verdict(result, trusted=bool(ctx.args.trust))
-        ctx.emit(data, f"{verdict}\n{what.checked}")
+        verdict_text = human_verdict(result, trusted=bool(ctx.args.trust))
+        ctx.emit(data, f"{verdict_text}\n{scope}{what.checked}")
         return 0
     if ctx.as_json:
         ctx.emit(data, "")
     print_error(f"{what.label}: {result.describe()} ({what.checked})")
+    if verdict is not None and verdict.started_from is not None and not ctx.as_json:
+        print_warning(verdict.describe_scope())
     return 1
+
+
+def scope_json(verdict: IncidentVerdict) -> dict[str, Any]:
+    """Return how much of a live incident was rechecked, and from which checkpoint."""
+    from warroom.domain.clock import iso_utc
+
+    def point_json(point: Any) -> dict[str, Any] | None:
+        if point is None:
+            return None
+        return {
+            "entry_count": point.entry_count,
+            "head_hash": point.head_hash,
+            "verified_at": iso_utc(point.verified_at),
+            "verified_by": point.verified_by,
+        }
+
+    return {
+        "mode": "full" if verdict.started_from is None else "incremental",
+        "checkpoint": point_json(verdict.started_from),
+        "entries_rechecked": verdict.rechecked,
+        "seconds": round(verdict.seconds, 6),
+        "entries_per_second": round(verdict.entries_per_second, 1),
+        "checkpoint_saved": point_json(verdict.saved),
+    }
 
 
 def trust_json(check: ExportCheck) -> dict[str, Any]:

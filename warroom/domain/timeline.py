@@ -158,9 +158,14 @@ def validate_entry_text(text: str) -> str:
     return cleaned
 
 
+#: One encoder for every hash: ``json.dumps`` with these options builds a new encoder per
+#: call, which costs more than the hashing when a million entries are verified.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def canonical_data(data: Mapping[str, Any]) -> str:
     """Serialise ``data`` deterministically (sorted keys, no spaces, UTF-8 kept)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL(data)
 
 
 def entry_hash(
@@ -180,7 +185,26 @@ def entry_hash(
     The correction link is hashed as the corrected entry's *sequence number*, not its
     database id, so the chain can be verified from an export that carries no row ids.
     """
-    body = canonical_data(
+    return chain_hash(
+        prev_hash, incident_id, seq, kind, text, author, iso_utc(created_at), corrects_seq, data
+    )
+
+
+def chain_hash(
+    prev_hash: str,
+    incident_id: int,
+    seq: int,
+    kind: str,
+    text: str,
+    author: str,
+    at: str,
+    corrects_seq: int | None,
+    data: Mapping[str, Any],
+) -> str:
+    """Return :func:`entry_hash` with the time already in its canonical text (``at``, as
+    :func:`~warroom.domain.clock.iso_utc` writes it): a verifier streaming a million stored
+    entries skips parsing and re-rendering each time."""
+    body = _CANONICAL(
         {
             "prev": prev_hash,
             "incident": incident_id,
@@ -188,9 +212,9 @@ def entry_hash(
             "kind": kind,
             "text": text,
             "author": author,
-            "at": iso_utc(created_at),
+            "at": at,
             "corrects": corrects_seq,
-            "data": dict(data),
+            "data": data if type(data) is dict else dict(data),
         }
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

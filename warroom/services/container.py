@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from warroom.services.inbox import InboxService
     from warroom.services.inbox_pull import InboxPullService
     from warroom.services.inbox_replies import InboxReplyService
+    from warroom.services.incident_verify import IncidentVerifier
     from warroom.services.incidents import IncidentService
     from warroom.services.lifecycle import LifecycleService
     from warroom.services.people import PeopleService
@@ -147,6 +148,13 @@ class Services:
         from warroom.services.archive import ArchiveService
 
         return ArchiveService(self._context)
+
+    @cached_property
+    def verification(self) -> IncidentVerifier:
+        """Verify live incidents, in full or from their checkpoint."""
+        from warroom.services.incident_verify import IncidentVerifier
+
+        return IncidentVerifier(self._context)
 
     @cached_property
     def review(self) -> ReviewService:

@@ -1,8 +1,9 @@
 """The outbox worker: claims queued rows, calls connectors, records every outcome.
 
 Exactly once, as far as each channel allows: the 'sending' claim is committed *before* the
-network call and the outcome in a second transaction. A worker that dies in between leaves
-the row in 'sending'; the next pass finds it (after ``stale_after``) and, for channels that
+network call and the outcome in a later transaction (which also claims the channel's next
+row: see :mod:`warroom.services.delivery_lane`). A worker that dies in between leaves the
+row in 'sending'; the next pass finds it (after ``stale_after``) and, for channels that
 deduplicate (Mastodon's Idempotency-Key, Bluesky's record key), simply tries again, while
 email and webhook rows become 'uncertain' and wait for a person (resend or mark sent).
 
@@ -21,14 +22,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from warroom.domain.changes import Area
-from warroom.domain.channels import Channel, ChannelKind
+from warroom.domain.channels import Channel
 from warroom.domain.errors import RuleViolation, StorageError
 from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind, TimelineEvent
-from warroom.services.approved_bytes import approved_or_blocked
 from warroom.services.context import ServiceContext
-from warroom.services.delivery_records import SETTLE_FROM, minimum_stale_after, timeline_entry
+from warroom.services.delivery_lane import ChannelLane
+from warroom.services.delivery_records import minimum_stale_after, settle
 from warroom.services.holds import hold_if_stale
 from warroom.services.people import authorize
 from warroom.storage import (
@@ -42,17 +43,8 @@ from warroom.storage import (
 from warroom.storage.file_identity import DatabaseReplacedError
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.storage.timeline_repo import append
-from warroom.sync import tid
 from warroom.sync.backoff import Backoff
 from warroom.sync.connectors import IDEMPOTENT_KINDS, Connector, make_connector
-from warroom.sync.outcomes import (
-    DeliveryError,
-    DeliveryResult,
-    PermanentError,
-    TransientError,
-    UncertainError,
-)
-from warroom.sync.redact import one_line, scrub
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +144,11 @@ class DeliveryService:
     # --- the worker ---------------------------------------------------------------------------
 
     def run_once(self, *, stop: threading.Event | None = None) -> PassReport:
-        """Deliver every row that is due now, once each; return what happened."""
+        """Deliver every row that is due now, once each; return what happened.
+
+        Rows are read in batches in id order; each channel's rows of a batch go through one
+        :class:`ChannelLane` (its order kept, one connection, one commit per row).
+        """
         with self._lock:
             self._ctx.db.check_file()  # a replaced database file stops the worker, even idle
             report = PassReport()
@@ -166,15 +162,50 @@ class DeliveryService:
                     holds = incident_repo.hold_windows(session, {r.incident_id for r in rows})
                 if not rows:
                     break
+                after_id = rows[-1].id
+                by_channel: dict[int, list[Delivery]] = {}
                 for row in rows:
+                    by_channel.setdefault(row.channel_id, []).append(row)
+                for channel_id, due in by_channel.items():
                     if stop and stop.is_set():
                         break
-                    after_id = row.id
-                    hold = holds.get(row.incident_id)
-                    self._deliver_row(row, channels[row.channel_id], report, hold)
+                    channel = channels[channel_id]
+                    if not self._may_start(channel, report):
+                        continue
+                    # The channel is ready: a row that waited past its hold window goes to
+                    # a person instead (services.holds); the claim checks the window again.
+                    ready = [row for row in due if not self._held(row, holds, report)]
+                    ChannelLane(self, channel, report, stop, holds).run(ready)
             with self._ctx.db.reading() as session:
                 report.depth = outbox_repo.depth(session)
             return report
+
+    def _held(self, row: Delivery, holds: dict[int, timedelta], report: PassReport) -> bool:
+        """Hold ``row`` if it waited longer than its incident's hold window; True if held."""
+        hold = holds.get(row.incident_id)
+        if hold is None or not hold_if_stale(self._ctx, row, hold, self.actor, self._ctx.clock()):
+            return False
+        report.held.append(row.id)
+        return True
+
+    def _may_start(self, channel: Channel, report: PassReport) -> bool:
+        """Tell whether ``channel``'s rows may go now; else say in ``report`` why they wait."""
+        if channel.name in report.waiting:
+            return False
+        if not channel.configured:
+            report.waiting[channel.name] = (
+                f"not configured yet (run 'warroom channel add {channel.name} "
+                f"--kind {channel.kind.value} ...')"
+            )
+            return False
+        offline = self._channel_retry_at.get(channel.id)
+        retry_at = offline[1] if offline and offline[0] == _settings_key(channel) else None
+        if retry_at is not None and retry_at > self._ctx.clock():
+            report.waiting[channel.name] = (
+                f"offline ({channel.last_error or 'unreachable'}); next try at {retry_at:%H:%M:%S}Z"
+            )
+            return False
+        return True
 
     def watch(
         self,
@@ -206,186 +237,6 @@ class DeliveryService:
         until = (due_at - self._ctx.clock()).total_seconds()
         return max(0.05, min(poll_seconds, until))
 
-    def _deliver_row(
-        self,
-        queued: Delivery,
-        channel: Channel,
-        report: PassReport,
-        hold: timedelta | None = None,
-    ) -> None:
-        now = self._ctx.clock()
-        if channel.name in report.waiting:
-            return
-        if not channel.configured:
-            report.waiting[channel.name] = (
-                f"not configured yet (run 'warroom channel add {channel.name} "
-                f"--kind {channel.kind.value} ...')"
-            )
-            return
-        offline = self._channel_retry_at.get(channel.id)
-        retry_at = offline[1] if offline and offline[0] == _settings_key(channel) else None
-        if retry_at is not None and retry_at > now:
-            report.waiting[channel.name] = (
-                f"offline ({channel.last_error or 'unreachable'}); next try at {retry_at:%H:%M:%S}Z"
-            )
-            return
-        try:
-            connector = self._connector(channel)
-        except DeliveryError as error:
-            # A configuration problem: rows wait (nothing is lost) until it is fixed.
-            self._record_channel(channel, str(error))
-            report.waiting[channel.name] = str(error)
-            return
-        # The channel is ready: a row that waited past its hold window goes to a person.
-        if hold is not None and hold_if_stale(self._ctx, queued, hold, self.actor, now):
-            report.held.append(queued.id)
-            return
-        row = self._claim(queued, channel, now - hold if hold is not None else None)
-        if row is None:
-            return
-        if not approved_or_blocked(self._ctx, row, self.actor):
-            report.failed.append(row.id)
-            return
-        secrets = self._secret_values(channel)
-        try:
-            result = connector.deliver(row)
-        except TransientError as error:
-            self._retry(row, channel, error, report, secrets)
-        except PermanentError as error:
-            self._drop_connector(channel)
-            self._settle(row, channel, DeliveryState.FAILED, report, secrets, error=error)
-        except UncertainError as error:
-            self._drop_connector(channel)
-            self._settle(row, channel, DeliveryState.UNCERTAIN, report, secrets, error=error)
-        except Exception as error:  # a bug or an unexpected library error
-            log.error(
-                "delivery of outbox row %s failed unexpectedly: %s",
-                row.id,
-                scrub(repr(error), secrets),
-            )
-            self._drop_connector(channel)
-            if channel.kind in IDEMPOTENT_KINDS:
-                self._retry(
-                    row,
-                    channel,
-                    TransientError(f"unexpected {type(error).__name__}"),
-                    report,
-                    secrets,
-                )
-            else:
-                problem = UncertainError(f"unexpected {type(error).__name__} while sending")
-                self._settle(row, channel, DeliveryState.UNCERTAIN, report, secrets, error=problem)
-        else:
-            self._settle(row, channel, DeliveryState.SENT, report, secrets, result=result)
-
-    def _claim(
-        self, queued: Delivery, channel: Channel, released_after: datetime | None = None
-    ) -> Delivery | None:
-        """Commit the 'sending' claim (first transaction); None if another worker won (or
-        the row has waited past its hold window meanwhile: see services.holds)."""
-        now = self._ctx.clock()
-        record_key = tid.make_tid(now) if channel.kind is ChannelKind.BLUESKY else ""
-        with self._ctx.db.transaction() as session:
-            if not outbox_repo.claim(
-                session, queued.id, now, record_key, released_after=released_after
-            ):
-                return None
-            changes.record(session, queued.incident_id, Area.OUTBOX)
-            return outbox_repo.get(session, queued.id)
-
-    def _retry(
-        self,
-        row: Delivery,
-        channel: Channel,
-        error: TransientError,
-        report: PassReport,
-        secrets: list[str],
-    ) -> None:
-        now = self._ctx.clock()
-        delay = self._backoff.delay(row.attempts, error.retry_after)
-        next_at = now + timedelta(seconds=delay)
-        reason = one_line(scrub(str(error), secrets))
-        with self._ctx.db.transaction() as session:
-            outbox_repo.finish(
-                session, row.id, DeliveryState.QUEUED, now, error=reason, next_attempt_at=next_at
-            )
-            if error.unreachable:
-                channel_repo.record_check(session, channel.id, now, reason)
-                changes.record(session, None, Area.CHANNELS)
-            changes.record(session, row.incident_id, Area.OUTBOX)
-        if error.unreachable:
-            self._drop_connector(channel)
-            self._channel_retry_at[channel.id] = (_settings_key(channel), next_at)
-            report.waiting[channel.name] = f"offline ({reason})"
-        log.info("outbox row %s to %s: %s; retry in %.1f s", row.id, channel.name, reason, delay)
-        report.retrying.append(row.id)
-
-    def _settle(
-        self,
-        row: Delivery,
-        channel: Channel,
-        state: DeliveryState,
-        report: PassReport,
-        secrets: list[str],
-        *,
-        result: DeliveryResult | None = None,
-        error: DeliveryError | None = None,
-    ) -> None:
-        """Record a final outcome and its timeline entry (second transaction)."""
-        now = self._ctx.clock()
-        reason = one_line(scrub(str(error), secrets), 500) if error is not None else ""
-        sent = state is DeliveryState.SENT
-        with self._ctx.db.transaction() as session:
-            previous = outbox_repo.current_state(session, row.id)
-            # A confirmed delivery wins over whatever happened to the row meanwhile (another
-            # worker took it for interrupted and made it 'uncertain', a person queued it
-            # again): it did go out, so it must never be offered for resend.
-            settled = previous is not DeliveryState.SENT and outbox_repo.finish(
-                session,
-                row.id,
-                state,
-                now,
-                error=reason,
-                remote_id=result.remote_id if result else "",
-                remote_url=result.remote_url if result else "",
-                from_states=SETTLE_FROM[state],
-            )
-            if not settled and not (sent and previous is DeliveryState.SENT):
-                log.warning("outbox row %s was settled by another worker meanwhile", row.id)
-                return
-            if sent:  # an answer to an inbox item: the item is now replied, with where
-                where = (result.remote_url or result.remote_id) if result else ""
-                reply_repo.mark_replied(session, row.statement_id, where, now)
-            checked = sent or (isinstance(error, PermanentError) and "credentials" in reason)
-            if checked:
-                channel_repo.record_check(session, channel.id, now, reason)
-            text, data = timeline_entry(row, channel, state, result, reason, previous)
-            append(
-                session,
-                incident_id=row.incident_id,
-                kind=EntryKind.STATEMENT,
-                text=text,
-                author=self.actor,
-                at=now,
-                data=data,
-            )
-            changes.record(session, row.incident_id, Area.OUTBOX, Area.TIMELINE)
-            if checked:  # last: the feed's lock is held until commit (see storage.changes)
-                changes.record(session, None, Area.CHANNELS)
-        self._channel_retry_at.pop(channel.id, None)
-        {
-            DeliveryState.SENT: report.sent,
-            DeliveryState.FAILED: report.failed,
-            DeliveryState.UNCERTAIN: report.uncertain,
-        }[state].append(row.id)
-        log.info(
-            "outbox row %s to %s: %s %s",
-            row.id,
-            channel.name,
-            state.value,
-            (result.remote_url or result.remote_id) if result else reason,
-        )
-
     def _recover_stale(self, report: PassReport) -> list[int]:
         """Find rows a dead worker left in 'sending' and decide what each may do now."""
         now = self._ctx.clock()
@@ -397,8 +248,8 @@ class DeliveryService:
             channel = channels[row.channel_id]
             if row.updated_at > now - self.stale_window(channel):
                 continue  # its worker may still be waiting for the server's answer
-            if channel.kind in IDEMPOTENT_KINDS:
-                with self._ctx.db.transaction() as session:
+            with self._ctx.db.transaction() as session:
+                if channel.kind in IDEMPOTENT_KINDS:
                     if outbox_repo.finish(
                         session,
                         row.id,
@@ -409,11 +260,22 @@ class DeliveryService:
                     ):
                         changes.record(session, row.incident_id, Area.OUTBOX)
                         recovered.append(row.id)
-            else:
-                problem = UncertainError(
+                    continue
+                reason = (
                     "the worker stopped while sending; the message may or may not have gone out"
                 )
-                self._settle(row, channel, DeliveryState.UNCERTAIN, report, [], error=problem)
+                if settle(
+                    session,
+                    row,
+                    channel,
+                    DeliveryState.UNCERTAIN,
+                    at=now,
+                    actor=self.actor,
+                    reason=reason,
+                ):
+                    changes.record(session, row.incident_id, Area.OUTBOX, Area.TIMELINE)
+                    report.uncertain.append(row.id)
+            log.info("outbox row %s to %s: interrupted earlier", row.id, channel.name)
         return recovered
 
     def stale_window(self, channel: Channel) -> timedelta:
@@ -424,30 +286,52 @@ class DeliveryService:
         """
         return max(self.stale_after, minimum_stale_after(channel))
 
-    # --- connectors and secrets -------------------------------------------------------------
+    # --- what the lanes share: connectors, secrets, reachability -----------------------------
 
-    def _connector(self, channel: Channel) -> Connector:
+    @property
+    def context(self) -> ServiceContext:
+        """Return the services' context (database, clock, secrets)."""
+        return self._ctx
+
+    @property
+    def backoff(self) -> Backoff:
+        """Return the retry policy."""
+        return self._backoff
+
+    def connector_for(self, channel: Channel) -> Connector:
+        """Return the kept connector of ``channel`` (a new one after it was reconfigured)."""
         key = _settings_key(channel)
         cached = self._connectors.get(channel.id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        self._drop_connector(channel)
+        self.drop_connector(channel)
         secret = self._secrets.get(channel)
         connector = self._factory(channel, secret, clock=self._ctx.clock)
         self._connectors[channel.id] = (key, connector, secret)
         return connector
 
-    def _secret_values(self, channel: Channel) -> list[str]:
+    def secret_values(self, channel: Channel) -> list[str]:
         """Return the channel's secret, to scrub it from messages."""
         cached = self._connectors.get(channel.id)
         return [cached[2]] if cached is not None else []
 
-    def _drop_connector(self, channel: Channel) -> None:
+    def drop_connector(self, channel: Channel) -> None:
+        """Close ``channel``'s connector; the next row makes a new one."""
         cached = self._connectors.pop(channel.id, None)
         if cached is not None:
             cached[1].close()
 
-    def _record_channel(self, channel: Channel, error: str) -> None:
+    def channel_offline(self, channel: Channel, until: datetime) -> None:
+        """Leave ``channel`` alone until ``until`` (it could not be reached)."""
+        self.drop_connector(channel)
+        self._channel_retry_at[channel.id] = (_settings_key(channel), until)
+
+    def channel_reached(self, channel: Channel) -> None:
+        """Forget that ``channel`` was offline."""
+        self._channel_retry_at.pop(channel.id, None)
+
+    def record_channel(self, channel: Channel, error: str) -> None:
+        """Record a problem with ``channel`` found before any row was sent."""
         with self._ctx.db.transaction() as session:
             channel_repo.record_check(session, channel.id, self._ctx.clock(), error)
             changes.record(session, None, Area.CHANNELS)

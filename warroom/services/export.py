@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from warroom.domain.incident_log import IncidentLog
 from warroom.export.formats import ExportFormat, PageSize, Progress, no_progress
-from warroom.export.json_reader import ExportCheck, check_document, verify_export_file
+from warroom.export.json_reader import ExportCheck, verify_export_file
 from warroom.services.context import ServiceContext
 
 if TYPE_CHECKING:
@@ -110,16 +110,17 @@ class ExportService:
         return verify_export_file(path, trusted)
 
     def verify_incident(self, incident_id: int, actor: str = "verify") -> ExportCheck:
-        """Verify a live incident exactly as its export would be verified.
+        """Verify a live incident exactly as its export would be verified, every entry.
 
         Beyond the hash chain (``TimelineService.verify``), every exported field is
         recomputed from the chain: a direct edit of the incident, statements, approvals or
         revisions tables, or a deleted statement, is caught too. Nothing is signed, so
-        the footer signature is not asked for.
+        the footer signature is not asked for. Streamed, in constant memory (see
+        :mod:`warroom.services.incident_verify`).
         """
-        from warroom.export.json_writer import document
+        from warroom.services.incident_verify import IncidentVerifier
 
-        return check_document(document(self.snapshot(incident_id, actor)), signed=False)
+        return IncidentVerifier(self._ctx).verify(incident_id, actor, full=True).check
 
 
 Writer = Callable[[IncidentLog, Path, Progress], None]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from datetime import datetime
 
+from warroom.domain.chain_walk import RowWalk
 from warroom.domain.changes import Area
 from warroom.domain.clock import as_utc, iso_utc
 from warroom.domain.errors import RuleViolation
@@ -20,11 +21,10 @@ from warroom.domain.timeline import (
     TimelineEvent,
     TimelinePage,
     validate_entry_text,
-    verify_chain,
 )
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
-from warroom.storage import changes, incident_repo, search_repo, timeline_repo
+from warroom.storage import chain_read, changes, incident_repo, search_repo, timeline_repo
 from warroom.storage.database import Session
 
 
@@ -52,7 +52,7 @@ class TimelineService:
         cleaned = validate_entry_text(text)
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.LOG)
-            incident_repo.get(session, incident_id).ensure_open()
+            incident_repo.ensure_open(session, incident_id)
             now = self._ctx.clock()
             data = None
             if occurred_at is not None:
@@ -121,6 +121,26 @@ class TimelineService:
                 kinds=kinds,
             )
 
+    def stream(
+        self, incident_id: int, *, kinds: Sequence[EntryKind] = (), search: str = ""
+    ) -> Iterator[TimelineEntry]:
+        """Return the whole timeline (matching ``search``, if given), oldest first, as a
+        stream read in one transaction: ``log list`` of a million entries prints its first
+        line at once and holds one batch. An unknown incident is refused here, not at the
+        first entry."""
+        query = parse_query(search) if search.strip() else None
+        with self._ctx.db.reading() as session:
+            incident_repo.get(session, incident_id)
+        return self._stream(incident_id, [kind.value for kind in kinds], query)
+
+    def _stream(
+        self, incident_id: int, kinds: list[str], query: SearchQuery | None
+    ) -> Iterator[TimelineEntry]:
+        with self._ctx.db.reading() as session:
+            rows = search_repo.stream_entries(session, incident_id, query=query, kinds=kinds)
+            with closing(rows):
+                yield from rows
+
     def page(
         self,
         incident_id: int,
@@ -172,13 +192,16 @@ class TimelineService:
             return timeline_repo.entry_by_seq(session, incident_id, seq)
 
     def verify(self, incident_id: int) -> ChainReport:
-        """Recompute the hash chain of a live incident against what it recorded."""
+        """Recompute the whole hash chain of a live incident against what it recorded
+        (streamed plain rows: constant memory at any length)."""
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
-            with closing(timeline_repo.chain_records(session, incident_id)) as records:
-                return verify_chain(
-                    records, expected_count=incident.entry_count, expected_head=incident.head_hash
-                )
+            walk = RowWalk(incident_id)
+            with closing(chain_read.rows(session, incident_id)) as rows:
+                for row in rows:
+                    if not walk.step(row):
+                        break
+        return walk.report(expected_count=incident.entry_count, expected_head=incident.head_hash)
 
 
 def _slice(

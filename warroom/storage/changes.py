@@ -44,21 +44,27 @@ def record(session: Session, incident_id: int | None, *areas: Area) -> None:
     """
     if not areas:
         return
-    postgres = session.get_bind().dialect.name == "postgresql"
+    # Core statements on the session's connection: this runs in every write use case.
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
     if postgres:
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FEED_LOCK})
-    rows = [{"incident_id": incident_id, "area": area.value} for area in dict.fromkeys(areas)]
+        connection.execute(_TAKE_FEED_LOCK, {"key": _FEED_LOCK})
     seqs = [
-        session.execute(insert(ChangeFeedRow).values(row).returning(ChangeFeedRow.seq)).scalar_one()
-        for row in rows
+        connection.execute(
+            _INSERT_ROW, {"incident_id": incident_id, "area": area.value}
+        ).scalar_one()
+        for area in dict.fromkeys(areas)
     ]
     newest = max(seqs)
     if postgres:
-        session.execute(
-            text("SELECT pg_notify(:channel, :seq)"), {"channel": CHANNEL, "seq": str(newest)}
-        )
+        connection.execute(_NOTIFY, {"channel": CHANNEL, "seq": str(newest)})
     if any(seq % PRUNE_EVERY == 0 for seq in seqs):
-        session.execute(delete(ChangeFeedRow).where(ChangeFeedRow.seq <= newest - KEEP_ROWS))
+        connection.execute(delete(ChangeFeedRow).where(ChangeFeedRow.seq <= newest - KEEP_ROWS))
+
+
+_TAKE_FEED_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_NOTIFY = text("SELECT pg_notify(:channel, :seq)")
+_INSERT_ROW = insert(ChangeFeedRow).returning(ChangeFeedRow.seq)
 
 
 def latest(session: Session) -> int:

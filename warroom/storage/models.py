@@ -366,3 +366,18 @@ class TrackedTermRow(Base):
     term: Mapped[str] = mapped_column(String(200))
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VerifyCheckpointRow(Base):
+    """The last head of an incident's chain that a verification proved (see migration
+    0015): ``warroom verify --incident`` rechecks from there."""
+
+    __tablename__ = "verify_checkpoints"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    entry_count: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    #: JSON list of the numbers of the entries up to the head that record the incident
+    #: header, statements and keys (re-read to check every exported field)
+    event_seqs: Mapped[str] = mapped_column(Text)
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    verified_by: Mapped[str] = mapped_column(String(100))

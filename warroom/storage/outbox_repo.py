@@ -6,8 +6,21 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from warroom.domain.channels import Channel
@@ -16,15 +29,17 @@ from warroom.domain.errors import NotFoundError
 from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.storage import reply_repo
 from warroom.storage.models import ChannelRow, OutboxEntryRow, StatementRow
+from warroom.storage.types import UTCDateTime
 
 
-def _to_domain(row: OutboxEntryRow, incident_id: int, channel_name: str) -> Delivery:
+def _to_domain(row: Row[Any]) -> Delivery:
+    """Map a plain row of :data:`_COLUMNS` to the domain object."""
     return Delivery(
         id=row.id,
         statement_id=row.statement_id,
-        incident_id=incident_id,
+        incident_id=row.incident_id,
         channel_id=row.channel_id,
-        channel_name=channel_name,
+        channel_name=row.channel_name,
         state=DeliveryState(row.state),
         idempotency_key=row.idempotency_key,
         subject=row.subject,
@@ -45,16 +60,36 @@ def _to_domain(row: OutboxEntryRow, incident_id: int, channel_name: str) -> Deli
     )
 
 
-def _select_rows(session: Session, *conditions: ColumnElement[bool]) -> list[Delivery]:
-    """Return outbox rows matching ``conditions``, with their incident and channel name."""
-    query = (
-        select(OutboxEntryRow, StatementRow.incident_id, ChannelRow.name)
+#: An outbox row with its incident and channel name, read as plain rows (no ORM objects:
+#: the worker reads rows on every claim, and they change through plain UPDATEs).
+_COLUMNS = (
+    *(column for column in OutboxEntryRow.__table__.columns),
+    StatementRow.incident_id,
+    ChannelRow.name.label("channel_name"),
+)
+
+
+def _query(*conditions: ColumnElement[bool], limit: int | None = None) -> Select[Any]:
+    """Return the select of outbox rows matching ``conditions``, in id order."""
+    return (
+        select(*_COLUMNS)
         .join(StatementRow, StatementRow.id == OutboxEntryRow.statement_id)
         .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
         .where(*conditions)
         .order_by(OutboxEntryRow.id)
+        .limit(limit)
     )
-    rows = [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
+
+
+def _select_rows(
+    session: Session, *conditions: ColumnElement[bool], limit: int | None = None
+) -> list[Delivery]:
+    """Return outbox rows matching ``conditions``, with their incident and channel name."""
+    return _read(session, _query(*conditions, limit=limit), {})
+
+
+def _read(session: Session, query: Select[Any], params: dict[str, Any]) -> list[Delivery]:
+    rows = [_to_domain(row) for row in session.connection().execute(query, params)]
     return _with_threads(session, rows)
 
 
@@ -166,22 +201,23 @@ def depth(session: Session) -> int:
 # --- delivery (the sync worker) -------------------------------------------------------------
 
 
+def claimable(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Return the filter of the rows a worker may claim at ``now``: queued and due.
+
+    The one place that says what may be claimed: the listing (:func:`due`) and the claim
+    itself (:func:`claim`) both use it, so a new condition (a hold, a not-before time) is
+    added here once. ``now`` is a time, or the bound parameter of the claim statement
+    (built once, see :data:`_CLAIM`): compare columns with it, do no arithmetic on it.
+    """
+    return and_(
+        OutboxEntryRow.state == DeliveryState.QUEUED.value,
+        or_(OutboxEntryRow.next_attempt_at.is_(None), OutboxEntryRow.next_attempt_at <= now),
+    )
+
+
 def due(session: Session, now: datetime, *, limit: int = 100, after_id: int = 0) -> list[Delivery]:
     """Return queued rows whose next attempt is due, oldest first (ids above ``after_id``)."""
-    query = (
-        select(OutboxEntryRow, StatementRow.incident_id, ChannelRow.name)
-        .join(StatementRow, StatementRow.id == OutboxEntryRow.statement_id)
-        .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
-        .where(
-            OutboxEntryRow.state == DeliveryState.QUEUED.value,
-            or_(OutboxEntryRow.next_attempt_at.is_(None), OutboxEntryRow.next_attempt_at <= now),
-            OutboxEntryRow.id > after_id,
-        )
-        .order_by(OutboxEntryRow.id)
-        .limit(limit)
-    )
-    rows = [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
-    return _with_threads(session, rows)
+    return _select_rows(session, claimable(now), OutboxEntryRow.id > after_id, limit=limit)
 
 
 def next_due_at(session: Session) -> datetime | None:
@@ -200,42 +236,131 @@ def claim(
     *,
     released_after: datetime | None = None,
 ) -> bool:
-    """Move a queued row to 'sending' if nobody else did; True when this caller won it.
+    """Move a claimable row to 'sending' if nobody else did; True when this caller won it.
 
     A conditional UPDATE (not a read then a write) so that two workers, on SQLite or
     PostgreSQL, can never both claim one row. ``record_key`` is kept once chosen. With
     ``released_after``, a row released before it is claimed only once a person confirmed it
     (the hold window, see domain.outbox.is_stale).
     """
-    conditions = [OutboxEntryRow.id == row_id, OutboxEntryRow.state == DeliveryState.QUEUED.value]
-    if released_after is not None:
-        conditions.append(
-            or_(OutboxEntryRow.confirmed_by != "", OutboxEntryRow.created_at >= released_after)
+    params = {"row_id": row_id, "now": now, "chosen_key": record_key}
+    if released_after is None:
+        result = session.connection().execute(_CLAIM, params)
+    else:
+        result = session.connection().execute(
+            _CLAIM_WITHIN_HOLD, params | {"released_after": released_after}
         )
-    result = session.execute(
-        update(OutboxEntryRow)
-        .where(*conditions)
-        .values(
-            state=DeliveryState.SENDING.value,
-            attempts=OutboxEntryRow.attempts + 1,
-            updated_at=now,
-            first_attempt_at=func.coalesce(OutboxEntryRow.first_attempt_at, now),
-            record_key=case(
-                (OutboxEntryRow.record_key == "", record_key), else_=OutboxEntryRow.record_key
-            ),
-        )
-        .execution_options(synchronize_session=False)
-    )
     return _rowcount(result) == 1
+
+
+_NOW = bindparam("now", type_=UTCDateTime())
+#: Built once: the worker claims one row per delivery.
+_CLAIM = (
+    update(OutboxEntryRow)
+    .where(OutboxEntryRow.id == bindparam("row_id"), claimable(_NOW))
+    .values(
+        state=DeliveryState.SENDING.value,
+        attempts=OutboxEntryRow.attempts + 1,
+        updated_at=_NOW,
+        first_attempt_at=func.coalesce(OutboxEntryRow.first_attempt_at, _NOW),
+        record_key=case(
+            (OutboxEntryRow.record_key == "", bindparam("chosen_key")),
+            else_=OutboxEntryRow.record_key,
+        ),
+    )
+)
+
+
+_RELEASED_AFTER = bindparam("released_after", type_=UTCDateTime())
+#: The claim of a row whose incident has a hold window: a row released before
+#: ``released_after`` goes only once a person confirmed it (see domain.outbox.is_stale).
+_CLAIM_WITHIN_HOLD = _CLAIM.where(
+    or_(
+        OutboxEntryRow.confirmed_by != "",
+        OutboxEntryRow.created_at >= _RELEASED_AFTER,
+    )
+)
+
+
+def claimed(session: Session, row_ids: Sequence[int]) -> list[Delivery]:
+    """Return the rows ``row_ids`` (just claimed) as they now are, in id order."""
+    return _read(session, _CLAIMED, {"ids": list(row_ids)}) if row_ids else []
+
+
+_CLAIMED = _query(OutboxEntryRow.id.in_(bindparam("ids", expanding=True)))
+
+
+def renew(session: Session, row_ids: Sequence[int], now: datetime) -> None:
+    """Renew claims not used yet: a row claimed with a batch must never look abandoned
+    (:func:`stale_sending`) while its worker is busy sending the rows before it."""
+    if row_ids:
+        session.connection().execute(_RENEW, {"ids": list(row_ids), "now": now})
+
+
+_RENEW = (
+    update(OutboxEntryRow)
+    .where(
+        OutboxEntryRow.id.in_(bindparam("ids", expanding=True)),
+        OutboxEntryRow.state == DeliveryState.SENDING.value,
+    )
+    .values(updated_at=_NOW)
+)
+
+
+def release(session: Session, row_ids: Sequence[int], now: datetime) -> int:
+    """Give back claimed rows that were never handed to a connector (the pass stopped, the
+    channel went offline): queued again as if never claimed. Returns how many."""
+    if not row_ids:
+        return 0
+    result = session.connection().execute(
+        update(OutboxEntryRow)
+        .where(
+            OutboxEntryRow.id.in_(list(row_ids)),
+            OutboxEntryRow.state == DeliveryState.SENDING.value,
+        )
+        .values(
+            state=DeliveryState.QUEUED.value,
+            attempts=OutboxEntryRow.attempts - 1,
+            first_attempt_at=case(
+                (OutboxEntryRow.attempts <= 1, None), else_=OutboxEntryRow.first_attempt_at
+            ),
+            updated_at=now,
+        )
+    )
+    return _rowcount(result)
+
+
+def contents_for(session: Session, statement_ids: Sequence[int]) -> dict[int, list[ChannelContent]]:
+    """Return :func:`statement_contents` for several statements in one query."""
+    ids = sorted(set(statement_ids))
+    found: dict[int, list[ChannelContent]] = {sid: [] for sid in ids}
+    if not ids:
+        return found
+    for sid, name, subject, text in session.connection().execute(_CONTENTS, {"ids": ids}):
+        found[sid].append(ChannelContent(name, subject or "", text))
+    return found
+
+
+_CONTENTS = (
+    select(
+        OutboxEntryRow.statement_id, ChannelRow.name, OutboxEntryRow.subject, OutboxEntryRow.text
+    )
+    .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
+    .where(OutboxEntryRow.statement_id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def current_state(session: Session, row_id: int) -> DeliveryState:
     """Return a row's state, locking the row (PostgreSQL) until the transaction ends."""
-    query = select(OutboxEntryRow.state).where(OutboxEntryRow.id == row_id).with_for_update()
-    state = session.scalar(query)
+    state = session.connection().execute(_STATE_FOR_UPDATE, {"row_id": row_id}).scalar()
     if state is None:
         raise NotFoundError(f"no outbox row {row_id}")
     return DeliveryState(state)
+
+
+_STATE_FOR_UPDATE = (
+    select(OutboxEntryRow.state).where(OutboxEntryRow.id == bindparam("row_id")).with_for_update()
+)
 
 
 def _rowcount(result: object) -> int:
@@ -256,24 +381,41 @@ def finish(
 ) -> bool:
     """Record the outcome of an attempt; False when the row was no longer in ``from_states``."""
     values: dict[str, object] = {
-        "state": state.value,
-        "updated_at": now,
-        "last_error": error,
-        "next_attempt_at": next_attempt_at,
+        "row_id": row_id,
+        "from_states": [s.value for s in from_states],
+        "new_state": state.value,
+        "now": now,
+        "error": error,
+        "next_at": next_attempt_at,
     }
-    if remote_id or remote_url:
-        values["remote_id"] = remote_id
-        values["remote_url"] = remote_url
-    result = session.execute(
+    remote = bool(remote_id or remote_url)
+    if remote:
+        values.update(new_remote_id=remote_id, new_remote_url=remote_url)
+    result = session.connection().execute(_FINISH[remote], values)
+    return _rowcount(result) == 1
+
+
+def _finish_statement(remote: bool) -> Update:
+    """Build the UPDATE of :func:`finish` (once: with or without the remote id and URL)."""
+    values: dict[str, Any] = {
+        "state": bindparam("new_state"),
+        "updated_at": _NOW,
+        "last_error": bindparam("error"),
+        "next_attempt_at": bindparam("next_at", type_=UTCDateTime()),
+    }
+    if remote:
+        values.update(remote_id=bindparam("new_remote_id"), remote_url=bindparam("new_remote_url"))
+    return (
         update(OutboxEntryRow)
         .where(
-            OutboxEntryRow.id == row_id,
-            OutboxEntryRow.state.in_([s.value for s in from_states]),
+            OutboxEntryRow.id == bindparam("row_id"),
+            OutboxEntryRow.state.in_(bindparam("from_states", expanding=True)),
         )
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+
+
+_FINISH = {remote: _finish_statement(remote) for remote in (False, True)}
 
 
 def stale_sending(session: Session, claimed_before: datetime) -> list[Delivery]:

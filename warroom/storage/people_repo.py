@@ -29,8 +29,14 @@ def _row(session: Session, name: str) -> PersonRow | None:
 
 
 def any_registered(session: Session) -> bool:
-    """Tell whether anyone is registered (then roles are enforced)."""
-    return bool(session.scalar(select(exists().where(PersonRow.id.is_not(None)))))
+    """Tell whether anyone is registered (then roles are enforced).
+
+    Asked by every write use case: a plain Core query on the session's connection.
+    """
+    return bool(session.connection().execute(_ANYONE).scalar())
+
+
+_ANYONE = select(exists().where(PersonRow.id.is_not(None)))
 
 
 def role_of(session: Session, name: str) -> Role | None:

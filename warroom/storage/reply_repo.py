@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.inbox import InboxState, ReplyLink
@@ -61,24 +61,28 @@ def threads_for(session: Session, statement_ids: Iterable[int]) -> dict[int, dic
     ids = sorted(set(statement_ids))
     if not ids:
         return {}
-    query = (
-        select(
-            InboxReplyRow.statement_id,
-            InboxItemRow.source_kind,
-            InboxItemRow.thread,
-            InboxItemRow.author_handle,
-            InboxItemRow.author_address,
-        )
-        .join(InboxItemRow, InboxItemRow.id == InboxReplyRow.item_id)
-        .where(InboxReplyRow.statement_id.in_(ids))
-    )
     threads: dict[int, dict[str, Any]] = {}
-    for statement_id, kind, thread, handle, address in session.execute(query):
+    # Plain Core on the session's connection: asked for every batch of claimed outbox rows.
+    rows = session.connection().execute(_THREADS, {"ids": ids})
+    for statement_id, kind, thread, handle, address in rows:
         payload: dict[str, Any] = {**dict(thread or {}), "kind": kind, "acct": handle or ""}
         if address:
             payload["to"] = address
         threads[int(statement_id)] = payload
     return threads
+
+
+_THREADS = (
+    select(
+        InboxReplyRow.statement_id,
+        InboxItemRow.source_kind,
+        InboxItemRow.thread,
+        InboxItemRow.author_handle,
+        InboxItemRow.author_address,
+    )
+    .join(InboxItemRow, InboxItemRow.id == InboxReplyRow.item_id)
+    .where(InboxReplyRow.statement_id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def mark_replied(session: Session, statement_id: int, url: str, at: datetime) -> int | None:

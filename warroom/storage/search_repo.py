@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -81,3 +81,33 @@ def count_incident_entries(
         dialect, query, SearchFilters(incident_id=incident_id, kinds=tuple(kinds))
     )
     return int(session.execute(text(counted.text), counted.params).scalar_one())
+
+
+#: Rows fetched per round trip of a streamed listing.
+STREAM_ROWS = 500
+
+
+def stream_entries(
+    session: Session,
+    incident_id: int,
+    *,
+    query: SearchQuery | None = None,
+    kinds: Sequence[str] = (),
+) -> Generator[TimelineEntry, None, None]:
+    """Yield one incident's entries (matching ``query``, if any) oldest first, streaming:
+    a server-side cursor on PostgreSQL, SQLite's stepping cursor, a batch at a time, so a
+    listing of a million entries starts at once and holds one batch."""
+    dialect = session.get_bind().dialect.name
+    found = search_sql.select_entries(
+        dialect,
+        SearchFilters(incident_id=incident_id, kinds=tuple(kinds)),
+        query=query,
+        newest_first=False,
+    )
+    connection = session.connection().execution_options(stream_results=True, yield_per=STREAM_ROWS)
+    result = connection.execute(text(found.text), found.params)
+    try:  # closed even when the caller stops early
+        while rows := result.fetchmany(STREAM_ROWS):
+            yield from (search_sql.entry_from_row(row) for row in rows)
+    finally:
+        result.close()

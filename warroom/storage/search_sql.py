@@ -217,7 +217,7 @@ def _as_time(value: Any) -> datetime:
 
 
 def _as_data(value: Any) -> dict[str, Any]:
-    if value is None:
+    if value is None or value == "{}":  # most entries: no JSON parser needed
         return {}
     if isinstance(value, str):
         loaded = json.loads(value)

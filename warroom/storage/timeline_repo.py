@@ -6,10 +6,12 @@ from collections.abc import Generator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
-from warroom.domain.errors import NotFoundError
+from warroom.domain.errors import NotFoundError, StorageError
 from warroom.domain.timeline import ChainRecord, EntryKind, TimelineEntry, entry_hash
 from warroom.storage.models import IncidentRow, TimelineEntryRow
 
@@ -63,28 +65,27 @@ def append(
     """Append an entry, chained to the incident's current head, in O(1).
 
     The incident row is locked (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
-    already serialises writers), so concurrent appends cannot fork the chain.
+    already serialises writers), so concurrent appends cannot fork the chain. Plain Core
+    statements on the session's connection, in the caller's transaction: building ORM
+    objects and flushing them cost more than the fsync of the commit (issue 18).
     """
-    # populate_existing: if this session already read the incident, the lock must still
-    # hand back the head that the previous holder committed, not the stale copy.
-    incident = session.scalar(
-        select(IncidentRow)
-        .where(IncidentRow.id == incident_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if incident is None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the caller's pending ORM changes go first, as an autoflush would
+    connection = session.connection()
+    head = connection.execute(_HEAD_FOR_UPDATE, {"id": incident_id}).first()
+    if head is None:
         raise NotFoundError(f"no incident {incident_id}")
+    count, previous = head
     corrects_seq = None
     if corrects_id is not None:
-        target = session.get(TimelineEntryRow, corrects_id)
+        target = connection.execute(_TARGET, {"id": corrects_id}).first()
         if target is None or target.incident_id != incident_id:
             raise NotFoundError(f"no entry {corrects_id} in incident {incident_id}")
         corrects_seq = target.seq
     payload = dict(data or {})
-    seq = incident.entry_count + 1
+    seq = count + 1
     digest = entry_hash(
-        prev_hash=incident.head_hash,
+        prev_hash=previous,
         incident_id=incident_id,
         seq=seq,
         kind=kind.value,
@@ -94,24 +95,71 @@ def append(
         corrects_seq=corrects_seq,
         data=payload,
     )
-    row = TimelineEntryRow(
+    values = {
+        "incident_id": incident_id,
+        "seq": seq,
+        "kind": kind.value,
+        "text": text,
+        "author": author,
+        "created_at": at,
+        "corrects_id": corrects_id,
+        "corrects_seq": corrects_seq,
+        "data": payload,
+        "prev_hash": previous,
+        "hash": digest,
+    }
+    inserted = connection.execute(_INSERT_ENTRY, values).inserted_primary_key
+    assert inserted is not None  # a single-row INSERT always reports its key
+    entry_id = inserted[0]
+    moved = connection.execute(
+        _MOVE_HEAD,
+        {"incident": incident_id, "new_count": seq, "new_head": digest, "old_count": count},
+    )
+    if moved.rowcount != 1:  # cannot happen under the lock; never fork the chain silently
+        raise StorageError(f"the chain head of incident {incident_id} moved during an append")
+    _keep_loaded_incident_current(session, incident_id, seq, digest)
+    return TimelineEntry(
+        id=int(entry_id),
         incident_id=incident_id,
         seq=seq,
-        kind=kind.value,
+        kind=kind,
         text=text,
         author=author,
         created_at=at,
         corrects_id=corrects_id,
-        corrects_seq=corrects_seq,
-        data=payload,
-        prev_hash=incident.head_hash,
+        prev_hash=previous,
         hash=digest,
+        data=payload,
     )
-    session.add(row)
-    incident.entry_count = seq
-    incident.head_hash = digest
-    session.flush()
-    return to_domain(row)
+
+
+_HEAD_FOR_UPDATE = (
+    select(IncidentRow.entry_count, IncidentRow.head_hash)
+    .where(IncidentRow.id == bindparam("id"))
+    .with_for_update()
+)
+_TARGET = select(TimelineEntryRow.incident_id, TimelineEntryRow.seq).where(
+    TimelineEntryRow.id == bindparam("id")
+)
+_INSERT_ENTRY = insert(TimelineEntryRow)
+_MOVE_HEAD = (
+    update(IncidentRow)
+    .where(
+        IncidentRow.id == bindparam("incident"), IncidentRow.entry_count == bindparam("old_count")
+    )
+    .values(entry_count=bindparam("new_count"), head_hash=bindparam("new_head"))
+)
+
+
+def _keep_loaded_incident_current(
+    session: Session, incident_id: int, seq: int, digest: str
+) -> None:
+    """Give an incident row this session already loaded the new head (as the database has
+    it), so a later read in the same use case does not see the head before the append."""
+    loaded = session.identity_map.get(identity_key(IncidentRow, (incident_id,)))
+    if loaded is not None:
+        set_committed_value(loaded, "entry_count", seq)
+        set_committed_value(loaded, "head_hash", digest)
 
 
 def entry(session: Session, entry_id: int) -> TimelineEntry:

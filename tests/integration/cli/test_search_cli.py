@@ -77,3 +77,15 @@ def test_log_list_search_uses_the_index(logged: Any) -> None:
     assert none.out.strip() == "no entries"
     missing = logged("log", "list", "7", "--last", "3")
     assert missing.code == 1 and missing.err.strip() == "error: no incident 7"
+
+
+def test_log_list_prints_the_whole_timeline_in_order(logged: Any) -> None:
+    """The full listing streams (quick reader on SQLite, TimelineService.stream otherwise)."""
+    listing = logged("log", "list", "1")
+    assert listing.code == 0, listing.err
+    lines = listing.out.splitlines()
+    assert [line.split()[0] for line in lines] == ["#1", "#2", "#3", "#4"]
+    assert "Customers ask for a refund" in lines[2]
+    decisions = logged("log", "list", "2", "--kind", "decision", "--json").json()
+    assert [e["text"] for e in decisions] == ["Refund policy decided"]
+    assert logged("log", "list", "9").err.strip() == "error: no incident 9"

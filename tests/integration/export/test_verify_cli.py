@@ -239,7 +239,7 @@ def test_verify_a_live_incident_after_direct_sql(
 ) -> None:
     from tests.support.tamper import tamper
 
-    assert run_cli("verify", str(demo.id)).code == 0
+    assert run_cli("verify", str(demo.id)).code == 0  # and saves a checkpoint at the head
     services.db.dispose()
     statements = [statement]
     if "CASE" in statement:
@@ -251,7 +251,7 @@ def test_verify_a_live_incident_after_direct_sql(
             ),
         ]
     tamper(f"sqlite:///{db_path}", *statements)
-    result = run_cli("verify", str(demo.id))
+    result = run_cli("verify", str(demo.id), "--full")  # every entry, whatever the checkpoint
     assert result.code == 1
     assert result.err.startswith(f"error: incident {demo.id}: broken at entry {broken}:")
 

@@ -5,8 +5,11 @@ something: Mastodon returns the first status again for a repeated ``Idempotency-
 the Bluesky PDS refuses a second ``createRecord`` under an existing record key with HTTP 500
 (as the reference server does) and answers ``getRecord`` for a missing key with 400
 ``RecordNotFound``. Faults are injected per (method, path): '500', '401', '429:SECONDS',
-'drop-after-store' (store, then close the connection without answering) and
-'hang-after-store:SECONDS' (store, then answer late: a read timeout).
+'drop-after-store' (store, then close the connection without answering),
+'hang-after-store:SECONDS' (store, then answer late: a read timeout) and
+'hang-before-store:SECONDS' (wait, then close the connection having stored nothing). A fault
+can also wait for the N-th create request (:meth:`FakeSocial.fault_on_create`), so a test
+can aim at a given row of a worker's batch.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from warroom.sync.tid import is_valid
 ACCOUNT_ID = "109"
 DID = "did:plc:fakefakefake"
 COLLECTION = "app.bsky.feed.post"
+CREATE_PATHS = frozenset({"/api/v1/statuses", "/xrpc/com.atproto.repo.createRecord"})
 
 
 class _Dropped(Exception):
@@ -57,6 +61,9 @@ class FakeSocial:
         self.records: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.faults: dict[tuple[str, str], deque[str]] = defaultdict(deque)
+        #: create request number (from 1, as they arrive) -> fault for that request
+        self.create_faults: dict[int, str] = {}
+        self.create_requests = 0
         self.connections = 0
         self.expired: set[str] = set()
         self.create_calls = 0
@@ -84,6 +91,11 @@ class FakeSocial:
     def fault(self, method: str, path: str, *actions: str) -> None:
         """Queue faults for the next requests to ``method path``."""
         self.faults[(method, path)].extend(actions)
+
+    def fault_on_create(self, number: int, action: str) -> None:
+        """Apply ``action`` to the ``number``-th create request (a status or a record)."""
+        with self.lock:
+            self.create_faults[number] = action
 
     def expire_session(self) -> None:
         """Expire the access token handed out so far (the PDS answers 400 ExpiredToken)."""
@@ -158,7 +170,13 @@ class FakeSocial:
                     fake.requests.append((method, path, dict(self.headers.items())))
                     queue = fake.faults.get((method, path))
                     action = queue.popleft() if queue else ""
+                    if method == "POST" and path in CREATE_PATHS:
+                        fake.create_requests += 1
+                        action = fake.create_faults.pop(fake.create_requests, action)
                 body = self._body() if method == "POST" else {}
+                if action.startswith("hang-before-store:"):
+                    time.sleep(float(action.split(":", 1)[1]))
+                    return self._drop()
                 if action == "500":
                     return self._send(
                         500, {"error": "InternalServerError", "message": "Internal Server Error"}

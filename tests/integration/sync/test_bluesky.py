@@ -120,3 +120,37 @@ def test_an_expired_session_is_renewed_on_the_spot(bluesky: Any, social: Any) ->
     logins = [p for _m, p, _h in social.requests if p.endswith("createSession")]
     assert len(logins) == 2
     assert sorted(social.texts()) == ["One.", "Two."]
+
+
+def test_rows_claimed_together_get_distinct_record_keys(bluesky: Any, social: Any) -> None:
+    """A batch is claimed at one moment: a key shared by two rows would post one of them
+    and count the other as sent (it would find the first's post under its key)."""
+    incident = open_incident(bluesky)
+    rows = [release(bluesky, incident, ["bluesky"], f"Update {n}.")[0] for n in range(12)]
+
+    assert sorted(bluesky.delivery.run_once().sent) == sorted(r.id for r in rows)
+
+    keys = {_row(bluesky, r.id).record_key for r in rows}
+    assert len(keys) == len(rows)
+    assert sorted(social.texts()) == sorted(f"Update {n}." for n in range(12))
+
+
+def test_another_post_under_a_rows_key_is_never_counted_as_its_delivery(
+    bluesky: Any, social: Any, clock: Any
+) -> None:
+    from warroom.storage import outbox_repo
+
+    incident = open_incident(bluesky)
+    (first,) = release(bluesky, incident, ["bluesky"], "First.")
+    assert bluesky.delivery.run_once().sent == [first.id]
+    taken = _row(bluesky, first.id).record_key
+    (second,) = release(bluesky, incident, ["bluesky"], "Second.")
+    with bluesky.db.transaction() as session:  # an interrupted attempt under the same key
+        assert outbox_repo.claim(session, second.id, clock.now, taken)
+        outbox_repo.finish(session, second.id, outbox_repo.DeliveryState.QUEUED, clock.now)
+
+    report = bluesky.delivery.run_once()
+
+    assert report.failed == [second.id] and report.sent == []
+    assert "already holds another post" in _row(bluesky, second.id).last_error
+    assert social.texts() == ["First."]

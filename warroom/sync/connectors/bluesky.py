@@ -144,7 +144,7 @@ class BlueskyConnector:
         """Log in if needed, look for an earlier try's record, else create the record."""
         self._login()
         if row.attempts > 1:
-            existing = self._get_record(rkey)
+            existing = self._get_record(row, rkey)
             if existing is not None:
                 return existing
         record: dict[str, Any] = {
@@ -170,8 +170,12 @@ class BlueskyConnector:
         )
         return self._result(str(data.get("uri", "")), rkey)
 
-    def _get_record(self, rkey: str) -> DeliveryResult | None:
-        """Return the post stored under ``rkey``, or None when the server has none."""
+    def _get_record(self, row: Delivery, rkey: str) -> DeliveryResult | None:
+        """Return the post stored under ``rkey``, or None when the server has none.
+
+        A post with another text under the key is not this row's: counting the row as sent
+        would lose it silently, so it fails with the reason instead.
+        """
         response = http.send(
             self._session,
             "GET",
@@ -193,6 +197,12 @@ class BlueskyConnector:
                 response, what="Bluesky lookup", secrets=self._hidden(), now=self._clock()
             )
             data = response.json()
+        value = data.get("value") if isinstance(data, dict) else None
+        if isinstance(value, dict) and value.get("text") != row.text:
+            raise PermanentError(
+                f"outbox row {row.id}: its record key {rkey} already holds another post; "
+                "nothing was sent"
+            )
         result = self._result(str(data.get("uri", "")), rkey)
         return DeliveryResult(
             result.remote_id,
