@@ -58,12 +58,13 @@ def response_delays(session: Session, incident_id: int | None) -> list[tuple[int
     return driver_tuples(session, query)
 
 
-def driver_tuples(session: Session, query: Select[Any, Any]) -> list[Any]:
+def driver_tuples(session: Session, query: Select[*tuple[Any, ...]]) -> list[Any]:
     """Run ``query`` and return the database driver's own row tuples.
 
     For tens of thousands of rows of plain integers, building SQLAlchemy rows costs three
     times the query itself; the driver's tuples hold the same values. The query's only
-    parameters are integers (rendered inline), and it runs in the session's transaction.
+    parameters are integers and our own numeric constants (rendered inline), and it runs in
+    the session's transaction.
     """
     connection = session.connection()
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
