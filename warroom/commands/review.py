@@ -1,4 +1,5 @@
-"""``warroom review ID [--lessons TEXT|-]``: the post-incident review and lessons learned."""
+"""``warroom review ID [--lessons TEXT|-]``: the post-incident review, its inbox figures and
+the lessons learned."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _review(ctx: CommandContext) -> int:
+    from warroom.export.inbox_figures import inbox_json, inbox_rows
     from warroom.export.json_writer import review_json
     from warroom.export.labels import review_rows
 
@@ -33,10 +35,18 @@ def _review(ctx: CommandContext) -> int:
     review = service.review(args.id)
 
     def human() -> str:
-        width = max(len(label) for label, _ in review_rows(review))
+        inbox = inbox_rows(review.inbox) if review.inbox is not None else []
+        width = max(len(label) for label, _ in [*review_rows(review), *inbox])
         lines = [f"{label:<{width}}  {value}" for label, value in review_rows(review)]
+        if inbox:
+            lines += ["", "Inbound and response times:"]
+            lines += [f"{label:<{width}}  {value}" for label, value in inbox]
         lines += ["", "Lessons learned:", review.lessons_learned or "(none yet)"]
         return "\n".join(lines)
 
-    ctx.emit(review_json(review), human)
+    data = review_json(review)
+    # Added beside the review's own keys (those stay as they were): the inbox figures in
+    # the shape of the export's ``inbox`` member.
+    data["inbox"] = inbox_json(review.inbox) if review.inbox is not None else None
+    ctx.emit(data, human)
     return 0

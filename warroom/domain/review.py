@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from warroom.domain.cadence import CadencePeriod, cadence_periods, in_force, silence_due
 from warroom.domain.checklist import ChecklistItem, Phase
 from warroom.domain.errors import ValidationError
+from warroom.domain.inbox_stats import InboxStats
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.publication import PublicStatement, public_statements
@@ -189,6 +190,9 @@ class Review:
     checklist: tuple[PhaseCompletion, ...]
     overdue_items: tuple[ChecklistItem, ...]
     lessons_learned: str
+    #: the incident's inbox figures (issue 15), when the review service read them; the
+    #: exports carry the same figures beside the review (``IncidentLog.inbox``)
+    inbox: InboxStats | None = None
 
     @property
     def time_to_first_statement(self) -> timedelta | None:
@@ -364,6 +368,7 @@ def build_review(
     deliveries: Iterable[Delivery],
     checklist: Sequence[ChecklistItem],
     now: datetime,
+    inbox: InboxStats | None = None,
 ) -> Review:
     """Compute the whole review. For a closed incident, "now" stops at the close.
 
@@ -389,4 +394,5 @@ def build_review(
         checklist=tuple(checklist_completion(checklist, end)),
         overdue_items=tuple(item for item in checklist if item.is_overdue(end)),
         lessons_learned=incident.lessons_learned,
+        inbox=inbox,
     )

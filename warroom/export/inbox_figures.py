@@ -13,7 +13,8 @@ from typing import Any
 
 from warroom.domain.clock import iso_utc
 from warroom.domain.inbox_stats import InboxStats
-from warroom.export.labels import duration, percent, when
+from warroom.domain.review import Review
+from warroom.export.labels import duration, percent, review_rows, when
 
 
 def _time(value: datetime | None) -> str | None:
@@ -98,4 +99,13 @@ def inbox_rows(stats: InboxStats) -> list[tuple[str, str]]:
     if stats.oldest_wait is not None:
         waiting += f"; the oldest for {duration(stats.oldest_wait)}"
     rows.append(("Still waiting", waiting))
+    return rows
+
+
+def review_figure_rows(review: Review) -> list[tuple[str, str]]:
+    """Return the review's rows, then its inbox figures when it has them (the review window
+    and the ``review`` command show both; the exports show the figures as a section)."""
+    rows = review_rows(review)
+    if review.inbox is not None:
+        rows += inbox_rows(review.inbox)
     return rows

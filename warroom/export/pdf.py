@@ -73,6 +73,7 @@ def _render(log: IncidentLog, device: Any, page_size: PageSize, progress: Progre
     from warroom.domain.errors import ValidationError
     from warroom.export.pdf_flow import Flow
     from warroom.export.pdf_timeline import TimelineTable
+    from warroom.export.pdf_wave import wave_picture
 
     writer = QPdfWriter(device)
     size_id = QPageSize.PageSizeId.A4 if page_size is PageSize.A4 else QPageSize.PageSizeId.Letter
@@ -121,6 +122,11 @@ def _render(log: IncidentLog, device: Any, page_size: PageSize, progress: Progre
             f"Page {number + 1} of {pages[0]}",
         )
 
+    # The inbox chart is drawn once, for both passes, from the figures the other formats show.
+    picture = wave_picture(log.inbox, writer, body.width(), small) if log.inbox else None
+    chart = (picture.html_width, picture.html_height) if picture else None
+    images = picture.resources() if picture else None
+
     flow = Flow(writer, body, band, decorate)
     table = TimelineTable(flow, font)
     count = log.entries.count
@@ -132,7 +138,7 @@ def _render(log: IncidentLog, device: Any, page_size: PageSize, progress: Progre
     flow.start(None)
     flow.html(head_html(log), font)
     table.write(log.entries, progress, 0, total)
-    flow.html(tail_html(log, log.chain()), font)
+    flow.html(tail_html(log, log.chain(), chart), font, images)
     pages[0] = flow.page + 1
 
     painter = QPainter()
@@ -142,7 +148,7 @@ def _render(log: IncidentLog, device: Any, page_size: PageSize, progress: Progre
         flow.start(painter)
         flow.html(head_html(log), font)
         table.write(log.entries.unchecked(), progress, count, total)
-        flow.html(tail_html(log, log.chain()), font)
+        flow.html(tail_html(log, log.chain(), chart), font, images)
     finally:
         painter.end()
     progress(total, total)

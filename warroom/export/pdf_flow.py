@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from PySide6.QtCore import QFile, QFileDevice, QIODevice, QRectF, QSizeF
-from PySide6.QtGui import QFont, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtCore import QFile, QFileDevice, QIODevice, QRectF, QSizeF, QUrl
+from PySide6.QtGui import QFont, QImage, QPainter, QPdfWriter, QTextDocument
 
 
 class FileSink:
@@ -105,10 +105,13 @@ class Flow:
             self.writer.newPage()
             self._decorate(self.painter, self.page)
 
-    def html(self, markup: str, font: QFont) -> None:
-        """Lay out (and in the drawing pass draw) HTML from the current position on."""
+    def html(self, markup: str, font: QFont, images: Mapping[str, QImage] | None = None) -> None:
+        """Lay out (and in the drawing pass draw) HTML from the current position on;
+        ``images`` are the pictures its ``<img src=NAME>`` show."""
         height = self.body.height()
         document = QTextDocument()
+        for name, image in (images or {}).items():
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
         document.documentLayout().setPaintDevice(self.writer)
         document.setDefaultFont(font)
         document.setDocumentMargin(0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from warroom.domain.inbox_stats import InboxStats
 from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.domain.timeline import ChainReport
 from warroom.export.inbox_figures import inbox_rows
@@ -35,6 +36,8 @@ td.num { color: #444444; }
 .struck { text-decoration: line-through; color: #666666; }
 .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 7pt; }
 """
+#: the name of the inbox wave chart's picture (an image resource of the document)
+WAVE_IMAGE = "warroom-inbox-wave.png"
 _TABLE = '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
 
 
@@ -131,8 +134,24 @@ def head_html(log: IncidentLog) -> str:
     return _document("".join(parts))
 
 
-def tail_html(log: IncidentLog, chain: ChainReport) -> str:
-    """Return what comes after the timeline, ending with the chain verdict of its pass."""
+def wave_html(stats: InboxStats, chart: tuple[float, float] | None) -> str:
+    """Return the wave chart's picture (``chart``: its width and height) and its caption."""
+    if chart is None or not stats.buckets:
+        return ""
+    width, height = chart
+    return (
+        f'<p><img src="{WAVE_IMAGE}" width="{width:.0f}" height="{height:.0f}"/></p>'
+        f'<p class="muted">Inbound items per {text(stats.bucket)} bucket by source (left '
+        f"scale); dashed: the share of negative items (right scale); spike: "
+        f"{text(stats.rule)}. Times in UTC.</p>"
+    )
+
+
+def tail_html(
+    log: IncidentLog, chain: ChainReport, chart: tuple[float, float] | None = None
+) -> str:
+    """Return what comes after the timeline, ending with the chain verdict of its pass
+    (``chart``: the size of the inbox wave picture, None without one)."""
     parts = ["<h2>Statements</h2>"]
     parts.extend(statement_html(s) for s in log.statements)
     if not log.statements:
@@ -142,6 +161,7 @@ def tail_html(log: IncidentLog, chain: ChainReport) -> str:
     parts += ["<h2>Post-incident review</h2>", pairs(review_rows(log.review))]
     if log.inbox is not None:
         parts += ["<h3>Inbound and response times</h3>", pairs(inbox_rows(log.inbox))]
+        parts.append(wave_html(log.inbox, chart))
     lessons = log.review.lessons_learned
     parts += [
         "<h3>Lessons learned</h3>",

@@ -1,4 +1,5 @@
-"""The post-incident review: metrics computed from the record, and the lessons learned."""
+"""The post-incident review: metrics computed from the record, the inbox figures, and the
+lessons learned."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from warroom.domain.people import Action
 from warroom.domain.review import Review, build_review, validate_lessons
 from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.context import ServiceContext
+from warroom.services.export_log import inbox_figures
 from warroom.services.people import authorize
 from warroom.storage import (
     changes,
@@ -28,7 +30,9 @@ class ReviewService:
         self._ctx = context
 
     def review(self, incident_id: int) -> Review:
-        """Compute the post-incident review of an incident as of now (or its close)."""
+        """Compute the post-incident review of an incident as of now (or its close), with its
+        inbox figures as the exports show them (one read)."""
+        now = self._ctx.clock()
         with self._ctx.db.reading() as session:
             incident = incident_repo.get(session, incident_id)
             # Statement events (approvals) and header events (severity and cadence periods).
@@ -41,7 +45,8 @@ class ReviewService:
                 events,
                 outbox_repo.list_rows(session, incident_id=incident_id),
                 checklist_repo.list_for_incident(session, incident_id),
-                self._ctx.clock(),
+                now,
+                inbox=inbox_figures(session, incident_id, now),
             )
 
     def set_lessons_learned(self, incident_id: int, text: str, actor: str) -> Incident:

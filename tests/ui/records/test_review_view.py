@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from warroom.domain.incidents import Incident
-from warroom.export.labels import review_rows
+from warroom.export.inbox_figures import review_figure_rows
 from warroom.services.demo import load_demo
 from warroom.ui.records.review_actions import ReviewActions, install_review_action
 from warroom.ui.records.review_model import PROBLEM_ROLE, ROW_ROLE, ReviewModel
@@ -64,7 +64,7 @@ def test_model_passes_the_model_tester(
     qtmodeltester.check(model)
     review = services.review.review(demo.id)
     model.set_review(review)
-    assert model.rows() == review_rows(review)
+    assert model.rows() == review_figure_rows(review)
     qtmodeltester.check(model)
     # The tester stays attached: an in-place change, then a change in shape (a reset).
     clock.advance(hours=3)
@@ -89,7 +89,7 @@ def test_shows_the_metrics_of_the_review_service(
 ) -> None:
     view = _open(qtbot, actions)
     review = services.review.review(demo.id)
-    assert view.model.rows() == review_rows(review)
+    assert view.model.rows() == review_figure_rows(review)
     assert view.incident_id() == demo.id
     labels = [label for label, _ in view.model.rows()]
     for expected in ("Began", "Aware", "Declared", "Closed", "First public statement"):
@@ -141,7 +141,7 @@ def test_lessons_saved_with_ctrl_s_and_kept_through_a_live_refresh(
     services.checklist.done(demo.id, item.id, "bob")
     before = view.model.rows()
     qtbot.waitUntil(lambda: view.model.rows() != before, timeout=WAIT_MS)
-    assert view.model.rows() == review_rows(services.review.review(demo.id))
+    assert view.model.rows() == review_figure_rows(services.review.review(demo.id))
     assert view.editor.toPlainText().endswith("Draft holding statements in advance.")
     assert view.is_dirty()
     services.review.set_lessons_learned(demo.id, "Bob's version.", "bob")
@@ -241,7 +241,7 @@ def test_one_window_per_incident_and_saves_as_the_current_user(
     second = _open(qtbot, actions)
     assert second is not first and second.incident_id() == other.id
     assert set(actions.windows) == {demo.id, other.id}
-    assert second.model.rows() == review_rows(services.review.review(other.id))
+    assert second.model.rows() == review_figure_rows(services.review.review(other.id))
 
     window.set_identity(Identity("Sam Okafor", "lead"), remember=False)
     second.editor.setPlainText("Train staff on phishing reports.")

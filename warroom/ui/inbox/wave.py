@@ -1,46 +1,43 @@
 """The wave: inbound volume per time bucket and source, spikes and the negative share, drawn
 with QPainter (no chart library).
 
-Bars are stacked by source, one slot per bucket (empty buckets stay empty slots, so time
-runs evenly); a spike (the documented rule of ``domain.inbox_stats``) gets a red outline and
-a mark above its bar; the share of negative items is a line against the right-hand scale.
-When there are more buckets than fit, the newest are shown. Hovering a bar tells its figures.
+The drawing itself is :mod:`warroom.export.wave_drawing`, shared with the PDF export so the
+printed chart looks like this one; this widget adds the placeholder texts, the slots it
+remembers for hovering, and the tooltip telling a bar's figures.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from datetime import timedelta
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QHelpEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from warroom.domain.inbox_stats import Bucket, InboxStats, bucket_seconds
+from warroom.export.wave_drawing import (
+    MIN_SLOT_PX,
+    NEGATIVE,
+    PALETTE,
+    SPIKE,
+    nice_ceiling,
+    paint_wave,
+    plot_area,
+    source_colour,
+    visible_range,
+)
 
-#: Okabe-Ito colours: told apart with the common kinds of colour blindness.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-SPIKE = QColor("#c62828")
-NEGATIVE = QColor("#7a0010")
-MIN_SLOT_PX = 5
-MARGINS = (34, 10, 40, 20)  # left, top, right, bottom
-
-
-def source_colour(index: int) -> QColor:
-    """Return the colour of the ``index``-th source (cycling through the palette)."""
-    return QColor(PALETTE[index % len(PALETTE)])
-
-
-def nice_ceiling(value: int) -> int:
-    """Return a round number at least ``value`` (1, 2, 5, 10, 20, 50...), for the scale."""
-    if value <= 1:
-        return 1
-    magnitude: int = 10 ** int(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if step * magnitude >= value:
-            return int(step * magnitude)
-    return int(10 * magnitude)
+__all__ = [
+    "NEGATIVE",
+    "PALETTE",
+    "SPIKE",
+    "WaveChart",
+    "bucket_text",
+    "duration_text",
+    "nice_ceiling",
+    "source_colour",
+    "summary",
+]
 
 
 def duration_text(value: timedelta | None) -> str:
@@ -95,18 +92,14 @@ class WaveChart(QWidget):
     def visible_buckets(self, width: float) -> tuple[int, int]:
         """Return the first and last bucket index shown in a plot ``width`` pixels wide."""
         assert self.stats is not None and self.stats.buckets
-        seconds = bucket_seconds(self.stats.bucket)
-        first = int(self.stats.buckets[0].start.timestamp()) // seconds
-        last = int(self.stats.buckets[-1].start.timestamp()) // seconds
-        fit = max(1, int(width // MIN_SLOT_PX))
-        return max(first, last - fit + 1), last
+        return visible_range(self.stats, width, MIN_SLOT_PX)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text_colour = self.palette().windowText().color()
-        left, top, right, bottom = MARGINS
-        plot = QRectF(left, top, self.width() - left - right, self.height() - top - bottom)
+        area = QRectF(self.rect())
+        plot = plot_area(area)
         self._slots = []
         stats = self.stats
         if stats is None or not stats.buckets or plot.width() < 10 or plot.height() < 10:
@@ -114,64 +107,7 @@ class WaveChart(QWidget):
             message = "Reading…" if stats is None else "No inbound items yet"
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, message)
             return
-        seconds = bucket_seconds(stats.bucket)
-        first, last = self.visible_buckets(plot.width())
-        slot = plot.width() / (last - first + 1)
-        shown = [b for b in stats.buckets if int(b.start.timestamp()) // seconds >= first]
-        scale = nice_ceiling(max(b.total for b in shown))
-        colours = {name: source_colour(i) for i, name in enumerate(stats.sources)}
-        painter.setPen(QPen(text_colour.lighter(160) if text_colour.value() < 128 else text_colour))
-        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
-        painter.setPen(text_colour)
-        painter.drawText(QRectF(0, top - 6, left - 4, 14), Qt.AlignmentFlag.AlignRight, str(scale))
-        painter.drawText(
-            QRectF(plot.right() + 4, top - 6, right - 4, 14), Qt.AlignmentFlag.AlignLeft, "100%"
-        )
-        painter.drawText(
-            QRectF(plot.right() + 4, plot.bottom() - 8, right - 4, 14),
-            Qt.AlignmentFlag.AlignLeft,
-            "0%",
-        )
-        points: list[QPointF] = []
-        for bucket in shown:
-            index = int(bucket.start.timestamp()) // seconds
-            x = plot.left() + (index - first) * slot
-            bar = QRectF(x + slot * 0.1, plot.bottom(), slot * 0.8, 0)
-            y = plot.bottom()
-            for name, count in bucket.by_source.items():
-                height = plot.height() * count / scale
-                y -= height
-                painter.fillRect(QRectF(bar.left(), y, bar.width(), height), colours[name])
-            whole = QRectF(bar.left(), y, bar.width(), plot.bottom() - y)
-            self._slots.append((QRectF(x, plot.top(), slot, plot.height()), bucket))
-            if bucket.spike:
-                painter.setPen(QPen(SPIKE, 2))
-                painter.drawRect(whole)
-                mark = QPainterPath()
-                middle = whole.center().x()
-                mark.moveTo(middle - 4, whole.top() - 9)
-                mark.lineTo(middle + 4, whole.top() - 9)
-                mark.lineTo(middle, whole.top() - 3)
-                mark.closeSubpath()
-                painter.fillPath(mark, SPIKE)
-            share = bucket.negative_share
-            if share is not None:
-                points.append(QPointF(x + slot / 2, plot.bottom() - plot.height() * share))
-        if points:
-            painter.setPen(QPen(NEGATIVE, 1.5, Qt.PenStyle.DashLine))
-            for one, two in itertools.pairwise(points):
-                painter.drawLine(one, two)
-            for point in points:
-                painter.fillRect(QRectF(point.x() - 2, point.y() - 2, 4, 4), NEGATIVE)
-        painter.setPen(text_colour)
-        stamp = shown[0].start.astimezone().strftime("%H:%M")
-        painter.drawText(QRectF(plot.left(), plot.bottom() + 3, 60, 14), stamp)
-        last_stamp = stats.buckets[-1].start.astimezone().strftime("%H:%M")
-        painter.drawText(
-            QRectF(plot.right() - 60, plot.bottom() + 3, 60, 14),
-            Qt.AlignmentFlag.AlignRight,
-            last_stamp,
-        )
+        self._slots = paint_wave(painter, area, stats, text_colour)
 
     def bucket_at(self, x: float) -> Bucket | None:
         """Return the bucket drawn at ``x`` (as last painted), if any."""

@@ -1,7 +1,8 @@
 """The post-incident review's metrics as a two-column table (metric, value).
 
-The rows are :func:`warroom.export.labels.review_rows`, the very wording every export and
-the ``review`` command use, so the window shows the same numbers as the files.
+The rows are :func:`warroom.export.inbox_figures.review_figure_rows` (the review's rows,
+then the inbox figures), the very wording every export and the ``review`` command use, so
+the window shows the same numbers as the files.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from warroom.domain.review import Review
-from warroom.export.labels import review_rows
+from warroom.export.inbox_figures import review_figure_rows
 
 COL_METRIC, COL_VALUE = 0, 1
 HEADERS = ("Metric", "Value")
@@ -57,7 +58,7 @@ class ReviewModel(QAbstractTableModel):
     def set_review(self, review: Review | None) -> None:
         """Show ``review``: rows that kept their place change in place, else a reset."""
         self._review = review
-        rows = review_rows(review) if review is not None else []
+        rows = review_figure_rows(review) if review is not None else []
         if rows == self._rows:
             return
         if len(rows) == len(self._rows) and [r[0] for r in rows] == [r[0] for r in self._rows]:
