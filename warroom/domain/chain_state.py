@@ -15,21 +15,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from warroom.domain.clock import iso_utc
+from warroom.domain.clock import iso_utc, parse_iso
 from warroom.domain.incidents import (
+    DEFAULT_APPROVAL_WINDOW,
     UPDATE_CADENCE,
     Severity,
     default_approvals_required,
 )
+from warroom.domain.release_rules import approved_state
 from warroom.domain.timeline import ChainRecord, TimelineEvent
 
 #: marks an opening entry that records the whole header
 HEADER_VERSION = 2
 #: the header fields an ``incident.updated`` entry may set
-UPDATABLE = ("title", "severity", "began_at", "aware_at", "declared_at", "approvals_override")
+UPDATABLE = (
+    "title",
+    "severity",
+    "began_at",
+    "aware_at",
+    "declared_at",
+    "approvals_override",
+    "approval_window_minutes",
+)
 
 
 def opening_data(
@@ -90,6 +100,9 @@ class ChainedRevision:
     author: str
     created_at: str
     channels: list[str] | None
+    #: per channel {"channel", "edited", "hash"} (None: chained before variants existed)
+    variants: list[dict[str, Any]] | None = None
+    main_hash: str | None = None
 
 
 @dataclass
@@ -143,6 +156,7 @@ def _incident(records: list[ChainRecord]) -> ChainedIncident:
         "closed_at": None,
         "created_by": opening.author,
         "approvals_override": data.get("approvals_override"),
+        "approval_window_minutes": data.get("approval_window_minutes"),
     }
     for name, value in values.items():
         result.fields[name] = value
@@ -181,14 +195,28 @@ def _derived_header(incident: ChainedIncident) -> None:
     source["approvals_required"] = max(source["severity"], source["approvals_override"])
 
 
+def _variants(data: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """Return the chained variants of a drafted/edited entry (None before they existed)."""
+    value = data.get("variants")
+    if not isinstance(value, list):
+        return None
+    return [dict(v) for v in value if isinstance(v, Mapping)]
+
+
 def _statement_event(
-    statement: ChainedStatement, record: ChainRecord, event: str, required: int
+    statement: ChainedStatement,
+    record: ChainRecord,
+    event: str,
+    required: int,
+    window: timedelta = DEFAULT_APPROVAL_WINDOW,
 ) -> None:
     data, seq = record.data, record.seq
     at = iso_utc(record.created_at)
     if event in (TimelineEvent.STATEMENT_DRAFTED, TimelineEvent.STATEMENT_EDITED):
         revision = data.get("revision")
         channels = data.get("channels")
+        variants = _variants(data)
+        main = data.get("main_hash")
         if isinstance(revision, int):
             statement.revisions[revision] = ChainedRevision(
                 seq,
@@ -196,13 +224,18 @@ def _statement_event(
                 record.author,
                 at,
                 list(channels) if isinstance(channels, list) else None,
+                variants,
+                main if isinstance(main, str) else None,
             )
         statement.set("revision", revision, seq)
         statement.set("content_hash", data.get("content_hash"), seq)
         statement.set("channels", channels, seq)
+        statement.set("variants", variants, seq)
+        statement.set("main_hash", main if isinstance(main, str) else None, seq)
         statement.set("next_update_by", data.get("next_update_by"), seq)
         statement.set("revision_author", record.author, seq)
         statement.set("rejection_reason", "", seq)
+        statement.set("scheduled_for", None, seq)
         if event == TimelineEvent.STATEMENT_DRAFTED:
             statement.set("author", record.author, seq)
             statement.set("created_at", at, seq)
@@ -211,7 +244,7 @@ def _statement_event(
             statement.set("review_round", 0, seq)
             for name in ("released_at", "released_by"):
                 statement.set(name, None, seq)
-        elif statement.fields.get("state") in ("in_review", "approved"):
+        elif statement.fields.get("state") in ("in_review", "approved", "scheduled"):
             statement.set("state", "in_review", seq)
     elif event == TimelineEvent.STATEMENT_SUBMITTED:
         statement.set("state", "in_review", seq)
@@ -229,19 +262,41 @@ def _statement_event(
                 str(data.get("public_key", "")),
             )
         )
-        valid = sum(1 for a in statement.approvals if statement.is_valid(a))
-        statement.set("state", "approved" if valid >= required else "in_review", seq)
+        times = [_time(a.approved_at) for a in statement.approvals if statement.is_valid(a)]
+        state = approved_state(
+            [t for t in times if t is not None], record.created_at, required, window
+        )
+        statement.set("state", state.value, seq)
     elif event == TimelineEvent.STATEMENT_REJECTED:
         statement.set("state", "draft", seq)
         statement.set("review_round", int(statement.fields.get("review_round") or 0) + 1, seq)
         statement.set("rejection_reason", data.get("reason", ""), seq)
+        statement.set("scheduled_for", None, seq)
+    elif event == TimelineEvent.STATEMENT_SCHEDULED:
+        statement.set("state", "scheduled", seq)
+        statement.set("scheduled_for", data.get("release_at"), seq)
     elif event == TimelineEvent.STATEMENT_RELEASED:
         statement.set("state", "released", seq)
         statement.set("released_at", at, seq)
-        statement.set("released_by", record.author, seq)
+        # a scheduled release is written by the sync worker for the person who scheduled it
+        statement.set("released_by", data.get("released_by") or record.author, seq)
     else:
         return
     statement.set("updated_at", at, seq)
+
+
+def _time(value: str) -> datetime | None:
+    try:
+        return parse_iso(value)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _window(minutes: Any) -> timedelta:
+    """Return an approval window from its chained minutes (None or junk: the default)."""
+    if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
+        return timedelta(minutes=minutes)
+    return DEFAULT_APPROVAL_WINDOW
 
 
 def derive(records: Iterable[ChainRecord]) -> ChainState:
@@ -249,6 +304,8 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
     entries = list(records)
     incident = _incident(entries)
     required = incident.fields.get("approvals_required", 1)
+    # The window as it stood at each entry (an approval counts by the rule of its time).
+    window_minutes = entries[0].data.get("approval_window_minutes") if entries else None
     statements: dict[int, ChainedStatement] = {}
     keys: dict[str, tuple[str, str, int]] = {}
     for record in entries:
@@ -265,6 +322,9 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
             )
         if event == TimelineEvent.INCIDENT_UPDATED:
             required = incident.fields.get("approvals_required", required)
+            changed = data.get("set")
+            if isinstance(changed, Mapping) and "approval_window_minutes" in changed:
+                window_minutes = changed["approval_window_minutes"]
         sid = data.get("statement")
         if not event.startswith("statement.") or not isinstance(sid, int):
             continue
@@ -273,5 +333,5 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
             # Statements drafted before their channels were chained are not covered.
             statement = ChainedStatement(sid, record.seq, covered="channels" in data)
             statements[sid] = statement
-        _statement_event(statement, record, event, int(required or 1))
+        _statement_event(statement, record, event, int(required or 1), _window(window_minutes))
     return ChainState(incident, statements, keys)

@@ -22,6 +22,9 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNCERTAIN = "uncertain"
+    #: a scheduled release called off before its time (an edit or a rejection): never sent,
+    #: never offered for resend
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +54,13 @@ class Delivery:
     thread: Mapping[str, Any] = field(default_factory=dict)
     #: the content hash the release was approved for (see domain.content)
     content_hash: str = ""
+    #: a scheduled release: the row is not claimed before this time (None: at once)
+    not_before: datetime | None = None
+
+    def held(self, now: datetime) -> bool:
+        """Tell whether the row still waits for its scheduled time."""
+        return (
+            self.state is DeliveryState.QUEUED
+            and self.not_before is not None
+            and self.not_before > now
+        )

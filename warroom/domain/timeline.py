@@ -60,6 +60,7 @@ class TimelineEvent(StrEnum):
     STATEMENT_APPROVED = "statement.approved"
     STATEMENT_REJECTED = "statement.rejected"
     STATEMENT_RELEASED = "statement.released"
+    STATEMENT_SCHEDULED = "statement.scheduled"
     DELIVERY_SENT = "delivery.sent"
     DELIVERY_FAILED = "delivery.failed"
     DELIVERY_UNCERTAIN = "delivery.uncertain"

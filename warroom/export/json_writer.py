@@ -18,7 +18,9 @@ from warroom.domain.incident_log import SCHEMA, IncidentLog, Person, StatementRe
 from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
+from warroom.domain.statements import Statement
 from warroom.domain.timeline import GENESIS_HASH, ChainRecord
+from warroom.domain.variants import Variant, by_language, language_of
 from warroom.export.formats import Progress, no_progress
 
 PROGRESS_EVERY = 500
@@ -53,6 +55,7 @@ def incident_json(incident: Incident) -> dict[str, Any]:
         "approvals_required": incident.approvals_required,
         "update_cadence_seconds": _seconds(incident.update_cadence),
         "lessons_learned": incident.lessons_learned,
+        "approval_window_minutes": incident.approval_window_minutes,
     }
 
 
@@ -91,6 +94,26 @@ def delivery_json(row: Delivery) -> dict[str, Any]:
     }
 
 
+def variant_json(variant: Variant) -> dict[str, Any]:
+    """Return one channel's variant as JSON data."""
+    return {
+        "channel": variant.channel,
+        "subject": variant.subject,
+        "text": variant.text,
+        "edited": variant.edited,
+    }
+
+
+def statement_variants(statement: Statement) -> list[dict[str, Any]]:
+    """Return a statement's variants grouped by their channel's language (then by name)."""
+    languages = {c.name: language_of(c.settings) for c in statement.channels}
+    return [
+        {**variant_json(v), "language": language}
+        for language, group in by_language(statement.variants, languages)
+        for v in group
+    ]
+
+
 def statement_json(record: StatementRecord) -> dict[str, Any]:
     """Return a statement with revisions, approvals and deliveries as JSON data."""
     statement = record.statement
@@ -112,6 +135,8 @@ def statement_json(record: StatementRecord) -> dict[str, Any]:
         "rejection_reason": statement.rejection_reason,
         "released_at": _time(statement.released_at),
         "released_by": statement.released_by,
+        "scheduled_for": _time(statement.scheduled_for),
+        "variants": statement_variants(statement),
         "revisions": [
             {
                 "revision": r.revision,
@@ -121,6 +146,7 @@ def statement_json(record: StatementRecord) -> dict[str, Any]:
                 "created_at": _time(r.created_at),
                 "content_hash": r.content_hash,
                 "channels": list(r.channels) if r.channels else None,
+                "variants": [variant_json(v) for v in r.variants] if r.channels else None,
             }
             for r in record.revisions
         ],
@@ -244,6 +270,14 @@ def review_json(review: Review) -> dict[str, Any]:
         ],
         "overdue_items": [checklist_json(item) for item in review.overdue_items],
         "lessons_learned": review.lessons_learned,
+        "languages": [
+            {
+                "language": use.language,
+                "channels": list(use.channels),
+                "statements": list(use.statements),
+            }
+            for use in review.languages
+        ],
     }
 
 

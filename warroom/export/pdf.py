@@ -19,7 +19,7 @@ from typing import Any
 
 from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.export.formats import PageSize, Progress, no_progress
-from warroom.export.labels import clock_rows, header_rows, review_rows, when
+from warroom.export.labels import clock_rows, header_rows, review_rows, variant_groups, when
 from warroom.export.tables import (
     Table,
     approvals_table,
@@ -119,6 +119,17 @@ def _statement(record: StatementRecord) -> str:
     if s.rejection_reason:
         parts.append(f"<br/>Last rejection: {text(s.rejection_reason)}")
     parts.append("</p>")
+    for language, variants in variant_groups(s):
+        parts.append(f"<p><b>Variants in {text(language)}</b></p>")
+        parts.append(
+            _table(
+                ("Channel", "Subject and text"),
+                (
+                    (text(label), (f"<b>{text(subject)}</b><br/>" if subject else "") + text(body))
+                    for label, subject, body in variants
+                ),
+            )
+        )
     parts.append(
         _table(
             ("Rev.", "Author", "When", "Subject and text"),

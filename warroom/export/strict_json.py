@@ -14,6 +14,22 @@ from typing import Any
 
 ANY = "any"
 
+
+class Later:
+    """A member added to the /2 layout after it was first published: files made before it
+    lack it (they are still read), files made since always have it."""
+
+    def __init__(self, inner: Any = None) -> None:
+        self.inner = inner
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Later) and other.inner == self.inner
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_VARIANT = dict.fromkeys(["channel", "subject", "text", "edited"])
+
 _CLOCK = {"due_at", "remaining_seconds", "alarm", "since"}
 _CHECKLIST = {"phase", "position", "text", "owner_role", "due_at", "done_by", "done_at"}
 
@@ -40,7 +56,8 @@ SPEC: dict[str, Any] = {
             "update_cadence_seconds",
             "lessons_learned",
         ]
-    ),
+    )
+    | {"approval_window_minutes": Later()},
     "people": [{"name": None, "roles": ANY, "entries": None}],
     "keys": [{"person": None, "fingerprint": None, "public_key": None, "registered_at": None}],
     "timeline": [
@@ -84,11 +101,13 @@ SPEC: dict[str, Any] = {
                 ]
             ),
             "channels": ANY,
+            "scheduled_for": Later(),
+            "variants": Later([_VARIANT | {"language": None}]),
             "revisions": [
                 dict.fromkeys(
                     ["revision", "subject", "text", "author", "created_at", "content_hash"]
                 )
-                | {"channels": ANY}
+                | {"channels": ANY, "variants": Later([_VARIANT])}
             ],
             "approvals": [
                 dict.fromkeys(
@@ -190,6 +209,7 @@ SPEC: dict[str, Any] = {
         ],
         "checklist": [dict.fromkeys(["phase", "total", "done", "overdue", "done_late"])],
         "overdue_items": [dict.fromkeys(_CHECKLIST)],
+        "languages": Later([{"language": None, "channels": ANY, "statements": ANY}]),
     },
     "footer": dict.fromkeys(
         [
@@ -236,13 +256,18 @@ def check_members(value: Any, spec: Any = None, where: str = "the export") -> No
     if isinstance(spec, dict):
         if not isinstance(value, dict):
             raise StrictJSONError(f"{where} is not an object")
-        if value.keys() != spec.keys():
+        required = {key for key, inner in spec.items() if not isinstance(inner, Later)}
+        if not required <= value.keys() <= spec.keys():
             unknown = sorted(set(value) - set(spec))
             if unknown:
                 raise StrictJSONError(f"{where} has an unknown member {unknown[0]!r}")
-            missing = sorted(set(spec) - set(value))
+            missing = sorted(required - set(value))
             raise StrictJSONError(f"{where} has no {missing[0]!r}")
         for key, inner in spec.items():
+            if isinstance(inner, Later):
+                if key not in value or value[key] is None:
+                    continue
+                inner = inner.inner
             if inner is not None and inner != ANY:
                 check_members(value[key], inner, f"{where}: {key!r}" if where else key)
     elif isinstance(spec, list):

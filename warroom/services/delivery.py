@@ -30,6 +30,7 @@ from warroom.services.approved_bytes import approved_or_blocked
 from warroom.services.context import ServiceContext
 from warroom.services.delivery_records import SETTLE_FROM, minimum_stale_after, timeline_entry
 from warroom.services.people import authorize
+from warroom.services.statement_release import release_due
 from warroom.storage import changes, channel_repo, outbox_repo, reply_repo
 from warroom.storage.file_identity import DatabaseReplacedError
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
@@ -144,6 +145,7 @@ class DeliveryService:
             self._ctx.db.check_file()  # a replaced database file stops the worker, even idle
             report = PassReport()
             report.recovered = self._recover_stale(report)
+            release_due(self._ctx, self.actor)  # scheduled statements whose time has come
             after_id = 0  # one pass visits each due row once, in id order
             while not (stop and stop.is_set()):
                 now = self._ctx.clock()

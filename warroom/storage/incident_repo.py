@@ -30,6 +30,7 @@ def to_domain(row: IncidentRow) -> Incident:
         entry_count=row.entry_count,
         head_hash=row.head_hash,
         lessons_learned=row.lessons_learned or "",
+        approval_window_minutes=row.approval_window_minutes,
     )
 
 
