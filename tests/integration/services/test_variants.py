@@ -108,7 +108,9 @@ def test_one_approval_covers_every_variant_and_any_edit_voids_it(services: Servi
     with pytest.raises(RuleViolation, match="needs 1 approval"):
         services.statements.release(draft.id, "lee")
     entry = services.timeline.entries(incident.id)[-1]
-    assert "mastodon variant" in entry.text and "1 earlier approval(s) no longer apply" in entry.text
+    assert (
+        "mastodon variant" in entry.text and "1 earlier approval(s) no longer apply" in entry.text
+    )
     again = services.statements.approve(draft.id, "priya")
     released = services.statements.release(again.id, "lee")
     rows = {r.channel_name: r for r in services.channels.outbox(statement_id=draft.id)}
