@@ -264,6 +264,9 @@ def outbox_row_json(row: Delivery) -> dict[str, Any]:
         "record_key": row.record_key,
         "idempotency_key": row.idempotency_key,
         "updated_at": _time(row.updated_at),
+        "not_before": _time(row.not_before),
+        "subject": row.subject,
+        "text": row.text,
     }
 
 
@@ -272,4 +275,6 @@ def delivery_line(row: Delivery) -> str:
     detail = row.remote_url or row.remote_id or row.last_error
     if row.state.value == "queued" and row.last_error:
         detail = f"will be retried; last attempt: {row.last_error}"
+    elif row.state.value == "queued" and row.not_before is not None:
+        detail = f"scheduled release at {row.not_before:%Y-%m-%d %H:%M}Z"
     return f"  {row.channel_name:<12} {row.state.value:<9} {detail}".rstrip()
