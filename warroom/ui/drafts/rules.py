@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
@@ -10,6 +11,7 @@ from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.people import Action
 from warroom.domain.permissions import StatementRefusals as Refusals
 from warroom.domain.permissions import closed_refusal
+from warroom.domain.release_rules import approval_expiry, countdown_text
 from warroom.domain.statements import Statement, StatementState
 
 UNSAVED = "save your changes first: approvals bind to the saved text"
@@ -19,6 +21,7 @@ STATE_LABELS = {
     StatementState.DRAFT: "draft",
     StatementState.IN_REVIEW: "in review",
     StatementState.APPROVED: "approved",
+    StatementState.SCHEDULED: "scheduled",
     StatementState.RELEASED: "released",
 }
 
@@ -67,9 +70,12 @@ def reason_lines(
     *,
     new_mode: bool,
     deliveries: Sequence[Delivery] = (),
+    incident: Incident | None = None,
+    now: datetime | None = None,
 ) -> str:
     """Return the visible lines under the buttons: why the next steps are not possible,
-    and for a released statement, each delivery that failed or waits for a person."""
+    when a scheduled release goes out or an approval expires, and for a released statement,
+    each delivery that failed or waits for a person."""
     if new_mode:
         return "New draft: choose channels, write the text and save (Ctrl+S)."
     if statement is None:
@@ -78,9 +84,12 @@ def reason_lines(
         StatementState.DRAFT: (("Submit", refusals.submit),),
         StatementState.IN_REVIEW: (("Approve", refusals.approve), ("Release", refusals.release)),
         StatementState.APPROVED: (("Release", refusals.release),),
+        StatementState.SCHEDULED: (("Edit", refusals.edit),),
         StatementState.RELEASED: (("Edit", refusals.edit),),
     }[statement.state]
     lines = [f"{name}: {reason}" for name, reason in relevant if reason]
+    if now is not None:
+        lines[:0] = timing_lines(statement, incident, now)
     if statement.rejection_reason and statement.state is StatementState.DRAFT:
         lines.insert(0, f"Rejected: {statement.rejection_reason}")
     lines.extend(delivery_lines(deliveries))
@@ -104,6 +113,27 @@ def delivery_lines(deliveries: Sequence[Delivery]) -> list[str]:
     return lines
 
 
+def timing_lines(statement: Statement, incident: Incident | None, now: datetime) -> list[str]:
+    """Return the countdowns that matter for ``statement``: when its scheduled release goes
+    out, or when its approval expires (approved, not yet released)."""
+    when = statement.scheduled_for
+    if statement.state is StatementState.SCHEDULED and when is not None:
+        due = countdown_text(when, now)
+        wait = " (due: waiting for the sync worker)" if due == "now" else f" ({due})"
+        return [
+            f"Scheduled: goes out at {when.astimezone():%H:%M} "
+            f"({when:%H:%M} UTC){wait}. Editing or rejecting it cancels the release."
+        ]
+    if statement.state is StatementState.APPROVED and incident is not None:
+        expiry = approval_expiry(statement, incident.approvals_required, incident.approval_window)
+        if expiry is not None and expiry > now:
+            return [
+                f"Approval expires at {expiry.astimezone():%H:%M} "
+                f"({countdown_text(expiry, now)}): release or schedule it before then."
+            ]
+    return []
+
+
 def heading_text(statement: Statement | None, incident: Incident | None, *, new_mode: bool) -> str:
     """Return the line above the editor: which statement, its state, who wrote it."""
     if new_mode:
@@ -119,6 +149,9 @@ def heading_text(statement: Statement | None, incident: Incident | None, *, new_
     if statement.released_at is not None:
         text += f"; released by {statement.released_by} at "
         text += f"{statement.released_at.astimezone():%H:%M}"
+    elif statement.state is StatementState.SCHEDULED and statement.scheduled_for is not None:
+        text += f"; scheduled by {statement.scheduled_by} for "
+        text += f"{statement.scheduled_for.astimezone():%H:%M}"
     if statement.template_key:
         text += f"; from template {statement.template_key!r}"
     return text
