@@ -104,6 +104,9 @@ class SyncStatus:
     #: Queued rows whose last attempt failed (a 5xx, a timeout...): tried again later, and
     #: shown with the server's reason from the first failure on.
     retrying: list[Delivery] = field(default_factory=list)
+    #: Rows of scheduled releases still waiting for their time, and when this was read
+    scheduled: list[Delivery] = field(default_factory=list)
+    read_at: datetime | None = None
 
 
 def channel_online(channel: Channel) -> bool | None:
@@ -446,8 +449,11 @@ class DeliveryService:
             )
             depth = outbox_repo.depth(session)
             due_at = outbox_repo.next_due_at(session)
+            now = self._ctx.clock()
+            queued = outbox_repo.list_rows(session, states=(DeliveryState.QUEUED,))
         states = [ChannelState(c, channel_online(c), counts.get(c.name, {})) for c in channels]
-        return SyncStatus(depth, states, attention, due_at, retrying)
+        scheduled = [row for row in queued if row.held(now)]
+        return SyncStatus(depth, states, attention, due_at, retrying, scheduled, now)
 
     def resend(self, row_id: int, actor: str) -> Delivery:
         """Queue an uncertain or failed row again (a person decided it did not go out)."""

@@ -46,9 +46,9 @@ def _host(settings: Mapping[str, Any]) -> str:
     return urlsplit(url).hostname or ""
 
 
-def kind_label(channel: Channel) -> str:
+def kind_label(channel: Channel, kind: str | None = None) -> str:
     """Return what a person calls the channel's kind, e.g. 'Slack (webhook)'."""
-    kind = channel.kind.value
+    kind = kind or channel.kind.value
     form = str(channel.settings.get("format") or "")
     if kind == "webhook" and form:
         return f"{CHAT_NAMES.get(form, form)} (webhook)"
@@ -97,9 +97,9 @@ def email_message(channel: Channel, variant: Variant, when: datetime) -> str:
     )
 
 
-def chat_message(channel: Channel, variant: Variant, when: datetime) -> str:
+def chat_message(channel: Channel, variant: Variant, when: datetime, kind: str = "") -> str:
     """A message in a chat room or channel: the poster, the time, the (plain) text."""
-    where = kind_label(channel)
+    where = kind_label(channel, kind)
     room = str(channel.settings.get("room") or _host(channel.settings) or channel.name)
     subject = f"<p><b>{escape(variant.subject)}</b></p>" if variant.subject else ""
     inner = (
@@ -133,7 +133,21 @@ def preview_html(
     status: str = "investigating",
 ) -> str:
     """Return ``variant`` rendered as ``channel`` will show it (by kind name)."""
-    kind = channel.kind.value
+    return render_kind(
+        channel.kind.value, channel, variant, when, incident_title=incident_title, status=status
+    )
+
+
+def render_kind(
+    kind: str,
+    channel: Channel,
+    variant: Variant,
+    when: datetime,
+    *,
+    incident_title: str = "",
+    status: str = "investigating",
+) -> str:
+    """Return ``variant`` rendered as a channel of ``kind`` (a kind name) shows it."""
     language = language_of(channel.settings)
     note = (
         f"<p style='color:#555555'>{'Its own text' if variant.edited else 'The main text'}"
@@ -144,7 +158,7 @@ def preview_html(
     if kind == "email":
         return note + email_message(channel, variant, when)
     if kind in CHAT:
-        return note + chat_message(channel, variant, when)
+        return note + chat_message(channel, variant, when, kind)
     if kind in STATUS:
         return note + status_update(channel, variant, when, incident_title, status)
     subject = f"<p><b>{escape(variant.subject)}</b></p>" if variant.subject else ""
