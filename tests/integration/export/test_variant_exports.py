@@ -11,6 +11,7 @@ from warroom.cli import main
 from warroom.domain.channels import ChannelKind
 from warroom.domain.variants import VariantEdit
 from warroom.export.formats import ExportFormat
+from warroom.export.pdf import build_html
 
 LATER = ("variants", "scheduled_for")
 
@@ -71,6 +72,9 @@ def test_variants_are_exported_grouped_by_language(services: Any, tmp_path: Path
     assert "#### Variants in en" in text and "#### Variants in fr" in text
     assert text.index("Variants in en") < text.index("Payments work again.")
     assert "Language: fr" in text
+    html = build_html(services.export.snapshot(incident_id, "auditor"))
+    assert "Variants in en" in html and "Payments work again." in html
+    assert "email (own text)" in html and "mastodon (main text)" in html
 
 
 def _as_before_variants(services: Any, incident_id: int, path: Path) -> None:
