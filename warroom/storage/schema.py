@@ -17,5 +17,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0009_inbox",
     "0011_search",
     "0014_lifecycle",
+    "0013_variants",
 )
 HEAD = KNOWN_REVISIONS[-1]
