@@ -227,8 +227,14 @@ def ensure_submittable(statement: Statement) -> None:
     if missing:
         names = ", ".join("{" + name + "}" for name in missing)
         raise RuleViolation(f"statement {statement.id} still has placeholders to fill: {names}")
-    emails = [c.name for c in statement.channels if c.kind is ChannelKind.EMAIL]
-    if emails and not statement.subject.strip():
+    # An email needs a subject: its own variant's, or the main one it follows.
+    emails = [
+        c.name
+        for c in statement.channels
+        if c.kind is ChannelKind.EMAIL
+        and not ((found := statement.variant(c.name)) and found.subject.strip())
+    ]
+    if emails:
         raise RuleViolation(
             f"statement {statement.id} goes out by email ({', '.join(emails)}) and has no "
             "subject; add one first"

@@ -11,9 +11,8 @@ from warroom.cli import main
 from warroom.domain.channels import ChannelKind
 from warroom.domain.variants import VariantEdit
 from warroom.export.formats import ExportFormat
-from warroom.export.pdf import build_html
-
-LATER = ("variants", "scheduled_for")
+from warroom.export.pdf_html import statement_html
+from warroom.export.strict_json import SPEC_V2
 
 
 def _languages(services: Any) -> None:
@@ -72,30 +71,38 @@ def test_variants_are_exported_grouped_by_language(services: Any, tmp_path: Path
     assert "#### Variants in en" in text and "#### Variants in fr" in text
     assert text.index("Variants in en") < text.index("Payments work again.")
     assert "Language: fr" in text
-    html = build_html(services.export.snapshot(incident_id, "auditor"))
+    log = services.export.snapshot(incident_id, "auditor")
+    html = "".join(statement_html(record) for record in log.statements)
     assert "Variants in en" in html and "Payments work again." in html
     assert "email (own text)" in html and "mastodon (main text)" in html
 
 
+def _pruned(value: Any, spec: Any) -> Any:
+    """Return ``value`` with only the members the strict layout ``spec`` lists."""
+    if isinstance(spec, dict) and isinstance(value, dict):
+        return {key: _pruned(item, spec[key]) for key, item in value.items() if key in spec}
+    if isinstance(spec, list) and isinstance(value, list):
+        return [_pruned(item, spec[0]) for item in value]
+    return value
+
+
 def _as_before_variants(services: Any, incident_id: int, path: Path) -> None:
-    """Export, then remove what this version added: the layout of an older /2 file."""
+    """Export, then keep only what a /2 file had (no variants, no schedule, no approval
+    window, no languages): the layout of a file made before variants existed."""
     services.export.export(incident_id, path, ExportFormat.JSON, "auditor")
     document = json.loads(path.read_text(encoding="utf-8"))
-    document["incident"].pop("approval_window_minutes")
-    document["review"].pop("languages")
-    for statement in document["statements"]:
-        for name in LATER:
-            statement.pop(name)
-        for revision in statement["revisions"]:
-            revision.pop("variants")
-    path.write_text(json.dumps(document), encoding="utf-8")
+    older = _pruned(dict(document, schema="warroom.incident-log/2"), SPEC_V2)
+    assert all("variants" not in statement for statement in older["statements"])
+    path.write_text(json.dumps(older), encoding="utf-8")
 
 
 def test_a_file_made_before_variants_still_verifies(
     services: Any, tmp_path: Path, capsys: Any
 ) -> None:
     incident = services.incidents.open("Checkout down", 3, "lee")
-    plain = services.statements.draft(incident.id, ["mastodon", "email"], "Fixed.", "dana")
+    plain = services.statements.draft(
+        incident.id, ["mastodon", "email"], "Fixed.", "dana", subject="Checkout"
+    )
     services.statements.submit(plain.id, "dana")
     services.statements.approve(plain.id, "priya")
     services.statements.release(plain.id, "lee")
