@@ -13,7 +13,7 @@ KINDS = ("email", "mastodon", "bluesky", "webhook")
 #: Settings that ``--clear`` can remove (the others are required by their kind): the
 #: service's ``optional_settings`` of every kind, spelt as options. Not imported from there,
 #: so that building the parser loads no services; a unit test keeps the two in step.
-CLEARABLE = ("user", "ca-bundle", "connect-timeout", "read-timeout")
+CLEARABLE = ("user", "ca-bundle", "connect-timeout", "read-timeout", "language")
 
 
 def _seconds(value: str) -> float:
@@ -58,6 +58,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--ca-bundle", metavar="PATH", help="trust this CA bundle (PEM) for TLS")
     add.add_argument("--connect-timeout", type=_seconds, metavar="S")
     add.add_argument("--read-timeout", type=_seconds, metavar="S")
+    add.add_argument(
+        "--language",
+        metavar="TAG",
+        help="the language of this channel's audience (e.g. en, fr, pt-BR): exports and the "
+        "review group statement variants by it",
+    )
     add.add_argument(
         "--keep-secret", action="store_true", help="reconfigure without reading a new secret"
     )
@@ -113,6 +119,7 @@ def _add(ctx: CommandContext) -> int:
         "ca_bundle": args.ca_bundle,
         "connect_timeout": args.connect_timeout,
         "read_timeout": args.read_timeout,
+        "language": args.language,
     }
     secret = None if args.keep_secret else read_secret(args.kind)
     channel = ctx.services.channel_setup.configure(

@@ -1,4 +1,4 @@
-"""``warroom draft new|edit|submit|approve|reject|release|list|show|posted``."""
+"""``warroom draft new|edit|variant|submit|approve|reject|release|list|show|posted``."""
 
 from __future__ import annotations
 
@@ -52,6 +52,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="refuse the save if someone changed the draft since version N",
     )
+    variant = add_subparser(
+        actions,
+        "variant",
+        "give one target channel its own text (and subject), or --reset it to the main text; "
+        "a new revision (voids approvals)",
+        handler=_variant,
+    )
+    variant.add_argument("draft", type=positive_id)
+    variant.add_argument("--channel", required=True, metavar="NAME", help="a target channel")
+    variant.add_argument("--text", help="the channel's own text ('-' reads stdin)")
+    variant.add_argument("--subject", help="the channel's own subject (channels that send one)")
+    variant.add_argument(
+        "--reset", action="store_true", help="follow the statement's main text again"
+    )
+    variant.add_argument(
+        "--expect-version",
+        type=positive_id,
+        metavar="N",
+        help="refuse the save if someone changed the draft since version N",
+    )
     for name, help_text in (
         ("submit", "send a draft for review"),
         ("approve", "approve (and sign) the current text"),
@@ -60,6 +80,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ):
         sub = add_subparser(actions, name, help_text, handler=_transition)
         sub.add_argument("draft", type=positive_id)
+        if name == "release":
+            sub.add_argument(
+                "--at",
+                type=iso_time,
+                metavar="TIME",
+                help="release at this time (ISO 8601, UTC default): the outbox holds it until "
+                "then; editing or rejecting it before then cancels it",
+            )
         if name == "approve":
             sub.add_argument(
                 "--revision",
@@ -199,6 +227,32 @@ def _edit(ctx: CommandContext) -> int:
     return 0
 
 
+def _variant(ctx: CommandContext) -> int:
+    from warroom.commands.render import statement_json, variant_lines
+
+    args = ctx.args
+    statement = ctx.services.statements.set_variant(
+        args.draft,
+        ctx.actor,
+        args.channel,
+        text=read_text_argument(args.text) if args.text is not None else None,
+        subject=args.subject,
+        reset=args.reset,
+        expected_version=args.expect_version,
+    )
+    ctx.emit(
+        statement_json(statement),
+        lambda: "\n".join(
+            [
+                f"statement {statement.id} saved as revision {statement.revision} "
+                f"({statement.state.value.replace('_', ' ')})",
+                *variant_lines(statement),
+            ]
+        ),
+    )
+    return 0
+
+
 def _transition(ctx: CommandContext) -> int:
     from warroom.commands.render import (
         delivery_line,
@@ -206,6 +260,7 @@ def _transition(ctx: CommandContext) -> int:
         revision_json,
         statement_json,
         statement_line,
+        variant_lines,
     )
 
     args = ctx.args
@@ -219,7 +274,11 @@ def _transition(ctx: CommandContext) -> int:
         data["deliveries"] = [outbox_row_json(row) for row in deliveries]
 
         def human() -> str:
-            text = statement_line(statement) + "\n\n" + statement.text
+            text = "\n".join([statement_line(statement), *variant_lines(statement)])
+            text += "\n\n" + statement.text
+            for variant in statement.edited_variants:
+                subject = f"Subject: {variant.subject}\n" if variant.subject else ""
+                text += f"\n\n--- {variant.channel} (own text) ---\n{subject}{variant.text}"
             if deliveries:
                 text += "\n\ndeliveries:\n" + "\n".join(delivery_line(r) for r in deliveries)
             return text
@@ -233,11 +292,11 @@ def _transition(ctx: CommandContext) -> int:
     elif args.action == "reject":
         statement = statements.reject(args.draft, ctx.actor, args.reason)
     else:
-        statement = statements.release(args.draft, ctx.actor)
-    ctx.emit(
-        statement_json(statement),
-        f"statement {statement.id} is {statement.state.value.replace('_', ' ')}",
-    )
+        statement = statements.release(args.draft, ctx.actor, at=args.at)
+    state = statement.state.value.replace("_", " ")
+    if statement.scheduled_for is not None and statement.state.value == "scheduled":
+        state += f" for release at {statement.scheduled_for:%Y-%m-%d %H:%M}Z"
+    ctx.emit(statement_json(statement), f"statement {statement.id} is {state}")
     return 0
 
 

@@ -1,5 +1,5 @@
-"""``warroom incident open|list|show|close`` (and, in incident_lifecycle, the header changes:
-``status|severity|cadence|hold|times``)."""
+"""``warroom incident open|list|show|close|approval-window`` (and, in incident_lifecycle, the
+header changes: ``status|severity|cadence|hold|times``)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,37 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from warroom.commands import incident_lifecycle
 
     incident_lifecycle.register(actions)
+    window = add_subparser(
+        actions,
+        "approval-window",
+        "set how long an approval counts before its statement must be released (default 24)",
+        handler=_approval_window,
+    )
+    window.add_argument("id", type=positive_id)
+    window.add_argument("hours", type=_hours, help="hours (decimals allowed, e.g. 0.5)")
+
+
+def _hours(value: str) -> float:
+    try:
+        hours = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of hours") from None
+    if not hours > 0 or hours != hours:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a positive number of hours")
+    return hours
+
+
+def _approval_window(ctx: CommandContext) -> int:
+    from warroom.commands.render import incident_json
+
+    incident = ctx.services.incidents.set_approval_window(ctx.args.id, ctx.args.hours, ctx.actor)
+    minutes = int(incident.approval_window.total_seconds() // 60)
+    shown = f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
+    ctx.emit(
+        incident_json(incident),
+        f"incident {incident.id}: approvals now count for {shown} before release",
+    )
+    return 0
 
 
 def _open(ctx: CommandContext) -> int:
@@ -97,7 +128,8 @@ def _show(ctx: CommandContext) -> int:
             f"Incident {incident.id}: {incident.title}",
             f"  {incident.severity.label}, {state}, "
             f"playbook {incident.playbook_key or 'none'}, "
-            f"{incident.approvals_required} approval(s) per statement",
+            f"{incident.approvals_required} approval(s) per statement, counting for "
+            f"{int(incident.approval_window.total_seconds() // 3600)} h",
             f"  updates {describe_cadence(incident.update_cadence)}; a statement waiting more "
             f"than {incident.hold_minutes} min in the outbox is held",
             f"  began    {incident.began_at:%Y-%m-%d %H:%M}Z",

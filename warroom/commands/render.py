@@ -34,6 +34,7 @@ def incident_json(incident: Incident) -> dict[str, Any]:
         "closed_at": _time(incident.closed_at),
         "created_by": incident.created_by,
         "approvals_required": incident.approvals_required,
+        "approval_window_minutes": int(incident.approval_window.total_seconds() // 60),
         "entry_count": incident.entry_count,
         "head_hash": incident.head_hash,
         "status": incident.status.value,
@@ -116,7 +117,49 @@ def statement_json(statement: Statement) -> dict[str, Any]:
         "rejection_reason": statement.rejection_reason,
         "released_at": _time(statement.released_at),
         "released_by": statement.released_by,
+        "scheduled_for": _time(statement.scheduled_for),
+        "scheduled_by": statement.scheduled_by,
+        "variants": variants_json(statement),
     }
+
+
+def variants_json(statement: Statement) -> list[dict[str, Any]]:
+    """Return each target channel's variant: its text, whether edited, and how it fits."""
+    from warroom.domain.channels import fit
+    from warroom.domain.variants import language_of
+
+    rows = []
+    for channel, variant in zip(statement.channels, statement.variants, strict=True):
+        measured = fit(channel, variant.text)
+        rows.append(
+            {
+                "channel": variant.channel,
+                "kind": channel.kind.value,
+                "language": language_of(channel.settings),
+                "subject": variant.subject,
+                "text": variant.text,
+                "edited": variant.edited,
+                "derived": not variant.edited,
+                "length": measured.length,
+                "limit": measured.maximum,
+                "unit": measured.unit,
+                "fits": measured.fits,
+            }
+        )
+    return rows
+
+
+def variant_lines(statement: Statement) -> list[str]:
+    """Return one line per channel: its counter, and whether it has its own text."""
+    from warroom.domain.channels import fit
+
+    lines = []
+    for channel, variant in zip(statement.channels, statement.variants, strict=True):
+        measured = fit(channel, variant.text)
+        own = "own text" if variant.edited else "same as main text"
+        verdict = "" if measured.fits else "; TOO LONG"
+        lines.append(f"  {measured.counter} ({own}{verdict})")
+    return lines
 
 
 def statement_line(statement: Statement) -> str:
@@ -125,9 +168,14 @@ def statement_line(statement: Statement) -> str:
     if len(preview) > 60:
         preview = preview[:57] + "..."
     approvals = len(statement.valid_approvals)
+    scheduled = (
+        f"  (goes out {statement.scheduled_for:%Y-%m-%d %H:%M}Z)"
+        if statement.scheduled_for is not None and statement.state.value == "scheduled"
+        else ""
+    )
     return (
         f"{statement.id:>4}  {statement.state.value:<9}  r{statement.revision}  "
-        f"{approvals} approval(s)  [{', '.join(statement.channel_names)}]  {preview}"
+        f"{approvals} approval(s)  [{', '.join(statement.channel_names)}]  {preview}{scheduled}"
     )
 
 
@@ -140,6 +188,10 @@ def revision_json(revision: Revision) -> dict[str, Any]:
         "author": revision.author,
         "created_at": _time(revision.created_at),
         "content_hash": revision.content_hash,
+        "variants": [
+            {"channel": v.channel, "subject": v.subject, "text": v.text, "edited": v.edited}
+            for v in revision.variants
+        ],
     }
 
 
@@ -237,6 +289,9 @@ def outbox_row_json(row: Delivery) -> dict[str, Any]:
         "posted_at": _time(row.posted_at),
         "confirmed_by": row.confirmed_by,
         "public_at": _time(row.public_at),
+        "not_before": _time(row.not_before),
+        "subject": row.subject,
+        "text": row.text,
     }
 
 
@@ -245,6 +300,8 @@ def delivery_line(row: Delivery) -> str:
     detail = row.remote_url or row.remote_id or row.last_error
     if row.state.value == "queued" and row.last_error:
         detail = f"will be retried; last attempt: {row.last_error}"
+    elif row.state.value == "queued" and row.not_before is not None:
+        detail = f"scheduled release at {row.not_before:%Y-%m-%d %H:%M}Z"
     if row.by_hand and row.posted_at is not None:
         where = f": {row.remote_url}" if row.remote_url else ""
         detail = f"posted by hand by {row.posted_by} at {row.posted_at:%Y-%m-%d %H:%M}Z{where}"

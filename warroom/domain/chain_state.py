@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from warroom.domain.clock import iso_utc
+from warroom.domain.clock import iso_utc, parse_iso
 from warroom.domain.incidents import (
+    DEFAULT_APPROVAL_WINDOW,
     DEFAULT_HOLD_MINUTES,
     IncidentStatus,
     Severity,
     cadence_of,
     default_approvals_required,
 )
+from warroom.domain.release_rules import approved_state
 from warroom.domain.timeline import ChainRecord, TimelineEvent
 
 #: marks an opening entry that records the whole header
@@ -41,6 +43,7 @@ UPDATABLE = (
     "status",
     "cadence_minutes",
     "hold_minutes",
+    "approval_window_minutes",
 )
 #: what an opening entry that predates a field implies for it
 HEADER_DEFAULTS: dict[str, Any] = {
@@ -125,6 +128,9 @@ class ChainedRevision:
     author: str
     created_at: str
     channels: list[str] | None
+    #: per channel {"channel", "edited", "hash"} (None: chained before variants existed)
+    variants: list[dict[str, Any]] | None = None
+    main_hash: str | None = None
 
 
 @dataclass
@@ -178,6 +184,7 @@ def _incident(records: list[ChainRecord]) -> ChainedIncident:
         "closed_at": None,
         "created_by": opening.author,
         "approvals_override": data.get("approvals_override"),
+        "approval_window_minutes": data.get("approval_window_minutes"),
     }
     for name, default in HEADER_DEFAULTS.items():
         values[name] = data.get(name, default)
@@ -226,14 +233,28 @@ def _derived_header(incident: ChainedIncident) -> None:
     source["hold_window_seconds"] = source["hold_minutes"]
 
 
+def _variants(data: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """Return the chained variants of a drafted/edited entry (None before they existed)."""
+    value = data.get("variants")
+    if not isinstance(value, list):
+        return None
+    return [dict(v) for v in value if isinstance(v, Mapping)]
+
+
 def _statement_event(
-    statement: ChainedStatement, record: ChainRecord, event: str, required: int
+    statement: ChainedStatement,
+    record: ChainRecord,
+    event: str,
+    required: int,
+    window: timedelta = DEFAULT_APPROVAL_WINDOW,
 ) -> None:
     data, seq = record.data, record.seq
     at = iso_utc(record.created_at)
     if event in (TimelineEvent.STATEMENT_DRAFTED, TimelineEvent.STATEMENT_EDITED):
         revision = data.get("revision")
         channels = data.get("channels")
+        variants = _variants(data)
+        main = data.get("main_hash")
         if isinstance(revision, int):
             statement.revisions[revision] = ChainedRevision(
                 seq,
@@ -241,13 +262,18 @@ def _statement_event(
                 record.author,
                 at,
                 list(channels) if isinstance(channels, list) else None,
+                variants,
+                main if isinstance(main, str) else None,
             )
         statement.set("revision", revision, seq)
         statement.set("content_hash", data.get("content_hash"), seq)
         statement.set("channels", channels, seq)
+        statement.set("variants", variants, seq)
+        statement.set("main_hash", main if isinstance(main, str) else None, seq)
         statement.set("next_update_by", data.get("next_update_by"), seq)
         statement.set("revision_author", record.author, seq)
         statement.set("rejection_reason", "", seq)
+        statement.set("scheduled_for", None, seq)
         if event == TimelineEvent.STATEMENT_DRAFTED:
             statement.set("author", record.author, seq)
             statement.set("created_at", at, seq)
@@ -256,7 +282,7 @@ def _statement_event(
             statement.set("review_round", 0, seq)
             for name in ("released_at", "released_by"):
                 statement.set(name, None, seq)
-        elif statement.fields.get("state") in ("in_review", "approved"):
+        elif statement.fields.get("state") in ("in_review", "approved", "scheduled"):
             statement.set("state", "in_review", seq)
     elif event == TimelineEvent.STATEMENT_SUBMITTED:
         statement.set("state", "in_review", seq)
@@ -274,30 +300,54 @@ def _statement_event(
                 str(data.get("public_key", "")),
             )
         )
-        valid = sum(1 for a in statement.approvals if statement.is_valid(a))
-        statement.set("state", "approved" if valid >= required else "in_review", seq)
+        times = [_time(a.approved_at) for a in statement.approvals if statement.is_valid(a)]
+        state = approved_state(
+            [t for t in times if t is not None], record.created_at, required, window
+        )
+        statement.set("state", state.value, seq)
     elif event == TimelineEvent.STATEMENT_REJECTED:
         statement.set("state", "draft", seq)
         statement.set("review_round", int(statement.fields.get("review_round") or 0) + 1, seq)
         statement.set("rejection_reason", data.get("reason", ""), seq)
+        statement.set("scheduled_for", None, seq)
     elif event == TimelineEvent.STATEMENT_QUORUM:
         # The quorum changed with the severity: judged again against the new number.
         if statement.fields.get("state") in ("in_review", "approved"):
             valid = sum(1 for a in statement.approvals if statement.is_valid(a))
             statement.set("state", "approved" if valid >= required else "in_review", seq)
+    elif event == TimelineEvent.STATEMENT_SCHEDULED:
+        statement.set("state", "scheduled", seq)
+        statement.set("scheduled_for", data.get("release_at"), seq)
     elif event == TimelineEvent.STATEMENT_RELEASED:
         statement.set("state", "released", seq)
         statement.set("released_at", at, seq)
-        statement.set("released_by", record.author, seq)
+        # a scheduled release is written by the sync worker for the person who scheduled it
+        statement.set("released_by", data.get("released_by") or record.author, seq)
     else:
         return
     statement.set("updated_at", at, seq)
+
+
+def _time(value: str) -> datetime | None:
+    try:
+        return parse_iso(value)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _window(minutes: Any) -> timedelta:
+    """Return an approval window from its chained minutes (None or junk: the default)."""
+    if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
+        return timedelta(minutes=minutes)
+    return DEFAULT_APPROVAL_WINDOW
 
 
 def derive(records: Iterable[ChainRecord]) -> ChainState:
     """Return what the chain ``records`` (already verified as a chain) say."""
     entries = list(records)
     incident = _incident(entries)
+    # The window as it stood at each entry (an approval counts by the rule of its time).
+    window_minutes = entries[0].data.get("approval_window_minutes") if entries else None
     statements: dict[int, ChainedStatement] = {}
     keys: dict[str, tuple[str, str, int]] = {}
     for record in entries:
@@ -312,6 +362,10 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
             keys.setdefault(
                 str(data.get("key")), (str(person), str(data.get("public_key")), record.seq)
             )
+        if event == TimelineEvent.INCIDENT_UPDATED:
+            changed = data.get("set")
+            if isinstance(changed, Mapping) and "approval_window_minutes" in changed:
+                window_minutes = changed["approval_window_minutes"]
         sid = data.get("statement")
         if not event.startswith("statement.") or not isinstance(sid, int):
             continue
@@ -321,5 +375,5 @@ def derive(records: Iterable[ChainRecord]) -> ChainState:
             statement = ChainedStatement(sid, record.seq, covered="channels" in data)
             statements[sid] = statement
         required = incident.required_at(record.seq)
-        _statement_event(statement, record, event, int(required or 1))
+        _statement_event(statement, record, event, int(required or 1), _window(window_minutes))
     return ChainState(incident, statements, keys)

@@ -1,12 +1,12 @@
 """What a statement publishes, in one canonical form, and the hash that approvals bind to.
 
-A statement goes to several channels; each channel receives a subject and a text (today
-the same for every channel; per-channel variants only fill in different texts). The
-canonical form is the list of ``[channel, subject, text]`` for every target channel,
-sorted by channel name, serialised as compact JSON (UTF-8, no ASCII escaping). Its SHA-256
-is *the* content hash: an approval signs it, the outbox row stores it, and the sync worker
-recomputes it from the exact bytes it is about to send. This module is the only place that
-defines it.
+A statement goes to several channels; each channel receives a subject and a text (its
+*variant*: the statement's main subject and text unless someone edited that channel's own,
+see domain.variants). The canonical form is the list of ``[channel, subject, text]`` for
+every target channel, sorted by channel name, serialised as compact JSON (UTF-8, no ASCII
+escaping). Its SHA-256 is *the* content hash: an approval signs it, the outbox row stores
+it, and the sync worker recomputes it from the exact bytes it is about to send. This module
+is the only place that defines it.
 """
 
 from __future__ import annotations
@@ -47,6 +47,21 @@ def approved_content_hash(contents: Iterable[ChannelContent]) -> str:
 def content_hash_of(channel_names: Sequence[str], subject: str, text: str) -> str:
     """Return the content hash of a statement sending ``subject``/``text`` to the channels."""
     return approved_content_hash(statement_contents(channel_names, subject, text))
+
+
+def variant_hash(channel: str, subject: str, text: str) -> str:
+    """Return the hash of one channel's content alone (what the chain records per variant).
+
+    It is the content hash of a statement with that one channel, so the same canonical form
+    serves: a verifier recomputes it from the exported variant and names the channel whose
+    subject or text differs.
+    """
+    return approved_content_hash([ChannelContent(channel, subject, text)])
+
+
+def main_hash(subject: str, text: str) -> str:
+    """Return the hash of a statement's main subject and text (the channel name left empty)."""
+    return variant_hash("", subject, text)
 
 
 def legacy_content_hash(subject: str, text: str) -> str:

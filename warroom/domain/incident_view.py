@@ -89,7 +89,7 @@ class IncidentView:
         views = tuple(
             StatementView(
                 s,
-                statement_refusals(incident, s, permissions, needed.get(s.id)),
+                statement_refusals(incident, s, permissions, needed.get(s.id), read_at),
                 tuple(by_statement.get(s.id, ())),
             )
             for s in statements

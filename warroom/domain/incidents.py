@@ -42,6 +42,9 @@ UPDATE_CADENCE: dict[Severity, timedelta | None] = {
 }
 
 TITLE_MAX = 200
+DEFAULT_APPROVAL_WINDOW = timedelta(hours=24)
+#: the longest approval window an incident may set (30 days)
+APPROVAL_WINDOW_MAX_MINUTES = 30 * 24 * 60
 
 
 def default_approvals_required(severity: Severity) -> int:
@@ -114,6 +117,8 @@ class Incident:
     #: None: the severity's cadence; 0 (CADENCE_OFF): no cadence; else minutes
     cadence_minutes: int | None = None
     hold_minutes: int = DEFAULT_HOLD_MINUTES
+    #: how long an approval counts before release (None: the default, 24 hours)
+    approval_window_minutes: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -126,6 +131,13 @@ class Incident:
         if self.approvals_override is not None:
             return self.approvals_override
         return default_approvals_required(self.severity)
+
+    @property
+    def approval_window(self) -> timedelta:
+        """Return how long an approval of this incident's statements counts."""
+        if self.approval_window_minutes is None:
+            return DEFAULT_APPROVAL_WINDOW
+        return timedelta(minutes=self.approval_window_minutes)
 
     @property
     def update_cadence(self) -> timedelta | None:
@@ -219,3 +231,14 @@ def validate_approvals_override(value: int | None) -> int | None:
     if value is not None and not 1 <= value <= 5:
         raise ValidationError("approvals required must be between 1 and 5")
     return value
+
+
+def validate_approval_window(hours: float) -> int:
+    """Return an approval window given in hours as whole minutes (1 minute to 30 days)."""
+    minutes = round(hours * 60)
+    if not 1 <= minutes <= APPROVAL_WINDOW_MAX_MINUTES:
+        raise ValidationError(
+            f"the approval window must be between 1 minute and "
+            f"{APPROVAL_WINDOW_MAX_MINUTES // 60} hours, not {hours:g} hours"
+        )
+    return minutes

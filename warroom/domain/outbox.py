@@ -26,6 +26,9 @@ class DeliveryState(StrEnum):
     UNCERTAIN = "uncertain"
     HELD = "held"
     WITHDRAWN = "withdrawn"
+    #: a scheduled release called off before its time (an edit or a rejection): never sent,
+    #: never offered for resend
+    CANCELLED = "cancelled"
 
 
 #: Rows that have not gone out (yet) and may still: what closing an incident lists.
@@ -71,6 +74,8 @@ class Delivery:
     posted_at: datetime | None = None
     #: who confirmed it after it was held ('' when it was never held, or not yet confirmed)
     confirmed_by: str = ""
+    #: a scheduled release: the row is not claimed before this time (None: at once)
+    not_before: datetime | None = None
 
     @property
     def public_at(self) -> datetime | None:
@@ -84,9 +89,20 @@ class Delivery:
         """Tell whether a person posted it by hand (and recorded that)."""
         return bool(self.posted_by)
 
+    def waits_for_schedule(self, now: datetime) -> bool:
+        """Tell whether the row still waits for its scheduled time."""
+        return (
+            self.state is DeliveryState.QUEUED
+            and self.not_before is not None
+            and self.not_before > now
+        )
+
 
 def waiting_since(row: Delivery) -> datetime:
-    """Return since when the row has been waiting to go out (its release)."""
+    """Return since when the row has been waiting to go out: its release, or its scheduled
+    time (a release scheduled for later is not stale while it waits for that time)."""
+    if row.not_before is not None and row.not_before > row.created_at:
+        return row.not_before
     return row.created_at
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from warroom.domain.checklist import ChecklistItem
 from warroom.domain.errors import WarRoomError
 from warroom.domain.incidents import Incident
 from warroom.domain.people import Action, Person, Role, refusal
+from warroom.domain.release_rules import release_refusal_at
 from warroom.domain.statements import (
     Statement,
     approval_refusal,
@@ -96,10 +98,12 @@ def statement_refusals(
     statement: Statement,
     permissions: Permissions,
     approvals_needed: int | None = None,
+    now: datetime | None = None,
 ) -> StatementRefusals:
     """Return why the actor may not edit, submit, approve, reject or release ``statement``.
 
-    ``approvals_needed`` is the statement's quorum when it is not the incident's.
+    ``approvals_needed`` is the statement's quorum when it is not the incident's; ``now``
+    (when the view was read) judges whether its approvals have expired.
 
     The role comes first: a viewer is told they are a viewer, not that the draft still has
     placeholders.
@@ -110,20 +114,24 @@ def statement_refusals(
 
     def submittable() -> None:
         ensure_submittable(statement)
-        validate_content(statement.subject, statement.text, statement.channels)
+        validate_content(
+            statement.subject, statement.text, statement.channels, statement.edited_variants
+        )
 
     draft = permissions.refusal(Action.DRAFT)
     approve = permissions.refusal(Action.APPROVE)
+    required = incident.approvals_required if approvals_needed is None else approvals_needed
+    release = (
+        release_refusal(statement, required)
+        if now is None
+        else release_refusal_at(statement, required, now, incident.approval_window)
+    )
     return StatementRefusals(
         edit=draft or _rule(lambda: ensure_editable(statement)),
         submit=draft or _rule(submittable),
         approve=approve or approval_refusal(statement, permissions.actor),
         reject=approve or _rule(lambda: ensure_can_reject(statement, "reason")),
-        release=permissions.refusal(Action.RELEASE)
-        or release_refusal(
-            statement,
-            incident.approvals_required if approvals_needed is None else approvals_needed,
-        ),
+        release=permissions.refusal(Action.RELEASE) or release,
     )
 
 

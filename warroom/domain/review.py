@@ -22,6 +22,7 @@ from warroom.domain.publication import PublicStatement, public_statements
 from warroom.domain.statements import Statement
 from warroom.domain.terminal_text import reject_nul
 from warroom.domain.timeline import TimelineEvent
+from warroom.domain.variants import language_of
 
 LESSONS_MAX = 100_000
 
@@ -176,6 +177,16 @@ class PhaseCompletion:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageUse:
+    """One language the public was addressed in: its channels and the released statements
+    that reached them ('' language: channels without a language tag)."""
+
+    language: str
+    channels: tuple[str, ...]
+    statements: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """Everything the post-incident review shows, computed at ``computed_at``."""
 
@@ -193,6 +204,7 @@ class Review:
     #: the incident's inbox figures (issue 15), when the review service read them; the
     #: exports carry the same figures beside the review (``IncidentLog.inbox``)
     inbox: InboxStats | None = None
+    languages: tuple[LanguageUse, ...] = ()
 
     @property
     def time_to_first_statement(self) -> timedelta | None:
@@ -313,9 +325,12 @@ def approval_turnarounds(events: Iterable[EventRecord]) -> list[ApprovalTurnarou
 
 
 def delivery_by_channel(rows: Iterable[Delivery]) -> list[ChannelDelivery]:
-    """Count delivery outcomes per channel name."""
+    """Count delivery outcomes per channel name (cancelled rows of a called-off schedule
+    are not deliveries)."""
     counts: dict[str, dict[DeliveryState, int]] = {}
     for row in rows:
+        if row.state is DeliveryState.CANCELLED:
+            continue  # a schedule called off: nothing was meant to go out any more
         per_state = counts.setdefault(row.channel_name, {})
         per_state[row.state] = per_state.get(row.state, 0) + 1
     result = []
@@ -335,6 +350,21 @@ def delivery_by_channel(rows: Iterable[Delivery]) -> list[ChannelDelivery]:
             )
         )
     return result
+
+
+def language_uses(statements: Iterable[Statement]) -> list[LanguageUse]:
+    """Group the released statements' variants by their channel's language."""
+    channels: dict[str, set[str]] = {}
+    reached: dict[str, set[int]] = {}
+    for statement in (s for s in statements if s.released_at is not None):
+        for channel in statement.channels:
+            language = language_of(channel.settings)
+            channels.setdefault(language, set()).add(channel.name)
+            reached.setdefault(language, set()).add(statement.id)
+    order = sorted(channels, key=lambda tag: (tag == "", tag))
+    return [
+        LanguageUse(tag, tuple(sorted(channels[tag])), tuple(sorted(reached[tag]))) for tag in order
+    ]
 
 
 def checklist_completion(items: Sequence[ChecklistItem], now: datetime) -> list[PhaseCompletion]:
@@ -395,4 +425,5 @@ def build_review(
         overdue_items=tuple(item for item in checklist if item.is_overdue(end)),
         lessons_learned=incident.lessons_learned,
         inbox=inbox,
+        languages=tuple(language_uses(statements)),
     )

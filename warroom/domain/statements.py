@@ -1,8 +1,8 @@
 """Outbound statements and the approval workflow that guards them.
 
-States: draft -> in review -> approved -> released. An approval is bound to the exact
-content it approved (a hash of subject and text), so any edit voids it without anyone
-having to remember to. The author of the current text never approves it.
+States: draft -> in review -> approved -> (scheduled ->) released. An approval is bound to
+the exact content it approved (the hash of every channel's variant), so any edit voids it
+without anyone having to remember to. The author of the current text never approves it.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from warroom.domain.channels import Channel, ChannelKind, check_fits
-from warroom.domain.content import content_hash_of, legacy_content_hash
+from warroom.domain.content import approved_content_hash, legacy_content_hash
 from warroom.domain.errors import ConflictError, RuleViolation, ValidationError
 from warroom.domain.names import same_name
 from warroom.domain.terminal_text import reject_nul
+from warroom.domain.variants import Variant, has_subject, resolve
 
 STATEMENT_TEXT_MAX = 100_000
 SUBJECT_MAX = 200
@@ -30,6 +31,8 @@ class StatementState(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in_review"
     APPROVED = "approved"
+    #: approved and released at a set time: its outbox rows wait until then
+    SCHEDULED = "scheduled"
     RELEASED = "released"
 
 
@@ -55,7 +58,10 @@ class Approval:
 
 @dataclass(frozen=True, slots=True)
 class Revision:
-    """The content of a statement as one person left it (``channels``: () before 0007)."""
+    """The content of a statement as one person left it (``channels``: () before 0007).
+
+    ``edited_variants`` are the channels that had their own subject and text in it.
+    """
 
     statement_id: int
     revision: int
@@ -65,6 +71,12 @@ class Revision:
     created_at: datetime
     content_hash: str
     channels: tuple[str, ...] = ()
+    edited_variants: tuple[Variant, ...] = ()
+
+    @property
+    def variants(self) -> tuple[Variant, ...]:
+        """Return what each channel received in this revision (() before channels existed)."""
+        return resolve(self.channels, self.subject, self.text, self.edited_variants)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +106,25 @@ class Statement:
     released_at: datetime | None = None
     released_by: str | None = None
     review_round: int = 0
+    #: the channels whose subject and text are their own (the others follow the main text)
+    edited_variants: tuple[Variant, ...] = ()
+    #: when a scheduled release goes out, and who scheduled it
+    scheduled_for: datetime | None = None
+    scheduled_by: str | None = None
+
+    @property
+    def variants(self) -> tuple[Variant, ...]:
+        """Return what each target channel receives, in channel order."""
+        return resolve(self.channel_names, self.subject, self.text, self.edited_variants)
+
+    def variant(self, channel_name: str) -> Variant | None:
+        """Return the variant of the target channel called ``channel_name``, if any."""
+        return next((v for v in self.variants if v.channel == channel_name), None)
 
     @property
     def content_hash(self) -> str:
         """Return the hash of what would be published: every channel's subject and text."""
-        return content_hash_of(self.channel_names, self.subject, self.text)
+        return approved_content_hash(v.content for v in self.variants)
 
     @property
     def valid_approvals(self) -> tuple[Approval, ...]:
@@ -132,27 +158,57 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def validate_content(subject: str, text: str, channels: Sequence[Channel]) -> tuple[str, str]:
-    """Return cleaned subject and text, or refuse empty, oversize or channel-less content."""
-    cleaned_text = reject_nul(text, "the statement text").strip()
-    cleaned_subject = " ".join(reject_nul(subject, "the subject").split())
-    if not channels:
-        raise ValidationError("a statement needs at least one channel")
+def _clean(subject: str, text: str, what: str) -> tuple[str, str]:
+    cleaned_text = reject_nul(text, f"{what} text").strip()
+    cleaned_subject = " ".join(reject_nul(subject, f"{what} subject").split())
     if not cleaned_text:
-        raise ValidationError("the statement text is empty")
+        raise ValidationError(f"{what} text is empty")
     if len(cleaned_text) > STATEMENT_TEXT_MAX:
         raise ValidationError(
-            f"the statement text is {len(cleaned_text)} characters; at most {STATEMENT_TEXT_MAX}"
+            f"{what} text is {len(cleaned_text)} characters; at most {STATEMENT_TEXT_MAX}"
         )
     if len(cleaned_subject) > SUBJECT_MAX:
-        raise ValidationError(f"the subject is over {SUBJECT_MAX} characters")
-    for channel in channels:
-        check_fits(channel, cleaned_text)
+        raise ValidationError(f"{what} subject is over {SUBJECT_MAX} characters")
     return cleaned_subject, cleaned_text
 
 
+def validate_content(
+    subject: str, text: str, channels: Sequence[Channel], edited: Sequence[Variant] = ()
+) -> tuple[str, str]:
+    """Return cleaned subject and text, or refuse empty, oversize or channel-less content.
+
+    Each channel is measured against its own variant: the main text where it follows it,
+    its edited text (``edited``) where it has its own.
+    """
+    cleaned_subject, cleaned_text = _clean(subject, text, "the statement")
+    if not channels:
+        raise ValidationError("a statement needs at least one channel")
+    own = {v.channel: v for v in edited}
+    for channel in channels:
+        variant = own.get(channel.name)
+        if variant is None:
+            check_fits(channel, cleaned_text)
+        else:
+            clean_variant(channel, variant.subject, variant.text)
+    return cleaned_subject, cleaned_text
+
+
+def clean_variant(channel: Channel, subject: str, text: str) -> Variant:
+    """Return ``channel``'s own variant cleaned, or refuse it (empty, oversize, too long for
+    the channel, or a subject on a channel that sends none)."""
+    cleaned_subject, cleaned_text = _clean(subject, text, f"the {channel.name} variant's")
+    if cleaned_subject and not has_subject(channel.kind.value):
+        raise ValidationError(
+            f"channel {channel.name!r} ({channel.kind.value}) sends no subject line; "
+            "give its variant a text only"
+        )
+    check_fits(channel, cleaned_text)
+    return Variant(channel.name, cleaned_subject, cleaned_text, edited=True)
+
+
 def ensure_editable(statement: Statement) -> None:
-    """Refuse edits to a released statement: what went out is history."""
+    """Refuse edits to a released statement: what went out is history (a scheduled one may
+    still be edited: the edit cancels its schedule)."""
     if statement.state is StatementState.RELEASED:
         raise RuleViolation(f"statement {statement.id} is released and can no longer be edited")
 
@@ -164,12 +220,21 @@ def ensure_submittable(statement: Statement) -> None:
             f"statement {statement.id} is {statement.state.value.replace('_', ' ')}; "
             "only a draft can be submitted"
         )
-    missing = placeholders_in(statement.subject + "\n" + statement.text)
+    missing = placeholders_in(
+        "\n".join([statement.subject, statement.text])
+        + "".join(f"\n{v.subject}\n{v.text}" for v in statement.edited_variants)
+    )
     if missing:
         names = ", ".join("{" + name + "}" for name in missing)
         raise RuleViolation(f"statement {statement.id} still has placeholders to fill: {names}")
-    emails = [c.name for c in statement.channels if c.kind is ChannelKind.EMAIL]
-    if emails and not statement.subject.strip():
+    # An email needs a subject: its own variant's, or the main one it follows.
+    emails = [
+        c.name
+        for c in statement.channels
+        if c.kind is ChannelKind.EMAIL
+        and not ((found := statement.variant(c.name)) and found.subject.strip())
+    ]
+    if emails:
         raise RuleViolation(
             f"statement {statement.id} goes out by email ({', '.join(emails)}) and has no "
             "subject; add one first"
@@ -209,8 +274,12 @@ def ensure_can_approve(
 
 
 def ensure_can_reject(statement: Statement, reason: str) -> str:
-    """A rejection needs a statement in review (or approved) and a stated reason."""
-    if statement.state not in (StatementState.IN_REVIEW, StatementState.APPROVED):
+    """A rejection needs a statement in review (approved, or scheduled) and a stated reason."""
+    if statement.state not in (
+        StatementState.IN_REVIEW,
+        StatementState.APPROVED,
+        StatementState.SCHEDULED,
+    ):
         state = statement.state.value.replace("_", " ")
         raise RuleViolation(f"statement {statement.id} is {state}; there is nothing to reject")
     cleaned = reject_nul(reason, "the reason").strip()
@@ -223,6 +292,11 @@ def release_refusal(statement: Statement, approvals_required: int) -> str | None
     """Return why ``statement`` may not be released now, or None if it may."""
     if statement.state is StatementState.RELEASED:
         return f"statement {statement.id} is already released"
+    if statement.state is StatementState.SCHEDULED and statement.scheduled_for is not None:
+        return (
+            f"statement {statement.id} is already scheduled for release at "
+            f"{statement.scheduled_for:%Y-%m-%d %H:%M}Z"
+        )
     have = len(statement.valid_approvals)
     if statement.state is not StatementState.APPROVED or have < approvals_required:
         return (
@@ -246,8 +320,12 @@ def state_after_approval(statement: Statement, approvals_required: int) -> State
 
 
 def state_after_edit(statement: Statement) -> StatementState:
-    """An edit of a statement in review or approved sends it back to review."""
-    if statement.state in (StatementState.IN_REVIEW, StatementState.APPROVED):
+    """An edit of a statement in review, approved or scheduled sends it back to review."""
+    if statement.state in (
+        StatementState.IN_REVIEW,
+        StatementState.APPROVED,
+        StatementState.SCHEDULED,
+    ):
         return StatementState.IN_REVIEW
     return StatementState.DRAFT
 

@@ -67,6 +67,7 @@ class TimelineEvent(StrEnum):
     STATEMENT_RELEASED = "statement.released"
     STATEMENT_POSTED = "statement.posted"
     STATEMENT_QUORUM = "statement.quorum"
+    STATEMENT_SCHEDULED = "statement.scheduled"
     DELIVERY_SENT = "delivery.sent"
     DELIVERY_FAILED = "delivery.failed"
     DELIVERY_UNCERTAIN = "delivery.uncertain"

@@ -12,7 +12,14 @@ from typing import Any
 
 from warroom.domain.chain_state import ChainedStatement, ChainState
 from warroom.domain.clock import parse_iso
-from warroom.domain.content import content_hash_of, legacy_content_hash
+from warroom.domain.content import (
+    ChannelContent,
+    approved_content_hash,
+    content_hash_of,
+    legacy_content_hash,
+    main_hash,
+    variant_hash,
+)
 from warroom.domain.trust import approval_document, fingerprint
 from warroom.export.signatures import is_valid
 
@@ -32,8 +39,13 @@ INCIDENT_FIELDS_V2 = (
     "approvals_required",
     "update_cadence_seconds",
 )
-#: a /3 export also carries the incident's life: its status and hold window
-INCIDENT_FIELDS = (*INCIDENT_FIELDS_V2, "status", "hold_window_seconds")
+#: a /3 export also carries the incident's life (status, hold window) and its approval window
+INCIDENT_FIELDS = (
+    *INCIDENT_FIELDS_V2,
+    "status",
+    "hold_window_seconds",
+    "approval_window_minutes",
+)
 STATEMENT_FIELDS = (
     "channels",
     "state",
@@ -49,6 +61,8 @@ STATEMENT_FIELDS = (
     "released_at",
     "released_by",
 )
+#: statement fields a /3 export adds (a /2 file has none of them): checked when present
+LATER_STATEMENT_FIELDS = ("scheduled_for",)
 APPROVAL_FIELDS = (
     "approver",
     "approved_at",
@@ -129,16 +143,29 @@ def _statement_problem(
 ) -> Problem | None:
     sid = statement["id"]
     where = f"statement #{sid}"
-    for name in STATEMENT_FIELDS:
-        if statement[name] != chained.fields.get(name):
+    later = [name for name in LATER_STATEMENT_FIELDS if name in statement]
+    # The content hash last: a changed text or variant is named by what changed.
+    fields = [name for name in (*STATEMENT_FIELDS, *later) if name != "content_hash"]
+    seq = chained.source.get("content_hash")
+    for name in (*fields, None, "content_hash"):
+        if name is None:
+            found = _content_problem(
+                where,
+                statement,
+                exported_variants(statement),
+                chained.fields.get("variants"),
+                chained.fields.get("main_hash"),
+                seq,
+            )
+            if found is not None:
+                return found
+        elif statement[name] != chained.fields.get(name):
             return chained.source.get(name), _differs(
                 f"{where} {name}", statement[name], chained.fields.get(name)
             )
-    digest = content_hash_of(statement["channels"], statement["subject"], statement["text"])
+    digest = approved_content_hash(_contents(exported_variants(statement)))
     if digest != chained.fields.get("content_hash"):
-        return chained.source.get("content_hash"), (
-            f"{where}: its subject or text does not match the content hash chained here"
-        )
+        return seq, f"{where}: its subject or text does not match the content hash chained here"
     found = _revisions_problem(statement, chained)
     if found is not None:
         return found
@@ -179,8 +206,74 @@ def _statement_problem(
     return None
 
 
+def exported_variants(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Return a statement's or revision's variants as exported; a file made before variants
+    existed lists none: every channel received the main subject and text."""
+    listed = item.get("variants")
+    if isinstance(listed, list):
+        return [v for v in listed if isinstance(v, Mapping)]
+    return [
+        {"channel": name, "subject": item["subject"], "text": item["text"], "edited": False}
+        for name in item.get("channels") or ()
+    ]
+
+
+def _contents(variants: list[Mapping[str, Any]]) -> list[ChannelContent]:
+    return [ChannelContent(v["channel"], v["subject"], v["text"]) for v in variants]
+
+
+def _content_problem(
+    where: str,
+    item: Mapping[str, Any],
+    variants: list[Mapping[str, Any]],
+    chained_variants: Any,
+    chained_main: Any,
+    seq: int | None,
+) -> Problem | None:
+    """Check a statement's (or revision's) main text and every variant against the chain:
+    the main text's hash, the channels the variants are for, a variant marked as following
+    the main text really being it, and each channel's hash and edited mark."""
+    subject, text = item["subject"], item["text"]
+    for variant in variants:
+        strings = (variant["channel"], variant["subject"], variant["text"])
+        if not all(isinstance(v, str) for v in strings) or not isinstance(variant["edited"], bool):
+            return seq, f"{where} has a variant with a member of the wrong type"
+    if isinstance(chained_main, str) and main_hash(subject, text) != chained_main:
+        return seq, f"{where}: its subject or text does not match the content hash chained here"
+    names = [v["channel"] for v in variants]
+    channels = list(item.get("channels") or ())
+    if sorted(names) != sorted(channels) or len(set(names)) != len(names):
+        return seq, f"{where} lists variants for {names} but its channels are {channels}"
+    for variant in variants:
+        label = f"{where} variant {variant['channel']!r}"
+        if not variant["edited"] and (variant["subject"], variant["text"]) != (subject, text):
+            return seq, f"{label} is marked as the main text but differs from it"
+    if not isinstance(chained_variants, list):
+        edited = [v["channel"] for v in variants if v["edited"]]
+        if edited:
+            return seq, (
+                f"{where} variant {edited[0]!r} is marked as edited but the chain records no "
+                "variants here"
+            )
+        return None
+    chained = {c.get("channel"): c for c in chained_variants if isinstance(c, Mapping)}
+    for variant in variants:
+        name = variant["channel"]
+        label = f"{where} variant {name!r}"
+        entry = chained.get(name)
+        if entry is None:
+            return seq, f"{label} is not in the chain"
+        if bool(entry.get("edited")) != variant["edited"]:
+            return seq, _differs(f"{label} edited", variant["edited"], bool(entry.get("edited")))
+        if variant_hash(name, variant["subject"], variant["text"]) != entry.get("hash"):
+            return seq, f"{label}: its subject or text does not match the hash chained here"
+    return None
+
+
 def _revision_hash(revision: Mapping[str, Any]) -> str:
     channels = revision["channels"]
+    if isinstance(revision.get("variants"), list):
+        return approved_content_hash(_contents(exported_variants(revision)))
     if channels:
         return content_hash_of(channels, revision["subject"], revision["text"])
     return legacy_content_hash(revision["subject"], revision["text"])
@@ -196,6 +289,17 @@ def _revisions_problem(statement: Mapping[str, Any], chained: ChainedStatement) 
     for revision in statement["revisions"]:
         entry = chained.revisions[revision["revision"]]
         label = f"{where} revision {revision['revision']}"
+        if revision["channels"]:
+            found = _content_problem(
+                label,
+                revision,
+                exported_variants(revision),
+                entry.variants,
+                entry.main_hash,
+                entry.seq,
+            )
+            if found is not None:
+                return found
         if _revision_hash(revision) != entry.content_hash or (
             revision["content_hash"] != entry.content_hash
         ):

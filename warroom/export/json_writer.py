@@ -20,7 +20,9 @@ from warroom.domain.incidents import Incident
 from warroom.domain.outbox import Delivery
 from warroom.domain.publication import public_times
 from warroom.domain.review import Review
+from warroom.domain.statements import Statement
 from warroom.domain.timeline import GENESIS_HASH, ChainRecord
+from warroom.domain.variants import Variant, by_language, language_of
 from warroom.export.formats import Progress, no_progress
 from warroom.export.inbox_figures import inbox_json
 
@@ -61,6 +63,7 @@ def incident_json(incident: Incident) -> dict[str, Any]:
         "lessons_learned": incident.lessons_learned,
         "status": incident.status.value,
         "hold_window_seconds": _seconds(incident.hold_window),
+        "approval_window_minutes": incident.approval_window_minutes,
     }
 
 
@@ -101,6 +104,26 @@ def delivery_json(row: Delivery) -> dict[str, Any]:
     }
 
 
+def variant_json(variant: Variant) -> dict[str, Any]:
+    """Return one channel's variant as JSON data."""
+    return {
+        "channel": variant.channel,
+        "subject": variant.subject,
+        "text": variant.text,
+        "edited": variant.edited,
+    }
+
+
+def statement_variants(statement: Statement) -> list[dict[str, Any]]:
+    """Return a statement's variants grouped by their channel's language (then by name)."""
+    languages = {c.name: language_of(c.settings) for c in statement.channels}
+    return [
+        {**variant_json(v), "language": language}
+        for language, group in by_language(statement.variants, languages)
+        for v in group
+    ]
+
+
 def statement_json(record: StatementRecord) -> dict[str, Any]:
     """Return a statement with revisions, approvals and deliveries as JSON data."""
     statement = record.statement
@@ -123,6 +146,8 @@ def statement_json(record: StatementRecord) -> dict[str, Any]:
         "released_at": _time(statement.released_at),
         "released_by": statement.released_by,
         "public_at": _time(public_times(record.deliveries).get(statement.id)),
+        "scheduled_for": _time(statement.scheduled_for),
+        "variants": statement_variants(statement),
         "revisions": [
             {
                 "revision": r.revision,
@@ -132,6 +157,7 @@ def statement_json(record: StatementRecord) -> dict[str, Any]:
                 "created_at": _time(r.created_at),
                 "content_hash": r.content_hash,
                 "channels": list(r.channels) if r.channels else None,
+                "variants": [variant_json(v) for v in r.variants] if r.channels else None,
             }
             for r in record.revisions
         ],
@@ -266,6 +292,14 @@ def review_json(review: Review) -> dict[str, Any]:
         ],
         "overdue_items": [checklist_json(item) for item in review.overdue_items],
         "lessons_learned": review.lessons_learned,
+        "languages": [
+            {
+                "language": use.language,
+                "channels": list(use.channels),
+                "statements": list(use.statements),
+            }
+            for use in review.languages
+        ],
     }
 
 

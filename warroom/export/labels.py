@@ -12,6 +12,8 @@ from warroom.domain.clocks import ClockReading, format_duration, incident_age
 from warroom.domain.incident_log import Clocks, IncidentLog
 from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
+from warroom.domain.statements import Statement
+from warroom.domain.variants import by_language, language_of
 
 
 def when(moment: datetime | None) -> str:
@@ -185,6 +187,14 @@ def review_rows(review: Review) -> list[tuple[str, str]]:
                 f"{delivery.pending} pending",
             )
         )
+    for use in review.languages:
+        if use.language or len(review.languages) > 1:
+            rows.append(
+                (
+                    f"Language: {use.language or 'not set'}",
+                    f"{len(use.statements)} released statement(s) on {', '.join(use.channels)}",
+                )
+            )
     for phase in review.checklist:
         rows.append(
             (
@@ -196,3 +206,26 @@ def review_rows(review: Review) -> list[tuple[str, str]]:
     for item in review.overdue_items:
         rows.append(("Overdue item", f"{item.text} ({item.owner_role}, due {when(item.due_at)})"))
     return rows
+
+
+def variant_groups(statement: Statement) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Return a statement's variants by language: (language label, [(channel and whether it
+    has its own text, subject, text)]); empty when every channel follows the main text and
+    no channel has a language (the main text says it all)."""
+    languages = {c.name: language_of(c.settings) for c in statement.channels}
+    if not statement.edited_variants and not any(languages.values()):
+        return []
+    return [
+        (
+            language or "no language set",
+            [
+                (
+                    f"{v.channel} ({'own text' if v.edited else 'main text'})",
+                    v.subject,
+                    v.text,
+                )
+                for v in group
+            ],
+        )
+        for language, group in by_language(statement.variants, languages)
+    ]

@@ -17,7 +17,7 @@ from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.domain.terminal_text import terminal_text
 from warroom.export.formats import Progress, no_progress
 from warroom.export.inbox_figures import inbox_rows
-from warroom.export.labels import clock_rows, header_rows, review_rows, when
+from warroom.export.labels import clock_rows, header_rows, review_rows, variant_groups, when
 from warroom.export.tables import (
     Table,
     approvals_table,
@@ -100,6 +100,13 @@ def _statement(record: StatementRecord) -> list[str]:
         lines += [f"Released {when(s.released_at)} by {cell(s.released_by or '-')}", ""]
     if s.rejection_reason:
         lines += [f"Last rejection: {cell(s.rejection_reason)}", ""]
+    for language, variants in variant_groups(s):
+        lines += [f"#### Variants in {cell(language)}", ""]
+        for label, subject, body in variants:
+            lines += [f"**{cell(label)}**", ""]
+            if subject:
+                lines += [f"Subject: {cell(subject)}", ""]
+            lines += [block(body), ""]
     for revision in record.revisions:
         lines += [
             f"#### Revision {revision.revision} by {cell(revision.author)}, "

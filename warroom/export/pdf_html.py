@@ -14,7 +14,7 @@ from warroom.domain.inbox_stats import InboxStats
 from warroom.domain.incident_log import IncidentLog, StatementRecord
 from warroom.domain.timeline import ChainReport
 from warroom.export.inbox_figures import inbox_rows
-from warroom.export.labels import clock_rows, header_rows, review_rows, when
+from warroom.export.labels import clock_rows, header_rows, review_rows, variant_groups, when
 from warroom.export.tables import (
     Table,
     approvals_table,
@@ -97,6 +97,17 @@ def statement_html(record: StatementRecord) -> str:
     if s.rejection_reason:
         parts.append(f"<br/>Last rejection: {text(s.rejection_reason)}")
     parts.append("</p>")
+    for language, variants in variant_groups(s):
+        parts.append(f"<p><b>Variants in {text(language)}</b></p>")
+        parts.append(
+            table(
+                ("Channel", "Subject and text"),
+                (
+                    (text(label), (f"<b>{text(subject)}</b><br/>" if subject else "") + text(body))
+                    for label, subject, body in variants
+                ),
+            )
+        )
     parts.append(
         table(
             ("Rev.", "Author", "When", "Subject and text"),

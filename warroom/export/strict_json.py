@@ -18,6 +18,9 @@ from warroom.domain.incident_log import SCHEMA, SCHEMA_V2
 
 ANY = "any"
 
+
+_VARIANT = dict.fromkeys(["channel", "subject", "text", "edited"])
+
 _CLOCK = {"due_at", "remaining_seconds", "alarm", "since"}
 _CHECKLIST = {"phase", "position", "text", "owner_role", "due_at", "done_by", "done_at"}
 
@@ -241,11 +244,20 @@ INBOX: dict[str, Any] = dict.fromkeys(
 def _v3(v2: dict[str, Any]) -> dict[str, Any]:
     """Return the /3 layout: /2 plus the incident's life (status, hold window), what became
     public and when, posts by hand, assignees, every clock with its state and turning time,
-    and the cadence periods of the review."""
+    and the cadence periods of the review; each statement's text per channel (its variants,
+    in every revision too), a scheduled release, the approval window, and the review's
+    channel languages. (A revision made before its channels were chained has ``variants``
+    null, like its ``channels``.)"""
     spec = copy.deepcopy(v2)
-    spec["incident"].update(dict.fromkeys(["status", "hold_window_seconds"]))
+    spec["incident"].update(
+        dict.fromkeys(["status", "hold_window_seconds", "approval_window_minutes"])
+    )
     statement = spec["statements"][0]
     statement["public_at"] = None
+    statement["scheduled_for"] = None
+    statement["variants"] = [_VARIANT | {"language": None}]
+    statement["revisions"][0]["variants"] = ANY
+    spec["review"]["languages"] = [{"language": None, "channels": ANY, "statements": ANY}]
     statement["deliveries"][0].update(dict.fromkeys(["posted_by", "posted_at"]))
     checklist = dict.fromkeys(_CHECKLIST | {"assignee"})
     spec["checklist"] = [checklist]

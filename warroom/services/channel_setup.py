@@ -19,6 +19,7 @@ from warroom.domain.channels import (
 from warroom.domain.clock import iso_utc
 from warroom.domain.errors import NotFoundError, RuleViolation, ValidationError
 from warroom.domain.people import Action
+from warroom.domain.variants import validate_language
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo
@@ -37,7 +38,7 @@ KIND_SETTINGS: dict[ChannelKind, tuple[str, ...]] = {
     ChannelKind.BLUESKY: ("url", "handle"),
     ChannelKind.WEBHOOK: ("url",),
 }
-COMMON_SETTINGS = ("ca_bundle", "connect_timeout", "read_timeout")
+COMMON_SETTINGS = ("ca_bundle", "connect_timeout", "read_timeout", "language")
 
 
 def optional_settings(kind: ChannelKind) -> tuple[str, ...]:
@@ -213,6 +214,9 @@ def validate_settings(kind: ChannelKind, settings: Mapping[str, Any]) -> dict[st
         cleaned["handle"] = handle
     if kind is ChannelKind.EMAIL:
         cleaned.update(_email_settings(settings))
+    language = settings.get("language")
+    if language:
+        cleaned["language"] = validate_language(str(language))
     ca_bundle = settings.get("ca_bundle")
     if ca_bundle:
         path = Path(str(ca_bundle)).expanduser()

@@ -32,6 +32,7 @@ from warroom.services.delivery_lane import ChannelLane
 from warroom.services.delivery_records import minimum_stale_after, settle
 from warroom.services.holds import hold_if_stale
 from warroom.services.people import authorize
+from warroom.services.statement_release import release_due
 from warroom.storage import (
     changes,
     channel_repo,
@@ -108,6 +109,9 @@ class SyncStatus:
     #: Queued rows whose last attempt failed (a 5xx, a timeout...): tried again later, and
     #: shown with the server's reason from the first failure on.
     retrying: list[Delivery] = field(default_factory=list)
+    #: Rows of scheduled releases still waiting for their time, and when this was read
+    scheduled: list[Delivery] = field(default_factory=list)
+    read_at: datetime | None = None
 
 
 def channel_online(channel: Channel) -> bool | None:
@@ -153,6 +157,7 @@ class DeliveryService:
             self._ctx.db.check_file()  # a replaced database file stops the worker, even idle
             report = PassReport()
             report.recovered = self._recover_stale(report)
+            release_due(self._ctx, self.actor)  # scheduled statements whose time has come
             after_id = 0  # one pass visits each due row once, in id order
             while not (stop and stop.is_set()):
                 now = self._ctx.clock()
@@ -359,8 +364,11 @@ class DeliveryService:
             )
             depth = outbox_repo.depth(session)
             due_at = outbox_repo.next_due_at(session)
+            now = self._ctx.clock()
+            queued = outbox_repo.list_rows(session, states=(DeliveryState.QUEUED,))
         states = [ChannelState(c, channel_online(c), counts.get(c.name, {})) for c in channels]
-        return SyncStatus(depth, states, attention, due_at, retrying)
+        scheduled = [row for row in queued if row.waits_for_schedule(now)]
+        return SyncStatus(depth, states, attention, due_at, retrying, scheduled, now)
 
     def resend(self, row_id: int, actor: str) -> Delivery:
         """Queue an uncertain or failed row again (a person decided it did not go out)."""

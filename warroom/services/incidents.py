@@ -12,6 +12,7 @@ from warroom.domain.incidents import (
     DEFAULT_HOLD_MINUTES,
     Incident,
     Severity,
+    validate_approval_window,
     validate_approvals_override,
     validate_times,
     validate_title,
@@ -228,6 +229,36 @@ class IncidentService:
             regulator_deadline(incident, window, label, items),
             self._ctx.clock(),
         )
+
+    def set_approval_window(self, incident_id: int, hours: float, actor: str) -> Incident:
+        """Set how long an approval counts before release (a chained header change).
+
+        Approvals already given count by the new window from now on: a shorter window may
+        expire some at once (a release then asks for fresh approvals).
+        """
+        minutes = validate_approval_window(hours)
+        with self._ctx.db.transaction() as session:
+            authorize(session, actor, Action.MANAGE_INCIDENT)
+            incident = incident_repo.get(session, incident_id, for_update=True)
+            incident.ensure_open()
+            now = self._ctx.clock()
+            shown = f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
+            timeline_repo.append(
+                session,
+                incident_id=incident_id,
+                kind=EntryKind.STATUS,
+                text=f"Approval window set to {shown} by {actor}: an approval counts this long "
+                "before its statement must be released",
+                author=actor,
+                at=now,
+                data={
+                    "event": TimelineEvent.INCIDENT_UPDATED,
+                    "set": {"approval_window_minutes": minutes},
+                },
+            )
+            incident_repo.update_fields(session, incident_id, approval_window_minutes=minutes)
+            changes.record(session, incident_id, Area.INCIDENT, Area.STATEMENTS, Area.TIMELINE)
+            return incident_repo.get(session, incident_id)
 
     def now(self) -> datetime:
         """Return the service clock's time (overdue checks, clocks)."""

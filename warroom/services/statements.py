@@ -1,4 +1,9 @@
-"""Drafting, reviewing, approving and releasing outbound statements."""
+"""Drafting, reviewing, approving and releasing outbound statements.
+
+A statement has a main subject and text and, per target channel, a variant that follows it
+until someone edits that channel's own (domain.variants). Every save of the main text or
+of any variant is one new revision: approvals of the old content no longer count.
+"""
 
 from __future__ import annotations
 
@@ -6,138 +11,48 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from warroom.domain.changes import Area
-from warroom.domain.clock import as_utc, iso_utc
+from warroom.domain.clock import as_utc
 from warroom.domain.errors import ValidationError
 from warroom.domain.incidents import Incident
 from warroom.domain.people import Action
 from warroom.domain.playbooks import StatementTemplate
+from warroom.domain.release_rules import approved_state
 from warroom.domain.statements import (
     Revision,
     Statement,
     StatementState,
     ensure_can_approve,
     ensure_can_reject,
-    ensure_can_release,
     ensure_editable,
     ensure_submittable,
     fill_placeholders,
-    state_after_approval,
     state_after_edit,
     validate_content,
 )
-from warroom.domain.timeline import EntryKind, TimelineEvent
+from warroom.domain.timeline import TimelineEvent
 from warroom.domain.trust import approval_document
+from warroom.domain.variants import VariantEdit
+from warroom.services import statement_release
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.services.playbooks import PlaybookCatalog
-from warroom.services.signing import Keys, ensure_signed, registered_name
+from warroom.services.signing import Keys, registered_name
+from warroom.services.statement_drafting import VariantEdits, create_draft, variants_after
+from warroom.services.statement_log import content_data, log_statement
+from warroom.services.statement_release import call_off, required_approvals
 from warroom.storage import (
     changes,
     channel_repo,
     incident_repo,
-    outbox_repo,
-    reply_repo,
     statement_repo,
 )
-from warroom.storage.database import Session
-from warroom.storage.timeline_repo import append
+
+__all__ = ["StatementService", "create_draft", "required_approvals"]
 
 _UNSET = object()
 #: What a workflow step changes (a statement and its timeline entry); a release adds rows.
 _WORKFLOW = (Area.STATEMENTS, Area.TIMELINE)
 _RELEASED = (*_WORKFLOW, Area.OUTBOX)
-
-
-def create_draft(
-    session: Session,
-    *,
-    incident_id: int,
-    channel_names: Sequence[str],
-    subject: str,
-    text: str,
-    actor: str,
-    at: datetime,
-    next_update_by: datetime | None = None,
-    template_key: str | None = None,
-    check_limits: bool = True,
-) -> Statement:
-    """Insert a draft and log it; shared by drafting and by opening from a playbook.
-
-    Template drafts skip the length check: their placeholders are not filled yet, and the
-    check runs again on every edit and at submission.
-    """
-    channels = channel_repo.by_names(session, channel_names)
-    if check_limits:
-        subject, text = validate_content(subject, text, channels)
-    statement = statement_repo.add(
-        session,
-        incident_id=incident_id,
-        channels=channels,
-        subject=subject,
-        text=text,
-        author=actor,
-        at=at,
-        next_update_by=next_update_by,
-        template_key=template_key,
-    )
-    origin = f" from template {template_key!r}" if template_key else ""
-    _log(
-        session,
-        statement,
-        actor,
-        at,
-        f"drafted{origin} for {', '.join(statement.channel_names)}",
-        TimelineEvent.STATEMENT_DRAFTED,
-        **_content_data(statement),
-        template=template_key,
-    )
-    return statement
-
-
-def required_approvals(session: Session, statement: Statement, incident: Incident) -> int:
-    """Return the approvals ``statement`` needs: the incident's rule, or a reply's lighter one.
-
-    A reply to an inbox item may need fewer (the playbook's ``reply_approvals``), or none
-    while it is still a pre-approved template's exact text.
-    """
-    link = reply_repo.link_for(session, statement.id)
-    if link is None:
-        return incident.approvals_required
-    return link.required(statement.content_hash, incident.approvals_required)
-
-
-def _content_data(statement: Statement) -> dict[str, object]:
-    """Return what a drafted/edited entry chains: channels and the promised next update."""
-    return {
-        "channels": list(statement.channel_names),
-        "next_update_by": iso_utc(statement.next_update_by) if statement.next_update_by else None,
-    }
-
-
-def _log(
-    session: Session,
-    statement: Statement,
-    actor: str,
-    at: datetime,
-    what: str,
-    event: TimelineEvent,
-    **extra: object,
-) -> None:
-    append(
-        session,
-        incident_id=statement.incident_id,
-        kind=EntryKind.STATEMENT,
-        text=f"Statement #{statement.id} {what}",
-        author=actor,
-        at=at,
-        data={
-            "event": event,
-            "statement": statement.id,
-            "revision": statement.revision,
-            "content_hash": statement.content_hash,
-            **extra,
-        },
-    )
 
 
 class StatementService:
@@ -159,8 +74,9 @@ class StatementService:
         *,
         subject: str = "",
         next_update_by: datetime | None = None,
+        variants: VariantEdits | None = None,
     ) -> Statement:
-        """Write a new draft for the named channels."""
+        """Write a new draft for the named channels (``variants``: channels' own texts)."""
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.DRAFT)
             # Lock the incident before inserting the draft: the insert's foreign-key lock on
@@ -175,6 +91,7 @@ class StatementService:
                 actor=actor,
                 at=self._ctx.clock(),
                 next_update_by=as_utc(next_update_by) if next_update_by else None,
+                variants=variants,
             )
             changes.record(session, incident_id, *_WORKFLOW)
             return statement
@@ -235,11 +152,14 @@ class StatementService:
         channel_names: Sequence[str] | None = None,
         next_update_by: datetime | object | None = _UNSET,
         expected_version: int | None = None,
+        variants: VariantEdits | None = None,
     ) -> Statement:
         """Save new content as a new revision; approvals of the old content no longer count.
 
-        With ``expected_version``, a save based on an outdated copy is refused (ConflictError)
-        instead of overwriting someone else's edit.
+        ``variants`` sets channels' own subject and text (a None value sends a channel back
+        to the main text). With ``expected_version``, a save based on an outdated copy is
+        refused (ConflictError) instead of overwriting someone else's edit. A scheduled
+        release is called off: its rows are cancelled, and the entry says so.
         """
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.DRAFT)
@@ -251,10 +171,13 @@ class StatementService:
                 if channel_names is not None
                 else list(current.channels)
             )
+            main_subject = current.subject if subject is None else subject
+            main_text = current.text if text is None else text
+            own = variants_after(
+                channels, current.edited_variants, variants, main_subject, main_text
+            )
             new_subject, new_text = validate_content(
-                current.subject if subject is None else subject,
-                current.text if text is None else text,
-                channels,
+                main_subject, main_text, channels, list(own.values())
             )
             promise = current.next_update_by if next_update_by is _UNSET else next_update_by
             assert promise is None or isinstance(promise, datetime)
@@ -270,22 +193,51 @@ class StatementService:
                 at=now,
                 state=state_after_edit(current),
                 expected_version=expected_version,
+                own={name: (v.subject, v.text) for name, v in own.items()},
             )
+            called_off = call_off(session, current, now, "edited")
+            note = f"edited (revision {statement.revision}{_variant_note(variants)})"
             voided = len(current.valid_approvals)
-            note = f"edited (revision {statement.revision})"
             if voided:
                 note += f"; {voided} earlier approval(s) no longer apply"
-            _log(
+            extra: dict[str, object] = {}
+            if called_off:
+                extra["schedule_cancelled"] = True
+            log_statement(
                 session,
                 statement,
                 actor,
                 now,
-                note,
+                note + called_off,
                 TimelineEvent.STATEMENT_EDITED,
-                **_content_data(statement),
+                **content_data(statement),
+                **extra,
             )
-            changes.record(session, statement.incident_id, *_WORKFLOW)
+            areas = _RELEASED if called_off else _WORKFLOW
+            changes.record(session, statement.incident_id, *areas)
             return statement
+
+    def set_variant(
+        self,
+        statement_id: int,
+        actor: str,
+        channel: str,
+        *,
+        text: str | None = None,
+        subject: str | None = None,
+        reset: bool = False,
+        expected_version: int | None = None,
+    ) -> Statement:
+        """Give one target channel its own subject and/or text, or (``reset``) send it back
+        to the main text: a new revision, like any edit."""
+        if reset and (text is not None or subject is not None):
+            raise ValidationError("either reset a variant to the main text or give it a text")
+        if not reset and text is None and subject is None:
+            raise ValidationError("a variant needs a text or a subject (or a reset)")
+        change = None if reset else VariantEdit(subject=subject, text=text)
+        return self.edit(
+            statement_id, actor, variants={channel: change}, expected_version=expected_version
+        )
 
     def submit(self, statement_id: int, actor: str) -> Statement:
         """Send a draft for review."""
@@ -295,13 +247,15 @@ class StatementService:
             incident = incident_repo.get(session, current.incident_id)
             incident.ensure_open()
             ensure_submittable(current)
-            validate_content(current.subject, current.text, current.channels)
+            validate_content(
+                current.subject, current.text, current.channels, current.edited_variants
+            )
             now = self._ctx.clock()
             # A pre-approved reply needs no approval: it is ready to release at once.
             needed = required_approvals(session, current, incident)
             state = StatementState.APPROVED if needed == 0 else StatementState.IN_REVIEW
             statement = statement_repo.set_state(session, statement_id, state, now)
-            _log(
+            log_statement(
                 session,
                 statement,
                 actor,
@@ -339,13 +293,18 @@ class StatementService:
                 )
             )
             required = required_approvals(session, current, incident)
-            new_state = state_after_approval(current, required)
+            new_state = approved_state(
+                [a.approved_at for a in current.valid_approvals] + [now],
+                now,
+                required,
+                incident.approval_window,
+            )
             statement_repo.add_approval(
                 session, current, approver, now, signature=signature, key=key.public.fingerprint
             )
             statement = statement_repo.set_state(session, statement_id, new_state, now)
             have = len(statement.valid_approvals)
-            _log(
+            log_statement(
                 session,
                 statement,
                 actor,
@@ -364,7 +323,8 @@ class StatementService:
             return statement
 
     def reject(self, statement_id: int, actor: str, reason: str) -> Statement:
-        """Send a statement back to draft with a reason; every current approval is void."""
+        """Send a statement back to draft with a reason; every current approval is void (a
+        scheduled release is called off)."""
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.APPROVE)
             current = statement_repo.get(session, statement_id, for_update=True)
@@ -374,61 +334,36 @@ class StatementService:
             statement = statement_repo.set_state(
                 session, statement_id, StatementState.DRAFT, now, rejection_reason=cleaned
             )
+            called_off = call_off(session, current, now, "rejected")
             voided = len(current.valid_approvals)
             note = f"rejected by {actor}: {cleaned}"
             if voided:
                 note += f" ({voided} approval(s) void: fresh approvals are needed)"
-            _log(
+            extra: dict[str, object] = {"schedule_cancelled": True} if called_off else {}
+            log_statement(
                 session,
                 statement,
                 actor,
                 now,
-                note,
+                note + called_off,
                 TimelineEvent.STATEMENT_REJECTED,
                 reason=cleaned,
                 voided=voided,
+                **extra,
             )
-            changes.record(session, statement.incident_id, *_WORKFLOW)
+            changes.record(
+                session, statement.incident_id, *(_RELEASED if called_off else _WORKFLOW)
+            )
             return statement
 
-    def release(self, statement_id: int, actor: str) -> Statement:
-        """Release an approved statement: one outbox row per channel, same transaction."""
-        with self._ctx.db.transaction() as session:
-            authorize(session, actor, Action.RELEASE)
-            current = statement_repo.get(session, statement_id, for_update=True)
-            incident = incident_repo.get(session, current.incident_id)
-            incident.ensure_open()
-            ensure_can_release(current, required_approvals(session, current, incident))
-            ensure_signed(session, current)
-            now = self._ctx.clock()
-            statement = statement_repo.set_state(
-                session,
-                statement_id,
-                StatementState.RELEASED,
-                now,
-                expected_version=current.version,
-                released_by=actor,
-            )
-            outbox_repo.enqueue(
-                session,
-                statement_id=statement_id,
-                channels=statement.channels,
-                subject=statement.subject,
-                text=statement.text,
-                at=now,
-                content_hash=statement.content_hash,
-            )
-            _log(
-                session,
-                statement,
-                actor,
-                now,
-                f"released by {actor} to {', '.join(statement.channel_names)}",
-                TimelineEvent.STATEMENT_RELEASED,
-                channels=list(statement.channel_names),
-            )
-            changes.record(session, statement.incident_id, *_RELEASED)
-            return statement
+    def release(self, statement_id: int, actor: str, *, at: datetime | None = None) -> Statement:
+        """Release an approved statement: one outbox row per channel (its variant), same
+        transaction; with ``at``, scheduled for that time (the rows wait until then)."""
+        return statement_release.release(self._ctx, statement_id, actor, at)
+
+    def release_due(self, actor: str) -> list[Statement]:
+        """Mark released the scheduled statements whose time has come (the sync worker)."""
+        return statement_release.release_due(self._ctx, actor)
 
     def get(self, statement_id: int) -> Statement:
         """Return one statement or raise NotFoundError."""
@@ -450,3 +385,14 @@ class StatementService:
     def _incident(self, incident_id: int) -> Incident:
         with self._ctx.db.reading() as session:
             return incident_repo.get(session, incident_id)
+
+
+def _variant_note(variants: VariantEdits | None) -> str:
+    """Say which channels' variants an edit set or reset, e.g. ': email variant'."""
+    if not variants:
+        return ""
+    parts = [
+        f"{name} variant" + (" back to the main text" if change is None else "")
+        for name, change in variants.items()
+    ]
+    return ": " + ", ".join(parts)

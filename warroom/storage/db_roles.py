@@ -24,7 +24,13 @@ LOGIN_MAX_BYTES = 63
 _LOGIN_SHAPE = re.compile(r"^[^\x00-\x1f\"]+$")
 
 #: tables a person's login may read and append to, but never change or empty
-INSERT_ONLY = ("timeline_entries", "approvals", "statement_revisions", "person_keys")
+INSERT_ONLY = (
+    "timeline_entries",
+    "approvals",
+    "statement_revisions",
+    "statement_revision_variants",
+    "person_keys",
+)
 #: tables whose rows a person's login may change but never remove
 NO_DELETE = ("incidents", "statements", "checklist_items", "outbox")
 #: tables only the owner changes

@@ -34,6 +34,7 @@ def to_domain(row: IncidentRow) -> Incident:
         status=IncidentStatus(row.status or IncidentStatus.INVESTIGATING.value),
         cadence_minutes=row.cadence_minutes,
         hold_minutes=row.hold_minutes,
+        approval_window_minutes=row.approval_window_minutes,
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -90,6 +91,8 @@ class IncidentRow(Base):
     #: None: the severity's cadence; 0: no cadence
     cadence_minutes: Mapped[int | None] = mapped_column(Integer)
     hold_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    #: how long an approval counts before release (NULL: 24 hours)
+    approval_window_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class TimelineEntryRow(Base):
@@ -138,6 +141,9 @@ class StatementChannelRow(Base):
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: this channel's own variant (NULL text: it follows the statement's main text)
+    variant_subject: Mapped[str | None] = mapped_column(String(200))
+    variant_text: Mapped[str | None] = mapped_column(Text)
 
 
 class StatementRow(Base):
@@ -159,6 +165,8 @@ class StatementRow(Base):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_by: Mapped[str | None] = mapped_column(String(100))
     review_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scheduled_by: Mapped[str | None] = mapped_column(String(100))
     channel_links: Mapped[list[StatementChannelRow]] = relationship(
         order_by=StatementChannelRow.position, cascade="all, delete-orphan"
     )
@@ -178,6 +186,18 @@ class RevisionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(64))
     channels: Mapped[list[str] | None] = mapped_column(JSON)
+
+
+class RevisionVariantRow(Base):
+    """A channel's own subject and text in one revision (insert-only, like revisions)."""
+
+    __tablename__ = "statement_revision_variants"
+    __table_args__ = (UniqueConstraint("revision_id", "channel", name="uq_revision_variant"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("statement_revisions.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
 
 
 class ApprovalRow(Base):
@@ -219,7 +239,16 @@ class ChecklistItemRow(Base):
 class OutboxEntryRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        UniqueConstraint("statement_id", "channel_id", name="uq_outbox_statement_channel"),
+        # One live row per (statement, channel): a cancelled schedule's rows stay, in the
+        # record, beside the rows of the release that replaced it.
+        Index(
+            "uq_outbox_live_statement_channel",
+            "statement_id",
+            "channel_id",
+            unique=True,
+            sqlite_where=text("state <> 'cancelled'"),
+            postgresql_where=text("state <> 'cancelled'"),
+        ),
         Index("ix_outbox_state_next", "state", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -244,6 +273,8 @@ class OutboxEntryRow(Base):
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: who confirmed a held row (it waited longer than its incident's hold window)
     confirmed_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: a scheduled release: not claimed before this time (NULL: at once)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PersonRow(Base):

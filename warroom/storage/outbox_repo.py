@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -57,6 +57,7 @@ def _to_domain(row: Row[Any]) -> Delivery:
         posted_by=row.posted_by or "",
         posted_at=row.posted_at,
         confirmed_by=row.confirmed_by or "",
+        not_before=row.not_before,
     )
 
 
@@ -113,23 +114,30 @@ def enqueue(
     text: str,
     at: datetime,
     content_hash: str,
+    variants: Mapping[str, tuple[str, str]] | None = None,
+    not_before: datetime | None = None,
 ) -> list[int]:
     """Write one queued row per channel, each with its own idempotency key.
 
-    Every row stores ``content_hash``, the hash that was approved: the worker recomputes it
-    from the rows' exact bytes just before sending (see services.approved_bytes).
+    Each row carries its channel's variant (``variants``: (subject, text) by channel name;
+    ``subject``/``text`` for the others). Every row stores ``content_hash``, the hash that
+    was approved: the worker recomputes it from the rows' exact bytes just before sending
+    (see services.approved_bytes). ``not_before`` holds the rows until a scheduled time.
     """
     ids = []
+    own = variants or {}
     for channel in channels:
+        row_subject, row_text = own.get(channel.name, (subject, text))
         row = OutboxEntryRow(
             statement_id=statement_id,
             channel_id=channel.id,
             state=DeliveryState.QUEUED.value,
             idempotency_key=uuid.uuid4().hex,
-            subject=subject,
-            text=text,
+            subject=row_subject,
+            text=row_text,
             attempts=0,
-            next_attempt_at=at,
+            not_before=not_before,
+            next_attempt_at=not_before or at,
             last_error="",
             remote_id="",
             remote_url="",
@@ -167,11 +175,15 @@ def list_rows(
 
 
 def statement_contents(session: Session, statement_id: int) -> list[ChannelContent]:
-    """Return, for every outbox row of a statement, the exact channel, subject and text."""
+    """Return, for every live outbox row of a statement, the exact channel, subject and text
+    (the rows of a schedule called off are not part of what was released)."""
     query = (
         select(ChannelRow.name, OutboxEntryRow.subject, OutboxEntryRow.text)
         .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
-        .where(OutboxEntryRow.statement_id == statement_id)
+        .where(
+            OutboxEntryRow.statement_id == statement_id,
+            OutboxEntryRow.state != DeliveryState.CANCELLED.value,
+        )
     )
     return [
         ChannelContent(name, subject or "", text) for name, subject, text in session.execute(query)
@@ -201,8 +213,14 @@ def depth(session: Session) -> int:
 # --- delivery (the sync worker) -------------------------------------------------------------
 
 
+def _schedule_reached(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Return the condition that a row is past its scheduled time (or has none)."""
+    return or_(OutboxEntryRow.not_before.is_(None), OutboxEntryRow.not_before <= now)
+
+
 def claimable(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
-    """Return the filter of the rows a worker may claim at ``now``: queued and due.
+    """Return the filter of the rows a worker may claim at ``now``: queued, due, and past
+    their scheduled time if they have one.
 
     The one place that says what may be claimed: the listing (:func:`due`) and the claim
     itself (:func:`claim`) both use it, so a new condition (a hold, a not-before time) is
@@ -212,6 +230,7 @@ def claimable(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     return and_(
         OutboxEntryRow.state == DeliveryState.QUEUED.value,
         or_(OutboxEntryRow.next_attempt_at.is_(None), OutboxEntryRow.next_attempt_at <= now),
+        _schedule_reached(now),
     )
 
 
@@ -278,6 +297,8 @@ _CLAIM_WITHIN_HOLD = _CLAIM.where(
     or_(
         OutboxEntryRow.confirmed_by != "",
         OutboxEntryRow.created_at >= _RELEASED_AFTER,
+        # a scheduled release waits from its time (domain.outbox.waiting_since)
+        OutboxEntryRow.not_before >= _RELEASED_AFTER,
     )
 )
 
@@ -348,6 +369,39 @@ _CONTENTS = (
     .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
     .where(OutboxEntryRow.statement_id.in_(bindparam("ids", expanding=True)))
 )
+
+
+def cancel_scheduled(
+    session: Session, statement_id: int, now: datetime, reason: str
+) -> tuple[int, int]:
+    """Call off a scheduled release: its queued rows become 'cancelled' (never sent).
+
+    Returns (rows cancelled, live rows the statement had): fewer cancelled than live means
+    some row was already claimed or sent, and the caller must refuse (and roll back).
+    """
+    live = session.scalar(
+        select(func.count())
+        .select_from(OutboxEntryRow)
+        .where(
+            OutboxEntryRow.statement_id == statement_id,
+            OutboxEntryRow.state != DeliveryState.CANCELLED.value,
+        )
+    )
+    result = session.execute(
+        update(OutboxEntryRow)
+        .where(
+            OutboxEntryRow.statement_id == statement_id,
+            OutboxEntryRow.state == DeliveryState.QUEUED.value,
+        )
+        .values(
+            state=DeliveryState.CANCELLED.value,
+            updated_at=now,
+            last_error=reason,
+            next_attempt_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result), int(live or 0)
 
 
 def current_state(session: Session, row_id: int) -> DeliveryState:

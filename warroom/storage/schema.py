@@ -18,5 +18,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0011_search",
     "0014_lifecycle",
     "0015_verify_checkpoint",
+    "0013_variants",
 )
 HEAD = KNOWN_REVISIONS[-1]

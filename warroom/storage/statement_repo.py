@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,14 +18,19 @@ from warroom.domain.statements import (
     Statement,
     StatementState,
 )
+from warroom.domain.variants import Variant
 from warroom.storage import channel_repo
 from warroom.storage.models import (
     ApprovalRow,
     ChannelRow,
     RevisionRow,
+    RevisionVariantRow,
     StatementChannelRow,
     StatementRow,
 )
+
+#: a channel's own (subject, text), by channel name, as a save gives them
+Own = Mapping[str, tuple[str, str]]
 
 
 def _to_domain(session: Session, row: StatementRow) -> Statement:
@@ -69,6 +74,18 @@ def _to_domain_many(session: Session, rows: Sequence[StatementRow]) -> list[Stat
             id=row.id,
             incident_id=row.incident_id,
             channels=tuple(channels[link.channel_id] for link in row.channel_links),
+            edited_variants=tuple(
+                Variant(
+                    channels[link.channel_id].name,
+                    link.variant_subject or "",
+                    link.variant_text,
+                    edited=True,
+                )
+                for link in row.channel_links
+                if link.variant_text is not None
+            ),
+            scheduled_for=row.scheduled_for,
+            scheduled_by=row.scheduled_by,
             subject=row.subject,
             text=row.text,
             state=StatementState(row.state),
@@ -138,8 +155,9 @@ def add(
     at: datetime,
     next_update_by: datetime | None,
     template_key: str | None,
+    own: Own | None = None,
 ) -> Statement:
-    """Insert a draft and its first revision."""
+    """Insert a draft and its first revision (``own``: channels with their own variant)."""
     row = StatementRow(
         incident_id=incident_id,
         subject=subject,
@@ -153,9 +171,7 @@ def add(
         next_update_by=next_update_by,
         template_key=template_key,
         rejection_reason="",
-        channel_links=[
-            StatementChannelRow(channel_id=c.id, position=i) for i, c in enumerate(channels)
-        ],
+        channel_links=_links(channels, own or {}),
     )
     session.add(row)
     session.flush()
@@ -164,19 +180,42 @@ def add(
     return statement
 
 
-def _add_revision(session: Session, statement: Statement, author: str, at: datetime) -> None:
-    session.add(
-        RevisionRow(
-            statement_id=statement.id,
-            revision=statement.revision,
-            subject=statement.subject,
-            text=statement.text,
-            author=author,
-            created_at=at,
-            content_hash=statement.content_hash,
-            channels=list(statement.channel_names),
+def _links(channels: Sequence[Channel], own: Own) -> list[StatementChannelRow]:
+    """Return the channel links in order, each with its own variant if it has one."""
+    links = []
+    for position, channel in enumerate(channels):
+        subject, text = own.get(channel.name, (None, None))
+        links.append(
+            StatementChannelRow(
+                channel_id=channel.id,
+                position=position,
+                variant_subject=subject,
+                variant_text=text,
+            )
         )
+    return links
+
+
+def _add_revision(session: Session, statement: Statement, author: str, at: datetime) -> None:
+    revision = RevisionRow(
+        statement_id=statement.id,
+        revision=statement.revision,
+        subject=statement.subject,
+        text=statement.text,
+        author=author,
+        created_at=at,
+        content_hash=statement.content_hash,
+        channels=list(statement.channel_names),
     )
+    session.add(revision)
+    if statement.edited_variants:
+        session.flush()
+        session.add_all(
+            RevisionVariantRow(
+                revision_id=revision.id, channel=v.channel, subject=v.subject, text=v.text
+            )
+            for v in statement.edited_variants
+        )
 
 
 def _checked_row(session: Session, statement_id: int, expected_version: int | None) -> StatementRow:
@@ -198,8 +237,13 @@ def update_content(
     at: datetime,
     state: StatementState,
     expected_version: int | None,
+    own: Own,
 ) -> Statement:
-    """Save new content as a new revision; ``expected_version`` guards against lost edits."""
+    """Save new content as a new revision; ``expected_version`` guards against lost edits.
+
+    ``channels`` None keeps the targets; ``own`` is every channel's own variant after the
+    save (a channel not in it follows the main text). A schedule is called off.
+    """
     row = _checked_row(session, statement_id, expected_version)
     row.subject = subject
     row.text = text
@@ -209,10 +253,17 @@ def update_content(
     row.state = state.value
     row.next_update_by = next_update_by
     row.rejection_reason = ""
-    if channels is not None:
-        row.channel_links = [
-            StatementChannelRow(channel_id=c.id, position=i) for i, c in enumerate(channels)
-        ]
+    row.scheduled_for = None
+    row.scheduled_by = None
+    if channels is not None and [c.id for c in channels] != [
+        link.channel_id for link in row.channel_links
+    ]:
+        row.channel_links = _links(channels, own)
+    else:
+        names = {c.id: c.name for c in channel_repo.list_all(session)}
+        for link in row.channel_links:
+            variant_subject, variant_text = own.get(names[link.channel_id], (None, None))
+            link.variant_subject, link.variant_text = variant_subject, variant_text
     session.flush()
     statement = _to_domain(session, row)
     _add_revision(session, statement, author, at)
@@ -229,11 +280,14 @@ def set_state(
     expected_version: int | None = None,
     rejection_reason: str | None = None,
     released_by: str | None = None,
+    scheduled_for: datetime | None = None,
 ) -> Statement:
-    """Move a statement to ``state`` (recording who released it, or why it was rejected).
+    """Move a statement to ``state`` (recording who released or scheduled it, or why it was
+    rejected).
 
     A rejection also starts a new review round: the approvals of the round before no
-    longer count, even if the same text is submitted again.
+    longer count, even if the same text is submitted again. Leaving the scheduled state
+    other than by its release calls the schedule off.
     """
     row = _checked_row(session, statement_id, expected_version)
     row.state = state.value
@@ -241,6 +295,11 @@ def set_state(
     if rejection_reason is not None:
         row.rejection_reason = rejection_reason
         row.review_round = (row.review_round or 0) + 1
+    if state is StatementState.SCHEDULED:
+        row.scheduled_for = scheduled_for
+        row.scheduled_by = released_by
+    elif state is not StatementState.RELEASED:
+        row.scheduled_for = row.scheduled_by = None
     if state is StatementState.RELEASED:
         row.released_at = at
         row.released_by = released_by
@@ -274,12 +333,19 @@ def add_approval(
 
 
 def revisions(session: Session, statement_id: int) -> list[Revision]:
-    """Return every revision of a statement, oldest first."""
+    """Return every revision of a statement, oldest first, with its edited variants."""
     rows = session.scalars(
         select(RevisionRow)
         .where(RevisionRow.statement_id == statement_id)
         .order_by(RevisionRow.revision)
-    )
+    ).all()
+    own: dict[int, list[Variant]] = defaultdict(list)
+    for v in session.scalars(
+        select(RevisionVariantRow)
+        .where(RevisionVariantRow.revision_id.in_([r.id for r in rows]))
+        .order_by(RevisionVariantRow.id)
+    ):
+        own[v.revision_id].append(Variant(v.channel, v.subject, v.text, edited=True))
     return [
         Revision(
             r.statement_id,
@@ -290,6 +356,21 @@ def revisions(session: Session, statement_id: int) -> list[Revision]:
             r.created_at,
             r.content_hash,
             tuple(r.channels or ()),
+            tuple(own[r.id]),
         )
         for r in rows
     ]
+
+
+def scheduled_due(session: Session, now: datetime) -> list[int]:
+    """Return the ids of scheduled statements whose release time has come, oldest first."""
+    return list(
+        session.scalars(
+            select(StatementRow.id)
+            .where(
+                StatementRow.state == StatementState.SCHEDULED.value,
+                StatementRow.scheduled_for <= now,
+            )
+            .order_by(StatementRow.scheduled_for, StatementRow.id)
+        )
+    )

@@ -212,7 +212,7 @@ def test_close_refuses_with_open_work_and_anyway_works(run_cli: RunCli, breach: 
     refused(run_cli("incident", "close", breach, "--anyway", "again"), 1, "closed and read-only")
 
 
-def test_sync_confirm_and_withdraw_refuse_rows_that_are_not_held(run_cli: RunCli) -> None:
+def test_sync_confirm_and_withdraw_refuse_rows_that_are_schedule_reached(run_cli: RunCli) -> None:
     ok(run_cli("incident", "open", "Outage", "--severity", "3"))
     _released(run_cli, "1", "We are investigating.")
     refused(run_cli("sync", "--confirm", "1"), 1, "only a held row")

@@ -46,6 +46,9 @@ def signed_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Doc]:
         services.lifecycle.set_severity(incident.id, 1, "Dana Reyes", reason="worse")
         services.lifecycle.set_cadence(incident.id, "20", "Dana Reyes")
         services.lifecycle.set_hold(incident.id, 45, "Dana Reyes")
+        _scheduled_with_variants(services, incident.id, clock)
+        # The chain ends with two plain entries (the tail-cut row removes them).
+        services.timeline.add(incident.id, "Variants scheduled", "Lee Chen")
         services.timeline.add(incident.id, HOSTILE, "Eve", EntryKind.INBOUND)
         path = folder / "log.json"
         services.export.export(incident.id, path, ExportFormat.JSON, "auditor")
@@ -58,6 +61,49 @@ def signed_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Doc]:
                 os.environ[name] = value
     text = path.read_text(encoding="utf-8")
     return text, json.loads(text)
+
+
+def _scheduled_with_variants(services: Any, incident_id: int, clock: Any) -> None:
+    """Add a statement whose email variant has its own subject and text, approved and
+    scheduled for release in an hour (the demo has none)."""
+    from datetime import timedelta
+
+    from warroom.domain.variants import VariantEdit
+
+    statements = services.statements
+    draft = statements.draft(
+        incident_id,
+        ["mastodon", "email"],
+        "Card payments in Europe work again.",
+        "Sam Okafor",
+        variants={
+            "email": VariantEdit(
+                subject="Resolved: card payments",
+                text="Dear customer,\n\nCard payments in Europe work again. No card was "
+                "charged twice.\n\nThe Shopwise team",
+            )
+        },
+    )
+    statements.submit(draft.id, "Sam Okafor")
+    statements.approve(draft.id, "Priya Nair")
+    statements.approve(draft.id, "Dana Reyes")
+    statements.release(draft.id, "Dana Reyes", at=clock.now + timedelta(hours=1))
+
+
+def _variant(doc: Doc, channel: str) -> Doc:
+    statement = _statement(doc, "scheduled")
+    return next(v for v in statement["variants"] if v["channel"] == channel)
+
+
+def _drop_variant(doc: Doc) -> None:
+    statement = _statement(doc, "scheduled")
+    statement["variants"] = [v for v in statement["variants"] if v["channel"] != "mastodon"]
+
+
+def _revision_variant(doc: Doc) -> None:
+    revision = _statement(doc, "scheduled")["revisions"][-1]
+    email = next(v for v in revision["variants"] if v["channel"] == "email")
+    email["text"] = "We never wrote to you."
 
 
 def _statement(doc: Doc, state: str) -> Doc:
@@ -180,6 +226,43 @@ CASES: list[Case] = [
         "subject or text does not match",
     ),
     ("released_by", lambda d: _statement(d, "released").update(released_by="Lee"), "released_by"),
+    (
+        "variant text",
+        lambda d: _variant(d, "email").update(text="Dear customer, all is well."),
+        "variant 'email': its subject or text does not match the hash chained here",
+    ),
+    (
+        "variant subject",
+        lambda d: _variant(d, "email").update(subject="Nothing happened"),
+        "variant 'email': its subject or text does not match the hash chained here",
+    ),
+    (
+        "edited variant passed off as the main text",
+        lambda d: _variant(d, "email").update(edited=False),
+        "variant 'email' is marked as the main text but differs from it",
+    ),
+    (
+        "derived variant changed",
+        lambda d: _variant(d, "mastodon").update(text="All fine, nothing to see."),
+        "variant 'mastodon' is marked as the main text but differs from it",
+    ),
+    (
+        "derived variant claimed as edited",
+        lambda d: _variant(d, "mastodon").update(edited=True),
+        "variant 'mastodon' edited is True in the export but the chain records False",
+    ),
+    ("variant removed", _drop_variant, "lists variants for ['email'] but its channels are"),
+    ("revision variant", _revision_variant, "revision 1 variant 'email': its subject or text"),
+    (
+        "scheduled time",
+        lambda d: _statement(d, "scheduled").update(scheduled_for="2030-01-01T00:00:00.000000Z"),
+        "scheduled_for is '2030-01-01",
+    ),
+    (
+        "approval window",
+        lambda d: d["incident"].update(approval_window_minutes=5),
+        "incident.approval_window_minutes is 5",
+    ),
     ("promise", lambda d: _statement(d, "released").update(next_update_by=None), "next_update_by"),
     ("approval validity flipped", _flip_valid, ": valid is"),
     (

@@ -91,7 +91,7 @@ def test_a_row_within_the_hold_window_goes_out_at_once(room: Any, social: Any, c
     assert room.delivery.run_once().sent == [row.id] and social.texts() == [TEXT]
 
 
-def test_a_resent_old_row_is_not_held(room: Any, social: Any, clock: Any) -> None:
+def test_a_resent_old_row_is_schedule_reached(room: Any, social: Any, clock: Any) -> None:
     incident = open_incident(room)
     configure(room, social)
     (row,) = release(room, incident, ["mastodon"], TEXT)

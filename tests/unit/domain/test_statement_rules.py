@@ -25,6 +25,7 @@ from warroom.domain.statements import (
     state_after_edit,
     validate_content,
 )
+from warroom.domain.variants import Variant
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MASTODON = Channel(1, "mastodon", ChannelKind.MASTODON)
@@ -173,3 +174,12 @@ def test_bluesky_byte_limit_applies_even_within_graphemes() -> None:
 def test_content_hash_covers_subject_and_text() -> None:
     assert content_hash("a", "b") != content_hash("", "ab")
     assert content_hash("a", "b") == content_hash("a", "b")
+
+
+def test_an_email_needs_a_subject_of_its_own_or_the_main_one() -> None:
+    draft = statement(state=StatementState.DRAFT, channels=(MASTODON, EMAIL))
+    with pytest.raises(RuleViolation, match=r"by email \(email\) and has no subject"):
+        ensure_submittable(draft)
+    ensure_submittable(replace(draft, subject="Checkout"))  # the main subject, followed
+    own = Variant("email", "Checkout errors", "Payments fail in Europe.", edited=True)
+    ensure_submittable(replace(draft, edited_variants=(own,)))  # the email's own subject

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 from warroom.domain.errors import ConflictError, WarRoomError
 from warroom.domain.statements import Revision, Statement
 from warroom.services.statements import StatementService
-from warroom.ui.drafts.content import with_filled
+from warroom.ui.drafts.content import variant_edits, with_filled
 from warroom.ui.drafts.release_preview import ReleasePreviewDialog
 from warroom.ui.drafts.state import Effects
 from warroom.ui.drafts.template_form import PlaceholderDialog, TemplateDialog
@@ -83,6 +83,7 @@ class DraftActions:
                     actor,
                     subject=content.subject,
                     next_update_by=content.next_update_by,
+                    variants=variant_edits(content, None),
                 ),
                 saved(lambda _s: "drafted"),
             )
@@ -99,6 +100,7 @@ class DraftActions:
                 channel_names=content.channel_names,
                 next_update_by=content.next_update_by,
                 expected_version=base.version,
+                variants=variant_edits(content, base),
             ),
             saved(lambda s: f"saved as revision {s.revision}"),
             lambda error: self._save_failed(error, base.id),
@@ -231,14 +233,22 @@ class DraftActions:
 
     def _show_release_preview(self, statement: Statement, channels: list[Any]) -> None:
         pane = self._pane
-        signoff = pane.state.stale_signoff(statement)
-        dialog = ReleasePreviewDialog(statement, channels, pane, signoff=signoff)
+        view = pane.state.view
+        dialog = ReleasePreviewDialog(
+            statement,
+            channels,
+            pane,
+            signoff=pane.state.stale_signoff(statement),
+            now=pane.now(),
+            incident_title=view.incident.title if view else "",
+        )
         actor = pane.state.actor
 
         def confirmed() -> None:
+            at = dialog.release_at()
             self._run(
-                lambda: self._statements.release(statement.id, actor),
-                lambda s: self._done(s, "released to " + ", ".join(s.channel_names)),
+                lambda: self._statements.release(statement.id, actor, at=at),
+                lambda s: self._done(s, _released_text(s)),
             )
 
         dialog.accepted.connect(confirmed)
@@ -331,3 +341,11 @@ class DraftActions:
         else:
             log.error("drafts pane: unexpected failure", exc_info=error)
             pane.show_text(f"unexpected error: {error}", error=True)
+
+
+def _released_text(statement: Statement) -> str:
+    """Say what a release did: released now, or scheduled for a time."""
+    names = ", ".join(statement.channel_names)
+    if statement.scheduled_for is not None and statement.released_at is None:
+        return f"scheduled for {statement.scheduled_for.astimezone():%H:%M} to {names}"
+    return f"released to {names}"

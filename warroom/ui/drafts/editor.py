@@ -1,7 +1,8 @@
-"""The statement editor: channels, subject, text with live per-channel counters, promise.
+"""The statement editor: channels, the main subject and text, each channel's variant in its
+own tab, live per-channel counters, and the promise.
 
-A promise typed into the text ("next update by 15:00 UTC") is detected (domain.promises) and
-offered as the tracked promise; the promise field shows its time zone.
+A promise typed into the main text ("next update by 15:00 UTC") is detected
+(domain.promises) and offered as the tracked promise; the promise field shows its time zone.
 """
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
-from warroom.domain.channels import Channel, ChannelKind, fit
+from warroom.domain.channels import Channel, fit
 from warroom.domain.clock import Clock, utc_now
 from warroom.domain.promises import DetectedPromise, detect_promise
+from warroom.domain.variants import has_subject
 from warroom.ui.drafts.content import EditorContent
 from warroom.ui.drafts.model import ChannelChoiceModel
+from warroom.ui.drafts.variant_state import over_limit, variant_tabs
+from warroom.ui.drafts.variant_tabs import VariantTabs
 
 _OVER_STYLE = "color:#ffffff; background:#b00020; border-radius:3px; padding:1px 6px"
 _OK_STYLE = "color:#1a1a1a; background:#e8e8e8; border-radius:3px; padding:1px 6px"
@@ -72,11 +77,12 @@ class StatementEditor(QWidget):
         # the delegate's size hint assumes, which truncated "bluesky" to "blues…").
         self.channel_list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.channel_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.subject = QLineEdit(self)
+        main_page = QWidget(self)
+        self.subject = QLineEdit(main_page)
         self.subject.setObjectName("draftSubject")
         self.subject.setAccessibleName("Subject (email)")
         self.subject.setPlaceholderText("Subject line for email channels")
-        self.text = QPlainTextEdit(self)
+        self.text = QPlainTextEdit(main_page)
         self.text.setObjectName("draftEditor")
         self.text.setAccessibleName("Statement text")
         self.text.setTabChangesFocus(True)
@@ -117,18 +123,24 @@ class StatementEditor(QWidget):
         promise_row.addWidget(self.promise_hint)
         promise_row.addWidget(self.promise_use)
         promise_row.addStretch(1)
+        main_form = QFormLayout()
+        main_form.setContentsMargins(4, 4, 4, 4)
+        main_form.addRow("S&ubject:", self.subject)
+        main_form.addRow("&Text:", self.text)
+        QVBoxLayout(main_page).addLayout(main_form)
+        self.variants = VariantTabs(main_page, self)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("C&hannels:", self.channel_list)
-        form.addRow("S&ubject:", self.subject)
-        form.addRow("&Text:", self.text)
+        form.addRow(self.variants)
         form.addRow("Length:", self.counters_host)
         form.addRow("Promise:", promise_row)
 
         self.channel_model.choice_changed.connect(self._channels_changed)
         self.channel_model.modelReset.connect(self._channels_changed)
-        self.subject.textChanged.connect(self.content_changed)
+        self.subject.textChanged.connect(self._text_changed)
         self.text.textChanged.connect(self._text_changed)
+        self.variants.changed.connect(self._variant_changed)
         self.promise_check.toggled.connect(self._promise_toggled)
         self.promise_edit.dateTimeChanged.connect(self.content_changed)
 
@@ -149,6 +161,8 @@ class StatementEditor(QWidget):
                 self.subject.setText(content.subject)
             if self.text.toPlainText() != content.text:
                 self.text.setPlainText(content.text)
+            self.variants.sync(self.channel_model.checked_channels(), content.subject, content.text)
+            self.variants.load(content.own, content.subject, content.text)
             self._loaded_promise = content.next_update_by
             self.promise_check.setChecked(content.next_update_by is not None)
             if content.next_update_by is not None:
@@ -176,6 +190,7 @@ class StatementEditor(QWidget):
             subject=self.subject.text(),
             text=self.text.toPlainText(),
             next_update_by=promise,
+            own=self.variants.own(),
         )
 
     def set_read_only(self, read_only: bool) -> None:
@@ -185,11 +200,12 @@ class StatementEditor(QWidget):
         self.channel_list.setEnabled(not read_only)
         self.promise_check.setEnabled(not read_only)
         self.promise_edit.setEnabled(not read_only and self.promise_check.isChecked())
+        self.variants.set_read_only(read_only)
+        self._update_counters()
 
     def over_limit(self) -> list[str]:
-        """Return the names of checked channels whose limit the text exceeds."""
-        text = self.text.toPlainText()
-        return [c.name for c in self.channel_model.checked_channels() if counter_text(c, text)[1]]
+        """Return the names of checked channels whose text (own or main) exceeds its limit."""
+        return over_limit(self.content(), self.channel_model.checked_channels())
 
     def _promise_toggled(self, checked: bool) -> None:
         self.promise_edit.setEnabled(checked and not self.text.isReadOnly())
@@ -197,8 +213,9 @@ class StatementEditor(QWidget):
         self.content_changed.emit()
 
     def _channels_changed(self) -> None:
-        emails = [c for c in self.channel_model.checked_channels() if c.kind is ChannelKind.EMAIL]
-        self.subject.setEnabled(bool(emails))
+        checked = self.channel_model.checked_channels()
+        self.subject.setEnabled(any(has_subject(c.kind.value) for c in checked))
+        self.variants.sync(checked, self.subject.text(), self.text.toPlainText())
         self._rebuild_counters()
         self.content_changed.emit()
 
@@ -227,8 +244,15 @@ class StatementEditor(QWidget):
         self._update_counters()
 
     def _text_changed(self) -> None:
+        self.variants.follow(self.subject.text(), self.text.toPlainText())
         self._update_counters()
         self._offer_promise()
+        self.content_changed.emit()
+
+    def _variant_changed(self) -> None:
+        # "Use the main text" shows the main text again; typing keeps the page's own.
+        self.variants.follow(self.subject.text(), self.text.toPlainText())
+        self._update_counters()
         self.content_changed.emit()
 
     def _offer_promise(self) -> None:
@@ -262,12 +286,18 @@ class StatementEditor(QWidget):
         self._offer_promise()
 
     def _update_counters(self) -> None:
-        text = self.text.toPlainText()
-        for channel in self.channel_model.checked_channels():
+        checked = self.channel_model.checked_channels()
+        tabs = variant_tabs(self.content(), checked)
+        self.variants.show_tabs(tabs)
+        by_channel = {tab.channel: tab for tab in tabs}
+        for channel in checked:
             label = self.counters.get(channel.name)
-            if label is None:
+            tab = by_channel.get(channel.name)
+            if label is None or tab is None:
                 continue
-            shown, over = counter_text(channel, text)
+            shown, over = tab.counter.removesuffix(": too long"), tab.over
+            if tab.edited:
+                shown += " (own text)"
             label.setText(shown + (": too long" if over else ""))
             label.setProperty("over", over)
             label.setStyleSheet(_OVER_STYLE if over else _OK_STYLE)

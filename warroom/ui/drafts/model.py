@@ -30,6 +30,7 @@ STATE_COLOURS = {
     StatementState.DRAFT: QColor("#e8e8e8"),
     StatementState.IN_REVIEW: QColor("#ffe8b0"),
     StatementState.APPROVED: QColor("#c8f0c8"),
+    StatementState.SCHEDULED: QColor("#d8d0f8"),
     StatementState.RELEASED: QColor("#b8d8f8"),
 }
 

@@ -10,8 +10,9 @@ with the services is in :mod:`warroom.ui.drafts.actions`.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,6 +76,14 @@ class DraftsPane(QWidget):
         self.reject_dialog: QInputDialog | None = None
         self.placeholder_dialog: PlaceholderDialog | None = None
         self.void_box: QMessageBox | None = None
+        # Countdowns (a scheduled release, an approval expiring) run from the view's read
+        # time on the service clock, plus the time elapsed since it arrived.
+        self._since_view = QElapsedTimer()
+        self._since_view.start()
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.setTimerType(Qt.TimerType.CoarseTimer)
+        self.countdown.timeout.connect(self._tick)
         self._build()
         self.actions_ = DraftActions(self, statements, runner)
         self._connect()
@@ -222,6 +231,7 @@ class DraftsPane(QWidget):
         if incident is None or view.incident.id != incident.id or not areas & self.AREAS:
             return
         self.shown_views += 1
+        self._since_view.restart()
         self._syncing = True
         try:
             self.list_model.set_statements(
@@ -321,5 +331,24 @@ class DraftsPane(QWidget):
             self.workflow.show_state(action, states[name])
         self.editor.setEnabled(self.state.editor_enabled())
         self.editor.set_read_only(self.state.editor_read_only(content))
-        self.panel.show_reasons(self.state.reasons(content))
+        self.panel.show_reasons(self.state.reasons(content, self.now()))
         self.heading.setText(self.state.heading())
+        if self.state.counting_down() and not self.countdown.isActive():
+            self.countdown.start()
+        elif not self.state.counting_down():
+            self.countdown.stop()
+
+    def now(self) -> datetime | None:
+        """Return the service clock's time as of now: the view's read time plus the time
+        since it arrived (None before any view)."""
+        view = self.state.view
+        if view is None:
+            return None
+        return view.read_at + timedelta(milliseconds=self._since_view.elapsed())
+
+    def stop(self) -> None:
+        """Stop the countdown (the window is closing)."""
+        self.countdown.stop()
+
+    def _tick(self) -> None:
+        self.panel.show_reasons(self.state.reasons(self.editor.content(), self.now()))

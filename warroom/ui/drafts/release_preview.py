@@ -1,26 +1,34 @@
-"""Before a release: what will go out, where, to whom, and whether each channel is ready."""
+"""Before a release: what will go out, where, to whom, and whether each channel is ready;
+each channel's variant rendered as it will appear; release now or at a set time."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDateTime, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QTableView,
+    QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from warroom.domain.channels import Channel, ChannelKind, fit
 from warroom.domain.statements import Statement
+from warroom.ui.drafts.variant_preview import kind_label, preview_html
 from warroom.ui.shell.row_table_model import RowTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -42,6 +50,7 @@ class ChannelPlan:
     unit: str
     fits: bool
     recipients: str
+    own_text: bool = False
 
     @property
     def ready_text(self) -> str:
@@ -79,9 +88,9 @@ def plan_release(statement: Statement, channels: Sequence[Channel]) -> list[Chan
     """Return one plan per target channel, using the freshest channel settings known."""
     fresh = {c.name: c for c in channels}
     plans = []
-    for target in statement.channels:
+    for target, variant in zip(statement.channels, statement.variants, strict=True):
         channel = fresh.get(target.name, target)
-        measured = fit(channel, statement.text)
+        measured = fit(channel, variant.text)
         plans.append(
             ChannelPlan(
                 name=channel.name,
@@ -92,6 +101,7 @@ def plan_release(statement: Statement, channels: Sequence[Channel]) -> list[Chan
                 unit=measured.unit,
                 fits=measured.fits,
                 recipients=recipients_of(channel),
+                own_text=variant.edited,
             )
         )
     return plans
@@ -112,8 +122,10 @@ class ReleasePlanModel(RowTableModel):
             return None
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            own = ", own text" if plan.own_text else ""
             return (
-                plan.name if plan.name == plan.kind.value else f"{plan.name} ({plan.kind.value})",
+                (plan.name if plan.name == plan.kind.value else f"{plan.name} ({plan.kind.value})")
+                + own,
                 plan.ready_text,
                 plan.length_text,
                 plan.recipients,
@@ -139,6 +151,9 @@ def summary_text(
     waiting = [p.name for p in plans if not p.configured]
     if waiting:
         lines.append(f"Not configured, so these wait in the outbox: {', '.join(waiting)}.")
+    own = [p.name for p in plans if p.own_text]
+    if own:
+        lines.append(f"With their own text: {', '.join(own)} (the others get the main text).")
     too_long = [p.name for p in plans if not p.fits]
     if too_long:
         lines.append(f"The text is too long for: {', '.join(too_long)}.")
@@ -155,6 +170,12 @@ def summary_text(
     return " ".join(lines)
 
 
+def _suggested_time(now: datetime) -> datetime:
+    """Return a suggested release time: the next whole five minutes, 30 minutes from now."""
+    moment = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    return moment + timedelta(minutes=(5 - moment.minute % 5) % 5)
+
+
 class ReleasePreviewDialog(QDialog):
     """Show exactly what a release does; Release happens only if the person confirms."""
 
@@ -165,8 +186,11 @@ class ReleasePreviewDialog(QDialog):
         parent: QWidget | None = None,
         *,
         signoff: str | None = None,
+        now: datetime | None = None,
+        incident_title: str = "",
     ) -> None:
         super().__init__(parent)
+        self.now = now or datetime.now(UTC)
         self.setObjectName("releasePreview")
         self.setWindowTitle(f"Release statement #{statement.id}?")
         self.statement = statement
@@ -191,6 +215,36 @@ class ReleasePreviewDialog(QDialog):
         self.text.setReadOnly(True)
         subject = f"Subject: {statement.subject}\n\n" if statement.subject else ""
         self.text.setPlainText(subject + statement.text)
+        self.previews = QTabWidget(self)
+        self.previews.setObjectName("releaseVariants")
+        self.previews.setAccessibleName("Each channel's message as it will appear")
+        fresh = {c.name: c for c in channels}
+        for target, variant in zip(statement.channels, statement.variants, strict=True):
+            channel = fresh.get(target.name, target)
+            browser = QTextBrowser(self.previews)
+            browser.setObjectName(f"preview_{channel.name}")
+            browser.setOpenLinks(False)
+            browser.setHtml(preview_html(channel, variant, self.now, incident_title=incident_title))
+            self.previews.addTab(browser, f"{channel.name} ({kind_label(channel)})")
+        self.previews.addTab(self.text, "Main text")
+        self.later = QCheckBox("Release &later, at:", self)
+        self.later.setObjectName("releaseLater")
+        self.later.setToolTip(
+            "The outbox holds the messages until then; editing or rejecting the statement "
+            "before then cancels the release"
+        )
+        self.at_edit = QDateTimeEdit(self)
+        self.at_edit.setObjectName("releaseAt")
+        self.at_edit.setAccessibleName("Release at (local time)")
+        self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at_edit.setCalendarPopup(True)
+        suggested = int(_suggested_time(self.now).timestamp())
+        self.at_edit.setDateTime(QDateTime.fromSecsSinceEpoch(suggested))
+        self.at_edit.setEnabled(False)
+        schedule = QHBoxLayout()
+        schedule.addWidget(self.later)
+        schedule.addWidget(self.at_edit)
+        schedule.addStretch(1)
         buttons = QDialogButtonBox(self)
         self.release_button = buttons.addButton(
             f"&Release to {len(self.plans)} channel(s)", QDialogButtonBox.ButtonRole.AcceptRole
@@ -202,10 +256,28 @@ class ReleasePreviewDialog(QDialog):
         self.cancel_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.later.toggled.connect(self._update_button)
+        self.at_edit.dateTimeChanged.connect(self._update_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
-        layout.addWidget(QLabel("Text:", self))
-        layout.addWidget(self.text)
+        layout.addWidget(QLabel("As it will appear:", self))
+        layout.addWidget(self.previews, 1)
+        layout.addLayout(schedule)
         layout.addWidget(buttons)
-        self.resize(720, 420)
+        self.resize(760, 560)
+
+    def release_at(self) -> datetime | None:
+        """Return the chosen release time (UTC), or None to release at once."""
+        if not self.later.isChecked():
+            return None
+        return datetime.fromtimestamp(self.at_edit.dateTime().toSecsSinceEpoch(), UTC)
+
+    def _update_button(self) -> None:
+        self.at_edit.setEnabled(self.later.isChecked())
+        at = self.release_at()
+        self.release_button.setText(
+            f"&Schedule for {at.astimezone():%Y-%m-%d %H:%M}"
+            if at is not None
+            else f"&Release to {len(self.plans)} channel(s)"
+        )

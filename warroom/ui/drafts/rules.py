@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
@@ -11,6 +12,7 @@ from warroom.domain.people import Action
 from warroom.domain.permissions import StatementRefusals as Refusals
 from warroom.domain.permissions import closed_refusal
 from warroom.domain.publication import Publication, publication
+from warroom.domain.release_rules import approval_expiry, countdown_text
 from warroom.domain.statements import Statement, StatementState
 
 UNSAVED = "save your changes first: approvals bind to the saved text"
@@ -20,6 +22,7 @@ STATE_LABELS = {
     StatementState.DRAFT: "draft",
     StatementState.IN_REVIEW: "in review",
     StatementState.APPROVED: "approved",
+    StatementState.SCHEDULED: "scheduled",
     StatementState.RELEASED: "released",
 }
 
@@ -69,10 +72,12 @@ def reason_lines(
     new_mode: bool,
     deliveries: Sequence[Delivery] = (),
     signoff: str | None = None,
+    incident: Incident | None = None,
+    now: datetime | None = None,
 ) -> str:
     """Return the visible lines under the buttons: why the next steps are not possible,
-    a stale template sign-off, and for a released statement, each delivery that failed or
-    waits for a person."""
+    a stale template sign-off, when a scheduled release goes out or an approval expires,
+    and for a released statement, each delivery that failed or waits for a person."""
     if new_mode:
         return "New draft: choose channels, write the text and save (Ctrl+S)."
     if statement is None:
@@ -81,9 +86,12 @@ def reason_lines(
         StatementState.DRAFT: (("Submit", refusals.submit),),
         StatementState.IN_REVIEW: (("Approve", refusals.approve), ("Release", refusals.release)),
         StatementState.APPROVED: (("Release", refusals.release),),
+        StatementState.SCHEDULED: (("Edit", refusals.edit),),
         StatementState.RELEASED: (("Edit", refusals.edit),),
     }[statement.state]
     lines = [f"{name}: {reason}" for name, reason in relevant if reason]
+    if now is not None:
+        lines[:0] = timing_lines(statement, incident, now)
     if statement.rejection_reason and statement.state is StatementState.DRAFT:
         lines.insert(0, f"Rejected: {statement.rejection_reason}")
     if signoff:
@@ -125,6 +133,27 @@ def publication_text(statement: Statement, deliveries: Sequence[Delivery]) -> st
     return found.value
 
 
+def timing_lines(statement: Statement, incident: Incident | None, now: datetime) -> list[str]:
+    """Return the countdowns that matter for ``statement``: when its scheduled release goes
+    out, or when its approval expires (approved, not yet released)."""
+    when = statement.scheduled_for
+    if statement.state is StatementState.SCHEDULED and when is not None:
+        due = countdown_text(when, now)
+        wait = " (due: waiting for the sync worker)" if due == "now" else f" ({due})"
+        return [
+            f"Scheduled: goes out at {when.astimezone():%H:%M} "
+            f"({when:%H:%M} UTC){wait}. Editing or rejecting it cancels the release."
+        ]
+    if statement.state is StatementState.APPROVED and incident is not None:
+        expiry = approval_expiry(statement, incident.approvals_required, incident.approval_window)
+        if expiry is not None and expiry > now:
+            return [
+                f"Approval expires at {expiry.astimezone():%H:%M} "
+                f"({countdown_text(expiry, now)}): release or schedule it before then."
+            ]
+    return []
+
+
 def heading_text(
     statement: Statement | None,
     incident: Incident | None,
@@ -149,6 +178,9 @@ def heading_text(
         shown = publication_text(statement, deliveries)
         if shown:
             text += f" ({shown})"
+    elif statement.state is StatementState.SCHEDULED and statement.scheduled_for is not None:
+        text += f"; scheduled by {statement.scheduled_by} for "
+        text += f"{statement.scheduled_for.astimezone():%H:%M}"
     if statement.template_key:
         text += f"; from template {statement.template_key!r}"
     return text

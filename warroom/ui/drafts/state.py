@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from warroom.domain.incident_view import IncidentView
 from warroom.domain.incidents import Incident
 from warroom.domain.people import Action
 from warroom.domain.permissions import StatementRefusals, closed_refusal
-from warroom.domain.statements import Statement
+from warroom.domain.statements import Statement, StatementState
 from warroom.domain.template_signoff import stale_signoff_of
 from warroom.ui.drafts.content import EditorContent, content_of, same_content
 from warroom.ui.drafts.kept import KeptDraft, kept_buffers, match_kept
@@ -211,8 +212,10 @@ class DraftsState:
             deliveries=found.deliveries if found else (),
         )
 
-    def reasons(self, content: EditorContent) -> str:
-        """Return the lines under the buttons: why next steps are not possible, deliveries."""
+    def reasons(self, content: EditorContent, now: datetime | None = None) -> str:
+        """Return the lines under the buttons: countdowns (a scheduled release, an approval
+        expiring; ``now`` defaults to when the view was read), why next steps are not
+        possible, deliveries."""
         statement = self.current_statement()
         found = self.view.statement(statement.id) if self.view and statement else None
         return reason_lines(
@@ -221,6 +224,17 @@ class DraftsState:
             new_mode=self.new_mode,
             deliveries=found.deliveries if found else (),
             signoff=self.stale_signoff(statement),
+            incident=self.incident,
+            now=now or (self.view.read_at if self.view else None),
+        )
+
+    def counting_down(self) -> bool:
+        """Tell whether the chosen statement shows a countdown (scheduled, or approved with
+        an approval that will expire): the pane ticks only then."""
+        statement = None if self.new_mode else self.current_statement()
+        return statement is not None and statement.state in (
+            StatementState.SCHEDULED,
+            StatementState.APPROVED,
         )
 
     def stale_signoff(self, statement: Statement | None) -> str | None:

@@ -10,10 +10,11 @@ the outbox longer than its incident's hold window: it goes out only if a person 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import TypeVar
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QElapsedTimer, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.outbox import Delivery, DeliveryState
+from warroom.domain.release_rules import countdown_text
 from warroom.services.delivery import DeliveryService, SyncStatus
 from warroom.services.holds import HoldService
 from warroom.ui.publishing.outbox_model import DELIVERY_ROLE, REASON, OutboxModel
@@ -49,6 +51,22 @@ def retrying_text(status: SyncStatus) -> str:
         f"{row.attempts} attempt(s)): {row.last_error}"
         for row in status.retrying
     )
+
+
+def scheduled_text(rows: Sequence[Delivery], now: datetime) -> str:
+    """Return one line per scheduled release waiting in the outbox, with its countdown."""
+    by_statement: dict[int, list[Delivery]] = {}
+    for row in rows:
+        by_statement.setdefault(row.statement_id, []).append(row)
+    lines = []
+    for statement_id, group in sorted(by_statement.items()):
+        when = min(r.not_before for r in group if r.not_before is not None)
+        names = ", ".join(r.channel_name for r in group)
+        lines.append(
+            f"Scheduled: statement #{statement_id} goes out to {names} at "
+            f"{when.astimezone():%Y-%m-%d %H:%M} ({countdown_text(when, now)})"
+        )
+    return "\n".join(lines)
 
 
 class OutboxDialog(BackgroundDialog):
@@ -92,6 +110,19 @@ class OutboxDialog(BackgroundDialog):
         self.retrying.setWordWrap(True)
         self.retrying.setTextFormat(Qt.TextFormat.PlainText)
         self.retrying.hide()
+        # Scheduled releases held until their time, with a countdown on the service clock.
+        self.scheduled = QLabel("", self)
+        self.scheduled.setObjectName("outboxScheduled")
+        self.scheduled.setWordWrap(True)
+        self.scheduled.setTextFormat(Qt.TextFormat.PlainText)
+        self.scheduled.hide()
+        self._status: SyncStatus | None = None
+        self._since_read = QElapsedTimer()
+        self._since_read.start()
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self._show_scheduled)
+        self.finished.connect(self.countdown.stop)
         self.view = QTableView(self)
         self.view.setObjectName("outboxView")
         self.view.setModel(self.model)
@@ -157,6 +188,7 @@ class OutboxDialog(BackgroundDialog):
         layout.addWidget(intro)
         layout.addWidget(self.summary)
         layout.addWidget(self.retrying)
+        layout.addWidget(self.scheduled)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.detail)
         layout.addLayout(actions)
@@ -200,6 +232,9 @@ class OutboxDialog(BackgroundDialog):
         )
         self.retrying.setText(retrying_text(status))
         self.retrying.setVisible(bool(status.retrying))
+        self._status = status
+        self._since_read.restart()
+        self._show_scheduled()
         row = self.model.row_of(selected.id) if selected else -1
         if row < 0 and count:
             row = 0
@@ -210,6 +245,18 @@ class OutboxDialog(BackgroundDialog):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
         self._update_buttons()
+
+    def _show_scheduled(self) -> None:
+        status = self._status
+        if status is None or not status.scheduled or status.read_at is None:
+            self.scheduled.hide()
+            self.countdown.stop()
+            return
+        now = status.read_at + timedelta(milliseconds=self._since_read.elapsed())
+        self.scheduled.setText(scheduled_text(status.scheduled, now))
+        self.scheduled.show()
+        if not self.countdown.isActive():
+            self.countdown.start()
 
     def selected_row(self) -> Delivery | None:
         """Return the outbox row selected."""

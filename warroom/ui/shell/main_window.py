@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         """Stop timers so nothing new starts; the composition root shuts the runner down."""
         self.poller.stop()
         self.clocks.stop()
+        self.drafts.stop()
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._sized:
