@@ -26,7 +26,9 @@ def _seed(services: Services, entries: int = 4) -> int:
     incident = services.incidents.open("Payment outage", 2, "lead")
     for n in range(entries):
         services.timeline.add(incident.id, f"note {n}", "lead")
-    draft = services.statements.draft(incident.id, ["email"], "We are on it.", "lead")
+    draft = services.statements.draft(
+        incident.id, ["email"], "We are on it.", "lead", subject="Outage"
+    )
     services.statements.submit(draft.id, "lead")
     return incident.id
 
