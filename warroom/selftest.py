@@ -129,7 +129,7 @@ def _run_checks(report: Report, temp: Path) -> None:
         missing = [
             str(path)
             for path in (
-                resource("styles", "dark.qss"),
+                resource("styles", "theme.qss"),
                 resource("icons", "app", "warroom.svg"),
                 resource("icons", "app", "warroom-256.png"),
             )

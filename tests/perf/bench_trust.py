@@ -49,7 +49,9 @@ def _worker(approvals: int, rounds: int, entries: int, statements: int) -> dict[
         incident = services.incidents.open("Bench", 3, "lead", approvals_required=1)
         ids = []
         for n in range(approvals + 1):
-            draft = services.statements.draft(incident.id, ["email", "webhook"], f"#{n}", "carl")
+            draft = services.statements.draft(
+                incident.id, ["email", "webhook"], f"#{n}", "carl", subject="Update"
+            )
             ids.append(services.statements.submit(draft.id, "carl").id)
         services.statements.approve(ids[0], "bob")  # warm-up: today's first use, our key
         times = []
@@ -67,7 +69,9 @@ def _worker(approvals: int, rounds: int, entries: int, statements: int) -> dict[
         incident = services.incidents.open("Bench", 3, "lead", approvals_required=1)
         approvers = [f"approver{n}" for n in range(5)]
         for n in range(statements):
-            draft = services.statements.draft(incident.id, ["email", "webhook"], f"#{n}", "carl")
+            draft = services.statements.draft(
+                incident.id, ["email", "webhook"], f"#{n}", "carl", subject="Update"
+            )
             services.statements.submit(draft.id, "carl")
             services.statements.approve(draft.id, approvers[n % len(approvers)])
         seed_entries(

@@ -119,7 +119,7 @@ def test_bundle_builds_small_enough(bundle: Bundle) -> None:
     internal = bundle.folder / "_internal"
     for part in (
         "resources/playbooks/service-outage.toml",
-        "resources/styles/dark.qss",
+        "resources/styles/theme.qss",
         "resources/icons/app/warroom.svg",
         "warroom/storage/migrations/env.py",
         "warroom/storage/migrations/versions/0001_core.py",

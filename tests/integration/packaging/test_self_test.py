@@ -98,7 +98,7 @@ def test_resources_found_in_the_source_checkout(monkeypatch: pytest.MonkeyPatch)
     assert resource_paths.resources_dir() == REPO_ROOT / "resources"
     for parts in (
         ("playbooks", "service-outage.toml"),
-        ("styles", "dark.qss"),
+        ("styles", "theme.qss"),
         ("icons", "app", "warroom.svg"),
         ("icons", "app", "warroom-16.png"),
         ("icons", "app", "warroom.ico"),

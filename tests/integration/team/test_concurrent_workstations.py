@@ -111,7 +111,9 @@ def test_second_save_of_the_same_draft_is_refused_and_shows_the_other_version(
     services: Services, second_workstation: Services
 ) -> None:
     incident = services.incidents.open("Login failures", 3, "alice")
-    draft = services.statements.draft(incident.id, ["email"], "We are investigating.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email"], "We are investigating.", "alice", subject="Update"
+    )
     mine = services.statements.get(draft.id)
     theirs = second_workstation.statements.get(draft.id)
 
@@ -140,7 +142,7 @@ def test_simultaneous_saves_one_wins_one_conflicts(
     services: Services, second_workstation: Services, attempt: int
 ) -> None:
     incident = services.incidents.open("Login failures", 3, "alice")
-    draft = services.statements.draft(incident.id, ["email"], "v1", "alice")
+    draft = services.statements.draft(incident.id, ["email"], "v1", "alice", subject="Update")
     outcomes = _at_once(
         lambda: services.statements.edit(draft.id, "alice", text="alice's", expected_version=1),
         lambda: second_workstation.statements.edit(
@@ -160,7 +162,9 @@ def test_two_approvers_at_once_both_count(
     services: Services, second_workstation: Services, attempt: int
 ) -> None:
     incident = services.incidents.open("Data breach", 1, "alice")  # SEV1: two approvals
-    draft = services.statements.draft(incident.id, ["email"], "We are investigating.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email"], "We are investigating.", "alice", subject="Update"
+    )
     services.statements.submit(draft.id, "alice")
     outcomes = _at_once(
         lambda: services.statements.approve(draft.id, "bob"),
@@ -178,7 +182,9 @@ def test_two_releases_at_once_make_one_set_of_outbox_rows(
     services: Services, second_workstation: Services, attempt: int
 ) -> None:
     incident = services.incidents.open("Recall", 3, "alice")
-    draft = services.statements.draft(incident.id, ["email", "webhook"], "Recall notice.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email", "webhook"], "Recall notice.", "alice", subject="Update"
+    )
     services.statements.submit(draft.id, "alice")
     services.statements.approve(draft.id, "bob")
     outcomes = _at_once(
@@ -260,8 +266,12 @@ def test_drafts_and_notes_at_once_in_one_incident(
 ) -> None:
     incident = services.incidents.open("Outage", 3, "alice")
     outcomes = _at_once(
-        lambda: services.statements.draft(incident.id, ["email"], "From alice.", "alice"),
-        lambda: second_workstation.statements.draft(incident.id, ["email"], "From bob.", "bob"),
+        lambda: services.statements.draft(
+            incident.id, ["email"], "From alice.", "alice", subject="Update"
+        ),
+        lambda: second_workstation.statements.draft(
+            incident.id, ["email"], "From bob.", "bob", subject="Update"
+        ),
         lambda: services.timeline.add(incident.id, "note", "carol"),
         lambda: second_workstation.timeline.add(incident.id, "note", "dave"),
     )
@@ -385,7 +395,9 @@ def test_the_same_approver_on_two_machines_counts_once(
     services: Services, second_workstation: Services, attempt: int
 ) -> None:
     incident = services.incidents.open("Breach", 1, "alice")
-    draft = services.statements.draft(incident.id, ["email"], "We are investigating.", "alice")
+    draft = services.statements.draft(
+        incident.id, ["email"], "We are investigating.", "alice", subject="Update"
+    )
     services.statements.submit(draft.id, "alice")
     outcomes = _at_once(
         lambda: services.statements.approve(draft.id, "bob"),

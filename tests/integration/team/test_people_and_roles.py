@@ -55,7 +55,7 @@ def test_an_unregistered_actor_reads_but_changes_nothing(team: Services) -> None
     attempts: list[Callable[[], object]] = [
         lambda: team.incidents.open("Mine", 3, "mallory"),
         lambda: team.timeline.add(incident.id, "hello", "mallory"),
-        lambda: team.statements.draft(incident.id, ["email"], "text", "mallory"),
+        lambda: team.statements.draft(incident.id, ["email"], "text", "mallory", subject="Update"),
         lambda: team.incidents.close(incident.id, "mallory", anyway="wrapping up the test"),
         lambda: team.people.put("mallory", "lead", "mallory"),
     ]
@@ -71,8 +71,12 @@ def test_an_unregistered_actor_reads_but_changes_nothing(team: Services) -> None
 def test_each_role_through_the_statement_workflow(team: Services) -> None:
     incident = team.incidents.open("Data breach", 3, "alice")
     with pytest.raises(NotPermittedError, match="ada is an approver and may not draft"):
-        team.statements.draft(incident.id, ["email"], "We are investigating.", "ada")
-    draft = team.statements.draft(incident.id, ["email"], "We are investigating.", "carl")
+        team.statements.draft(
+            incident.id, ["email"], "We are investigating.", "ada", subject="Update"
+        )
+    draft = team.statements.draft(
+        incident.id, ["email"], "We are investigating.", "carl", subject="Update"
+    )
     draft = team.statements.edit(draft.id, "carl", text="We are on it.", expected_version=1)
     team.statements.submit(draft.id, "carl")
     for outsider in ("carl", "sam", "vic"):
@@ -90,7 +94,7 @@ def test_each_role_through_the_statement_workflow(team: Services) -> None:
 
 def test_the_author_still_cannot_approve_their_own_statement(team: Services) -> None:
     incident = team.incidents.open("Outage", 3, "alice")
-    draft = team.statements.draft(incident.id, ["email"], "Update.", "alice")
+    draft = team.statements.draft(incident.id, ["email"], "Update.", "alice", subject="Update")
     team.statements.submit(draft.id, "alice")
     with pytest.raises(RuleViolation) as refused:
         team.statements.approve(draft.id, "alice")  # a lead may approve, but not their own

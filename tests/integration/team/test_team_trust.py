@@ -59,8 +59,12 @@ def test_a_person_login_acts_only_as_that_person(room: Services, owner_url: str)
     try:
         assert dana.people.connected_person().name == "Dana"  # type: ignore[union-attr]
         with pytest.raises(NotPermittedError, match="you are connected as Dana"):
-            dana.statements.draft(incident.id, ["email"], "We are on it.", "priya")
-        draft = dana.statements.draft(incident.id, ["email"], "We are on it.", "DANA")
+            dana.statements.draft(
+                incident.id, ["email"], "We are on it.", "priya", subject="Update"
+            )
+        draft = dana.statements.draft(
+            incident.id, ["email"], "We are on it.", "DANA", subject="Update"
+        )
         dana.statements.submit(draft.id, "Dana")
         with pytest.raises(NotPermittedError, match="you are connected as priya"):
             priya.statements.approve(draft.id, "Lee")

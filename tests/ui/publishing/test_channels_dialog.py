@@ -242,7 +242,7 @@ def test_remove_asks_first_and_refuses_a_channel_a_statement_names(
     qtbot: Any, services: Any, runner: TaskRunner, make_dialog: Callable[..., ChannelsDialog]
 ) -> None:
     incident = services.incidents.open("Outage", 3, "alice")
-    services.statements.draft(incident.id, ["email"], "We are on it.", "alice")
+    services.statements.draft(incident.id, ["email"], "We are on it.", "alice", subject="Update")
     dialog = make_dialog()
     dialog.select_channel("webhook")
     dialog.url_edit.setText("https://hooks.example/warroom")
