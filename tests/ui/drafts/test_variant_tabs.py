@@ -163,6 +163,12 @@ def test_one_approval_previews_and_a_scheduled_release_from_the_window(
     # Editing before the time calls the release off and voids the approval.
     pane.editor.text.setPlainText("We are still on it.")
     pane.save_action.trigger()
+    # Saving over approved text asks first, and says the scheduled release is called off.
+    assert pane.void_box is not None and "calls off its release" in pane.void_box.text()
+    save = pane.void_box.findChild(QPushButton, "voidApprovalsSave")
+    assert save is not None
+    save.click()
+    qtbot.waitUntil(lambda: pane.void_box is None)
     qtbot.waitUntil(runner.is_idle)
     edited = services.statements.get(statement.id)
     assert edited.state is StatementState.IN_REVIEW and edited.valid_approvals == ()

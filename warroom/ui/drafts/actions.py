@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from warroom.domain.errors import ConflictError, WarRoomError
-from warroom.domain.statements import Revision, Statement
+from warroom.domain.statements import Revision, Statement, StatementState
 from warroom.services.statements import StatementService
 from warroom.ui.drafts.content import variant_edits, with_filled
 from warroom.ui.drafts.release_preview import ReleasePreviewDialog
@@ -117,7 +117,15 @@ class DraftActions:
             "Saving voids approvals",
             f"Statement #{statement.id} has {count} approval(s) of its current text "
             f"(by {approvers}). Saving your edit voids them: the new text needs to be "
-            "submitted and approved again before it can be released.",
+            "submitted and approved again before it can be released."
+            + (
+                f" It also calls off its release scheduled for "
+                f"{statement.scheduled_for.astimezone():%H:%M} ({statement.scheduled_for:%H:%M} "
+                "UTC)."
+                if statement.scheduled_for is not None
+                and statement.state is StatementState.SCHEDULED
+                else ""
+            ),
             QMessageBox.StandardButton.Cancel,
             pane,
         )
