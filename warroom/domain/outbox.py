@@ -51,3 +51,6 @@ class Delivery:
     thread: Mapping[str, Any] = field(default_factory=dict)
     #: the content hash the release was approved for (see domain.content)
     content_hash: str = ""
+    #: the incident's status and severity when the row was read (status pages show them)
+    incident_status: str = ""
+    incident_severity: int = 0

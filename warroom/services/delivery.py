@@ -3,8 +3,9 @@
 Exactly once, as far as each channel allows: the 'sending' claim is committed *before* the
 network call and the outcome in a second transaction. A worker that dies in between leaves
 the row in 'sending'; the next pass finds it (after ``stale_after``) and, for channels that
-deduplicate (Mastodon's Idempotency-Key, Bluesky's record key), simply tries again, while
-email and webhook rows become 'uncertain' and wait for a person (resend or mark sent).
+deduplicate (Mastodon's Idempotency-Key, Bluesky's record key, Matrix's transaction id) or
+look for their earlier attempt first (Statuspage, the status folder), simply tries again,
+while email and webhook rows become 'uncertain' and wait for a person (resend or mark sent).
 
 One DeliveryService per worker thread: it keeps one connector (and connection) per channel
 between rows and passes. Call :meth:`close` when done.
@@ -27,6 +28,7 @@ from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind, TimelineEvent
 from warroom.services.approved_bytes import approved_or_blocked
+from warroom.services.channel_memory import StoredChannelMemory
 from warroom.services.context import ServiceContext
 from warroom.services.delivery_records import SETTLE_FROM, minimum_stale_after, timeline_entry
 from warroom.services.people import authorize
@@ -36,7 +38,13 @@ from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.storage.timeline_repo import append
 from warroom.sync import tid
 from warroom.sync.backoff import Backoff
-from warroom.sync.connectors import IDEMPOTENT_KINDS, Connector, make_connector
+from warroom.sync.connectors import (
+    IDEMPOTENT_KINDS,
+    SECRETLESS_KINDS,
+    Connector,
+    make_connector,
+)
+from warroom.sync.connectors.matrix import token_mark
 from warroom.sync.outcomes import (
     DeliveryError,
     DeliveryResult,
@@ -256,12 +264,23 @@ class DeliveryService:
     def _claim(self, queued: Delivery, channel: Channel) -> Delivery | None:
         """Commit the 'sending' claim (first transaction); None if another worker won."""
         now = self._ctx.clock()
-        record_key = tid.make_tid(now) if channel.kind is ChannelKind.BLUESKY else ""
+        record_key = self._record_key(queued, channel)
         with self._ctx.db.transaction() as session:
             if not outbox_repo.claim(session, queued.id, now, record_key):
                 return None
             changes.record(session, queued.incident_id, Area.OUTBOX)
             return outbox_repo.get(session, queued.id)
+
+    def _record_key(self, row: Delivery, channel: Channel) -> str:
+        """Return what a claim records (kept from the first claim on): Bluesky's record key;
+        for Matrix, a keyed fingerprint of the access token (a retry with another token
+        looks for its earlier attempt in the room first)."""
+        if channel.kind is ChannelKind.BLUESKY:
+            return tid.make_tid(self._ctx.clock())
+        if channel.kind is ChannelKind.MATRIX:
+            cached = self._connectors.get(channel.id)
+            return token_mark(cached[2], row.idempotency_key) if cached else ""
+        return ""
 
     def _retry(
         self,
@@ -402,8 +421,10 @@ class DeliveryService:
         if cached is not None and cached[0] == key:
             return cached[1]
         self._drop_connector(channel)
-        secret = self._secrets.get(channel)
-        connector = self._factory(channel, secret, clock=self._ctx.clock)
+        secret = "" if channel.kind in SECRETLESS_KINDS else self._secrets.get(channel)
+        connector = self._factory(
+            channel, secret, clock=self._ctx.clock, memory=StoredChannelMemory(self._ctx, channel)
+        )
         self._connectors[channel.id] = (key, connector, secret)
         return connector
 

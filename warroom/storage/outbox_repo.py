@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from warroom.domain.channels import Channel
@@ -15,10 +15,12 @@ from warroom.domain.content import ChannelContent
 from warroom.domain.errors import NotFoundError
 from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.storage import reply_repo
-from warroom.storage.models import ChannelRow, OutboxEntryRow, StatementRow
+from warroom.storage.models import ChannelRow, IncidentRow, OutboxEntryRow, StatementRow
 
 
-def _to_domain(row: OutboxEntryRow, incident_id: int, channel_name: str) -> Delivery:
+def _to_domain(
+    row: OutboxEntryRow, incident_id: int, channel_name: str, status: str = "", severity: int = 0
+) -> Delivery:
     return Delivery(
         id=row.id,
         statement_id=row.statement_id,
@@ -39,20 +41,37 @@ def _to_domain(row: OutboxEntryRow, incident_id: int, channel_name: str) -> Deli
         record_key=row.record_key or "",
         first_attempt_at=row.first_attempt_at,
         content_hash=row.content_hash or "",
+        incident_status=status or "",
+        incident_severity=int(severity or 0),
     )
 
 
 def _select_rows(session: Session, *conditions: ColumnElement[bool]) -> list[Delivery]:
     """Return outbox rows matching ``conditions``, with their incident and channel name."""
-    query = (
-        select(OutboxEntryRow, StatementRow.incident_id, ChannelRow.name)
+    query = _rows_query().where(*conditions).order_by(OutboxEntryRow.id)
+    return _with_threads(
+        session,
+        [
+            _to_domain(row, incident, name, status, severity)
+            for row, incident, name, status, severity in session.execute(query)
+        ],
+    )
+
+
+def _rows_query() -> Select[OutboxEntryRow, int, str, str, int]:
+    """Outbox rows with their incident, channel name and the incident's status and severity."""
+    return (
+        select(
+            OutboxEntryRow,
+            StatementRow.incident_id,
+            ChannelRow.name,
+            IncidentRow.state,
+            IncidentRow.severity,
+        )
         .join(StatementRow, StatementRow.id == OutboxEntryRow.statement_id)
         .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
-        .where(*conditions)
-        .order_by(OutboxEntryRow.id)
+        .join(IncidentRow, IncidentRow.id == StatementRow.incident_id)
     )
-    rows = [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
-    return _with_threads(session, rows)
 
 
 def _with_threads(session: Session, rows: list[Delivery]) -> list[Delivery]:
@@ -165,9 +184,7 @@ def depth(session: Session) -> int:
 def due(session: Session, now: datetime, *, limit: int = 100, after_id: int = 0) -> list[Delivery]:
     """Return queued rows whose next attempt is due, oldest first (ids above ``after_id``)."""
     query = (
-        select(OutboxEntryRow, StatementRow.incident_id, ChannelRow.name)
-        .join(StatementRow, StatementRow.id == OutboxEntryRow.statement_id)
-        .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
+        _rows_query()
         .where(
             OutboxEntryRow.state == DeliveryState.QUEUED.value,
             or_(OutboxEntryRow.next_attempt_at.is_(None), OutboxEntryRow.next_attempt_at <= now),
@@ -176,8 +193,13 @@ def due(session: Session, now: datetime, *, limit: int = 100, after_id: int = 0)
         .order_by(OutboxEntryRow.id)
         .limit(limit)
     )
-    rows = [_to_domain(row, incident, name) for row, incident, name in session.execute(query)]
-    return _with_threads(session, rows)
+    return _with_threads(
+        session,
+        [
+            _to_domain(row, incident, name, status, severity)
+            for row, incident, name, status, severity in session.execute(query)
+        ],
+    )
 
 
 def next_due_at(session: Session) -> datetime | None:

@@ -16,5 +16,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008_change_feed",
     "0009_inbox",
     "0011_search",
+    "0012_channels",
 )
 HEAD = KNOWN_REVISIONS[-1]

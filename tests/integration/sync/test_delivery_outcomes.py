@@ -131,7 +131,7 @@ def test_email_bodies_are_sent_byte_for_byte(services: Any, smtp: Inbox) -> None
     (raw,) = smtp.raw
     assert b"\n>From the crisis desk" not in raw and b"\n>From 14:00" not in raw
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    body = message.get_content()  # type: ignore[attr-defined]
+    body = message.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
     assert body.replace("\r\n", "\n").splitlines() == text.splitlines()
 
 
@@ -172,7 +172,7 @@ def test_a_success_wins_over_uncertain_set_by_another_worker(
     try:
         assert arrived.wait(10)
         later = SteppingClock(clock.now + timedelta(hours=1))
-        worker_b = DeliveryService(ServiceContext(db=services.db, clock=later))
+        worker_b = DeliveryService(ServiceContext(db=services.db, clock=later), services.secrets)
         assert worker_b.run_once().uncertain == [row.id]
         worker_b.close()
         assert _row(services, row.id).state is DeliveryState.UNCERTAIN
@@ -201,7 +201,9 @@ def test_a_claim_is_never_taken_for_dead_within_the_timeouts(
 
     with services.db.transaction() as session:
         assert outbox_repo.claim(session, row.id, clock.now, "")
-    worker = DeliveryService(ServiceContext(db=services.db, clock=clock), stale_after=timedelta())
+    worker = DeliveryService(
+        ServiceContext(db=services.db, clock=clock), services.secrets, stale_after=timedelta()
+    )
     clock.advance(seconds=119)  # within connect + read (120 s): its worker may still wait
     assert worker.run_once().uncertain == []
     assert _row(services, row.id).state is DeliveryState.SENDING
