@@ -57,8 +57,11 @@ def open_incidents(state: dict[str, Any]) -> list[dict[str, Any]]:
 
 def newest_first(state: dict[str, Any]) -> list[dict[str, Any]]:
     """Return every published update, newest first."""
+    # Ties (two updates in one second) go by the order they were added in (``seq``).
     return sorted(
-        state.get("updates", []), key=lambda u: str(u.get("published_at", "")), reverse=True
+        state.get("updates", []),
+        key=lambda u: (str(u.get("published_at", "")), int(u.get("seq") or 0)),
+        reverse=True,
     )
 
 
@@ -174,7 +177,9 @@ def add_update(
     name = subject or str(entry.get("name") or DEFAULT_NAME)
     entry.update(name=name, status=status, updated_at=at)
     incidents[incident] = entry
+    seq = 1 + max((int(u.get("seq") or 0) for u in state.get("updates", [])), default=0)
     update = {
+        "seq": seq,
         "id": key,
         "incident": incident,
         "name": name,
