@@ -143,13 +143,10 @@ class SynapseServer:
             cwd=self.root,
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith("SYNAPSE_")}
-        self._process = subprocess.Popen(
-            command,
-            cwd=self.root,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(self.root / "stderr.log").open("wb"),
-        )
+        with (self.root / "stderr.log").open("wb") as stderr:
+            self._process = subprocess.Popen(
+                command, cwd=self.root, env=env, stdout=subprocess.DEVNULL, stderr=stderr
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
