@@ -71,10 +71,13 @@ class LengthLimit:
 
     def byte_size(self, text: str) -> int:
         """Return the size in bytes that ``max_bytes`` applies to."""
-        if self.measured == "matrix":
+        if self.measured == "matrix":  # the event carries both, JSON-encoded
+            import json
+
             from warroom.domain.markup import to_html
 
-            return len(text.encode("utf-8")) + len(to_html(text).encode("utf-8"))
+            encoded = json.dumps([text, to_html(text)], ensure_ascii=False)
+            return len(encoded.encode("utf-8"))
         return len(_as_sent(text, self.measured).encode("utf-8"))
 
 
@@ -98,7 +101,7 @@ LIMITS: dict[ChannelKind, LengthLimit] = {
     ChannelKind.MASTODON: LengthLimit(500, "characters"),
     ChannelKind.BLUESKY: LengthLimit(300, "graphemes", BLUESKY_MAX_BYTES),
     ChannelKind.WEBHOOK: LengthLimit(4000, "characters"),
-    ChannelKind.MATRIX: LengthLimit(30_000, "characters", 60_000, "matrix"),
+    ChannelKind.MATRIX: LengthLimit(25_000, "characters", 60_000, "matrix"),
     ChannelKind.STATUSPAGE: LengthLimit(25_000, "characters"),
     ChannelKind.STATUSDIR: LengthLimit(None, "characters"),
 }
