@@ -225,7 +225,7 @@ def _list(ctx: CommandContext) -> int:
                 else ""
             )
             error = f": {channel.last_error}" if channel.last_error else ""
-            lines.append(f"{channel.name:<16} {channel.kind.value:<9} {state}{when}{error}")
+            lines.append(f"{channel.name:<16} {channel.kind.value:<10} {state}{when}{error}")
         return "\n".join(lines)
 
     ctx.emit(data, human)

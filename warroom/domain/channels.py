@@ -160,6 +160,14 @@ class Channel:
         return limit_for(self.kind, self.settings)
 
     @property
+    def has_subject(self) -> bool:
+        """Tell whether the channel shows a subject: an email's, a status page incident's
+        name, a Teams card's title, the generic webhook's ``subject`` field."""
+        if self.kind is ChannelKind.WEBHOOK:
+            return webhook_format(self.settings) in (WebhookFormat.GENERIC, WebhookFormat.TEAMS)
+        return self.kind in (ChannelKind.EMAIL, ChannelKind.STATUSPAGE, ChannelKind.STATUSDIR)
+
+    @property
     def format_name(self) -> str:
         """Return what people call this channel's format, e.g. 'webhook (slack)'."""
         if self.kind is ChannelKind.WEBHOOK:

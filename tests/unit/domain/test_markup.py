@@ -54,3 +54,18 @@ def test_matrix_counts_the_bytes_of_the_text_and_its_html() -> None:
     statuspage = Channel(2, "page", ChannelKind.STATUSPAGE)
     assert fit(statuspage, "x" * 25_000).fits and not fit(statuspage, "x" * 25_001).fits
     assert fit(Channel(3, "site", ChannelKind.STATUSDIR), "x" * 100_000).fits
+
+
+def test_which_channels_show_a_subject() -> None:
+    def channel(kind: ChannelKind, **settings: str) -> Channel:
+        return Channel(1, "c", kind, settings)
+
+    assert channel(ChannelKind.EMAIL).has_subject
+    assert channel(ChannelKind.STATUSPAGE).has_subject
+    assert channel(ChannelKind.STATUSDIR).has_subject
+    assert channel(ChannelKind.WEBHOOK).has_subject  # generic: the subject field
+    assert channel(ChannelKind.WEBHOOK, format="teams").has_subject  # the card's title
+    assert not channel(ChannelKind.WEBHOOK, format="slack").has_subject
+    assert not channel(ChannelKind.WEBHOOK, format="discord").has_subject
+    assert not channel(ChannelKind.MATRIX).has_subject
+    assert not channel(ChannelKind.MASTODON).has_subject

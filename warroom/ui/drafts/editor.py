@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.domain.channels import Channel, ChannelKind, fit
+from warroom.domain.channels import Channel, fit
 from warroom.ui.drafts.content import EditorContent
 from warroom.ui.drafts.model import ChannelChoiceModel
 
@@ -165,8 +165,7 @@ class StatementEditor(QWidget):
         self.content_changed.emit()
 
     def _channels_changed(self) -> None:
-        emails = [c for c in self.channel_model.checked_channels() if c.kind is ChannelKind.EMAIL]
-        self.subject.setEnabled(bool(emails))
+        self.subject.setEnabled(any(c.has_subject for c in self.channel_model.checked_channels()))
         self._rebuild_counters()
         self.content_changed.emit()
 
