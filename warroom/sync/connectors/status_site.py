@@ -45,7 +45,10 @@ def _label(status: str) -> str:
 
 
 def _when(value: str) -> str:
-    moment = parse_iso(value)
+    try:
+        moment = parse_iso(value)
+    except ValueError:  # status.json edited by hand: show what it says, escaped
+        return html.escape(value)
     return f'<time datetime="{html.escape(value)}">{moment:%Y-%m-%d %H:%M} UTC</time>'
 
 
