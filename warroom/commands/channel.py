@@ -9,11 +9,26 @@ from typing import Any
 from warroom.commands.base import CommandContext, print_error, read_stdin
 from warroom.commands.parsing import add_subparser
 
-KINDS = ("email", "mastodon", "bluesky", "webhook")
+KINDS = ("email", "mastodon", "bluesky", "webhook", "matrix", "statuspage", "statusdir")
+FORMATS = ("generic", "slack", "teams", "discord")
+#: Kinds that keep no secret: nothing is read from stdin for them.
+SECRETLESS = ("statusdir",)
 #: Settings that ``--clear`` can remove (the others are required by their kind): the
 #: service's ``optional_settings`` of every kind, spelt as options. Not imported from there,
 #: so that building the parser loads no services; a unit test keeps the two in step.
-CLEARABLE = ("user", "ca-bundle", "connect-timeout", "read-timeout", "language")
+CLEARABLE = (
+    "user",
+    "to",
+    "bcc",
+    "reply-to",
+    "groups",
+    "component",
+    "title",
+    "ca-bundle",
+    "connect-timeout",
+    "read-timeout",
+    "language",
+)
 
 
 def _seconds(value: str) -> float:
@@ -24,6 +39,14 @@ def _seconds(value: str) -> float:
     if not 0 < number <= 600:
         raise argparse.ArgumentTypeError("give 0 to 600 seconds")
     return number
+
+
+def _group(value: str) -> tuple[str, list[str]]:
+    """Parse ``NAME=ADDRESS,ADDRESS`` (``NAME=`` alone removes the group)."""
+    name, equals, addresses = value.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"{value!r}: give NAME=ADDRESS[,ADDRESS...]")
+    return name.strip(), [a.strip() for a in addresses.split(",") if a.strip()]
 
 
 def _port(value: str) -> int:
@@ -45,7 +68,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add.add_argument("name")
     add.add_argument("--kind", required=True, choices=KINDS)
-    add.add_argument("--url", help="mastodon: instance; bluesky: service (PDS); webhook: URL")
+    add.add_argument(
+        "--url",
+        help="mastodon: instance; bluesky: service (PDS); webhook: URL; matrix: homeserver; "
+        "statuspage: API base (default https://api.statuspage.io)",
+    )
+    add.add_argument(
+        "--format", choices=FORMATS, help="webhook: the body to send (default generic)"
+    )
+    add.add_argument("--room", metavar="ROOM", help="matrix: room id (!...) or alias (#...:server)")
+    add.add_argument("--page", metavar="PAGE_ID", help="statuspage: the page id")
+    add.add_argument("--component", metavar="ID", help="statuspage: the affected component id")
+    add.add_argument("--path", metavar="FOLDER", help="statusdir: the folder to publish into")
+    add.add_argument("--title", help="statusdir: the page's title (default Service status)")
     add.add_argument("--handle", help="bluesky handle")
     add.add_argument("--host", help="email: SMTP server")
     add.add_argument("--port", type=_port, help="email: SMTP port (587 starttls, 465 ssl)")
@@ -53,7 +88,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--user", help="email: SMTP login")
     add.add_argument("--from", dest="sender", metavar="ADDRESS", help="email: sender")
     add.add_argument(
-        "--to", action="append", metavar="ADDRESS", help="email: recipient (repeatable)"
+        "--to",
+        action="append",
+        metavar="ADDRESS",
+        help="email: visible addressee, shown in To: (repeatable)",
+    )
+    add.add_argument(
+        "--bcc",
+        action="append",
+        metavar="ADDRESS",
+        help="email: hidden recipient, in the envelope only (repeatable; the default way)",
+    )
+    add.add_argument("--reply-to", metavar="ADDRESS", help="email: where answers go")
+    add.add_argument(
+        "--group",
+        action="append",
+        type=_group,
+        metavar="NAME=ADDRESS,...",
+        help="email: a named audience, hidden like --bcc (repeatable; NAME= removes it)",
     )
     add.add_argument("--ca-bundle", metavar="PATH", help="trust this CA bundle (PEM) for TLS")
     add.add_argument("--connect-timeout", type=_seconds, metavar="S")
@@ -94,6 +146,8 @@ def read_secret(kind: str) -> str:
         "mastodon": "access token",
         "bluesky": "app password",
         "webhook": "signing secret",
+        "matrix": "access token",
+        "statuspage": "API key",
     }[kind]
     if sys.stdin is not None and sys.stdin.isatty():
         import getpass
@@ -116,12 +170,21 @@ def _add(ctx: CommandContext) -> int:
         "user": args.user,
         "from": args.sender,
         "to": args.to,
+        "bcc": args.bcc,
+        "reply_to": args.reply_to,
+        "groups": dict(args.group) if args.group else None,
+        "format": args.format,
+        "room": args.room,
+        "page": args.page,
+        "component": args.component,
+        "path": args.path,
+        "title": args.title,
         "ca_bundle": args.ca_bundle,
         "connect_timeout": args.connect_timeout,
         "read_timeout": args.read_timeout,
         "language": args.language,
     }
-    secret = None if args.keep_secret else read_secret(args.kind)
+    secret = None if args.keep_secret or args.kind in SECRETLESS else read_secret(args.kind)
     channel = ctx.services.channel_setup.configure(
         args.name,
         ChannelKind.parse(args.kind),
@@ -131,6 +194,8 @@ def _add(ctx: CommandContext) -> int:
         clear=args.clear,
     )
     stored = "kept" if secret is None else ("stored in the keychain" if secret else "none")
+    if args.kind in SECRETLESS:
+        stored = "not needed"
     ctx.emit(
         {**channel_json(channel), "secret": stored},
         f"channel {channel.name} ({channel.kind.value}) configured; secret {stored}",
@@ -168,7 +233,7 @@ def _list(ctx: CommandContext) -> int:
                 else ""
             )
             error = f": {channel.last_error}" if channel.last_error else ""
-            lines.append(f"{channel.name:<16} {channel.kind.value:<9} {state}{when}{error}")
+            lines.append(f"{channel.name:<16} {channel.kind.value:<10} {state}{when}{error}")
         return "\n".join(lines)
 
     ctx.emit(data, human)

@@ -76,6 +76,9 @@ class Delivery:
     confirmed_by: str = ""
     #: a scheduled release: the row is not claimed before this time (None: at once)
     not_before: datetime | None = None
+    #: the incident's status and severity when the row was read (status pages show them)
+    incident_status: str = ""
+    incident_severity: int = 0
 
     @property
     def public_at(self) -> datetime | None:

@@ -18,7 +18,7 @@ from warroom.domain.content import approved_content_hash, legacy_content_hash
 from warroom.domain.errors import ConflictError, RuleViolation, ValidationError
 from warroom.domain.names import same_name
 from warroom.domain.terminal_text import reject_nul
-from warroom.domain.variants import Variant, has_subject, resolve
+from warroom.domain.variants import Variant, resolve
 
 STATEMENT_TEXT_MAX = 100_000
 SUBJECT_MAX = 200
@@ -197,7 +197,7 @@ def clean_variant(channel: Channel, subject: str, text: str) -> Variant:
     """Return ``channel``'s own variant cleaned, or refuse it (empty, oversize, too long for
     the channel, or a subject on a channel that sends none)."""
     cleaned_subject, cleaned_text = _clean(subject, text, f"the {channel.name} variant's")
-    if cleaned_subject and not has_subject(channel.kind.value):
+    if cleaned_subject and not channel.has_subject:
         raise ValidationError(
             f"channel {channel.name!r} ({channel.kind.value}) sends no subject line; "
             "give its variant a text only"

@@ -24,7 +24,6 @@ from warroom.domain.errors import ValidationError
 
 #: Kinds whose messages have a subject line of their own (by kind name, so that kinds added
 #: later are named here without importing them). The others ignore the subject.
-SUBJECT_KINDS = frozenset({"email", "webhook", "statuspage", "statusdir"})
 LANGUAGE_MAX = 35
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
@@ -77,11 +76,6 @@ def chain_data(variants: Iterable[Variant]) -> list[dict[str, Any]]:
         {"channel": v.channel, "edited": v.edited, "hash": v.digest}
         for v in sorted(variants, key=lambda v: v.channel)
     ]
-
-
-def has_subject(kind: str) -> bool:
-    """Tell whether a channel of ``kind`` sends a subject line."""
-    return kind in SUBJECT_KINDS
 
 
 def language_of(settings: Mapping[str, Any]) -> str:

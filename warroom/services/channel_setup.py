@@ -4,46 +4,44 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from warroom.domain.changes import Area
 from warroom.domain.channels import (
     Channel,
     ChannelKind,
-    url_secret_problem,
     validate_channel_name,
 )
 from warroom.domain.clock import iso_utc
 from warroom.domain.errors import NotFoundError, RuleViolation, ValidationError
 from warroom.domain.people import Action
-from warroom.domain.variants import validate_language
+from warroom.services.channel_memory import StoredChannelMemory
+from warroom.services.channel_settings import (
+    COMMON_SETTINGS,
+    KIND_SETTINGS,
+    SECURITY_CHOICES,
+    merged_groups,
+    optional_settings,
+    validate_settings,
+)
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
-from warroom.sync.connectors import make_connector
+from warroom.sync.connectors import SECRETLESS_KINDS, make_connector
 from warroom.sync.outcomes import DeliveryError
 from warroom.sync.redact import one_line, scrub
 
 log = logging.getLogger(__name__)
-
-SECURITY_CHOICES = ("starttls", "ssl", "none")
-#: Settings each kind accepts (besides the common ca_bundle and timeouts).
-KIND_SETTINGS: dict[ChannelKind, tuple[str, ...]] = {
-    ChannelKind.EMAIL: ("host", "port", "security", "user", "from", "to"),
-    ChannelKind.MASTODON: ("url",),
-    ChannelKind.BLUESKY: ("url", "handle"),
-    ChannelKind.WEBHOOK: ("url",),
-}
-COMMON_SETTINGS = ("ca_bundle", "connect_timeout", "read_timeout", "language")
-
-
-def optional_settings(kind: ChannelKind) -> tuple[str, ...]:
-    """Return the settings a channel of ``kind`` may go without (``clear`` removes them)."""
-    return (("user",) if kind is ChannelKind.EMAIL else ()) + COMMON_SETTINGS
+__all__ = [
+    "SECURITY_CHOICES",
+    "ChannelSetupService",
+    "ChannelTest",
+    "optional_settings",
+    "validate_settings",
+]
 
 
 @dataclass(frozen=True)
@@ -98,14 +96,26 @@ class ChannelSetupService:
                 authorize(session, actor, Action.MANAGE_CHANNELS)
             existing = _existing(session, name)
         merged: dict[str, Any] = {}
-        if existing is not None and existing.kind is kind:
+        same_kind = existing is not None and existing.kind is kind
+        if existing is not None and same_kind:
             kept = set(existing.settings) - cleared - {"configured_at"}
             merged.update({k: existing.settings[k] for k in kept})
         merged.update(given)
+        if "groups" in given:  # groups are named one by one: NAME= (no address) removes one
+            merged["groups"] = merged_groups(
+                existing.settings.get("groups") if existing and same_kind else {},
+                given["groups"],
+            )
+        if existing is not None and str(given.get("room", existing.settings.get("room"))) != str(
+            existing.settings.get("room")
+        ):
+            merged.pop("room_id", None)  # another room: resolve its alias again
         cleaned = validate_settings(kind, merged)
         # The secret is keyed by the channel's immutable id: a new channel gets it now.
         target = existing or Channel(0, name, kind, uid=channel_repo.new_uid())
-        if secret is not None:
+        if kind in SECRETLESS_KINDS:
+            pass  # nothing to keep: the status folder needs no keychain at all
+        elif secret is not None:
             self._secrets.set(target, secret)
         elif existing is None or not existing.configured:
             self._secrets.check()
@@ -152,10 +162,15 @@ class ChannelSetupService:
                 f"channel {name!r} is not configured yet; run 'warroom channel add {name} "
                 f"--kind {channel.kind.value} ...' first"
             )
-        secret = self._secrets.get(channel)
+        secret = "" if channel.kind in SECRETLESS_KINDS else self._secrets.get(channel)
         ok, message = False, ""
         try:
-            connector = make_connector(channel, secret, clock=self._ctx.clock)
+            connector = make_connector(
+                channel,
+                secret,
+                clock=self._ctx.clock,
+                memory=StoredChannelMemory(self._ctx, channel),
+            )
             try:
                 message = connector.check()
                 ok = True
@@ -188,82 +203,3 @@ def _refuse_if_used(name: str, statements: int) -> None:
             f"channel {name!r} is named by {statements} statement(s) and stays in their "
             "record; reconfigure it instead of removing it"
         )
-
-
-def validate_settings(kind: ChannelKind, settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Return cleaned settings for ``kind`` or refuse them with what to fix."""
-    cleaned: dict[str, Any] = {}
-    if "url" in KIND_SETTINGS[kind]:
-        url = str(settings.get("url") or "").strip().rstrip("/")
-        if url:
-            carried = url_secret_problem(url)
-            if carried:
-                raise ValidationError(
-                    f"--url holds a credential ({carried}); give the address without it and "
-                    "pass the secret on stdin (it is kept in the keychain, never in the database)"
-                )
-            if not url.startswith(("https://", "http://")) or len(url) < 10:
-                raise ValidationError(f"--url must be an http(s) address, not {url!r}")
-            cleaned["url"] = url
-        elif kind is not ChannelKind.BLUESKY:
-            raise ValidationError(f"a {kind.value} channel needs --url")
-    if kind is ChannelKind.BLUESKY:
-        handle = str(settings.get("handle") or "").strip().lstrip("@")
-        if not handle:
-            raise ValidationError("a bluesky channel needs --handle")
-        cleaned["handle"] = handle
-    if kind is ChannelKind.EMAIL:
-        cleaned.update(_email_settings(settings))
-    language = settings.get("language")
-    if language:
-        cleaned["language"] = validate_language(str(language))
-    ca_bundle = settings.get("ca_bundle")
-    if ca_bundle:
-        path = Path(str(ca_bundle)).expanduser()
-        if not path.is_file():
-            raise ValidationError(f"--ca-bundle {ca_bundle}: no such file")
-        cleaned["ca_bundle"] = str(path.resolve())
-    for key in ("connect_timeout", "read_timeout"):
-        if settings.get(key) is not None:
-            value = float(settings[key])
-            if not 0 < value <= 600:
-                raise ValidationError(f"--{key.replace('_', '-')} must be 0 to 600 seconds")
-            cleaned[key] = value
-    return cleaned
-
-
-def _email_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    host = str(settings.get("host") or "").strip()
-    if not host:
-        raise ValidationError("an email channel needs --host")
-    security = str(settings.get("security") or "starttls")
-    if security not in SECURITY_CHOICES:
-        raise ValidationError(f"--security must be one of {', '.join(SECURITY_CHOICES)}")
-    port = int(settings.get("port") or (465 if security == "ssl" else 587))
-    if not 0 < port < 65536:
-        raise ValidationError("--port must be 1 to 65535")
-    sender = str(settings.get("from") or "").strip()
-    if "@" not in sender:
-        raise ValidationError("an email channel needs --from with an address")
-    to = settings.get("to") or []
-    recipients = [to] if isinstance(to, str) else [str(t).strip() for t in _flat(to)]
-    if not recipients or not all("@" in r for r in recipients):
-        raise ValidationError("an email channel needs at least one --to address")
-    result: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "security": security,
-        "from": sender,
-        "to": recipients,
-    }
-    user = str(settings.get("user") or "").strip()
-    if user:
-        result["user"] = user
-    return result
-
-
-def _flat(values: Sequence[Any]) -> list[str]:
-    out: list[str] = []
-    for value in values:
-        out.extend(part.strip() for part in str(value).split(",") if part.strip())
-    return out

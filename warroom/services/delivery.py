@@ -4,8 +4,9 @@ Exactly once, as far as each channel allows: the 'sending' claim is committed *b
 network call and the outcome in a later transaction (which also claims the channel's next
 row: see :mod:`warroom.services.delivery_lane`). A worker that dies in between leaves the
 row in 'sending'; the next pass finds it (after ``stale_after``) and, for channels that
-deduplicate (Mastodon's Idempotency-Key, Bluesky's record key), simply tries again, while
-email and webhook rows become 'uncertain' and wait for a person (resend or mark sent).
+deduplicate (Mastodon's Idempotency-Key, Bluesky's record key, Matrix's transaction id) or
+look for their earlier attempt first (Statuspage, the status folder), simply tries again,
+while email and webhook rows become 'uncertain' and wait for a person (resend or mark sent).
 
 One DeliveryService per worker thread: it keeps one connector (and connection) per channel
 between rows and passes. Call :meth:`close` when done.
@@ -22,11 +23,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from warroom.domain.changes import Area
-from warroom.domain.channels import Channel
+from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import RuleViolation, StorageError
 from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.domain.people import Action
 from warroom.domain.timeline import EntryKind, TimelineEvent
+from warroom.services.channel_memory import StoredChannelMemory
 from warroom.services.context import ServiceContext
 from warroom.services.delivery_lane import ChannelLane
 from warroom.services.delivery_records import minimum_stale_after, settle
@@ -45,7 +47,13 @@ from warroom.storage.file_identity import DatabaseReplacedError
 from warroom.storage.secrets import SecretStore, SecretStoreUnavailable
 from warroom.storage.timeline_repo import append
 from warroom.sync.backoff import Backoff
-from warroom.sync.connectors import IDEMPOTENT_KINDS, Connector, make_connector
+from warroom.sync.connectors import (
+    IDEMPOTENT_KINDS,
+    SECRETLESS_KINDS,
+    Connector,
+    make_connector,
+)
+from warroom.sync.connectors.matrix import token_mark
 
 log = logging.getLogger(__name__)
 
@@ -310,10 +318,21 @@ class DeliveryService:
         if cached is not None and cached[0] == key:
             return cached[1]
         self.drop_connector(channel)
-        secret = self._secrets.get(channel)
-        connector = self._factory(channel, secret, clock=self._ctx.clock)
+        secret = "" if channel.kind in SECRETLESS_KINDS else self._secrets.get(channel)
+        connector = self._factory(
+            channel, secret, clock=self._ctx.clock, memory=StoredChannelMemory(self._ctx, channel)
+        )
         self._connectors[channel.id] = (key, connector, secret)
         return connector
+
+    def claim_mark(self, channel: Channel, row: Delivery) -> str:
+        """Return what a Matrix claim records (kept from the first claim on): a keyed
+        fingerprint of the access token the kept connector uses, so that a retry with
+        another token looks for its earlier attempt in the room first ('' for others)."""
+        cached = self._connectors.get(channel.id)
+        if channel.kind is not ChannelKind.MATRIX or cached is None:
+            return ""
+        return token_mark(cached[2], row.idempotency_key)
 
     def secret_values(self, channel: Channel) -> list[str]:
         """Return the channel's secret, to scrub it from messages."""

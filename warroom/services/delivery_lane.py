@@ -109,6 +109,14 @@ class ChannelLane:
     def run(self, due: list[Delivery]) -> None:
         """Deliver ``due`` (queued rows of this channel, in id order) until done or stopped."""
         self._pending.extend(due)
+        try:
+            # Made before the first claim: a Matrix claim records its token's mark.
+            self._worker.connector_for(self._channel)
+        except DeliveryError as error:
+            # A configuration problem: rows wait (nothing is lost, nothing claimed).
+            self._worker.record_channel(self._channel, str(error))
+            self._report.waiting[self._channel.name] = str(error)
+            return
         with self._ctx.db.transaction() as session:
             self._claim_next(session)
             self._record_changes(session, self._ahead)
@@ -152,7 +160,11 @@ class ChannelLane:
             # which holds it for a person (services.holds).
             released_after = now - hold if hold is not None else None
             if outbox_repo.claim(
-                session, queued.id, now, self._record_key(now), released_after=released_after
+                session,
+                queued.id,
+                now,
+                self._record_key(now, queued),
+                released_after=released_after,
             ):
                 won.append(queued.id)
         rows = outbox_repo.claimed(session, won)
@@ -160,12 +172,13 @@ class ChannelLane:
         self._ahead.extend(rows)
         self._claimed_at = time.monotonic()
 
-    def _record_key(self, now: datetime) -> str:
-        """Return a new Bluesky record key ('' for other channels), never one this lane
-        chose before: rows claimed together share ``now``, and a key shared by two rows
-        would make the second find the first's post under it and count itself sent."""
+    def _record_key(self, now: datetime, row: Delivery) -> str:
+        """Return what the claim records: a new Bluesky record key, never one this lane
+        chose before (rows claimed together share ``now``, and a key shared by two rows
+        would make the second find the first's post under it and count itself sent); for
+        Matrix the token's mark (see ``DeliveryService.claim_mark``); '' for others."""
         if self._channel.kind is not ChannelKind.BLUESKY:
-            return ""
+            return self._worker.claim_mark(self._channel, row)
         self._keys_made += 1
         return tid.make_tid(now + timedelta(microseconds=self._keys_made))
 

@@ -11,7 +11,7 @@ from warroom.domain.errors import ValidationError
 from warroom.domain.names import same_name
 from warroom.domain.statements import Statement, clean_variant, validate_content
 from warroom.domain.timeline import TimelineEvent
-from warroom.domain.variants import Variant, VariantEdit, has_subject
+from warroom.domain.variants import Variant, VariantEdit
 from warroom.services.statement_log import content_data, log_statement
 from warroom.storage import channel_repo, statement_repo
 from warroom.storage.database import Session
@@ -98,7 +98,7 @@ def variants_after(
             own.pop(channel.name, None)
             continue
         base = own.get(channel.name)
-        sends_subject = has_subject(channel.kind.value)
+        sends_subject = channel.has_subject
         if base is None:
             base = Variant(channel.name, subject if sends_subject else "", text)
         new_subject = change.subject if change.subject is not None else base.subject

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import NotFoundError
 from warroom.domain.names import name_key
-from warroom.storage.models import ChannelRow, StatementChannelRow
+from warroom.storage.models import ChannelIncidentRow, ChannelRow, StatementChannelRow
 
 
 def to_domain(row: ChannelRow) -> Channel:
@@ -108,7 +108,44 @@ def statement_count(session: Session, channel_id: int) -> int:
 
 def delete(session: Session, channel_id: int) -> None:
     """Delete the channel row (callers check first that no statement targets it)."""
+    session.execute(
+        sa_delete(ChannelIncidentRow).where(ChannelIncidentRow.channel_id == channel_id)
+    )
     session.execute(sa_delete(ChannelRow).where(ChannelRow.id == channel_id))
+
+
+def remote_incident(session: Session, channel_id: int, incident_id: int) -> str | None:
+    """Return the id of the remote incident the channel keeps for ``incident_id``, if any."""
+    query = select(ChannelIncidentRow.remote_id).where(
+        ChannelIncidentRow.channel_id == channel_id, ChannelIncidentRow.incident_id == incident_id
+    )
+    return session.scalar(query)
+
+
+def set_remote_incident(
+    session: Session, channel_id: int, incident_id: int, remote_id: str, at: datetime
+) -> None:
+    """Remember the remote incident of ``incident_id`` on the channel (replacing any)."""
+    row = session.get(ChannelIncidentRow, (channel_id, incident_id))
+    if row is None:
+        session.add(
+            ChannelIncidentRow(
+                channel_id=channel_id, incident_id=incident_id, remote_id=remote_id, created_at=at
+            )
+        )
+    else:
+        row.remote_id = remote_id
+    session.flush()
+
+
+def set_setting(session: Session, channel_id: int, name: str, value: Any) -> Channel:
+    """Store one derived setting (e.g. a resolved Matrix room id) in the channel's settings."""
+    row = session.get(ChannelRow, channel_id)
+    if row is None:
+        raise NotFoundError(f"no channel {channel_id}")
+    row.settings = {**(row.settings or {}), name: value}
+    session.flush()
+    return to_domain(row)
 
 
 def record_check(session: Session, channel_id: int, at: datetime, error: str) -> None:

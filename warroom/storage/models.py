@@ -136,6 +136,17 @@ class ChannelRow(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
+class ChannelIncidentRow(Base):
+    """The remote incident a channel keeps for a War Room incident (a status page's own
+    incident, which later statements update)."""
+
+    __tablename__ = "channel_incidents"
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    remote_id: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class StatementChannelRow(Base):
     __tablename__ = "statement_channels"
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), primary_key=True)

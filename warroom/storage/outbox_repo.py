@@ -28,7 +28,7 @@ from warroom.domain.content import ChannelContent
 from warroom.domain.errors import NotFoundError
 from warroom.domain.outbox import Delivery, DeliveryState
 from warroom.storage import reply_repo
-from warroom.storage.models import ChannelRow, OutboxEntryRow, StatementRow
+from warroom.storage.models import ChannelRow, IncidentRow, OutboxEntryRow, StatementRow
 from warroom.storage.types import UTCDateTime
 
 
@@ -58,6 +58,8 @@ def _to_domain(row: Row[Any]) -> Delivery:
         posted_at=row.posted_at,
         confirmed_by=row.confirmed_by or "",
         not_before=row.not_before,
+        incident_status=row.incident_status or "",
+        incident_severity=int(row.incident_severity or 0),
     )
 
 
@@ -67,6 +69,11 @@ _COLUMNS = (
     *(column for column in OutboxEntryRow.__table__.columns),
     StatementRow.incident_id,
     ChannelRow.name.label("channel_name"),
+    # what status pages show: the incident's lifecycle status, 'closed' once it is
+    case((IncidentRow.state == "closed", "closed"), else_=IncidentRow.status).label(
+        "incident_status"
+    ),
+    IncidentRow.severity.label("incident_severity"),
 )
 
 
@@ -76,6 +83,7 @@ def _query(*conditions: ColumnElement[bool], limit: int | None = None) -> Select
         select(*_COLUMNS)
         .join(StatementRow, StatementRow.id == OutboxEntryRow.statement_id)
         .join(ChannelRow, ChannelRow.id == OutboxEntryRow.channel_id)
+        .join(IncidentRow, IncidentRow.id == StatementRow.incident_id)
         .where(*conditions)
         .order_by(OutboxEntryRow.id)
         .limit(limit)

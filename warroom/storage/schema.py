@@ -19,5 +19,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0014_lifecycle",
     "0015_verify_checkpoint",
     "0013_variants",
+    "0012_channels",
 )
 HEAD = KNOWN_REVISIONS[-1]

@@ -81,3 +81,23 @@ def bulk_release(
                 at=at,
                 content_hash=statement.content_hash,
             )
+
+
+@pytest.fixture(scope="session")
+def synapse() -> Iterator[Any]:
+    """One real Synapse homeserver for the session (it takes seconds to start)."""
+    import os
+
+    from tests.support.synapse import SynapseServer, SynapseUnavailable
+
+    try:
+        server = SynapseServer()
+    except SynapseUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"Synapse is required on CI: {error}")
+        pytest.skip(str(error))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()

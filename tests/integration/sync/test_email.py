@@ -150,8 +150,8 @@ def test_the_message_arrives_once_with_the_right_headers(
     assert message["Subject"] == "Checkout outage resolved"
     assert message["Date"]
     assert message["Message-ID"] == f"<warroom.{row.idempotency_key}@example.com>"
-    assert message.get_content_type() == "text/plain"
-    body = message.get_content().replace("\r\n", "\n").strip()
+    assert message.get_content_type() == "multipart/alternative"
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n").strip()
     assert body == "Checkout works again.\nSorry — Ünïcode ok."
     assert smtp_server.mailbox.envelopes == [
         ("crisis@example.com", ["press@example.org", "support@example.org"])

@@ -277,3 +277,68 @@ def test_remove_asks_first_and_refuses_a_channel_a_statement_names(
     qtbot.waitUntil(lambda: dialog.result_text().startswith("✗"), timeout=WAIT_MS)
     assert "named by 1 statement(s)" in dialog.result_text()
     assert dialog.model.row_of("email") >= 0
+
+
+@OFFSCREEN_DIALOG
+def test_the_new_kinds_and_the_webhook_format_have_their_fields(
+    qtbot: Any,
+    services: Any,
+    runner: TaskRunner,
+    make_dialog: Callable[..., ChannelsDialog],
+    tmp_path: Any,
+) -> None:
+    dialog = make_dialog()
+    form = dialog.channel_form
+
+    dialog.select_channel("webhook")
+    assert form.form.isRowVisible(form.format_combo)
+    assert not form.form.isRowVisible(form.room_edit)
+    dialog.url_edit.setText("https://hooks.example.com/services/T/B")
+    form.format_combo.setCurrentIndex(form.format_combo.findData("slack"))
+    _save(qtbot, dialog, runner)
+    assert _channel(services, "webhook").settings["format"] == "slack"
+
+    dialog.clear_form()
+    dialog.name_edit.setText("site")
+    form.kind_combo.setCurrentIndex(form.kind_combo.findData(ChannelKind.STATUSDIR))
+    assert form.form.isRowVisible(form.path_edit) and form.form.isRowVisible(form.title_edit)
+    assert not form.form.isRowVisible(dialog.secret_edit)  # the folder needs no secret
+    assert not form.form.isRowVisible(dialog.url_edit)
+    form.path_edit.setText(str(tmp_path))
+    form.title_edit.setText("Example status")
+    _save(qtbot, dialog, runner)
+    assert dialog.result_text() == "Saved site (statusdir); secret not needed."
+    site = _channel(services, "site")
+    assert (site.settings["path"], site.settings["title"]) == (str(tmp_path), "Example status")
+
+    dialog.clear_form()
+    dialog.name_edit.setText("room")
+    form.kind_combo.setCurrentIndex(form.kind_combo.findData(ChannelKind.MATRIX))
+    assert form.form.isRowVisible(form.room_edit) and form.form.isRowVisible(dialog.url_edit)
+    assert dialog.secret_label.text() == "Access token"
+    dialog.url_edit.setText("https://matrix.example.org")
+    form.room_edit.setText("#crisis:example.org")
+    dialog.secret_edit.setText("syt_token")
+    _save(qtbot, dialog, runner)
+    assert _channel(services, "room").settings["room"] == "#crisis:example.org"
+
+    dialog.select_channel("email")
+    for row in (form.bcc_edit, form.reply_to_edit, form.groups_edit, form.to_edit):
+        assert form.form.isRowVisible(row)
+    dialog.host_edit.setText("smtp.example.com")
+    dialog.from_edit.setText("incidents@example.com")
+    form.bcc_edit.setText("a@example.net, b@example.net")
+    form.groups_edit.setText("press=p@example.org; staff=s@example.org, t@example.org")
+    dialog.secret_edit.setText("smtp-pass")
+    _save(qtbot, dialog, runner)
+    settings = _channel(services, "email").settings
+    assert settings["bcc"] == ["a@example.net", "b@example.net"]
+    assert settings["groups"] == {
+        "press": ["p@example.org"],
+        "staff": ["s@example.org", "t@example.org"],
+    }
+    dialog.select_channel("email")
+    assert form.groups_edit.text() == "press=p@example.org; staff=s@example.org, t@example.org"
+    form.groups_edit.setText("staff=s@example.org")  # press deleted in the form: removed
+    _save(qtbot, dialog, runner)
+    assert _channel(services, "email").settings["groups"] == {"staff": ["s@example.org"]}

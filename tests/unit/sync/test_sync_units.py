@@ -114,7 +114,11 @@ def test_the_email_has_stable_message_id_and_all_headers() -> None:
     assert message["To"] == "a@example.org, b@example.org"
     assert message["Subject"] == "Outage"
     assert message["Date"] == "Mon, 23 Nov 2026 09:00:00 +0000"
-    assert message.get_content_charset() == "utf-8"
+    assert message.get_content_type() == "multipart/alternative"
+    plain, rich = message.iter_parts()
+    assert (plain.get_content_type(), plain.get_content_charset()) == ("text/plain", "utf-8")
+    assert (rich.get_content_type(), rich.get_content_charset()) == ("text/html", "utf-8")
+    assert message["Auto-Submitted"] == "auto-generated"
     assert (
         build_message(_row(subject=""), sender="c@example.com", recipients=["a@x.org"], at=NOW)[
             "Subject"

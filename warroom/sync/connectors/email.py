@@ -14,14 +14,21 @@ import email.policy
 import hmac
 import smtplib
 import ssl
-from collections.abc import Sequence
 from email.message import EmailMessage
-from email.utils import format_datetime, formatdate, getaddresses
 from typing import Any
 
 from warroom.domain.channels import Channel
 from warroom.domain.clock import Clock, utc_now
 from warroom.domain.outbox import Delivery
+from warroom.sync.connectors.email_message import (
+    DEFAULT_SUBJECT,
+    Recipients,
+    address_of,
+    build_message,
+    channel_recipients,
+    message_id,
+    parse_addresses,
+)
 from warroom.sync.http import DEFAULT_CONNECT_TIMEOUT, timeouts
 from warroom.sync.outcomes import (
     DeliveryResult,
@@ -33,33 +40,6 @@ from warroom.sync.redact import one_line, scrub
 
 SECURITY_CHOICES = ("starttls", "ssl", "none")
 _MAX_CHALLENGES = 5
-DEFAULT_SUBJECT = "Incident update"
-
-
-def message_id(idempotency_key: str, sender: str) -> str:
-    """Return the stable Message-ID of an outbox row."""
-    domain = sender.rpartition("@")[2].strip(" >") or "warroom.invalid"
-    return f"<warroom.{idempotency_key}@{domain}>"
-
-
-def build_message(
-    row: Delivery, *, sender: str, recipients: Sequence[str], at: Any
-) -> EmailMessage:
-    """Return the MIME message for ``row`` (text/plain, UTF-8, all the usual headers)."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = ", ".join(recipients)
-    message["Subject"] = row.subject or DEFAULT_SUBJECT
-    message["Date"] = format_datetime(at) if at is not None else formatdate(localtime=False)
-    message["Message-ID"] = message_id(row.idempotency_key, sender)
-    message["X-Warroom-Statement"] = str(row.statement_id)
-    message["X-Warroom-Incident"] = str(row.incident_id)
-    if row.thread.get("message_id"):
-        # An answer to an inbox item: threaded under the customer's message.
-        message["In-Reply-To"] = str(row.thread["message_id"])
-        message["References"] = str(row.thread.get("references") or row.thread["message_id"])
-    message.set_content(row.text)
-    return message
 
 
 class _SMTPMixin:
@@ -136,15 +116,15 @@ class EmailConnector:
         self._port = int(settings.get("port") or default_port)
         self._user = str(settings.get("user") or "")
         self._sender = str(settings.get("from") or "")
-        to = settings.get("to") or []
-        self._recipients = [to] if isinstance(to, str) else [str(t) for t in to]
+        self._recipients = channel_recipients(settings)
+        self._reply_to = str(settings.get("reply_to") or "")
         problems = []
         if not self._host:
             problems.append("--host")
         if not self._sender:
             problems.append("--from")
-        if not self._recipients:
-            problems.append("--to")
+        if not self._recipients.envelope():
+            problems.append("--to, --bcc or --group")
         if problems:
             raise PermanentError(f"channel {channel.name!r} needs {', '.join(problems)}")
         if self._security not in SECURITY_CHOICES:
@@ -237,10 +217,14 @@ class EmailConnector:
         Only a connection lost once the message was being handed over is 'uncertain'. An
         answer to an inbox item goes to its sender only, never to the channel's list.
         """
-        chosen = [str(row.thread["to"])] if row.thread.get("to") else self._recipients
-        message = build_message(row, sender=self._sender, recipients=chosen, at=self._clock())
-        sender = _address(self._sender)
-        recipients = [_address(r) for r in chosen]
+        chosen = (
+            Recipients((str(row.thread["to"]),), ()) if row.thread.get("to") else self._recipients
+        )
+        message = build_message(
+            row, sender=self._sender, recipients=chosen, at=self._clock(), reply_to=self._reply_to
+        )
+        sender = address_of(self._sender)
+        recipients = chosen.envelope()
         international = not all(a.isascii() for a in [sender, *recipients])
         content = serialise(message, international=international)
         options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
@@ -327,12 +311,6 @@ def serialise(message: EmailMessage, *, international: bool = False) -> bytes:
     return message.as_bytes(policy=policy)
 
 
-def _address(value: str) -> str:
-    """Return the bare address of 'Name <address>' (the envelope takes only that)."""
-    found = getaddresses([value])
-    return found[0][1] if found and found[0][1] else value
-
-
 def _quietly_close(smtp: smtplib.SMTP | None) -> None:
     if smtp is not None:
         with contextlib.suppress(OSError):
@@ -345,10 +323,10 @@ def _first_refusal(error: smtplib.SMTPRecipientsRefused) -> BaseException:
     return error
 
 
-def parse_addresses(values: Sequence[str]) -> list[str]:
-    """Split and check addresses given on the command line."""
-    addresses = [addr for _name, addr in getaddresses(list(values)) if addr]
-    return [a for a in addresses if "@" in a]
-
-
-__all__ = ["EmailConnector", "build_message", "message_id", "parse_addresses"]
+__all__ = [
+    "DEFAULT_SUBJECT",
+    "EmailConnector",
+    "build_message",
+    "message_id",
+    "parse_addresses",
+]

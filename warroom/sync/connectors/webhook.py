@@ -1,8 +1,10 @@
-"""Webhook (Slack/Teams bridges, status pages): one JSON POST per statement.
+"""Webhook: one JSON POST per statement, in War Room's own format or a chat service's.
 
-The body carries the text and the incident, statement and outbox ids. Every request has an
-``Idempotency-Key`` header; with a secret set, ``X-Warroom-Signature: sha256=<hex>`` is the
-HMAC-SHA256 of the exact body bytes, so the receiver can check where it came from. A webhook
+The format (``generic``, ``slack``, ``teams``, ``discord``; see ``chat_formats``) decides
+the body; the generic body carries the text and the incident, statement and outbox ids.
+Every request has an ``Idempotency-Key`` header; with a secret set,
+``X-Warroom-Signature: sha256=<hex>`` is the HMAC-SHA256 of the exact body bytes, so the
+receiver can check where it came from. A webhook
 cannot be asked whether it already got a message, so a broken exchange leaves the row
 *uncertain* for a person to decide.
 """
@@ -11,19 +13,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import uuid
 from typing import Any
 
-from warroom.domain.channels import Channel
-from warroom.domain.clock import Clock, iso_utc, utc_now
+from warroom.domain.channels import Channel, WebhookFormat, webhook_format
+from warroom.domain.clock import Clock, utc_now
 from warroom.domain.outbox import Delivery
 from warroom.sync import http
 from warroom.sync.connectors import ensure_fits
+from warroom.sync.connectors.chat_formats import TEST_EVENT, statement_body, test_body
 from warroom.sync.outcomes import DeliveryResult, PermanentError, UncertainError
 
 SIGNATURE_HEADER = "X-Warroom-Signature"
-TEST_EVENT = "warroom.test"
+__all__ = [
+    "SIGNATURE_HEADER",
+    "TEST_EVENT",
+    "WebhookConnector",
+    "payload",
+    "signature",
+    "test_payload",
+]
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -33,29 +42,13 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def payload(row: Delivery, at: Any) -> bytes:
-    """Return the JSON body for ``row``."""
-    document = {
-        "event": "statement.published",
-        "text": row.text,
-        "subject": row.subject,
-        "incident": row.incident_id,
-        "statement": row.statement_id,
-        "outbox": row.id,
-        "idempotency_key": row.idempotency_key,
-        "sent_at": iso_utc(at),
-    }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Return the generic JSON body for ``row``."""
+    return statement_body(WebhookFormat.GENERIC, row, at)
 
 
 def test_payload(at: Any) -> bytes:
-    """Return the body of ``channel test``: marked as a test, never taken for a statement."""
-    document = {
-        "event": TEST_EVENT,
-        "test": True,
-        "text": "War Room channel test: this is not a statement; nothing to publish.",
-        "sent_at": iso_utc(at),
-    }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Return the generic body of ``channel test``."""
+    return test_body(WebhookFormat.GENERIC, at)
 
 
 class WebhookConnector:
@@ -69,9 +62,12 @@ class WebhookConnector:
         self._url = str(self._settings.get("url") or "")
         if not self._url:
             raise PermanentError(f"channel {channel.name!r} has no --url")
+        self._format = webhook_format(self._settings)
         self._secret = secret
         self._clock = clock
         self._session = http.make_session(self._settings)
+        # Discord answers 204 without a body unless asked to wait for the message.
+        self._params = {"wait": "true"} if self._format is WebhookFormat.DISCORD else {}
 
     def check(self) -> str:
         """POST a signed test event, exactly as a statement would go, and report the status.
@@ -80,7 +76,7 @@ class WebhookConnector:
         statement (and check the signature); any answer other than 2xx is a failure with
         the server's reason.
         """
-        body = test_payload(self._clock())
+        body = test_body(self._format, self._clock())
         headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
         if self._secret:
             headers[SIGNATURE_HEADER] = signature(self._secret, body)
@@ -93,6 +89,7 @@ class WebhookConnector:
             what="webhook test",
             data=body,
             headers=headers,
+            params=self._params,
         )
         with response:
             http.raise_for_status(
@@ -103,12 +100,13 @@ class WebhookConnector:
                 permanent=lambda _status: True,
             )
             signed = "signed " if self._secret else "unsigned "
-            return f"webhook accepted the {signed}test event (HTTP {response.status_code})"
+            shape = "" if self._format is WebhookFormat.GENERIC else f"{self._format.value} "
+            return f"webhook accepted the {signed}{shape}test event (HTTP {response.status_code})"
 
     def deliver(self, row: Delivery) -> DeliveryResult:
         """POST the statement once."""
         ensure_fits(self._channel, row.text)
-        body = payload(row, self._clock())
+        body = statement_body(self._format, row, self._clock())
         headers = {"Content-Type": "application/json", "Idempotency-Key": row.idempotency_key}
         if self._secret:
             headers[SIGNATURE_HEADER] = signature(self._secret, body)
@@ -122,6 +120,7 @@ class WebhookConnector:
                 what="webhook",
                 data=body,
                 headers=headers,
+                params=self._params,
             )
         except http.MaybeSent as error:
             raise UncertainError(f"{error}; it may or may not have been delivered") from None
@@ -130,8 +129,19 @@ class WebhookConnector:
                 response, what="webhook", secrets=[self._secret], now=self._clock()
             )
             return DeliveryResult(
-                remote_id=row.idempotency_key, detail=f"HTTP {response.status_code}"
+                remote_id=self._message_id(response) or row.idempotency_key,
+                detail=f"HTTP {response.status_code}",
             )
+
+    def _message_id(self, response: Any) -> str:
+        """Return the id of the message a Discord webhook created (others say none)."""
+        if self._format is not WebhookFormat.DISCORD:
+            return ""
+        try:
+            answer = response.json()
+        except ValueError:
+            return ""
+        return str(answer.get("id") or "") if isinstance(answer, dict) else ""
 
     def close(self) -> None:
         """Close the pooled connections."""

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from warroom.domain.channels import Channel, fit
 from warroom.domain.clock import Clock, utc_now
 from warroom.domain.promises import DetectedPromise, detect_promise
-from warroom.domain.variants import has_subject
 from warroom.ui.drafts.content import EditorContent
 from warroom.ui.drafts.model import ChannelChoiceModel
 from warroom.ui.drafts.variant_state import over_limit, variant_tabs
@@ -214,7 +213,7 @@ class StatementEditor(QWidget):
 
     def _channels_changed(self) -> None:
         checked = self.channel_model.checked_channels()
-        self.subject.setEnabled(any(has_subject(c.kind.value) for c in checked))
+        self.subject.setEnabled(any(c.has_subject for c in checked))
         self.variants.sync(checked, self.subject.text(), self.text.toPlainText())
         self._rebuild_counters()
         self.content_changed.emit()

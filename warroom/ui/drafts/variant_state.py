@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from warroom.domain.channels import Channel, fit
-from warroom.domain.variants import Variant, has_subject, language_of
+from warroom.domain.variants import Variant, language_of
 from warroom.ui.drafts.content import EditorContent
 
 MAIN_TITLE = "Main text"
@@ -67,7 +67,7 @@ def variant_tabs(content: EditorContent, channels: Sequence[Channel]) -> list[Va
             marker="",
             counter=main_counter,
             over=bool(over_main),
-            subject_used=any(has_subject(c.kind.value) for c in chosen),
+            subject_used=any(c.has_subject for c in chosen),
             problem=f"too long for {', '.join(over_main)}" if over_main else "",
         )
     ]
@@ -81,7 +81,7 @@ def variant_tabs(content: EditorContent, channels: Sequence[Channel]) -> list[Va
                 marker=EDITED if variant.edited else SAME,
                 counter=measured.counter + ("" if measured.fits else ": too long"),
                 over=not measured.fits,
-                subject_used=has_subject(channel.kind.value),
+                subject_used=channel.has_subject,
                 edited=variant.edited,
                 problem=measured.problem or "",
             )

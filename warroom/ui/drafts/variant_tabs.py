@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.channels import Channel
-from warroom.domain.variants import Variant, has_subject
+from warroom.domain.variants import Variant
 from warroom.ui.drafts.variant_state import VariantTab
 
 OVER_STYLE = "color:#ffffff; background:#b00020; border-radius:3px; padding:1px 6px"
@@ -49,7 +49,7 @@ class VariantPage(QWidget):
         self.subject = QLineEdit(self)
         self.subject.setObjectName(f"variantSubject_{name}")
         self.subject.setAccessibleName(f"Subject for {name}")
-        self.subject.setEnabled(has_subject(channel.kind.value))
+        self.subject.setEnabled(channel.has_subject)
         self.text = QPlainTextEdit(self)
         self.text.setObjectName(f"variantEditor_{name}")
         self.text.setAccessibleName(f"Text for {name}")
@@ -115,7 +115,7 @@ class VariantPage(QWidget):
         self.reset_button.setEnabled(self.edited and not read_only)
 
     def _main_subject(self, main_subject: str) -> str:
-        return main_subject if has_subject(self.channel.kind.value) else ""
+        return main_subject if self.channel.has_subject else ""
 
     def _show(self, subject: str, text: str) -> None:
         self._loading = True

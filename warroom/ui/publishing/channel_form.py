@@ -1,4 +1,8 @@
-"""The form of Tools > Channels…: one channel's kind, settings and secret (never shown)."""
+"""The form of Tools > Channels…: one channel's kind, settings and secret (never shown).
+
+Only the rows of the chosen kind are shown (``KIND_ROWS``); a kind without a secret (the
+status folder) hides the secret row.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.domain.channels import Channel, ChannelKind
+from warroom.domain.channels import Channel, ChannelKind, WebhookFormat
 from warroom.services.channel_setup import SECURITY_CHOICES
 
 SECRET_NAMES = {
@@ -26,12 +30,58 @@ SECRET_NAMES = {
     ChannelKind.MASTODON: "Access token",
     ChannelKind.BLUESKY: "App password",
     ChannelKind.WEBHOOK: "Signing secret",
+    ChannelKind.MATRIX: "Access token",
+    ChannelKind.STATUSPAGE: "API key",
+    ChannelKind.STATUSDIR: "No secret",
 }
 URL_HINTS = {
     ChannelKind.MASTODON: "https://mastodon.example (the instance)",
     ChannelKind.BLUESKY: "https://bsky.social (the PDS; empty: bsky.social)",
     ChannelKind.WEBHOOK: "https://hooks.example/warroom",
+    ChannelKind.MATRIX: "https://matrix.example.org (the homeserver)",
+    ChannelKind.STATUSPAGE: "empty: https://api.statuspage.io",
 }
+#: The settings rows each kind shows (besides name, kind, CA bundle and secret).
+KIND_ROWS: dict[ChannelKind, tuple[str, ...]] = {
+    ChannelKind.EMAIL: (
+        "host",
+        "port",
+        "security",
+        "user",
+        "from",
+        "to",
+        "bcc",
+        "reply_to",
+        "groups",
+    ),
+    ChannelKind.MASTODON: ("url",),
+    ChannelKind.BLUESKY: ("url", "handle"),
+    ChannelKind.WEBHOOK: ("url", "format"),
+    ChannelKind.MATRIX: ("url", "room"),
+    ChannelKind.STATUSPAGE: ("url", "page", "component"),
+    ChannelKind.STATUSDIR: ("path", "title"),
+}
+
+
+def parse_groups(text: str) -> dict[str, list[str]]:
+    """Read 'press=a@x, b@y; staff=c@z' into {name: [addresses]} ('NAME=' keeps no one)."""
+    groups: dict[str, list[str]] = {}
+    for part in text.split(";"):
+        name, _equals, addresses = part.partition("=")
+        if name.strip():
+            groups[name.strip()] = [a.strip() for a in addresses.split(",") if a.strip()]
+    return groups
+
+
+def show_groups(groups: Any) -> str:
+    """Write recipient groups the way :func:`parse_groups` reads them."""
+    if not isinstance(groups, dict):
+        return ""
+    return "; ".join(f"{name}={', '.join(members)}" for name, members in groups.items())
+
+
+def _listed(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, list | tuple) else str(value or "")
 
 
 class ChannelForm(QGroupBox):
@@ -57,7 +107,20 @@ class ChannelForm(QGroupBox):
         self.security_combo.addItems(list(SECURITY_CHOICES))
         self.user_edit = self._line("channelUser", "SMTP login (optional)")
         self.from_edit = self._line("channelFrom", "incidents@example.com")
-        self.to_edit = self._line("channelTo", "one or more addresses, separated by commas")
+        self.to_edit = self._line("channelTo", "visible addressees (optional), comma-separated")
+        self.bcc_edit = self._line("channelBcc", "hidden recipients, comma-separated")
+        self.reply_to_edit = self._line("channelReplyTo", "optional: where answers go")
+        self.groups_edit = self._line("channelGroups", "press=a@x.org, b@y.org; customers=c@z.com")
+        self.format_combo = QComboBox(self)
+        self.format_combo.setObjectName("channelFormat")
+        for fmt in WebhookFormat:
+            self.format_combo.addItem(fmt.value, fmt.value)
+        self.room_edit = self._line("channelRoom", "!roomid or #alias:server.example")
+        self.page_edit = self._line("channelPage", "the page id")
+        self.component_edit = self._line("channelComponent", "optional: the affected component id")
+        self.path_edit = self._line("channelPath", "the folder the status page is written to")
+        self.title_edit = self._line("channelTitle", "optional: the page title (Service status)")
+        self._filled_groups: dict[str, Any] = {}
         self.ca_edit = self._line("channelCaBundle", "optional: PEM file of a private CA")
         browse = QPushButton("Browse…", self)
         browse.setObjectName("channelCaBrowse")
@@ -83,7 +146,35 @@ class ChannelForm(QGroupBox):
         self.form.addRow("Us&er", self.user_edit)
         self.form.addRow("&From", self.from_edit)
         self.form.addRow("&To", self.to_edit)
+        self.form.addRow("&Bcc", self.bcc_edit)
+        self.form.addRow("&Reply-To", self.reply_to_edit)
+        self.form.addRow("&Groups", self.groups_edit)
+        self.form.addRow("F&ormat", self.format_combo)
+        self.form.addRow("&Room", self.room_edit)
+        self.form.addRow("Pa&ge", self.page_edit)
+        self.form.addRow("Co&mponent", self.component_edit)
+        self.form.addRow("Fol&der", self.path_edit)
+        self.form.addRow("T&itle", self.title_edit)
         self.form.addRow("&CA bundle", self.ca_row)
+        self._rows: dict[str, QWidget] = {
+            "url": self.url_edit,
+            "handle": self.handle_edit,
+            "host": self.host_edit,
+            "port": self.port_edit,
+            "security": self.security_combo,
+            "user": self.user_edit,
+            "from": self.from_edit,
+            "to": self.to_edit,
+            "bcc": self.bcc_edit,
+            "reply_to": self.reply_to_edit,
+            "groups": self.groups_edit,
+            "format": self.format_combo,
+            "room": self.room_edit,
+            "page": self.page_edit,
+            "component": self.component_edit,
+            "path": self.path_edit,
+            "title": self.title_edit,
+        }
         self.form.addRow(self.secret_label, self.secret_edit)
 
         self.kind_changed()
@@ -110,8 +201,19 @@ class ChannelForm(QGroupBox):
         self.security_combo.setCurrentText(str(settings.get("security", "starttls")))
         self.user_edit.setText(str(settings.get("user", "")))
         self.from_edit.setText(str(settings.get("from", "")))
-        to = settings.get("to", [])
-        self.to_edit.setText(", ".join(to) if isinstance(to, list | tuple) else str(to))
+        self.to_edit.setText(_listed(settings.get("to")))
+        self.bcc_edit.setText(_listed(settings.get("bcc")))
+        self.reply_to_edit.setText(str(settings.get("reply_to", "")))
+        self._filled_groups = dict(settings.get("groups") or {})
+        self.groups_edit.setText(show_groups(self._filled_groups))
+        self.format_combo.setCurrentIndex(
+            max(0, self.format_combo.findData(str(settings.get("format") or "generic")))
+        )
+        self.room_edit.setText(str(settings.get("room", "")))
+        self.page_edit.setText(str(settings.get("page", "")))
+        self.component_edit.setText(str(settings.get("component", "")))
+        self.path_edit.setText(str(settings.get("path", "")))
+        self.title_edit.setText(str(settings.get("title", "")))
         self.ca_edit.setText(str(settings.get("ca_bundle", "")))
         self.secret_edit.clear()
         self.update_secret_hint(channel.configured)
@@ -127,11 +229,21 @@ class ChannelForm(QGroupBox):
             self.user_edit,
             self.from_edit,
             self.to_edit,
+            self.bcc_edit,
+            self.reply_to_edit,
+            self.groups_edit,
+            self.room_edit,
+            self.page_edit,
+            self.component_edit,
+            self.path_edit,
+            self.title_edit,
             self.ca_edit,
             self.secret_edit,
         ):
             edit.clear()
+        self._filled_groups = {}
         self.security_combo.setCurrentIndex(0)
+        self.format_combo.setCurrentIndex(0)
         self.update_secret_hint(False)
         self.name_edit.setFocus()
 
@@ -140,36 +252,51 @@ class ChannelForm(QGroupBox):
         kind = self.kind()
         values: dict[str, Any] = {"ca_bundle": self.ca_edit.text().strip() or None}
         if kind is ChannelKind.EMAIL:
-            port = self.port_edit.text().strip()
-            values.update(
-                host=self.host_edit.text().strip(),
-                port=int(port) if port.isdigit() else None,
-                security=self.security_combo.currentText(),
-                user=self.user_edit.text().strip(),
-                to=[t.strip() for t in self.to_edit.text().split(",") if t.strip()],
-            )
-            values["from"] = self.from_edit.text().strip()
+            values.update(self._email_settings())
+        elif kind is ChannelKind.STATUSDIR:
+            values.update(path=self.path_edit.text().strip(), title=self.title_edit.text().strip())
         else:
             values["url"] = self.url_edit.text().strip()
         if kind is ChannelKind.BLUESKY:
             values["handle"] = self.handle_edit.text().strip()
+        if kind is ChannelKind.WEBHOOK:
+            values["format"] = self.format_combo.currentData()
+        if kind is ChannelKind.MATRIX:
+            values["room"] = self.room_edit.text().strip()
+        if kind is ChannelKind.STATUSPAGE:
+            values.update(
+                page=self.page_edit.text().strip(), component=self.component_edit.text().strip()
+            )
         return values
+
+    def remember_groups(self, groups: Any) -> None:
+        """Take ``groups`` as the ones stored (after a save): deleting one later removes it."""
+        self._filled_groups = dict(groups or {})
+
+    def _email_settings(self) -> dict[str, Any]:
+        port = self.port_edit.text().strip()
+        typed = parse_groups(self.groups_edit.text())
+        # A group the form showed and the person deleted is removed (NAME with no one).
+        groups = {**{name: [] for name in self._filled_groups if name not in typed}, **typed}
+        return {
+            "host": self.host_edit.text().strip(),
+            "port": int(port) if port.isdigit() else None,
+            "security": self.security_combo.currentText(),
+            "user": self.user_edit.text().strip(),
+            "from": self.from_edit.text().strip(),
+            "to": [t.strip() for t in self.to_edit.text().split(",") if t.strip()],
+            "bcc": [t.strip() for t in self.bcc_edit.text().split(",") if t.strip()],
+            "reply_to": self.reply_to_edit.text().strip(),
+            "groups": groups or None,
+        }
 
     def kind_changed(self) -> None:
         """Show the fields of the chosen kind and name its secret."""
         kind = self.kind()
-        email = kind is ChannelKind.EMAIL
-        for widget in (
-            self.host_edit,
-            self.port_edit,
-            self.security_combo,
-            self.user_edit,
-            self.from_edit,
-            self.to_edit,
-        ):
-            self.form.setRowVisible(widget, email)
-        self.form.setRowVisible(self.url_edit, not email)
-        self.form.setRowVisible(self.handle_edit, kind is ChannelKind.BLUESKY)
+        shown = KIND_ROWS[kind]
+        for key, widget in self._rows.items():
+            self.form.setRowVisible(widget, key in shown)
+        self.form.setRowVisible(self.secret_edit, kind is not ChannelKind.STATUSDIR)
         self.url_edit.setPlaceholderText(URL_HINTS.get(kind, ""))
         self.secret_label.setText(SECRET_NAMES[kind])
         self.update_secret_hint(self._is_configured(self.name_edit.text().strip()))

@@ -231,9 +231,12 @@ class ChannelsDialog(BackgroundDialog):
         def saved(channel: Channel) -> None:
             self._set_pending(False)
             self.secret_edit.clear()
+            self.channel_form.remember_groups(channel.settings.get("groups"))
             stored = "stored in the keychain" if secret else "kept"
             if secret is None and not self._is_configured(channel.name):
                 stored = "none"
+            if channel.kind is ChannelKind.STATUSDIR:
+                stored = "not needed"
             self._show_result(
                 f"Saved {channel.name} ({channel.kind.value}); secret {stored}.", OK_STYLE
             )
