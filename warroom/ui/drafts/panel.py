@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -100,7 +102,15 @@ class StatementPanel(QTabWidget):
         edit_layout.setContentsMargins(6, 6, 6, 6)
         edit_layout.setSpacing(4)
         edit_layout.addWidget(self.heading)
-        edit_layout.addWidget(self.editor, 1)
+        # The editor (channels, variant tabs, subject, text, promise) scrolls rather than
+        # growing the window: on a 1280x720 screen the checklist below needs the room.
+        scroller = QScrollArea(edit_page)
+        scroller.setObjectName("statementEditorScroller")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(self.editor)
+        edit_layout.addWidget(scroller, 1)
         edit_layout.addLayout(buttons)
         edit_layout.addWidget(self.reasons)
         self.history = RevisionHistoryView(self)

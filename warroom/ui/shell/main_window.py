@@ -105,8 +105,8 @@ class MainWindow(QMainWindow):
         self.side_splitter.setObjectName("sideSplitter")
         self.side_splitter.addWidget(self.side_tabs)
         self.side_splitter.addWidget(self.checklist_widget)
-        self.side_splitter.setStretchFactor(0, 3)
-        self.side_splitter.setStretchFactor(1, 2)
+        self.side_splitter.setStretchFactor(0, 7)
+        self.side_splitter.setStretchFactor(1, 3)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.timeline)
@@ -184,8 +184,10 @@ class MainWindow(QMainWindow):
                 # The timeline is the pane people read most: give it the larger share.
                 width = max(self.splitter.width(), self.width() - 16)
                 self.splitter.setSizes([width * 11 // 20, width * 9 // 20])
+                # The statement being written comes before the checklist (the editor
+                # scrolls, so what the checklist does not get goes to it).
                 height = max(self.side_splitter.height(), 400)
-                self.side_splitter.setSizes([height * 3 // 5, height * 2 // 5])
+                self.side_splitter.setSizes([height * 7 // 10, height * 3 // 10])
         super().showEvent(event)
 
     def _restore_layout(self) -> bool:
