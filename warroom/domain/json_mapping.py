@@ -86,15 +86,19 @@ def cli_incident_json(incident: Incident) -> dict[str, Any]:
 # --- timeline entries ----------------------------------------------------------------------
 
 
-def _entry_fields(entry: ChainRecord | TimelineEntry, links: dict[str, Any]) -> dict[str, Any]:
-    """Return the hashed fields of an entry in the export's order, ``links`` after the text."""
+def _entry_fields(
+    entry: ChainRecord | TimelineEntry, corrects: str, corrected_by: list[int]
+) -> dict[str, Any]:
+    """Return the hashed fields of an entry in the export's order, naming what it corrects
+    by ``corrects`` (one dict literal: the export maps a million entries with it)."""
     return {
         "seq": entry.seq,
         "created_at": time_text(entry.created_at),
         "kind": str(entry.kind),  # EntryKind is a StrEnum: its str is its value
         "author": entry.author,
         "text": entry.text,
-        **links,
+        corrects: getattr(entry, corrects),
+        "corrected_by": corrected_by,
         "data": dict(entry.data),
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
@@ -103,9 +107,7 @@ def _entry_fields(entry: ChainRecord | TimelineEntry, links: dict[str, Any]) -> 
 
 def entry_json(record: ChainRecord, corrected_by: tuple[int, ...] = ()) -> dict[str, Any]:
     """Return one chained timeline entry as the export writes it (every hashed field)."""
-    return _entry_fields(
-        record, {"corrects_seq": record.corrects_seq, "corrected_by": list(corrected_by)}
-    )
+    return _entry_fields(record, "corrects_seq", list(corrected_by))
 
 
 def cli_entry_json(entry: TimelineEntry) -> dict[str, Any]:
@@ -115,11 +117,9 @@ def cli_entry_json(entry: TimelineEntry) -> dict[str, Any]:
     (``corrects_id``), as it always has, and has no ``corrects_seq``/``corrected_by`` (a
     stored entry knows what it corrects, not the seq of it nor what corrects it).
     """
-    return {
-        "id": entry.id,
-        "incident_id": entry.incident_id,
-        **_entry_fields(entry, {"corrects_id": entry.corrects_id}),
-    }
+    fields = _entry_fields(entry, "corrects_id", [])
+    del fields["corrected_by"]
+    return {"id": entry.id, "incident_id": entry.incident_id, **fields}
 
 
 # --- statements ----------------------------------------------------------------------------
