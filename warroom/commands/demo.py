@@ -19,20 +19,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _demo(ctx: CommandContext) -> int:
-    from warroom.commands.render import incident_json
+    from warroom.domain.json_mapping import cli_incident_json
     from warroom.services.demo import existing_demo, load_demo
 
     existing = None if ctx.args.again else existing_demo(ctx.services.db)
     if existing is not None:
         ctx.emit(
-            {**incident_json(existing), "already_existed": True},
+            {**cli_incident_json(existing), "already_existed": True},
             f"{existing.id}\nthe sample incident already exists (incident {existing.id}: "
             f"{existing.title}); 'warroom demo --again' adds another",
         )
         return 0
     incident = load_demo(ctx.services.db)
     ctx.emit(
-        incident_json(incident),
+        cli_incident_json(incident),
         f"{incident.id}\nsample incident {incident.id} loaded: {incident.title} "
         f"({incident.entry_count} timeline entries). Try: warroom log list {incident.id}",
     )

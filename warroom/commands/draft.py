@@ -129,8 +129,8 @@ def _placeholder_values(pairs: list[str]) -> dict[str, str]:
 
 
 def _new(ctx: CommandContext) -> int:
-    from warroom.commands.render import statement_json
     from warroom.domain.errors import ValidationError
+    from warroom.domain.json_mapping import cli_statement_json
 
     args = ctx.args
     statements = ctx.services.statements
@@ -164,7 +164,7 @@ def _new(ctx: CommandContext) -> int:
             next_update_by=args.next_update_by,
         )
     _offer_promise(ctx, statement)
-    ctx.emit(statement_json(statement), str(statement.id))
+    ctx.emit(cli_statement_json(statement), str(statement.id))
     return 0
 
 
@@ -203,7 +203,7 @@ def _offer_promise(ctx: CommandContext, statement: Statement) -> None:
 
 
 def _edit(ctx: CommandContext) -> int:
-    from warroom.commands.render import statement_json
+    from warroom.domain.json_mapping import cli_statement_json
 
     args = ctx.args
     kwargs = {}
@@ -220,7 +220,7 @@ def _edit(ctx: CommandContext) -> int:
     )
     _offer_promise(ctx, statement)
     ctx.emit(
-        statement_json(statement),
+        cli_statement_json(statement),
         f"statement {statement.id} saved as revision "
         f"{statement.revision} ({statement.state.value.replace('_', ' ')})",
     )
@@ -228,7 +228,8 @@ def _edit(ctx: CommandContext) -> int:
 
 
 def _variant(ctx: CommandContext) -> int:
-    from warroom.commands.render import statement_json, variant_lines
+    from warroom.commands.render import variant_lines
+    from warroom.domain.json_mapping import cli_statement_json
 
     args = ctx.args
     statement = ctx.services.statements.set_variant(
@@ -241,7 +242,7 @@ def _variant(ctx: CommandContext) -> int:
         expected_version=args.expect_version,
     )
     ctx.emit(
-        statement_json(statement),
+        cli_statement_json(statement),
         lambda: "\n".join(
             [
                 f"statement {statement.id} saved as revision {statement.revision} "
@@ -257,11 +258,10 @@ def _transition(ctx: CommandContext) -> int:
     from warroom.commands.render import (
         delivery_line,
         outbox_row_json,
-        revision_json,
-        statement_json,
         statement_line,
         variant_lines,
     )
+    from warroom.domain.json_mapping import cli_revision_json, cli_statement_json
 
     args = ctx.args
     statements = ctx.services.statements
@@ -269,8 +269,8 @@ def _transition(ctx: CommandContext) -> int:
         statement = statements.get(args.draft)
         revisions = statements.revisions(statement.id)
         deliveries = ctx.services.channels.outbox(statement_id=statement.id)
-        data = statement_json(statement)
-        data["revisions"] = [revision_json(r) for r in revisions]
+        data = cli_statement_json(statement)
+        data["revisions"] = [cli_revision_json(r) for r in revisions]
         data["deliveries"] = [outbox_row_json(row) for row in deliveries]
 
         def human() -> str:
@@ -296,7 +296,7 @@ def _transition(ctx: CommandContext) -> int:
     state = statement.state.value.replace("_", " ")
     if statement.scheduled_for is not None and statement.state.value == "scheduled":
         state += f" for release at {statement.scheduled_for:%Y-%m-%d %H:%M}Z"
-    ctx.emit(statement_json(statement), f"statement {statement.id} is {state}")
+    ctx.emit(cli_statement_json(statement), f"statement {statement.id} is {state}")
     return 0
 
 
@@ -317,11 +317,12 @@ def _posted(ctx: CommandContext) -> int:
 
 
 def _list(ctx: CommandContext) -> int:
-    from warroom.commands.render import statement_json, statement_line
+    from warroom.commands.render import statement_line
+    from warroom.domain.json_mapping import cli_statement_json
 
     statements = ctx.services.statements.for_incident(ctx.args.id)
     ctx.emit(
-        [statement_json(s) for s in statements],
+        [cli_statement_json(s) for s in statements],
         lambda: "\n".join(statement_line(s) for s in statements) or "no statements",
     )
     return 0

@@ -228,7 +228,7 @@ def _attach(ctx: CommandContext) -> int:
 
 
 def _reply(ctx: CommandContext) -> int:
-    from warroom.commands.render import statement_json
+    from warroom.domain.json_mapping import cli_statement_json
 
     args = ctx.args
     if args.template:
@@ -251,7 +251,7 @@ def _reply(ctx: CommandContext) -> int:
     )
     state = statement.state.value.replace("_", " ")
     ctx.emit(
-        {**statement_json(statement), "item": args.item},
+        {**cli_statement_json(statement), "item": args.item},
         f"statement {statement.id} ({state}) answers item {args.item}; "
         f"release it with 'warroom draft release {statement.id}' once approved",
     )

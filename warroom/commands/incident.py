@@ -64,20 +64,20 @@ def _hours(value: str) -> float:
 
 
 def _approval_window(ctx: CommandContext) -> int:
-    from warroom.commands.render import incident_json
+    from warroom.domain.json_mapping import cli_incident_json
 
     incident = ctx.services.incidents.set_approval_window(ctx.args.id, ctx.args.hours, ctx.actor)
     minutes = int(incident.approval_window.total_seconds() // 60)
     shown = f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
     ctx.emit(
-        incident_json(incident),
+        cli_incident_json(incident),
         f"incident {incident.id}: approvals now count for {shown} before release",
     )
     return 0
 
 
 def _open(ctx: CommandContext) -> int:
-    from warroom.commands.render import incident_json
+    from warroom.domain.json_mapping import cli_incident_json
 
     args = ctx.args
     incident = ctx.services.incidents.open(
@@ -89,31 +89,33 @@ def _open(ctx: CommandContext) -> int:
         aware_at=args.aware,
         approvals_required=args.approvals,
     )
-    ctx.emit(incident_json(incident), str(incident.id))
+    ctx.emit(cli_incident_json(incident), str(incident.id))
     return 0
 
 
 def _list(ctx: CommandContext) -> int:
-    from warroom.commands.render import incident_json, incident_line
+    from warroom.commands.render import incident_line
+    from warroom.domain.json_mapping import cli_incident_json
 
     incidents = ctx.services.incidents.all()
     ctx.emit(
-        [incident_json(i) for i in incidents],
+        [cli_incident_json(i) for i in incidents],
         lambda: "\n".join(incident_line(i) for i in incidents) or "no incidents",
     )
     return 0
 
 
 def _show(ctx: CommandContext) -> int:
-    from warroom.commands.render import incident_json, statement_line
+    from warroom.commands.render import statement_line
+    from warroom.domain.json_mapping import cli_incident_json
 
-    services = ctx.services
-    incident = services.incidents.get(ctx.args.id)
-    statements = services.statements.for_incident(incident.id)
-    items = services.checklist.items(incident.id)
-    regulator = services.incidents.regulator(incident.id)
+    # The read model: incident, statements, checklist and regulator deadline from ONE
+    # read transaction (the window's IncidentView), so the parts agree with each other.
+    view = ctx.services.views.incident(ctx.args.id, ctx.actor)
+    incident, statements, items = view.incident, view.statement_list, view.checklist
+    regulator = view.regulator
     deadline, notified = regulator.due_at, regulator.notified_at
-    data = incident_json(incident)
+    data = cli_incident_json(incident)
     data["statements"] = [{"id": s.id, "state": s.state.value} for s in statements]
     data["checklist"] = {"done": sum(i.is_done for i in items), "total": len(items)}
     data["regulator_deadline"] = deadline.isoformat() if deadline else None
@@ -165,13 +167,13 @@ def _notified_text(regulator: RegulatorDeadline) -> str:
 
 
 def _close(ctx: CommandContext) -> int:
-    from warroom.commands.render import incident_json
+    from warroom.domain.json_mapping import cli_incident_json
 
     args = ctx.args
     incidents = ctx.services.incidents
     work = incidents.open_work(args.id)
     incident = incidents.close(args.id, ctx.actor, anyway=args.anyway)
-    data = incident_json(incident)
+    data = cli_incident_json(incident)
     data["open_at_close"] = work.lines()
     human = f"incident {incident.id} closed; every clock has stopped"
     if not work.is_empty:

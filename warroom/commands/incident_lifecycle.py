@@ -65,11 +65,11 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _emit(ctx: CommandContext, incident: object, human: str) -> int:
-    from warroom.commands.render import incident_json
     from warroom.domain.incidents import Incident
+    from warroom.domain.json_mapping import cli_incident_json
 
     assert isinstance(incident, Incident)
-    ctx.emit(incident_json(incident), human)
+    ctx.emit(cli_incident_json(incident), human)
     return 0
 
 

@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _add(ctx: CommandContext) -> int:
-    from warroom.commands.render import entry_json
+    from warroom.domain.json_mapping import cli_entry_json
     from warroom.domain.timeline import EntryKind
 
     args = ctx.args
@@ -60,12 +60,13 @@ def _add(ctx: CommandContext) -> int:
         entry = timeline.add(
             args.id, text, ctx.actor, EntryKind.parse(args.kind), occurred_at=args.at
         )
-    ctx.emit(entry_json(entry), f"#{entry.seq}")
+    ctx.emit(cli_entry_json(entry), f"#{entry.seq}")
     return 0
 
 
 def _list(ctx: CommandContext) -> int:
-    from warroom.commands.render import entry_json, entry_line
+    from warroom.commands.render import entry_line
+    from warroom.domain.json_mapping import cli_entry_json
     from warroom.domain.timeline import EntryKind
 
     args = ctx.args
@@ -87,7 +88,7 @@ def _list(ctx: CommandContext) -> int:
     else:
         entries = ctx.services.timeline.stream(args.id, kinds=kinds, search=args.search)
     if ctx.as_json:
-        ctx.emit([entry_json(e) for e in entries], "")
+        ctx.emit([cli_entry_json(e) for e in entries], "")
     else:
         ctx.emit_lines((entry_line(e) for e in entries), empty="no entries")
     return 0

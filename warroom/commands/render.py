@@ -12,38 +12,12 @@ if TYPE_CHECKING:  # annotations only: a command loads just the domain modules i
     from warroom.domain.incidents import Incident
     from warroom.domain.outbox import Delivery
     from warroom.domain.playbooks import Playbook
-    from warroom.domain.statements import Revision, Statement
+    from warroom.domain.statements import Statement
     from warroom.domain.timeline import TimelineEntry
 
 
 def _time(value: Any) -> str | None:
     return iso_utc(value) if value is not None else None
-
-
-def incident_json(incident: Incident) -> dict[str, Any]:
-    """Return an incident as JSON data."""
-    return {
-        "id": incident.id,
-        "title": incident.title,
-        "severity": int(incident.severity),
-        "state": incident.state.value,
-        "playbook": incident.playbook_key,
-        "began_at": _time(incident.began_at),
-        "aware_at": _time(incident.aware_at),
-        "declared_at": _time(incident.declared_at),
-        "closed_at": _time(incident.closed_at),
-        "created_by": incident.created_by,
-        "approvals_required": incident.approvals_required,
-        "approval_window_minutes": int(incident.approval_window.total_seconds() // 60),
-        "entry_count": incident.entry_count,
-        "head_hash": incident.head_hash,
-        "status": incident.status.value,
-        "cadence_minutes": incident.cadence_minutes,
-        "update_cadence_seconds": (
-            incident.update_cadence.total_seconds() if incident.update_cadence else None
-        ),
-        "hold_minutes": incident.hold_minutes,
-    }
 
 
 def incident_line(incident: Incident) -> str:
@@ -53,22 +27,6 @@ def incident_line(incident: Incident) -> str:
         f"{incident.id:>4}  {incident.severity.label}  {status:<13}  "
         f"{incident.declared_at:%Y-%m-%d %H:%M}Z  {incident.title}"
     )
-
-
-def entry_json(entry: TimelineEntry) -> dict[str, Any]:
-    """Return a timeline entry as JSON data."""
-    return {
-        "id": entry.id,
-        "incident_id": entry.incident_id,
-        "seq": entry.seq,
-        "kind": entry.kind.value,
-        "text": entry.text,
-        "author": entry.author,
-        "created_at": _time(entry.created_at),
-        "corrects_id": entry.corrects_id,
-        "data": dict(entry.data),
-        "hash": entry.hash,
-    }
 
 
 def entry_line(entry: TimelineEntry) -> str:
@@ -84,69 +42,6 @@ def entry_line(entry: TimelineEntry) -> str:
         f"#{entry.seq:<4} {at}Z  {entry.kind.value:<9} "
         f"{entry.author}: {entry.text}{occurred}{correction}"
     )
-
-
-def statement_json(statement: Statement) -> dict[str, Any]:
-    """Return a statement as JSON data."""
-    return {
-        "id": statement.id,
-        "incident_id": statement.incident_id,
-        "channels": list(statement.channel_names),
-        "subject": statement.subject,
-        "text": statement.text,
-        "state": statement.state.value,
-        "revision": statement.revision,
-        "version": statement.version,
-        "author": statement.author,
-        "revision_author": statement.revision_author,
-        "created_at": _time(statement.created_at),
-        "updated_at": _time(statement.updated_at),
-        "next_update_by": _time(statement.next_update_by),
-        "template": statement.template_key,
-        "content_hash": statement.content_hash,
-        "approvals": [
-            {
-                "approver": a.approver,
-                "at": _time(a.approved_at),
-                "content_hash": a.content_hash,
-                "revision": a.revision,
-                "valid": a.content_hash == statement.content_hash,
-            }
-            for a in statement.approvals
-        ],
-        "rejection_reason": statement.rejection_reason,
-        "released_at": _time(statement.released_at),
-        "released_by": statement.released_by,
-        "scheduled_for": _time(statement.scheduled_for),
-        "scheduled_by": statement.scheduled_by,
-        "variants": variants_json(statement),
-    }
-
-
-def variants_json(statement: Statement) -> list[dict[str, Any]]:
-    """Return each target channel's variant: its text, whether edited, and how it fits."""
-    from warroom.domain.channels import fit
-    from warroom.domain.variants import language_of
-
-    rows = []
-    for channel, variant in zip(statement.channels, statement.variants, strict=True):
-        measured = fit(channel, variant.text)
-        rows.append(
-            {
-                "channel": variant.channel,
-                "kind": channel.kind.value,
-                "language": language_of(channel.settings),
-                "subject": variant.subject,
-                "text": variant.text,
-                "edited": variant.edited,
-                "derived": not variant.edited,
-                "length": measured.length,
-                "limit": measured.maximum,
-                "unit": measured.unit,
-                "fits": measured.fits,
-            }
-        )
-    return rows
 
 
 def variant_lines(statement: Statement) -> list[str]:
@@ -177,22 +72,6 @@ def statement_line(statement: Statement) -> str:
         f"{statement.id:>4}  {statement.state.value:<9}  r{statement.revision}  "
         f"{approvals} approval(s)  [{', '.join(statement.channel_names)}]  {preview}{scheduled}"
     )
-
-
-def revision_json(revision: Revision) -> dict[str, Any]:
-    """Return a statement revision as JSON data."""
-    return {
-        "revision": revision.revision,
-        "subject": revision.subject,
-        "text": revision.text,
-        "author": revision.author,
-        "created_at": _time(revision.created_at),
-        "content_hash": revision.content_hash,
-        "variants": [
-            {"channel": v.channel, "subject": v.subject, "text": v.text, "edited": v.edited}
-            for v in revision.variants
-        ],
-    }
 
 
 def due_text(moment: Any, now: Any) -> str:

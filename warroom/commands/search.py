@@ -71,14 +71,14 @@ def _search(ctx: CommandContext) -> int:
 
 def results_json(results: SearchResults) -> dict[str, Any]:
     """Return search results as JSON data (a count above COUNT_MAX is a lower bound)."""
-    from warroom.commands.render import entry_json
+    from warroom.domain.json_mapping import cli_entry_json
     from warroom.domain.search import COUNT_MAX
 
     return {
         "query": results.query.describe(),
         "total_entries": min(results.total_entries or 0, COUNT_MAX),
         "total_is_lower_bound": results.more_than_counted,
-        "entries": [entry_json(entry) for entry in results.entries],
+        "entries": [cli_entry_json(entry) for entry in results.entries],
         "statements": [_statement_json(hit) for hit in results.statements],
     }
 

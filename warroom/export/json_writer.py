@@ -3,38 +3,28 @@
 The timeline is written one entry at a time as it streams from the database, so a
 million-entry log never needs it in memory; the document is still a single ordinary JSON
 object. The footer's chain verdict comes last, from the pass that wrote the entries.
+The incident header, the entries and the statements are mapped by ``domain.json_mapping``,
+the one mapper the CLI's ``--json`` builds on too.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timedelta
 from typing import Any, TextIO
 
 from warroom.domain.checklist import ChecklistItem
-from warroom.domain.clock import iso_utc
 from warroom.domain.clocks import ClockReading
-from warroom.domain.incident_log import SCHEMA, IncidentLog, Person, StatementRecord
-from warroom.domain.incidents import Incident
-from warroom.domain.outbox import Delivery
-from warroom.domain.publication import public_times
+from warroom.domain.incident_log import SCHEMA, IncidentLog, Person
+from warroom.domain.json_mapping import entry_json, incident_json, statement_json
+from warroom.domain.json_mapping import seconds as _seconds
+from warroom.domain.json_mapping import time_text as _time
 from warroom.domain.review import Review
-from warroom.domain.statements import Statement
-from warroom.domain.timeline import GENESIS_HASH, ChainRecord
-from warroom.domain.variants import Variant, by_language, language_of
+from warroom.domain.timeline import GENESIS_HASH
 from warroom.export.formats import Progress, no_progress
 from warroom.export.inbox_figures import inbox_json
 
 PROGRESS_EVERY = 500
-
-
-def _time(value: datetime | None) -> str | None:
-    return iso_utc(value) if value is not None else None
-
-
-def _seconds(value: timedelta | None) -> float | None:
-    return value.total_seconds() if value is not None else None
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
@@ -44,138 +34,9 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def incident_json(incident: Incident) -> dict[str, Any]:
-    """Return the incident header as JSON data."""
-    return {
-        "id": incident.id,
-        "title": incident.title,
-        "severity": int(incident.severity),
-        "severity_label": incident.severity.label,
-        "state": incident.state.value,
-        "playbook": incident.playbook_key,
-        "began_at": _time(incident.began_at),
-        "aware_at": _time(incident.aware_at),
-        "declared_at": _time(incident.declared_at),
-        "closed_at": _time(incident.closed_at),
-        "created_by": incident.created_by,
-        "approvals_required": incident.approvals_required,
-        "update_cadence_seconds": _seconds(incident.update_cadence),
-        "lessons_learned": incident.lessons_learned,
-        "status": incident.status.value,
-        "hold_window_seconds": _seconds(incident.hold_window),
-        "approval_window_minutes": incident.approval_window_minutes,
-    }
-
-
 def person_json(person: Person) -> dict[str, Any]:
     """Return one person and their roles as JSON data."""
     return {"name": person.name, "roles": list(person.roles), "entries": person.entries}
-
-
-def entry_json(record: ChainRecord, corrected_by: tuple[int, ...] = ()) -> dict[str, Any]:
-    """Return one chained timeline entry as JSON data (every hashed field, verbatim)."""
-    return {
-        "seq": record.seq,
-        "created_at": _time(record.created_at),
-        "kind": record.kind,
-        "author": record.author,
-        "text": record.text,
-        "corrects_seq": record.corrects_seq,
-        "corrected_by": list(corrected_by),
-        "data": dict(record.data),
-        "prev_hash": record.prev_hash,
-        "hash": record.hash,
-    }
-
-
-def delivery_json(row: Delivery) -> dict[str, Any]:
-    """Return one delivery receipt (outbox row) as JSON data; it carries no secrets."""
-    return {
-        "channel": row.channel_name,
-        "state": row.state.value,
-        "attempts": row.attempts,
-        "remote_id": row.remote_id,
-        "remote_url": row.remote_url,
-        "error": row.last_error,
-        "created_at": _time(row.created_at),
-        "updated_at": _time(row.updated_at),
-        "posted_by": row.posted_by or None,
-        "posted_at": _time(row.posted_at),
-    }
-
-
-def variant_json(variant: Variant) -> dict[str, Any]:
-    """Return one channel's variant as JSON data."""
-    return {
-        "channel": variant.channel,
-        "subject": variant.subject,
-        "text": variant.text,
-        "edited": variant.edited,
-    }
-
-
-def statement_variants(statement: Statement) -> list[dict[str, Any]]:
-    """Return a statement's variants grouped by their channel's language (then by name)."""
-    languages = {c.name: language_of(c.settings) for c in statement.channels}
-    return [
-        {**variant_json(v), "language": language}
-        for language, group in by_language(statement.variants, languages)
-        for v in group
-    ]
-
-
-def statement_json(record: StatementRecord) -> dict[str, Any]:
-    """Return a statement with revisions, approvals and deliveries as JSON data."""
-    statement = record.statement
-    valid = statement.valid_approvals
-    return {
-        "id": statement.id,
-        "channels": list(statement.channel_names),
-        "state": statement.state.value,
-        "subject": statement.subject,
-        "text": statement.text,
-        "content_hash": statement.content_hash,
-        "revision": statement.revision,
-        "review_round": statement.review_round,
-        "author": statement.author,
-        "created_at": _time(statement.created_at),
-        "updated_at": _time(statement.updated_at),
-        "next_update_by": _time(statement.next_update_by),
-        "template": statement.template_key,
-        "rejection_reason": statement.rejection_reason,
-        "released_at": _time(statement.released_at),
-        "released_by": statement.released_by,
-        "public_at": _time(public_times(record.deliveries).get(statement.id)),
-        "scheduled_for": _time(statement.scheduled_for),
-        "variants": statement_variants(statement),
-        "revisions": [
-            {
-                "revision": r.revision,
-                "subject": r.subject,
-                "text": r.text,
-                "author": r.author,
-                "created_at": _time(r.created_at),
-                "content_hash": r.content_hash,
-                "channels": list(r.channels) if r.channels else None,
-                "variants": [variant_json(v) for v in r.variants] if r.channels else None,
-            }
-            for r in record.revisions
-        ],
-        "approvals": [
-            {
-                "approver": a.approver,
-                "approved_at": _time(a.approved_at),
-                "content_hash": a.content_hash,
-                "revision": a.revision,
-                "review_round": a.review_round,
-                "valid": a in valid,
-                "signature": a.signature,
-                "key": a.key,
-            }
-            for a in statement.approvals
-        ],
-        "deliveries": [delivery_json(row) for row in record.deliveries],
-    }
 
 
 def checklist_json(item: ChecklistItem) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from warroom.domain.clock import iso_utc
 from warroom.domain.errors import StorageError
 from warroom.domain.incident_log import StatementRecord
 from warroom.domain.incidents import Incident
+from warroom.domain.json_mapping import incident_json, statement_json
 from warroom.domain.timeline import ChainRecord
 from warroom.export.chain_check import (
     NOT_COVERED_INCIDENT,
@@ -45,7 +46,6 @@ from warroom.export.chain_check import (
     statements_problem,
 )
 from warroom.export.export_check import ExportCheck
-from warroom.export.json_writer import incident_json, statement_json
 from warroom.services.context import ServiceContext
 from warroom.storage import chain_read, incident_repo, statement_repo
 from warroom.storage.database import Session
