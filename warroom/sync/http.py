@@ -169,6 +169,29 @@ def raise_for_status(
     raise TransientError(message)
 
 
+def request_json(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    settings: Mapping[str, Any],
+    secret: str,
+    what: str,
+    now: Callable[[], datetime],
+    **kwargs: Any,
+) -> Any:
+    """Send one API request (see :func:`send`), refuse a non-2xx answer (see
+    :func:`raise_for_status`) and return the answer's JSON; an answer that is not JSON is
+    transient. The one request path of the JSON APIs (Mastodon, Matrix, Statuspage)."""
+    response = send(session, method, url, settings=settings, secrets=[secret], what=what, **kwargs)
+    with response:
+        raise_for_status(response, what=what, secrets=[secret], now=now())
+        try:
+            return response.json()
+        except ValueError:
+            raise TransientError(f"{what}: the answer was not JSON") from None
+
+
 def server_reason(response: requests.Response, secrets: list[str]) -> str:
     """Return the error text the server gave (JSON 'error'/'message', else the body start)."""
     text = ""

@@ -45,21 +45,16 @@ class MastodonConnector:
         self._account_id: str | None = None
 
     def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        response = http.send(
+        return http.request_json(
             self._session,
             method,
             self._base + path,
             settings=self._settings,
-            secrets=[self._secret],
+            secret=self._secret,
             what=what,
+            now=self._clock,
             **kwargs,
         )
-        with response:
-            http.raise_for_status(response, what=what, secrets=[self._secret], now=self._clock())
-            try:
-                return response.json()
-            except ValueError:
-                raise TransientError(f"{what}: the answer was not JSON") from None
 
     def check(self) -> str:
         """Call verify_credentials: proves the token and names the account."""

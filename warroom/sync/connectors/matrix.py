@@ -93,21 +93,16 @@ class MatrixConnector:
         self._session.headers["Authorization"] = f"Bearer {secret}"
 
     def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        response = http.send(
+        return http.request_json(
             self._session,
             method,
             self._base + path,
             settings=self._settings,
-            secrets=[self._secret],
+            secret=self._secret,
             what=what,
+            now=self._clock,
             **kwargs,
         )
-        with response:
-            http.raise_for_status(response, what=what, secrets=[self._secret], now=self._clock())
-            try:
-                return response.json()
-            except ValueError:
-                raise TransientError(f"{what}: the answer was not JSON") from None
 
     def room_id(self) -> str:
         """Return the room id, resolving an alias once (and keeping the answer)."""

@@ -74,21 +74,16 @@ class StatuspageConnector:
         return f"/v1/pages/{quote(self._page, safe='')}"
 
     def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        response = http.send(
+        return http.request_json(
             self._session,
             method,
             self._base + path,
             settings=self._settings,
-            secrets=[self._secret],
+            secret=self._secret,
             what=what,
+            now=self._clock,
             **kwargs,
         )
-        with response:
-            http.raise_for_status(response, what=what, secrets=[self._secret], now=self._clock())
-            try:
-                return response.json()
-            except ValueError:
-                raise TransientError(f"{what}: the answer was not JSON") from None
 
     def check(self) -> str:
         """Read the page (``GET /v1/pages/{page_id}``): proves the key and the page id."""
