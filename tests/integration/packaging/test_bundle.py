@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -213,3 +214,20 @@ def test_bundled_libraries_find_their_dependencies(bundle: Bundle) -> None:
             if internal not in located.parents and include_library(name):
                 problems.append(f"{path.relative_to(internal)} needs {name} from {located}")
     assert not problems, "\n".join(problems[:30])
+
+
+def test_frozen_verify_opens_an_encrypted_archive(
+    bundle: Bundle, frozen_env: dict[str, str], services: Any, tmp_path: Path, qapp: Any
+) -> None:
+    """pyzipper (AES) and its compiled dependency are in the bundle: an archive sealed by the
+    source tree, encrypted to a password, verifies with the frozen program."""
+    incident = services.incidents.open("Outage", 2, "dana")
+    archive = tmp_path / "sealed.zip"
+    services.archive.archive(incident.id, archive, "auditor", password="correct horse battery")
+    secret = tmp_path / "password.txt"
+    secret.write_text("correct horse battery\n", encoding="utf-8")
+    intact = run_frozen(bundle, frozen_env, "verify", str(archive), "--password-file", str(secret))
+    assert intact.returncode == 0, (intact.stdout, intact.stderr)
+    secret.write_text("wrong horse\n", encoding="utf-8")
+    wrong = run_frozen(bundle, frozen_env, "verify", str(archive), "--password-file", str(secret))
+    assert wrong.returncode == 1 and len(wrong.stderr.strip().splitlines()) == 1, wrong.stderr
