@@ -42,8 +42,15 @@ def escape(text: str, *, line_start: bool = True) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
+#: Text made only of these needs no escaping in a cell (no Markdown or HTML meaning inline, no
+#: control or invisible character): most timeline entries, written as they are.
+_PLAIN_CELL = re.compile(r"[A-Za-z0-9 ,.:;!?'\"()/@%+=#$-]+")
+
+
 def cell(text: str) -> str:
     """Escape user text for a table cell (inline only), line breaks as ``<br>``."""
+    if _PLAIN_CELL.fullmatch(text):
+        return text
     lines = [escape(line, line_start=False) for line in _inert(text).splitlines()]
     return "<br>".join(lines) or " "
 
