@@ -86,3 +86,19 @@ def test_formats_and_page_sizes_parse() -> None:
     assert PageSize.parse("Letter") is PageSize.LETTER
     with pytest.raises(ValidationError):
         PageSize.parse("a5")
+
+
+def test_plain_cells_skip_escaping_only_when_escaping_would_change_nothing() -> None:
+    import random
+
+    from warroom.export import markdown
+
+    def escaped(text: str) -> str:
+        lines = markdown._inert(text).splitlines()
+        return "<br>".join(markdown.escape(line, line_start=False) for line in lines) or " "
+
+    alphabet = "Az09 ,.:;!?'\"()/@%+=#$-\\`*_[]|~<>&\n\r\t\u202e\u00e9\x1b"
+    chance = random.Random(18)
+    for _ in range(20_000):
+        text = "".join(chance.choice(alphabet) for _ in range(chance.randint(0, 10)))
+        assert markdown.cell(text) == escaped(text), repr(text)
