@@ -218,7 +218,7 @@ class IncidentService:
             incident = incident_repo.get(session, incident_id)
             statements = statement_repo.list_for_incident(session, incident_id)
             deliveries = outbox_repo.list_rows(session, incident_id=incident_id)
-            header = timeline_repo.entries(session, incident_id, kinds=[EntryKind.STATUS])
+            header = timeline_repo.header_entries(session, incident_id)
             window, label = incident_repo.regulator_deadline(session, incident_id)
             items = checklist_repo.list_for_incident(session, incident_id)
         return read_clocks(

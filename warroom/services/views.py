@@ -15,7 +15,6 @@ from warroom.domain.errors import WarRoomError
 from warroom.domain.incident_view import IncidentView
 from warroom.domain.permissions import Permissions
 from warroom.domain.playbooks import StatementTemplate
-from warroom.domain.timeline import EntryKind
 from warroom.services.context import ServiceContext
 from warroom.services.playbooks import PlaybookCatalog
 from warroom.services.statements import required_approvals
@@ -46,7 +45,7 @@ class ViewService:
             channels = channel_repo.list_all(session)
             checklist = checklist_repo.list_for_incident(session, incident_id)
             window, label = incident_repo.regulator_deadline(session, incident_id)
-            header = timeline_repo.entries(session, incident_id, kinds=[EntryKind.STATUS])
+            header = timeline_repo.header_entries(session, incident_id)
             people = people_repo.all_people(session)
             needed = {
                 s.id: required

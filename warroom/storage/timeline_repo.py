@@ -12,7 +12,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from warroom.domain.errors import NotFoundError, StorageError
-from warroom.domain.timeline import ChainRecord, EntryKind, TimelineEntry, entry_hash
+from warroom.domain.timeline import (
+    ChainRecord,
+    EntryKind,
+    TimelineEntry,
+    TimelineEvent,
+    entry_hash,
+)
 from warroom.storage.models import IncidentRow, TimelineEntryRow
 
 
@@ -206,6 +212,27 @@ def entries(
     if limit is not None:
         query = query.limit(limit)
     return [to_domain(row) for row in session.execute(query)]
+
+
+def header_entries(session: Session, incident_id: int) -> list[TimelineEntry]:
+    """Return the incident's chained header entries (opened, updated), oldest first: what
+    the cadence periods are computed from. Only those: people log status notes of the same
+    kind by the thousand, and a view or an export must not read them all."""
+    event = TimelineEntryRow.data["event"].as_string()
+    query = (
+        select(*ENTRY_COLUMNS)
+        .where(
+            TimelineEntryRow.incident_id == incident_id,
+            TimelineEntryRow.kind == EntryKind.STATUS.value,
+            event.in_(HEADER_EVENTS),
+        )
+        .order_by(TimelineEntryRow.seq)
+    )
+    return [to_domain(row) for row in session.execute(query)]
+
+
+#: the events of the incident's chained header (``domain.chain_state``)
+HEADER_EVENTS = (TimelineEvent.INCIDENT_OPENED.value, TimelineEvent.INCIDENT_UPDATED.value)
 
 
 def corrected_ids(

@@ -128,8 +128,12 @@ def review_events(session: Session, incident_id: int, up_to_seq: int) -> list[Ch
                     Entry.kind == EntryKind.STATEMENT.value,
                     event.in_([e.value for e in REVIEW_EVENTS]),
                 ),
-                # the incident's chained header (cadence periods)
-                Entry.kind == EntryKind.STATUS.value,
+                # the incident's chained header (cadence periods); not the status notes
+                # people log by the thousand
+                and_(
+                    Entry.kind == EntryKind.STATUS.value,
+                    event.in_([TimelineEvent.INCIDENT_OPENED, TimelineEvent.INCIDENT_UPDATED]),
+                ),
             ),
         )
         .order_by(Entry.seq)
