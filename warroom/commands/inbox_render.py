@@ -159,43 +159,30 @@ def _seconds(value: timedelta | None) -> float | None:
 
 
 def stats_json(stats: InboxStats) -> dict[str, Any]:
-    """Return inbox stats as JSON data."""
-    return {
-        "incident": stats.incident_id,
-        "bucket": stats.bucket,
-        "computed_at": _time(stats.computed_at),
-        "total": stats.total,
-        "sources": list(stats.sources),
-        "negative": stats.negative,
-        "scored": stats.scored,
-        "negative_share": stats.negative_share,
-        "spike_rule": stats.rule,
-        "buckets": [
-            {
-                "start": _time(b.start),
-                "total": b.total,
-                "by_source": dict(b.by_source),
-                "negative": b.negative,
-                "scored": b.scored,
-                "negative_share": b.negative_share,
-                "baseline": b.baseline,
-                "spike": b.spike,
-            }
-            for b in stats.buckets
-        ],
-        "first_response": [
-            {
-                "priority": r.priority,
-                "answered": r.answered,
-                "median_seconds": _seconds(r.median),
-                "p90_seconds": _seconds(r.p90),
-            }
-            for r in stats.response
-        ],
-        "waiting": stats.waiting,
-        "oldest_waiting_since": _time(stats.oldest_waiting_since),
-        "oldest_wait_seconds": _seconds(stats.oldest_wait),
-    }
+    """Return inbox stats as JSON data: the export's figures (``export.inbox_figures``), with
+    the incident first, each bucket's negative share, and the response times under the key
+    this command has always used (``first_response``)."""
+    from warroom.export.inbox_figures import inbox_json
+
+    data: dict[str, Any] = {"incident": stats.incident_id}
+    for key, value in inbox_json(stats).items():
+        if key == "buckets":
+            value = [
+                _with_share(shown, bucket.negative_share)
+                for shown, bucket in zip(value, stats.buckets, strict=True)
+            ]
+        data["first_response" if key == "response" else key] = value
+    return data
+
+
+def _with_share(bucket: dict[str, Any], share: float | None) -> dict[str, Any]:
+    """Return ``bucket`` with its negative share after the scored count."""
+    shown: dict[str, Any] = {}
+    for key, value in bucket.items():
+        shown[key] = value
+        if key == "scored":
+            shown["negative_share"] = share
+    return shown
 
 
 def _duration(value: timedelta | None) -> str:
