@@ -72,13 +72,18 @@ class CommandContext:
             self._services = build_services(db)
         return self._services
 
+    def quick_paths_open(self) -> bool:
+        """Tell whether a command may still read the database without the services (they
+        are not open yet: once they are, everything goes through them)."""
+        return self._services is None
+
     def quick_reads(self) -> QuickReads | None:
         """Return the SQLAlchemy-free reader of the embedded file, when it applies.
 
         None when the services are open already, or the database is not a plain SQLite file
         at this version's schema: the command then reads through :attr:`services`.
         """
-        if self._services is not None:
+        if not self.quick_paths_open():
             return None
         from warroom.services.quick_reads import open_quick_reads
 

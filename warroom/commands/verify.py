@@ -119,15 +119,28 @@ def check(ctx: CommandContext, what: Target) -> ExportCheck:
 
 def _check(ctx: CommandContext, what: Target) -> tuple[ExportCheck, IncidentVerdict | None]:
     from warroom.domain.errors import ValidationError
-    from warroom.export.json_reader import verify_export_file
 
     if what.path is not None:
+        from warroom.export.json_reader import verify_export_file
+
         return verify_export_file(what.path, ctx.args.trust), None
     if ctx.args.trust:
         raise ValidationError("--trust checks the signature of an export file, not a live incident")
     assert what.incident_id is not None
-    verdict = ctx.services.verification.verify(what.incident_id, ctx.actor, full=ctx.args.full)
+    verdict = None if ctx.args.full else _from_checkpoint(ctx, what.incident_id)
+    if verdict is None:
+        verdict = ctx.services.verification.verify(what.incident_id, ctx.actor, full=ctx.args.full)
     return verdict.check, verdict
+
+
+def _from_checkpoint(ctx: CommandContext, incident_id: int) -> IncidentVerdict | None:
+    """Return the incremental verdict of the embedded file read without SQLAlchemy, or None
+    where that path does not apply (see :mod:`warroom.services.quick_verify`)."""
+    if not ctx.quick_paths_open():
+        return None
+    from warroom.services.quick_verify import verify_from_checkpoint
+
+    return verify_from_checkpoint(ctx.db_url, incident_id, ctx.requested_actor)
 
 
 def _verify(ctx: CommandContext) -> int:

@@ -17,9 +17,9 @@ from warroom.domain.clocks import IncidentClocks
 from warroom.domain.entry_stream import EntryStream
 from warroom.domain.inbox_stats import InboxStats
 from warroom.domain.incidents import Incident
-from warroom.domain.outbox import Delivery
 from warroom.domain.review import Review
-from warroom.domain.statements import Revision, Statement
+from warroom.domain.statement_record import StatementRecord
+from warroom.domain.statements import Statement
 from warroom.domain.timeline import ChainRecord, ChainReport
 from warroom.domain.trust import PublicKey
 
@@ -38,15 +38,6 @@ class Person:
     name: str
     roles: tuple[str, ...]
     entries: int
-
-
-@dataclass(frozen=True, slots=True)
-class StatementRecord:
-    """A statement with its full revision history and its delivery receipts."""
-
-    statement: Statement
-    revisions: tuple[Revision, ...]
-    deliveries: tuple[Delivery, ...]
 
 
 #: The clocks as they read at export time (the one computation: domain.clocks.read_clocks).

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from warroom.domain.clock import iso_utc
 
 if TYPE_CHECKING:
-    from warroom.domain.incident_log import StatementRecord
     from warroom.domain.incidents import Incident
     from warroom.domain.outbox import Delivery
+    from warroom.domain.statement_record import StatementRecord
     from warroom.domain.statements import Approval, Revision, Statement
     from warroom.domain.timeline import ChainRecord, TimelineEntry
     from warroom.domain.variants import Variant

@@ -21,7 +21,6 @@ from warroom.domain.content import (
     variant_hash,
 )
 from warroom.domain.trust import approval_document, fingerprint
-from warroom.export.signatures import is_valid
 
 Problem = tuple[int | None, str]
 
@@ -198,6 +197,10 @@ def _statement_problem(
             approver=entry.approver,
             approved_at=parse_iso(entry.approved_at),
         )
+        # Imported here: the cryptography package is needed only once there is a signature
+        # to check, not for every verification of an unsigned incident.
+        from warroom.export.signatures import is_valid
+
         if not is_valid(entry.public_key, entry.signature, document):
             return entry.seq, (
                 f"{where}: the signature of the approval by {entry.approver!r} does not match "

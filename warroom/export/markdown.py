@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from warroom.domain.incident_log import IncidentLog, StatementRecord
+from warroom.domain.incident_log import IncidentLog
+from warroom.domain.statement_record import StatementRecord
 from warroom.domain.terminal_text import terminal_text
 from warroom.export.formats import Progress, no_progress
 from warroom.export.inbox_figures import inbox_rows

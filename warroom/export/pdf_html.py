@@ -11,7 +11,8 @@ import html
 from collections.abc import Iterable
 
 from warroom.domain.inbox_stats import InboxStats
-from warroom.domain.incident_log import IncidentLog, StatementRecord
+from warroom.domain.incident_log import IncidentLog
+from warroom.domain.statement_record import StatementRecord
 from warroom.domain.timeline import ChainReport
 from warroom.export.inbox_figures import inbox_rows
 from warroom.export.labels import clock_rows, header_rows, review_rows, variant_groups, when

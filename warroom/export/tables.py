@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warroom.domain.incident_log import IncidentLog, StatementRecord
+from warroom.domain.incident_log import IncidentLog
+from warroom.domain.statement_record import StatementRecord
 from warroom.domain.statements import Statement
 from warroom.export.labels import delivery_result, when
 

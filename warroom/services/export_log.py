@@ -18,10 +18,10 @@ from warroom.domain.incident_log import (
     Footer,
     FooterSignature,
     IncidentLog,
-    StatementRecord,
     people_and_roles,
 )
 from warroom.domain.review import build_review
+from warroom.domain.statement_record import StatementRecord
 from warroom.domain.trust import footer_document
 from warroom.storage import (
     checklist_repo,

@@ -10,9 +10,7 @@ it for every entry. The rows are :data:`~warroom.domain.chain_walk.ChainRow` tup
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator, Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, String, bindparam, func, select, type_coerce
@@ -20,10 +18,15 @@ from sqlalchemy.orm import Session
 
 from warroom.domain.chain_walk import ChainRow, VerifyCheckpoint
 from warroom.domain.clock import iso_utc
+from warroom.storage.chain_rows import (
+    VERIFIED_BY_LENGTH,
+    checkpoint_from,
+    event_seqs_text,
+    sqlite_chain_row,
+)
 from warroom.storage.models import TimelineEntryRow, VerifyCheckpointRow
 
 BATCH = 2000
-_DECODE = json.JSONDecoder().decode
 _T = TimelineEntryRow
 
 
@@ -85,21 +88,10 @@ def entry_total(session: Session, incident_id: int) -> int:
 
 
 def _row(raw: Any, sqlite: bool) -> ChainRow:
-    seq, kind, text, author, created, corrects, data, prev_hash, digest = raw
     if sqlite:
-        created = _sqlite_time(created)
-        data = {} if data == "{}" else _DECODE(data) if data else {}
-    else:
-        created = iso_utc(created)
-        data = data or {}
-    return (seq, kind, text, author, created, corrects, data, prev_hash, digest)
-
-
-def _sqlite_time(stored: str) -> str:
-    """Return the canonical text (``iso_utc``) of a time as SQLAlchemy stores it in SQLite."""
-    if len(stored) == 26 and stored[10] == " " and stored[19] == ".":
-        return f"{stored[:10]}T{stored[11:]}Z"
-    return iso_utc(datetime.fromisoformat(stored).replace(tzinfo=UTC))  # any other shape
+        return sqlite_chain_row(raw)
+    seq, kind, text, author, created, corrects, data, prev_hash, digest = raw
+    return (seq, kind, text, author, iso_utc(created), corrects, data or {}, prev_hash, digest)
 
 
 # --- checkpoints ------------------------------------------------------------------------------
@@ -110,12 +102,13 @@ def checkpoint(session: Session, incident_id: int) -> VerifyCheckpoint | None:
     row = session.get(VerifyCheckpointRow, incident_id)
     if row is None:
         return None
-    try:
-        seqs = tuple(int(n) for n in json.loads(row.event_seqs))
-    except (ValueError, TypeError):
-        seqs = ()  # an unreadable list: the check of the fields then finds what is missing
-    return VerifyCheckpoint(
-        row.incident_id, row.entry_count, row.head_hash, seqs, row.verified_at, row.verified_by
+    return checkpoint_from(
+        row.incident_id,
+        row.entry_count,
+        row.head_hash,
+        row.event_seqs,
+        row.verified_at,
+        row.verified_by,
     )
 
 
@@ -127,9 +120,9 @@ def save_checkpoint(session: Session, point: VerifyCheckpoint) -> None:
         session.add(row)
     row.entry_count = point.entry_count
     row.head_hash = point.head_hash
-    row.event_seqs = json.dumps(list(point.event_seqs), separators=(",", ":"))
+    row.event_seqs = event_seqs_text(point)
     row.verified_at = point.verified_at
-    row.verified_by = point.verified_by[:100]
+    row.verified_by = point.verified_by[:VERIFIED_BY_LENGTH]
 
 
 def drop_checkpoint(session: Session, incident_id: int) -> None:

@@ -15,22 +15,12 @@ from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import NotFoundError
 from warroom.domain.names import name_key
 from warroom.storage.models import ChannelIncidentRow, ChannelRow, StatementChannelRow
+from warroom.storage.row_mapping import channel_from
 
 
 def to_domain(row: ChannelRow) -> Channel:
     """Map a row to the domain object."""
-    return Channel(
-        id=row.id,
-        name=row.name,
-        kind=ChannelKind(row.kind),
-        settings=dict(row.settings or {}),
-        configured=row.configured,
-        last_ok_at=row.last_ok_at,
-        last_error=row.last_error or "",
-        last_checked_at=row.last_checked_at,
-        uid=row.uid,
-        legacy_secret_name=row.legacy_secret_name,
-    )
+    return channel_from(row)
 
 
 def list_all(session: Session) -> list[Channel]:

@@ -26,12 +26,12 @@ from warroom.storage.database_url import checked_url
 from warroom.storage.file_identity import DatabaseReplacedError, FileGuard
 from warroom.storage.locations import resolve_database_url
 from warroom.storage.problems import damaged, is_damaged, unusable
+from warroom.storage.quick_open import SQLITE_BUSY_TIMEOUT_S
 from warroom.storage.schema import HEAD, KNOWN_REVISIONS
 from warroom.storage.sqlite_file import SqliteFile, prepare
 
 log = logging.getLogger(__name__)
 
-SQLITE_BUSY_TIMEOUT_S = 30
 _READONLY = "warroom_readonly"
 # PostgreSQL's serialization failure and deadlock: nothing was written, trying again works.
 _TRY_AGAIN_STATES = frozenset({"40001", "40P01"})

@@ -12,30 +12,12 @@ from warroom.domain.errors import NotFoundError, RuleViolation
 from warroom.domain.incidents import Incident, IncidentState, IncidentStatus, Severity
 from warroom.domain.timeline import GENESIS_HASH
 from warroom.storage.models import IncidentRow
+from warroom.storage.row_mapping import incident_from
 
 
 def to_domain(row: IncidentRow) -> Incident:
     """Map a row to the domain object."""
-    return Incident(
-        id=row.id,
-        title=row.title,
-        severity=Severity(row.severity),
-        state=IncidentState(row.state),
-        playbook_key=row.playbook_key,
-        began_at=row.began_at,
-        aware_at=row.aware_at,
-        declared_at=row.declared_at,
-        closed_at=row.closed_at,
-        created_by=row.created_by,
-        approvals_override=row.approvals_override,
-        entry_count=row.entry_count,
-        head_hash=row.head_hash,
-        lessons_learned=row.lessons_learned or "",
-        status=IncidentStatus(row.status or IncidentStatus.INVESTIGATING.value),
-        cadence_minutes=row.cadence_minutes,
-        hold_minutes=row.hold_minutes,
-        approval_window_minutes=row.approval_window_minutes,
-    )
+    return incident_from(row)
 
 
 def regulator_deadline(session: Session, incident_id: int) -> tuple[timedelta | None, str]:

@@ -12,20 +12,13 @@ the usual messages. Nothing here ever writes.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import stat
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import quote
 
 from warroom.domain.search import SearchFilters, SearchQuery, SearchResults, StatementHit
 from warroom.domain.timeline import TimelineEntry
 from warroom.storage import search_sql
-from warroom.storage.locations import DB_ENV, default_database_path
-from warroom.storage.problems import damaged, is_damaged, unusable
-from warroom.storage.schema import HEAD
+from warroom.storage.quick_open import open_snapshot, translated_errors
 
 _FETCH_ROWS = 500
 
@@ -38,7 +31,7 @@ class QuickReader:
 
     def has_incident(self, incident_id: int) -> bool:
         """Tell whether the incident exists."""
-        with _translated():
+        with translated_errors():
             row = self._connection.execute(
                 "SELECT 1 FROM incidents WHERE id = :id", {"id": incident_id}
             ).fetchone()
@@ -61,7 +54,7 @@ class QuickReader:
             newest_first=newest_first,
             limit=limit,
         )
-        with _translated():
+        with translated_errors():
             cursor = self._connection.execute(sql.text, sql.params)
             try:
                 while rows := cursor.fetchmany(_FETCH_ROWS):
@@ -73,7 +66,7 @@ class QuickReader:
         self, query: SearchQuery, filters: SearchFilters, *, limit: int, with_count: bool = False
     ) -> SearchResults:
         """Return the newest matching entries and statements, as the full path does."""
-        with _translated():
+        with translated_errors():
             return self._search(query, filters, limit=limit, with_count=with_count)
 
     def _search(
@@ -104,53 +97,7 @@ class QuickReader:
         self._connection.close()
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
-    """Say a driver error in the words the full path uses (damaged file, locked...)."""
-    try:
-        yield
-    except sqlite3.DatabaseError as error:
-        detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        if is_damaged(detail):
-            raise damaged(detail) from error
-        raise unusable(detail) from error
-
-
 def open_quick_reader(url: str | None) -> QuickReader | None:
     """Return a reader of the embedded file ``url`` names, or None to take the full path."""
-    path = _sqlite_file(url or os.environ.get(DB_ENV) or "")
-    if path is None:
-        return None
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
-            return None
-        connection = sqlite3.connect(
-            f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None
-        )
-    except (OSError, sqlite3.Error):
-        return None
-    try:
-        connection.execute("PRAGMA query_only = 1")
-        connection.execute("BEGIN")  # one snapshot for every read of the command
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        connection.close()
-        return None
-    if revision is None or revision[0] != HEAD:
-        connection.close()
-        return None
-    return QuickReader(connection)
-
-
-def _sqlite_file(url: str) -> Path | None:
-    """Return the file of a plain ``sqlite:///PATH`` URL (or bare path), else None."""
-    if not url:
-        return default_database_path()
-    if "://" not in url:
-        return Path(url).expanduser().absolute()
-    prefix = "sqlite:///"
-    rest = url[len(prefix) :]
-    if not url.startswith(prefix) or not rest or "?" in rest or rest == ":memory:":
-        return None
-    return Path(rest)
+    opened = open_snapshot(url)
+    return QuickReader(opened[0]) if opened is not None else None

@@ -18,7 +18,6 @@ from warroom.domain.statements import (
     Statement,
     StatementState,
 )
-from warroom.domain.variants import Variant
 from warroom.storage import channel_repo
 from warroom.storage.models import (
     ApprovalRow,
@@ -27,6 +26,11 @@ from warroom.storage.models import (
     RevisionVariantRow,
     StatementChannelRow,
     StatementRow,
+)
+from warroom.storage.row_mapping import (
+    approval_from,
+    revision_from,
+    statement_from,
 )
 
 #: a channel's own (subject, text), by channel name, as a save gives them
@@ -57,54 +61,8 @@ def _to_domain_many(session: Session, rows: Sequence[StatementRow]) -> list[Stat
         .where(ApprovalRow.statement_id.in_([row.id for row in rows]))
         .order_by(ApprovalRow.id)
     ):
-        approvals[a.statement_id].append(
-            Approval(
-                a.statement_id,
-                a.approver,
-                a.approved_at,
-                a.content_hash,
-                a.revision,
-                a.review_round or 0,
-                a.signature or "",
-                a.key or "",
-            )
-        )
-    return [
-        Statement(
-            id=row.id,
-            incident_id=row.incident_id,
-            channels=tuple(channels[link.channel_id] for link in row.channel_links),
-            edited_variants=tuple(
-                Variant(
-                    channels[link.channel_id].name,
-                    link.variant_subject or "",
-                    link.variant_text,
-                    edited=True,
-                )
-                for link in row.channel_links
-                if link.variant_text is not None
-            ),
-            scheduled_for=row.scheduled_for,
-            scheduled_by=row.scheduled_by,
-            subject=row.subject,
-            text=row.text,
-            state=StatementState(row.state),
-            revision=row.revision,
-            author=row.author,
-            revision_author=row.revision_author,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            version=row.version,
-            next_update_by=row.next_update_by,
-            template_key=row.template_key,
-            approvals=tuple(approvals[row.id]),
-            rejection_reason=row.rejection_reason or "",
-            released_at=row.released_at,
-            released_by=row.released_by,
-            review_round=row.review_round or 0,
-        )
-        for row in rows
-    ]
+        approvals[a.statement_id].append(approval_from(a))
+    return [statement_from(row, row.channel_links, channels, approvals[row.id]) for row in rows]
 
 
 def _row(session: Session, statement_id: int, *, for_update: bool = False) -> StatementRow:
@@ -339,27 +297,14 @@ def revisions(session: Session, statement_id: int) -> list[Revision]:
         .where(RevisionRow.statement_id == statement_id)
         .order_by(RevisionRow.revision)
     ).all()
-    own: dict[int, list[Variant]] = defaultdict(list)
+    own: dict[int, list[RevisionVariantRow]] = defaultdict(list)
     for v in session.scalars(
         select(RevisionVariantRow)
         .where(RevisionVariantRow.revision_id.in_([r.id for r in rows]))
         .order_by(RevisionVariantRow.id)
     ):
-        own[v.revision_id].append(Variant(v.channel, v.subject, v.text, edited=True))
-    return [
-        Revision(
-            r.statement_id,
-            r.revision,
-            r.subject,
-            r.text,
-            r.author,
-            r.created_at,
-            r.content_hash,
-            tuple(r.channels or ()),
-            tuple(own[r.id]),
-        )
-        for r in rows
-    ]
+        own[v.revision_id].append(v)
+    return [revision_from(r, own[r.id]) for r in rows]
 
 
 def scheduled_due(session: Session, now: datetime) -> list[int]:

@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from warroom.domain.channels import Channel, ChannelKind
-from warroom.domain.incident_log import StatementRecord
 from warroom.domain.incidents import Incident, IncidentState, IncidentStatus, Severity
 from warroom.domain.outbox import Delivery, DeliveryState
+from warroom.domain.statement_record import StatementRecord
 from warroom.domain.statements import Approval, Revision, Statement, StatementState
 from warroom.domain.timeline import ChainRecord, EntryKind, TimelineEntry
 from warroom.domain.variants import Variant
