@@ -8,6 +8,7 @@ chained with it, over the canonical approval document (domain.trust).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from warroom.domain.chain_state import ChainedStatement, ChainState
@@ -98,6 +99,39 @@ def incident_problem(
                 f"incident.{name}", incident[name], chained.fields.get(name)
             )
     return None
+
+
+@dataclass(frozen=True)
+class FieldsVerdict:
+    """What comparing a document's fields with its chain found."""
+
+    problem: Problem | None
+    warnings: tuple[str, ...]
+    #: (person, key fingerprint) of every signed approval the chain records, in order
+    approval_keys: tuple[tuple[str, str], ...]
+
+
+def fields_problem(
+    document: Mapping[str, Any],
+    state: ChainState,
+    incident_id: int,
+    fields: tuple[str, ...] = INCIDENT_FIELDS,
+) -> FieldsVerdict:
+    """Compare the incident header, the chained keys and the statements with the chain: the
+    one comparison an export file and a live incident are both checked by."""
+    warnings: list[str] = []
+    if state.incident.covered:
+        found = incident_problem(document, state, fields)
+    else:
+        warnings.append(NOT_COVERED_INCIDENT.format(id=incident_id))
+        found = None
+    found = found or key_problem(state) or statements_problem(document, state, warnings)
+    approval_keys = tuple(
+        dict.fromkeys(
+            (a.approver, a.key) for s in state.statements.values() for a in s.approvals if a.key
+        )
+    )
+    return FieldsVerdict(found, tuple(warnings), approval_keys)
 
 
 def key_problem(state: ChainState) -> Problem | None:

@@ -27,11 +27,8 @@ from warroom.export import json_reader_v1
 from warroom.export.chain_check import (
     INCIDENT_FIELDS,
     INCIDENT_FIELDS_V2,
-    NOT_COVERED_INCIDENT,
     Problem,
-    incident_problem,
-    key_problem,
-    statements_problem,
+    fields_problem,
 )
 from warroom.export.export_check import ExportCheck
 from warroom.export.json_reader_v1 import Foreign, member
@@ -110,20 +107,10 @@ def check_document(
     if not report.ok:
         return replace(base, ok=False, broken_seq=report.broken_seq, problem=report.problem)
     state = derive(records)
-    warnings: list[str] = []
-    if state.incident.covered:
-        fields = INCIDENT_FIELDS_V2 if schema == SCHEMA_V2 else INCIDENT_FIELDS
-        found = incident_problem(document, state, fields)
-    else:
-        warnings.append(NOT_COVERED_INCIDENT.format(id=incident_id))
-        found = None
-    found = found or key_problem(state) or statements_problem(document, state, warnings)
-    approval_keys = tuple(
-        dict.fromkeys(
-            (a.approver, a.key) for s in state.statements.values() for a in s.approvals if a.key
-        )
-    )
-    base = replace(base, warnings=tuple(warnings), approval_keys=approval_keys)
+    fields = INCIDENT_FIELDS_V2 if schema == SCHEMA_V2 else INCIDENT_FIELDS
+    verdict = fields_problem(document, state, incident_id, fields)
+    base = replace(base, warnings=verdict.warnings, approval_keys=verdict.approval_keys)
+    found = verdict.problem
     if found is None and signed:
         found = _footer_problem(document, incident_id)
         if found is None:

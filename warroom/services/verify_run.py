@@ -36,12 +36,7 @@ from warroom.domain.incidents import Incident
 from warroom.domain.json_mapping import incident_json, statement_json
 from warroom.domain.statement_record import StatementRecord
 from warroom.domain.timeline import ChainRecord
-from warroom.export.chain_check import (
-    NOT_COVERED_INCIDENT,
-    incident_problem,
-    key_problem,
-    statements_problem,
-)
+from warroom.export.chain_check import fields_problem
 from warroom.export.export_check import ExportCheck
 
 Progress = Callable[[int, int], None]
@@ -205,21 +200,10 @@ class VerifyRun:
                 statement_json(record) for record in self._reads.statement_records(incident.id)
             ],
         }
-        warnings: list[str] = []
-        if state.incident.covered:
-            found = incident_problem(document, state)
-        else:
-            warnings.append(NOT_COVERED_INCIDENT.format(id=incident.id))
-            found = None
-        found = found or key_problem(state) or statements_problem(document, state, warnings)
-        approval_keys = tuple(
-            dict.fromkeys(
-                (a.approver, a.key) for s in state.statements.values() for a in s.approvals if a.key
-            )
-        )
-        base = replace(base, warnings=tuple(warnings), approval_keys=approval_keys)
-        if found is not None:
-            seq, problem = found
+        found = fields_problem(document, state, incident.id)
+        base = replace(base, warnings=found.warnings, approval_keys=found.approval_keys)
+        if found.problem is not None:
+            seq, problem = found.problem
             return replace(base, ok=False, broken_seq=seq, problem=problem)
         return base
 

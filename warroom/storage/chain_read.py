@@ -102,14 +102,7 @@ def checkpoint(session: Session, incident_id: int) -> VerifyCheckpoint | None:
     row = session.get(VerifyCheckpointRow, incident_id)
     if row is None:
         return None
-    return checkpoint_from(
-        row.incident_id,
-        row.entry_count,
-        row.head_hash,
-        row.event_seqs,
-        row.verified_at,
-        row.verified_by,
-    )
+    return checkpoint_from(row)
 
 
 def save_checkpoint(session: Session, point: VerifyCheckpoint) -> None:

@@ -55,20 +55,16 @@ def sqlite_stored_time(value: datetime) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
 
 
-def checkpoint_from(
-    incident_id: int,
-    entry_count: int,
-    head_hash: str,
-    event_seqs: str,
-    verified_at: datetime,
-    verified_by: str,
-) -> VerifyCheckpoint:
-    """Return the checkpoint a stored row of ``verify_checkpoints`` holds."""
+def checkpoint_from(row: Any) -> VerifyCheckpoint:
+    """Return the checkpoint a row of ``verify_checkpoints`` holds (its columns as
+    attributes, the time already read)."""
     try:
-        seqs = tuple(int(n) for n in json.loads(event_seqs))
+        seqs = tuple(int(n) for n in json.loads(row.event_seqs))
     except (ValueError, TypeError):
         seqs = ()  # an unreadable list: the check of the fields then finds what is missing
-    return VerifyCheckpoint(incident_id, entry_count, head_hash, seqs, verified_at, verified_by)
+    return VerifyCheckpoint(
+        row.incident_id, row.entry_count, row.head_hash, seqs, row.verified_at, row.verified_by
+    )
 
 
 def event_seqs_text(point: VerifyCheckpoint) -> str:

@@ -96,17 +96,7 @@ class QuickChain:
     def checkpoint(self, incident_id: int) -> VerifyCheckpoint | None:
         """Return the incident's verify checkpoint, if one was saved."""
         rows = self._rows("verify_checkpoints", "incident_id = ?", (incident_id,))
-        if not rows:
-            return None
-        row = rows[0]
-        return checkpoint_from(
-            row.incident_id,
-            row.entry_count,
-            row.head_hash,
-            row.event_seqs,
-            row.verified_at,
-            row.verified_by,
-        )
+        return checkpoint_from(rows[0]) if rows else None
 
     def rows(self, incident_id: int, *, after: int = 0) -> Generator[ChainRow, None, None]:
         """Yield the entries numbered above ``after`` in order, streaming."""
