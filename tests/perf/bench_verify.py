@@ -16,6 +16,8 @@ one saved) within 100 ms. Measured in one run, each in its own process (a fresh 
   20 times; the median of the verify calls.
 - ``cli``: the command ``warroom verify --incident ID`` after one new entry, wall time
   (median of 5), beside ``warroom --version`` (interpreter start-up and the CLI's imports).
+  On a plain SQLite file the command reads through the standard ``sqlite3`` module
+  (``services/quick_verify.py``), not SQLAlchemy; "above start-up" is its own work.
 
 Run: python tests/perf/bench_verify.py [--entries 10000,100000] [--rounds 1]
      [--folder DIR (keeps the seeded databases between runs)]
