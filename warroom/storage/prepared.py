@@ -12,7 +12,8 @@ connection; driver errors are wrapped as SQLAlchemy's ``DBAPIError`` (the connec
 invalidated on a disconnect), so ``Database.transaction`` translates them as before.
 
 Only for statements whose results need no conversion (integers and strings): rows come back
-as the driver gives them.
+as the driver gives them. Engine events (``before_cursor_execute``) and echo logging do not
+see these statements; nothing in War Room listens to them for writes.
 """
 
 from __future__ import annotations
