@@ -52,7 +52,8 @@ class TimelineService:
         cleaned = validate_entry_text(text)
         with self._ctx.db.transaction() as session:
             authorize(session, actor, Action.LOG)
-            incident_repo.ensure_open(session, incident_id)
+            # One read locks the incident, refuses a closed one and gives the chain head.
+            head = timeline_repo.lock_head(session, incident_id, open_only=True)
             now = self._ctx.clock()
             data = None
             if occurred_at is not None:
@@ -66,6 +67,7 @@ class TimelineService:
                 author=actor,
                 at=now,
                 data=data,
+                head=head,
             )
             changes.record(session, incident_id, Area.TIMELINE)
             return entry

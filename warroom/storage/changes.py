@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from warroom.domain.changes import Area, Changes
 from warroom.storage.database import Database
 from warroom.storage.models import ChangeFeedRow
+from warroom.storage.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -44,27 +45,29 @@ def record(session: Session, incident_id: int | None, *areas: Area) -> None:
     """
     if not areas:
         return
-    # Core statements on the session's connection: this runs in every write use case.
     connection = session.connection()
     postgres = connection.dialect.name == "postgresql"
     if postgres:
-        connection.execute(_TAKE_FEED_LOCK, {"key": _FEED_LOCK})
+        _TAKE_FEED_LOCK.first(connection, {"key": _FEED_LOCK})
     seqs = [
-        connection.execute(
-            _INSERT_ROW, {"incident_id": incident_id, "area": area.value}
-        ).scalar_one()
+        _INSERT_ROW.first(connection, {"incident_id": incident_id, "area": area.value})[0]
         for area in dict.fromkeys(areas)
     ]
     newest = max(seqs)
     if postgres:
-        connection.execute(_NOTIFY, {"channel": CHANNEL, "seq": str(newest)})
+        _NOTIFY.first(connection, {"channel": CHANNEL, "seq": str(newest)})
     if any(seq % PRUNE_EVERY == 0 for seq in seqs):
         connection.execute(delete(ChangeFeedRow).where(ChangeFeedRow.seq <= newest - KEEP_ROWS))
 
 
-_TAKE_FEED_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_NOTIFY = text("SELECT pg_notify(:channel, :seq)")
-_INSERT_ROW = insert(ChangeFeedRow).returning(ChangeFeedRow.seq)
+# Prepared: one of these runs in every write use case (see storage.prepared).
+_TAKE_FEED_LOCK = Prepared(text("SELECT pg_advisory_xact_lock(:key)"))
+_NOTIFY = Prepared(text("SELECT pg_notify(:channel, :seq)"))
+_INSERT_ROW = Prepared(
+    insert(ChangeFeedRow)
+    .values(incident_id=bindparam("incident_id"), area=bindparam("area"))
+    .returning(ChangeFeedRow.seq)
+)
 
 
 def latest(session: Session) -> int:

@@ -249,7 +249,16 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(connection: Connection) -> None:
     readonly = connection.get_execution_options().get(_READONLY, False)
-    connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+    statement = "BEGIN" if readonly else "BEGIN IMMEDIATE"
+    # Straight on the driver: every use case begins here, and ``exec_driver_sql`` costs
+    # several times what SQLite needs for a BEGIN (issue 18). Its errors ('database is
+    # locked' after the busy timeout) are wrapped as ``exec_driver_sql`` would wrap them.
+    raw: Any = connection.connection.dbapi_connection
+    driver_error = connection.dialect.loaded_dbapi.Error  # sqlite3's, or sqlcipher3's
+    try:
+        raw.execute(statement)
+    except driver_error as error:
+        raise DBAPIError.instance(statement, (), error, driver_error) from error
 
 
 def _check_and_migrate(

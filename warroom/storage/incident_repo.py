@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warroom.domain.errors import NotFoundError, RuleViolation
+from warroom.domain.errors import NotFoundError
 from warroom.domain.incidents import Incident, IncidentState, IncidentStatus, Severity
 from warroom.domain.timeline import GENESIS_HASH
 from warroom.storage.models import IncidentRow
@@ -85,19 +85,6 @@ def _row(session: Session, incident_id: int, *, for_update: bool = False) -> Inc
 def get(session: Session, incident_id: int, *, for_update: bool = False) -> Incident:
     """Return the incident or raise NotFoundError. ``for_update`` locks its row (PostgreSQL)."""
     return to_domain(_row(session, incident_id, for_update=for_update))
-
-
-def ensure_open(session: Session, incident_id: int) -> None:
-    """Refuse a change to a closed incident, or raise NotFoundError: one plain query (every
-    append asks it, see ``TimelineService.add``)."""
-    state = session.connection().execute(_STATE, {"id": incident_id}).scalar()
-    if state is None:
-        raise NotFoundError(f"no incident {incident_id}")
-    if state != IncidentState.OPEN.value:
-        raise RuleViolation(f"incident {incident_id} is closed and read-only")
-
-
-_STATE = select(IncidentRow.state).where(IncidentRow.id == bindparam("id"))
 
 
 def list_all(session: Session) -> list[Incident]:

@@ -11,6 +11,7 @@ from warroom.domain.errors import NotFoundError
 from warroom.domain.names import name_key
 from warroom.domain.people import Person, Role
 from warroom.storage.models import PersonKeyRow, PersonRow
+from warroom.storage.prepared import Prepared
 
 
 def _to_domain(row: PersonRow, fingerprint: str = "") -> Person:
@@ -31,12 +32,12 @@ def _row(session: Session, name: str) -> PersonRow | None:
 def any_registered(session: Session) -> bool:
     """Tell whether anyone is registered (then roles are enforced).
 
-    Asked by every write use case: a plain Core query on the session's connection.
+    Asked by every write use case: a prepared statement on the session's connection.
     """
-    return bool(session.connection().execute(_ANYONE).scalar())
+    return bool(_ANYONE.first(session.connection(), {})[0])
 
 
-_ANYONE = select(exists().where(PersonRow.id.is_not(None)))
+_ANYONE = Prepared(select(exists().where(PersonRow.id.is_not(None))))
 
 
 def role_of(session: Session, name: str) -> Role | None:

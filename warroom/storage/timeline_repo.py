@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from warroom.domain.errors import NotFoundError, StorageError
+from warroom.domain.errors import NotFoundError, RuleViolation, StorageError
+from warroom.domain.incidents import IncidentState
 from warroom.domain.timeline import (
     ChainRecord,
     EntryKind,
@@ -20,6 +22,7 @@ from warroom.domain.timeline import (
     entry_hash,
 )
 from warroom.storage.models import IncidentRow, TimelineEntryRow
+from warroom.storage.prepared import Prepared
 
 
 def to_domain(row: TimelineEntryRow | Row[Any]) -> TimelineEntry:
@@ -57,6 +60,34 @@ ENTRY_COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Head:
+    """An incident's chain head, read under the incident's lock (:func:`lock_head`)."""
+
+    incident_id: int
+    count: int
+    hash: str
+
+
+def lock_head(session: Session, incident_id: int, *, open_only: bool = False) -> Head:
+    """Lock the incident row and return its chain head, in one statement.
+
+    The row is locked with ``FOR UPDATE`` on PostgreSQL (SQLite's ``BEGIN IMMEDIATE``
+    already serialises writers), so concurrent appends cannot fork the chain. With
+    ``open_only``, a closed incident is refused (RuleViolation) from the same row: an
+    append to the log does not need a second read to ask whether it may.
+    """
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the caller's pending ORM changes go first, as an autoflush would
+    row = _HEAD_FOR_UPDATE.first(session.connection(), {"id": incident_id})
+    if row is None:
+        raise NotFoundError(f"no incident {incident_id}")
+    state, count, previous = row
+    if open_only and state != IncidentState.OPEN.value:
+        raise RuleViolation(f"incident {incident_id} is closed and read-only")
+    return Head(incident_id, count, previous)
+
+
 def append(
     session: Session,
     *,
@@ -67,27 +98,29 @@ def append(
     at: datetime,
     corrects_id: int | None = None,
     data: Mapping[str, Any] | None = None,
+    head: Head | None = None,
 ) -> TimelineEntry:
     """Append an entry, chained to the incident's current head, in O(1).
 
-    The incident row is locked (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
-    already serialises writers), so concurrent appends cannot fork the chain. Plain Core
-    statements on the session's connection, in the caller's transaction: building ORM
-    objects and flushing them cost more than the fsync of the commit (issue 18).
+    ``head`` is what :func:`lock_head` returned earlier in this transaction (else it is
+    read here). Prepared Core statements on the session's connection, in the caller's
+    transaction: building ORM objects and flushing them, or even running each statement
+    through ``Connection.execute``, cost more than writing the row (issue 18).
     """
+    if head is None:
+        head = lock_head(session, incident_id)
+    elif head.incident_id != incident_id:
+        raise StorageError(f"the head of incident {head.incident_id} is not {incident_id}'s")
     if session.new or session.dirty or session.deleted:
         session.flush()  # the caller's pending ORM changes go first, as an autoflush would
     connection = session.connection()
-    head = connection.execute(_HEAD_FOR_UPDATE, {"id": incident_id}).first()
-    if head is None:
-        raise NotFoundError(f"no incident {incident_id}")
-    count, previous = head
+    count, previous = head.count, head.hash
     corrects_seq = None
     if corrects_id is not None:
-        target = connection.execute(_TARGET, {"id": corrects_id}).first()
-        if target is None or target.incident_id != incident_id:
+        target = _TARGET.first(connection, {"id": corrects_id})
+        if target is None or target[0] != incident_id:
             raise NotFoundError(f"no entry {corrects_id} in incident {incident_id}")
-        corrects_seq = target.seq
+        corrects_seq = target[1]
     payload = dict(data or {})
     seq = count + 1
     digest = entry_hash(
@@ -114,14 +147,12 @@ def append(
         "prev_hash": previous,
         "hash": digest,
     }
-    inserted = connection.execute(_INSERT_ENTRY, values).inserted_primary_key
-    assert inserted is not None  # a single-row INSERT always reports its key
-    entry_id = inserted[0]
-    moved = connection.execute(
-        _MOVE_HEAD,
+    entry_id = _INSERT_ENTRY.first(connection, values)[0]
+    moved = _MOVE_HEAD.run(
+        connection,
         {"incident": incident_id, "new_count": seq, "new_head": digest, "old_count": count},
     )
-    if moved.rowcount != 1:  # cannot happen under the lock; never fork the chain silently
+    if moved != 1:  # cannot happen under the lock; never fork the chain silently
         raise StorageError(f"the chain head of incident {incident_id} moved during an append")
     _keep_loaded_incident_current(session, incident_id, seq, digest)
     return TimelineEntry(
@@ -139,16 +170,36 @@ def append(
     )
 
 
-_HEAD_FOR_UPDATE = (
-    select(IncidentRow.entry_count, IncidentRow.head_hash)
+#: the columns an append writes, in one place: the insert below names each of them
+ENTRY_INSERT_COLUMNS = (
+    "incident_id",
+    "seq",
+    "kind",
+    "text",
+    "author",
+    "created_at",
+    "corrects_id",
+    "corrects_seq",
+    "data",
+    "prev_hash",
+    "hash",
+)
+_HEAD_FOR_UPDATE = Prepared(
+    select(IncidentRow.state, IncidentRow.entry_count, IncidentRow.head_hash)
     .where(IncidentRow.id == bindparam("id"))
     .with_for_update()
 )
-_TARGET = select(TimelineEntryRow.incident_id, TimelineEntryRow.seq).where(
-    TimelineEntryRow.id == bindparam("id")
+_TARGET = Prepared(
+    select(TimelineEntryRow.incident_id, TimelineEntryRow.seq).where(
+        TimelineEntryRow.id == bindparam("id")
+    )
 )
-_INSERT_ENTRY = insert(TimelineEntryRow)
-_MOVE_HEAD = (
+_INSERT_ENTRY = Prepared(
+    insert(TimelineEntryRow)
+    .values({name: bindparam(name) for name in ENTRY_INSERT_COLUMNS})
+    .returning(TimelineEntryRow.id)
+)
+_MOVE_HEAD = Prepared(
     update(IncidentRow)
     .where(
         IncidentRow.id == bindparam("incident"), IncidentRow.entry_count == bindparam("old_count")
