@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from warroom.domain.search import SearchFilters, SearchQuery, SearchResults, StatementHit
 from warroom.domain.timeline import TimelineEntry
-from warroom.storage import search_sql
+from warroom.storage import listing_sql, search_sql
 from warroom.storage.locations import DB_ENV, default_database_path
 from warroom.storage.problems import damaged, is_damaged, unusable
 from warroom.storage.schema import HEAD
@@ -66,6 +66,19 @@ class QuickReader:
             try:
                 while rows := cursor.fetchmany(_FETCH_ROWS):
                     yield from (search_sql.entry_from_row(row) for row in rows)
+            finally:
+                cursor.close()
+
+    def listing(
+        self, incident_id: int, *, kinds: Sequence[str] = (), query: SearchQuery | None = None
+    ) -> Iterator[list[str]]:
+        """Yield the lines of an incident's whole listing, oldest first, a batch at a time."""
+        sql = listing_sql.select_listing("sqlite", incident_id, kinds=kinds, query=query)
+        with _translated():
+            cursor = self._connection.execute(sql.text, sql.params)
+            try:
+                while rows := cursor.fetchmany(_FETCH_ROWS):
+                    yield listing_sql.listing_lines(rows)
             finally:
                 cursor.close()
 

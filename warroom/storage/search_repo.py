@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from warroom.domain.search import SearchFilters, SearchQuery, SearchResults, StatementHit
 from warroom.domain.timeline import TimelineEntry
-from warroom.storage import search_sql
+from warroom.storage import listing_sql, search_sql
 
 
 def search(
@@ -109,5 +109,32 @@ def stream_entries(
     try:  # closed even when the caller stops early
         while rows := result.fetchmany(STREAM_ROWS):
             yield from (search_sql.entry_from_row(row) for row in rows)
+    finally:
+        result.close()
+
+
+def has_incident(session: Session, incident_id: int) -> bool:
+    """Tell whether the incident exists (one plain query: no model is loaded for it)."""
+    found = session.execute(text("SELECT 1 FROM incidents WHERE id = :id"), {"id": incident_id})
+    return found.first() is not None
+
+
+def stream_lines(
+    session: Session,
+    incident_id: int,
+    *,
+    query: SearchQuery | None = None,
+    kinds: Sequence[str] = (),
+) -> Generator[list[str], None, None]:
+    """Yield the lines of one incident's whole listing (``log list``), oldest first, a batch
+    at a time: the rows of :mod:`warroom.storage.listing_sql` streamed as in
+    :func:`stream_entries`, each batch made lines without an entry object per row."""
+    dialect = session.get_bind().dialect.name
+    found = listing_sql.select_listing(dialect, incident_id, kinds=kinds, query=query)
+    connection = session.connection().execution_options(stream_results=True, yield_per=STREAM_ROWS)
+    result = connection.execute(text(found.text), found.params)
+    try:  # closed even when the caller stops early
+        while rows := result.fetchmany(STREAM_ROWS):
+            yield listing_sql.listing_lines(rows)
     finally:
         result.close()
