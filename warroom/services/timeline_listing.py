@@ -3,7 +3,8 @@ stdlib reader cannot take): lines streamed in batches, in one read transaction.
 
 Kept apart from :class:`~warroom.services.timeline.TimelineService` on purpose: that module
 loads the ORM models (appends, corrections, the chain), a fifth of a second before the
-first line that a listing does not need; this one runs plain statements only.
+first line that a listing does not need; this one runs plain statements on a plain
+connection (:meth:`Database.read_connection`), so not even SQLAlchemy's ORM is loaded.
 """
 
 from __future__ import annotations
@@ -29,16 +30,16 @@ class TimelineListing:
         batches of lines: the first batch comes at once and one batch is held at a time.
         An unknown incident is refused here, not at the first batch."""
         query = parse_query(search) if search.strip() else None
-        with self._ctx.db.reading() as session:
-            if not search_repo.has_incident(session, incident_id):
+        with self._ctx.db.read_connection() as connection:
+            if not search_repo.has_incident(connection, incident_id):
                 raise NotFoundError(f"no incident {incident_id}")
         return self._lines(incident_id, kinds, query)
 
     def _lines(
         self, incident_id: int, kinds: Sequence[str], query: SearchQuery | None
     ) -> Iterator[list[str]]:
-        with self._ctx.db.reading() as session:
-            batches = search_repo.stream_lines(session, incident_id, query=query, kinds=kinds)
+        with self._ctx.db.read_connection() as connection:
+            batches = search_repo.stream_lines(connection, incident_id, query=query, kinds=kinds)
             try:
                 yield from batches
             finally:

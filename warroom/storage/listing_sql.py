@@ -13,7 +13,6 @@ path (:mod:`warroom.storage.search_repo`) both use it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,9 +24,6 @@ from warroom.storage.search_sql import Sql, as_data, as_time, select_entries
 #: what a line shows, in the order :func:`listing_lines` reads
 LISTING_COLUMNS = "e.seq, e.kind, e.text, e.author, e.created_at, e.corrects_id, e.data"
 _KINDS = frozenset(kind.value for kind in EntryKind)
-# How SQLAlchemy stores a time on SQLite: naive UTC, to the microsecond. Its first 19
-# characters are what the line shows; any other form goes through the full conversion.
-_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}").fullmatch
 
 
 def select_listing(
@@ -45,7 +41,29 @@ def select_listing(
 
 def listing_lines(rows: Sequence[Sequence[Any]]) -> list[str]:
     """Return the lines of a batch of :data:`LISTING_COLUMNS` rows (from either driver)."""
-    return [_line(*row) for row in rows]
+    lines: list[str] = []
+    append = lines.append
+    for row in rows:
+        seq, kind, text, author, at, corrects_id, data = row
+        # Most entries: a known kind, no correction, no data, and the time as SQLAlchemy
+        # stores it on SQLite (naive UTC to the microsecond, "YYYY-MM-DD HH:MM:SS.ffffff"),
+        # whose first 19 characters are what the line shows. The line is timeline_line's
+        # (tests/integration/cli/test_log_list_paths.py compares them); anything else takes
+        # the full conversion.
+        if (
+            kind in _KINDS
+            and not corrects_id
+            and (not data or data == "{}")
+            and type(at) is str
+            and len(at) == 26
+            and at[10] == " "
+            and at[19] == "."
+            and at[20:].isdigit()
+        ):
+            append(f"#{seq:<4} {at[:19]}Z  {kind:<9} {author}: {text}")
+        else:
+            append(_line(*row))
+    return lines
 
 
 def _line(
@@ -59,9 +77,6 @@ def _line(
 ) -> str:
     if kind not in _KINDS:
         kind = EntryKind(kind).value  # refused as the entry mapping refuses it
-    if type(created_at) is str and _STORED_TIME(created_at):
-        recorded = created_at[:19]
-    else:
-        recorded = as_time(created_at).isoformat(sep=" ", timespec="seconds")[:19]
+    recorded = as_time(created_at).isoformat(sep=" ", timespec="seconds")[:19]
     occurred = occurred_at(as_data(data)) if data and data != "{}" else None
     return timeline_line(seq, recorded, kind, author, text, occurred, corrects_id)
