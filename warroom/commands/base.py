@@ -9,7 +9,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from warroom.domain.terminal_text import json_c1_escaped, terminal_line, terminal_text
+from warroom.domain.terminal_text import (
+    json_c1_escaped,
+    terminal_line,
+    terminal_lines,
+    terminal_text,
+)
 
 if TYPE_CHECKING:
     from warroom.services import Services
@@ -116,11 +121,23 @@ class CommandContext:
         for line in lines:
             chunk.append(line)
             if len(chunk) >= _LINES_PER_WRITE or not printed:
-                write(terminal_text("\n".join(chunk)) + "\n")
+                write(terminal_lines(chunk) + "\n")
                 chunk.clear()
                 printed = True
         if chunk:
-            write(terminal_text("\n".join(chunk)) + "\n")
+            write(terminal_lines(chunk) + "\n")
+        if not printed:
+            print_text(empty)
+
+    def emit_batches(self, batches: Iterable[list[str]], *, empty: str) -> None:
+        """Print batches of human lines as they come, each escaped and written at once (a
+        listing of a million lines starts at once, and holds one batch), or ``empty``."""
+        printed = False
+        write = sys.stdout.write
+        for batch in batches:
+            if batch:
+                write(terminal_lines(batch) + "\n")
+                printed = True
         if not printed:
             print_text(empty)
 

@@ -65,8 +65,6 @@ def _add(ctx: CommandContext) -> int:
 
 
 def _list(ctx: CommandContext) -> int:
-    from warroom.commands.render import entry_line
-    from warroom.domain.json_mapping import cli_entry_json
     from warroom.domain.timeline import EntryKind
 
     args = ctx.args
@@ -74,6 +72,15 @@ def _list(ctx: CommandContext) -> int:
     # Read-only: the embedded file is read without SQLAlchemy when it can be. Both stream
     # the whole listing (first line at once, one batch in memory).
     quick = ctx.quick_reads()
+    if not args.last and not ctx.as_json:
+        # The whole timeline as text: rows straight to lines, no entry object per row.
+        lister = quick or ctx.services.timeline_listing
+        names = [kind.value for kind in kinds]
+        ctx.emit_batches(lister.lines(args.id, kinds=names, search=args.search), empty="no entries")
+        return 0
+    from warroom.commands.render import entry_line
+    from warroom.domain.json_mapping import cli_entry_json
+
     source = quick or ctx.services.timeline
     if args.last:
         entries = iter(

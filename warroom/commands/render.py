@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from warroom.domain.clock import iso_utc
+from warroom.domain.timeline_line import timeline_line
 
 if TYPE_CHECKING:  # annotations only: a command loads just the domain modules it uses
     from warroom.domain.channels import Channel
@@ -31,16 +32,17 @@ def incident_line(incident: Incident) -> str:
 
 def entry_line(entry: TimelineEntry) -> str:
     """Return a one-line summary of a timeline entry (recorded at; when it happened, if the
-    person said)."""
-    correction = f" (corrects entry id {entry.corrects_id})" if entry.corrects_id else ""
-    # isoformat, not strftime: the same text for any four-digit year, several times faster
-    # (a listing of a million entries formats a million times).
+    person said): the format of :func:`warroom.domain.timeline_line.timeline_line`."""
+    # isoformat, not strftime: the same text for any four-digit year, several times faster.
     at = entry.created_at.isoformat(sep=" ", timespec="seconds")[:19]
-    happened = entry.occurred_at
-    occurred = f" [happened {happened:%Y-%m-%d %H:%M}Z]" if happened is not None else ""
-    return (
-        f"#{entry.seq:<4} {at}Z  {entry.kind.value:<9} "
-        f"{entry.author}: {entry.text}{occurred}{correction}"
+    return timeline_line(
+        entry.seq,
+        at,
+        entry.kind.value,
+        entry.author,
+        entry.text,
+        entry.occurred_at,
+        entry.corrects_id,
     )
 
 

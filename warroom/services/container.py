@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from warroom.services.sources import SourceService
     from warroom.services.statements import StatementService
     from warroom.services.timeline import TimelineService
+    from warroom.services.timeline_listing import TimelineListing
     from warroom.services.views import ViewService
 
 
@@ -87,6 +88,13 @@ class Services:
         from warroom.services.timeline import TimelineService
 
         return TimelineService(self._context)
+
+    @cached_property
+    def timeline_listing(self) -> TimelineListing:
+        """Stream an incident's timeline as the lines ``log list`` prints."""
+        from warroom.services.timeline_listing import TimelineListing
+
+        return TimelineListing(self._context)
 
     @cached_property
     def search(self) -> SearchService:

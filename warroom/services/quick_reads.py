@@ -39,6 +39,16 @@ class QuickReads:
             incident_id, kinds=kinds, query=query, newest_first=newest_first, limit=limit
         )
 
+    def lines(
+        self, incident_id: int, *, kinds: Sequence[str] = (), search: str = ""
+    ) -> Iterator[list[str]]:
+        """Yield the lines of the whole listing, a batch at a time, as
+        :meth:`TimelineListing.lines` does."""
+        query = parse_query(search) if search.strip() else None
+        if not self._reader.has_incident(incident_id):
+            raise NotFoundError(f"no incident {incident_id}")
+        return self._reader.listing(incident_id, kinds=kinds, query=query)
+
     def search(
         self,
         text: str,

@@ -9,17 +9,16 @@ known to be ours). Migrations run only when the stored revision is older than ou
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from warroom.domain.errors import ConflictError, StorageError
 from warroom.storage.database_url import checked_url
@@ -29,6 +28,9 @@ from warroom.storage.problems import damaged, is_damaged, unusable
 from warroom.storage.quick_open import SQLITE_BUSY_TIMEOUT_S
 from warroom.storage.schema import HEAD, KNOWN_REVISIONS
 from warroom.storage.sqlite_file import SqliteFile, prepare
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +52,10 @@ class Database:
     read_only: str = ""
 
     def __post_init__(self) -> None:
-        self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(
-            bind=self.engine.execution_options(**{_READONLY: True}), expire_on_commit=False
-        )
+        # Made on first use: SQLAlchemy's ORM costs a twentieth of a second to import, which
+        # a command reading plain rows (``log list``, see :meth:`read_connection`) never pays.
+        self._sessions: sessionmaker[Session] | None = None
+        self._read_sessions: sessionmaker[Session] | None = None
         self._guard: FileGuard | None = None
         self._anchor: Any = None
         self._stopped: DatabaseReplacedError | None = None
@@ -79,6 +81,10 @@ class Database:
         for the lock instead of failing halfway with 'database is locked'.
         """
         self._check_writable()
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         with self._sessions() as session, _translate_errors(self), session.begin():
             yield session
 
@@ -120,8 +126,23 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """Run a read-only use case (a deferred transaction: readers never block writers)."""
+        if self._read_sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._read_sessions = sessionmaker(
+                bind=self.engine.execution_options(**{_READONLY: True}), expire_on_commit=False
+            )
         with self._read_sessions() as session, _translate_errors(self), session.begin():
             yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """Run a read-only use case on a plain connection, as :meth:`reading` does on a
+        session (one deferred transaction, the same error messages), without the ORM: for
+        reads of plain rows that stream a whole timeline."""
+        readonly = self.engine.execution_options(**{_READONLY: True})
+        with readonly.connect() as connection, _translate_errors(self), connection.begin():
+            yield connection
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -144,10 +165,6 @@ def _translate_errors(database: Database) -> Iterator[None]:
     """Turn driver errors a person can meet (locked, unreachable, damaged) into one line."""
     try:
         yield
-    except StaleDataError as error:
-        raise ConflictError(
-            "someone else changed this at the same moment; reload and try again"
-        ) from error
     except DBAPIError as error:
         # First: a server restart surfaces as an OperationalError on a connection SQLAlchemy
         # has just invalidated; the pool (pool_pre_ping) replaces it, so trying again works.
@@ -167,6 +184,14 @@ def _translate_errors(database: Database) -> Iterator[None]:
             ) from error
         if isinstance(error, OperationalError):
             raise unusable(_first_line(error)) from error
+        raise
+    except Exception as error:
+        # Only a session can raise StaleDataError, so the ORM is loaded when it matters.
+        orm_errors = sys.modules.get("sqlalchemy.orm.exc")
+        if orm_errors is not None and isinstance(error, orm_errors.StaleDataError):
+            raise ConflictError(
+                "someone else changed this at the same moment; reload and try again"
+            ) from error
         raise
 
 
@@ -352,6 +377,16 @@ def _run_migrations(database: Database, progress: Callable[[str, int, int], None
 
     log.info("upgrading the schema of %s to %s", database.location, HEAD)
     upgrade_to_head(database.engine, progress)
+
+
+def __getattr__(name: str) -> Any:
+    # ``Session`` is re-exported for the services' annotations (they may not import
+    # SQLAlchemy themselves); it is imported only when one of them asks for it.
+    if name == "Session":
+        from sqlalchemy.orm import Session
+
+        return Session
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["Database", "Session", "open_database"]

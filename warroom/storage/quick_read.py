@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 
 from warroom.domain.search import SearchFilters, SearchQuery, SearchResults, StatementHit
 from warroom.domain.timeline import TimelineEntry
-from warroom.storage import search_sql
+from warroom.storage import listing_sql, search_sql
 from warroom.storage.quick_open import open_snapshot, translated_errors
 
 _FETCH_ROWS = 500
@@ -59,6 +59,19 @@ class QuickReader:
             try:
                 while rows := cursor.fetchmany(_FETCH_ROWS):
                     yield from (search_sql.entry_from_row(row) for row in rows)
+            finally:
+                cursor.close()
+
+    def listing(
+        self, incident_id: int, *, kinds: Sequence[str] = (), query: SearchQuery | None = None
+    ) -> Iterator[list[str]]:
+        """Yield the lines of an incident's whole listing, oldest first, a batch at a time."""
+        sql = listing_sql.select_listing("sqlite", incident_id, kinds=kinds, query=query)
+        with translated_errors():
+            cursor = self._connection.execute(sql.text, sql.params)
+            try:
+                while rows := cursor.fetchmany(_FETCH_ROWS):
+                    yield listing_sql.listing_lines(rows)
             finally:
                 cursor.close()
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from warroom.domain.search import SearchFilters, SearchQuery, SearchResults, StatementHit
 from warroom.domain.timeline import TimelineEntry
-from warroom.storage import search_sql
+from warroom.storage import listing_sql, search_sql
+
+if TYPE_CHECKING:  # annotations only: the streamed listing runs without the ORM
+    from sqlalchemy.orm import Session
 
 
 def search(
@@ -109,5 +113,33 @@ def stream_entries(
     try:  # closed even when the caller stops early
         while rows := result.fetchmany(STREAM_ROWS):
             yield from (search_sql.entry_from_row(row) for row in rows)
+    finally:
+        result.close()
+
+
+def has_incident(connection: Connection, incident_id: int) -> bool:
+    """Tell whether the incident exists (one plain query: no model is loaded for it)."""
+    found = connection.execute(text("SELECT 1 FROM incidents WHERE id = :id"), {"id": incident_id})
+    return found.first() is not None
+
+
+def stream_lines(
+    connection: Connection,
+    incident_id: int,
+    *,
+    query: SearchQuery | None = None,
+    kinds: Sequence[str] = (),
+) -> Generator[list[str], None, None]:
+    """Yield the lines of one incident's whole listing (``log list``), oldest first, a batch
+    at a time: the rows of :mod:`warroom.storage.listing_sql` streamed as in
+    :func:`stream_entries`, each batch made lines without an entry object per row."""
+    found = listing_sql.select_listing(
+        connection.dialect.name, incident_id, kinds=kinds, query=query
+    )
+    streaming = connection.execution_options(stream_results=True, yield_per=STREAM_ROWS)
+    result = streaming.execute(text(found.text), found.params)
+    try:  # closed even when the caller stops early
+        while rows := result.fetchmany(STREAM_ROWS):
+            yield listing_sql.listing_lines(rows)
     finally:
         result.close()

@@ -103,13 +103,15 @@ def select_entries(
     after_seq: int = 0,
     before_seq: int | None = None,
     count: bool = False,
+    columns: str = ENTRY_COLUMNS,
 ) -> Sql:
     """Return entries passing ``filters`` (and matching ``query``), in order of record.
 
     ``count`` asks for the number of such entries instead. With a query the full-text index
     drives the read, in id order (ids rise with time, and within an incident with the entry
     number), so the newest matches come first without sorting them all; without one, the
-    (incident, number) index does.
+    (incident, number) index does. ``columns`` chooses what each row holds (default:
+    :data:`ENTRY_COLUMNS`, what :func:`entry_from_row` maps).
     """
     sql = Sql("")
     conditions = _entry_conditions(sql, filters, dialect)
@@ -147,7 +149,7 @@ def select_entries(
         sql.text = f"SELECT count(*) FROM (SELECT 1 FROM {source}{where} LIMIT :cap) counted"
         sql.params["cap"] = COUNT_MAX + 1
         return sql
-    sql.text = f"SELECT {ENTRY_COLUMNS} FROM {source}{where} ORDER BY {order}"
+    sql.text = f"SELECT {columns} FROM {source}{where} ORDER BY {order}"
     if limit is not None:
         sql.text += " LIMIT :limit"
         sql.params["limit"] = limit
@@ -201,22 +203,24 @@ def entry_from_row(row: Sequence[Any]) -> TimelineEntry:
         kind=EntryKind(kind),
         text=text,
         author=author,
-        created_at=_as_time(created_at),
+        created_at=as_time(created_at),
         corrects_id=corrects_id,
         prev_hash=prev,
         hash=digest,
-        data=_as_data(data),
+        data=as_data(data),
     )
 
 
-def _as_time(value: Any) -> datetime:
+def as_time(value: Any) -> datetime:
+    """Return a stored time (SQLite's naive UTC text, a server's datetime) in UTC."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     assert isinstance(value, datetime)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _as_data(value: Any) -> dict[str, Any]:
+def as_data(value: Any) -> dict[str, Any]:
+    """Return an entry's data from the column (JSON text on SQLite, an object on a server)."""
     if value is None or value == "{}":  # most entries: no JSON parser needed
         return {}
     if isinstance(value, str):
@@ -234,5 +238,5 @@ def statement_hit_from_row(row: Sequence[Any]) -> StatementHit:
         subject=subject,
         text=text,
         state=state,
-        updated_at=_as_time(updated_at),
+        updated_at=as_time(updated_at),
     )

@@ -61,3 +61,33 @@ def test_a_stream_stopped_early_lets_writes_go_on(services: Any, long_incident: 
     assert services.timeline.entries(long_incident, limit=1, newest_first=True)[0].seq == (
         ENTRIES + 2
     )
+
+
+def test_the_listing_streams_every_line_in_batches(services: Any, long_incident: int) -> None:
+    batches = list(services.timeline_listing.lines(long_incident))
+    assert [len(batch) for batch in batches] == [STREAM_ROWS, STREAM_ROWS, 38]
+    lines = [line for batch in batches for line in batch]
+    assert [line.split()[0] for line in lines] == [f"#{n}" for n in range(1, ENTRIES + 2)]
+    found = [
+        line
+        for batch in services.timeline_listing.lines(long_incident, search="refund")
+        for line in batch
+    ]
+    assert [line.split(": ", 1)[1] for line in found] == [
+        f"refund wave {n}" for n in range(0, ENTRIES, 100)
+    ]
+
+
+def test_the_listing_refuses_an_unknown_incident_at_once(services: Any) -> None:
+    with pytest.raises(NotFoundError, match="no incident 404"):
+        services.timeline_listing.lines(404)
+
+
+def test_a_listing_stopped_early_lets_writes_go_on(services: Any, long_incident: int) -> None:
+    batches = services.timeline_listing.lines(long_incident)
+    assert next(batches)[0].startswith("#1 ")
+    batches.close()  # the cursor and its read transaction end here
+    services.timeline.add(long_incident, "After the listing.", "alice")
+    assert services.timeline.entries(long_incident, limit=1, newest_first=True)[0].seq == (
+        ENTRIES + 2
+    )
