@@ -8,9 +8,12 @@ incident (clocks, review, inbox figures) just to build these.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from warroom.domain.outbox import Delivery
 from warroom.domain.statements import Revision, Statement
+
+if TYPE_CHECKING:  # receipts are not read when checking a live incident: no outbox import
+    from warroom.domain.outbox import Delivery
 
 
 @dataclass(frozen=True, slots=True)
