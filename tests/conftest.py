@@ -76,6 +76,40 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     )
 
 
+# Fixtures that build something expensive once and share it (a PyInstaller bundle, a Synapse
+# homeserver, a 100,000-entry database, a signed export). Under pytest-xdist every test that uses
+# one is sent to the same worker (``--dist loadgroup``, see pyproject's addopts), so it is still
+# built once per run rather than once per worker.
+SHARED_EXPENSIVE_FIXTURES = ("bundle", "synapse", "big_db_url", "signed_export")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put every test of one shared expensive fixture into one xdist group."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        for fixture in SHARED_EXPENSIVE_FIXTURES:
+            if fixture in names:
+                item.add_marker(pytest.mark.xdist_group(fixture))
+                break
+
+
+# The suite runs on pytest-xdist workers (``-n auto`` in pyproject's addopts). Many tests wait
+# on a subprocess, a socket or a server rather than on the CPU, so a worker per core leaves the
+# cores idle part of the time: "auto" means two workers per core, at least two.
+# PYTEST_XDIST_AUTO_NUM_WORKERS overrides it; ``-n 0`` runs in one process (for debugging).
+WORKERS_PER_CORE = 2
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """Return the number of workers ``-n auto`` starts (None: the variable decides)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(2, WORKERS_PER_CORE * (cores or 1))
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """Start one throwaway PostgreSQL server for the whole session; stop it at the end."""
