@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from tests.support.cli_zygote import CliZygote
     from tests.support.postgres import PostgresServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -208,17 +209,47 @@ def cli_env(db_url: str, isolated_environment: Path) -> dict[str, str]:
     return env
 
 
+# ``run_cli`` forks each call from a process that has already imported War Room (see
+# tests/support/cli_zygote.py): the same ``python -m warroom`` in its own process, without
+# ~1 s of imports per call. WARROOM_TEST_CLI=subprocess starts a fresh interpreter per call.
+FORKED_CLI = sys.platform.startswith("linux") and os.environ.get("WARROOM_TEST_CLI") != "subprocess"
+
+
+@pytest.fixture(scope="session")
+def cli_zygotes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[CliZygote]]:
+    """Hold the session's CLI zygote (started by the first call that can use it)."""
+    zygotes: list[CliZygote] = []
+    yield zygotes
+    for zygote in zygotes:
+        zygote.close()
+
+
 @pytest.fixture
-def run_cli(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
+def run_cli(  # type: ignore[no-untyped-def]
+    cli_env: dict[str, str],
+    cli_zygotes: list[CliZygote],
+    tmp_path_factory: pytest.TempPathFactory,
+):
     """Return a function that runs ``python -m warroom ARGS`` and returns a CliResult."""
 
     def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> CliResult:
+        full_env = {**cli_env, **(env or {})}
+        if FORKED_CLI:
+            from tests.support.cli_zygote import CliZygote
+
+            if not cli_zygotes:
+                cli_zygotes.append(CliZygote(full_env, tmp_path_factory.mktemp("cli-zygote")))
+            if cli_zygotes[0].accepts(full_env):
+                code, out, err = cli_zygotes[0].run(
+                    list(args), stdin=stdin, env=full_env, timeout=120
+                )
+                return CliResult(code, out, err)
         completed = subprocess.run(
             [sys.executable, "-m", "warroom", *args],
             input=stdin,
             capture_output=True,
             text=True,
-            env={**cli_env, **(env or {})},
+            env=full_env,
             timeout=120,
         )
         return CliResult(completed.returncode, completed.stdout, completed.stderr)
