@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from tests.support.cli_zygote import CliZygote
     from tests.support.postgres import PostgresServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -74,6 +75,40 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         databases,
         indirect=True,
     )
+
+
+# Fixtures that build something expensive once and share it (a PyInstaller bundle, a Synapse
+# homeserver, a 100,000-entry database, a signed export). Under pytest-xdist every test that uses
+# one is sent to the same worker (``--dist loadgroup``, see pyproject's addopts), so it is still
+# built once per run rather than once per worker.
+SHARED_EXPENSIVE_FIXTURES = ("bundle", "synapse", "big_db_url", "signed_export")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put every test of one shared expensive fixture into one xdist group."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        for fixture in SHARED_EXPENSIVE_FIXTURES:
+            if fixture in names:
+                item.add_marker(pytest.mark.xdist_group(fixture))
+                break
+
+
+# The suite runs on pytest-xdist workers (``-n auto`` in pyproject's addopts). Many tests wait
+# on a subprocess, a socket or a server rather than on the CPU, so a worker per core leaves the
+# cores idle part of the time: "auto" means two workers per core, at least two.
+# PYTEST_XDIST_AUTO_NUM_WORKERS overrides it; ``-n 0`` runs in one process (for debugging).
+WORKERS_PER_CORE = 2
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """Return the number of workers ``-n auto`` starts (None: the variable decides)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(2, WORKERS_PER_CORE * (cores or 1))
 
 
 @pytest.fixture(scope="session")
@@ -174,17 +209,47 @@ def cli_env(db_url: str, isolated_environment: Path) -> dict[str, str]:
     return env
 
 
+# ``run_cli`` forks each call from a process that has already imported War Room (see
+# tests/support/cli_zygote.py): the same ``python -m warroom`` in its own process, without
+# ~1 s of imports per call. WARROOM_TEST_CLI=subprocess starts a fresh interpreter per call.
+FORKED_CLI = sys.platform.startswith("linux") and os.environ.get("WARROOM_TEST_CLI") != "subprocess"
+
+
+@pytest.fixture(scope="session")
+def cli_zygotes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[CliZygote]]:
+    """Hold the session's CLI zygote (started by the first call that can use it)."""
+    zygotes: list[CliZygote] = []
+    yield zygotes
+    for zygote in zygotes:
+        zygote.close()
+
+
 @pytest.fixture
-def run_cli(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
+def run_cli(  # type: ignore[no-untyped-def]
+    cli_env: dict[str, str],
+    cli_zygotes: list[CliZygote],
+    tmp_path_factory: pytest.TempPathFactory,
+):
     """Return a function that runs ``python -m warroom ARGS`` and returns a CliResult."""
 
     def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> CliResult:
+        full_env = {**cli_env, **(env or {})}
+        if FORKED_CLI:
+            from tests.support.cli_zygote import CliZygote
+
+            if not cli_zygotes:
+                cli_zygotes.append(CliZygote(full_env, tmp_path_factory.mktemp("cli-zygote")))
+            if cli_zygotes[0].accepts(full_env):
+                code, out, err = cli_zygotes[0].run(
+                    list(args), stdin=stdin, env=full_env, timeout=120
+                )
+                return CliResult(code, out, err)
         completed = subprocess.run(
             [sys.executable, "-m", "warroom", *args],
             input=stdin,
             capture_output=True,
             text=True,
-            env={**cli_env, **(env or {})},
+            env=full_env,
             timeout=120,
         )
         return CliResult(completed.returncode, completed.stdout, completed.stderr)

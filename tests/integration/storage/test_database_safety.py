@@ -15,12 +15,12 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.processes import wait_until_watching
 from warroom.domain.errors import StorageError
 from warroom.services import build_services
 from warroom.storage.database import open_database
@@ -179,11 +179,9 @@ def test_sync_watch_stops_with_one_line_when_its_file_is_replaced(
         text=True,
     )
     try:
-        wal = db_path.with_name(db_path.name + "-wal")
-        deadline = time.monotonic() + 30
-        while not wal.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)  # the watch is past its first pass
+        # The watch has opened and guarded the file (it takes SIGTERM over right after; the
+        # -wal file plus 0.5 s was not always enough on a loaded machine).
+        wait_until_watching(watcher)
         _replace_with_a_copy(db_path)
         out, err = watcher.communicate(timeout=60)
     finally:

@@ -19,6 +19,7 @@ import pytest
 
 from tests.integration.sync.conftest import BLUESKY_PASSWORD, MASTODON_TOKEN, bulk_release
 from tests.integration.sync.fakes import FakeSocial
+from tests.support.processes import wait_until_watching
 from warroom.domain.channels import ChannelKind
 from warroom.domain.outbox import DeliveryState
 
@@ -142,9 +143,18 @@ def test_kill_9_in_the_middle_of_a_drain_loses_nothing_and_posts_nothing_twice(
 
 def test_sigterm_stops_the_watch_cleanly(cli_env: dict[str, str]) -> None:
     worker = _start_watch(cli_env)
-    time.sleep(1.5)  # started, idle: nothing is queued
-    worker.send_signal(signal.SIGTERM)
-    assert worker.wait(10) == 0
-    assert worker.stderr is not None
-    assert worker.stderr.read() == ""
-    worker.stderr.close()
+    try:
+        # Started: the watch has taken over SIGTERM (a fixed 1.5 s sleep was too short on a
+        # loaded machine, where the imports alone took longer and SIGTERM killed the process).
+        wait_until_watching(worker)
+        time.sleep(0.3)  # idle in its passes: nothing is queued
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(10) == 0
+        assert worker.stderr is not None
+        assert worker.stderr.read() == ""
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        if worker.stderr is not None:
+            worker.stderr.close()

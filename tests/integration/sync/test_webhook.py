@@ -15,11 +15,13 @@ from warroom.domain.channels import ChannelKind
 from warroom.domain.outbox import DeliveryState
 
 
-def _configure(services: Any, httpserver: Any, secret: str) -> None:
+def _configure(services: Any, httpserver: Any, secret: str, read_timeout: float = 10) -> None:
+    # A short read timeout only where the test is about it: on a loaded machine (parallel
+    # workers) the test server may well take more than 0.5 s to answer.
     services.channel_setup.configure(
         "webhook",
         ChannelKind.WEBHOOK,
-        {"url": httpserver.url_for("/hooks/warroom"), "read_timeout": 0.5},
+        {"url": httpserver.url_for("/hooks/warroom"), "read_timeout": read_timeout},
         secret,
     )
 
@@ -88,7 +90,7 @@ def test_500_then_success(services: Any, httpserver: Any, clock: Any) -> None:
 def test_a_read_timeout_makes_the_row_uncertain(services: Any, httpserver: Any) -> None:
     from werkzeug import Request, Response
 
-    _configure(services, httpserver, WEBHOOK_SECRET)
+    _configure(services, httpserver, WEBHOOK_SECRET, read_timeout=0.5)
     release_handler = threading.Event()
 
     def slow(request: Request) -> Response:
