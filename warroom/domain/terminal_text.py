@@ -6,7 +6,11 @@ BEL, a carriage return...) can move the cursor, retitle or reprogram the termina
 a line that looks like War Room's own output. Every text output therefore goes through
 :func:`terminal_text` (keeps line breaks and tabs) or :func:`terminal_line` (one line, for
 ``error:`` and ``warning:`` lines): each control character is shown as an escape such as
-``\\x1b``, so the reader sees that it was there. Machine output (``--json``) stays exact.
+``\\x1b``, so the reader sees that it was there. The bidirectional embeddings, overrides and
+isolates (U+202A..U+202E, U+2066..U+2069) are shown escaped too (``\\u202e``): they make a
+terminal show the characters after them in another order, so a post could make a line read
+differently from what it says ('Trojan Source'). The direction marks (LRM, RLM, ALM) stay:
+right-to-left text needs them and they reorder nothing. Machine output (``--json``) stays exact.
 """
 
 from __future__ import annotations
@@ -15,16 +19,18 @@ import re
 
 from warroom.domain.errors import ValidationError
 
-# C0 controls except tab and line feed, DEL, and the C1 controls (U+0080..U+009F).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and line feed, DEL, the C1 controls (U+0080..U+009F), and the
+# bidirectional embeddings, overrides and isolates.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # The same, plus line feed and tab, for text that must stay on one line.
-_CONTROLS_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Only the C1 range: JSON escapes C0 itself but writes C1 characters raw.
 _C1 = re.compile("[\x80-\x9f]")
 
 
 def _escaped(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group(0)):02x}"
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def terminal_text(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,17 @@ def test_c0_c1_and_del_are_shown_escaped() -> None:
 
 
 def test_newline_tab_and_printable_unicode_are_kept() -> None:
-    text = "Ligne 1\n\tcafé — 東京 🚨 ‮"
+    text = "Ligne 1\n\tcafé — 東京 🚨 مرحبا \u200f שלום \u200e"  # direction marks stay
     assert terminal_text(text) == text
+
+
+@pytest.mark.parametrize("escape", [terminal_text, terminal_line])
+def test_bidi_overrides_and_isolates_are_shown_escaped(escape: Callable[[str], str]) -> None:
+    """A post cannot make a line read differently from what it holds ('Trojan Source')."""
+    text = "refund \u202edeifitrev\u202c ok \u2067x\u2069 \u202a\u202b\u202d\u2066\u2068"
+    assert escape(text) == (
+        "refund \\u202edeifitrev\\u202c ok \\u2067x\\u2069 \\u202a\\u202b\\u202d\\u2066\\u2068"
+    )
 
 
 def test_one_line_form_has_no_line_break_left() -> None:
