@@ -123,6 +123,8 @@ class VerifyRun:
         self._state: ChainState | None = None
 
     def check(self) -> ExportCheck:
+        """Return the verdict: the chain (from the checkpoint, if any), its end against the
+        incident's recorded head, then every exported field against what the chain records."""
         incident = self._incident
         base = ExportCheck(True, incident.id, incident.title, 0, "")
         walk = self._start(self._point)
