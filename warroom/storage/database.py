@@ -296,9 +296,10 @@ def _writer_cache(raw: Any, info: dict[Any, Any]) -> None:
 
     SQLite's default 2 MB does not keep the pages an append touches in a million-entry log
     (the indexes' right edges, the search index's newest segments that it merges): an append
-    then took 0.79 ms at 1M entries against 0.55 ms at 10k. With 8 MB it costs the same at
-    every size (tests/perf/bench_append.py). Only writers get it, so that a long read (an
-    export, a full verification) keeps SQLite's default and its memory stays flat.
+    then took 0.79 ms at 1M entries against 0.55 ms at 10k. With 8 MB it costs about the same
+    at every size (0.58 ms at 1M, tests/perf/bench_append.py). Only a connection that has
+    written gets it: one that only reads (an export or a full verification in a process of
+    its own) keeps SQLite's default, and any connection's cache stays bounded.
     """
     raw.execute(f"PRAGMA cache_size=-{_WRITER_CACHE_KIB}")
     info[_WRITER_CACHE] = True
