@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -190,6 +191,31 @@ def request_json(
             return response.json()
         except ValueError:
             raise TransientError(f"{what}: the answer was not JSON") from None
+
+
+@dataclass(frozen=True)
+class JsonApi:
+    """One account on a JSON API (Mastodon, Matrix, Statuspage): its session, its base URL,
+    the channel's settings and the secret its answers must never echo."""
+
+    session: requests.Session
+    base: str
+    settings: Mapping[str, Any]
+    secret: str
+    now: Callable[[], datetime]
+
+    def request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
+        """Send ``method`` to ``path`` under the base URL (see :func:`request_json`)."""
+        return request_json(
+            self.session,
+            method,
+            self.base + path,
+            settings=self.settings,
+            secret=self.secret,
+            what=what,
+            now=self.now,
+            **kwargs,
+        )
 
 
 def server_reason(response: requests.Response, secrets: list[str]) -> str:

@@ -42,23 +42,12 @@ class MastodonConnector:
         self._clock = clock
         self._session = http.make_session(self._settings)
         self._session.headers["Authorization"] = f"Bearer {secret}"
+        self._api = http.JsonApi(self._session, self._base, self._settings, secret, clock)
         self._account_id: str | None = None
-
-    def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        return http.request_json(
-            self._session,
-            method,
-            self._base + path,
-            settings=self._settings,
-            secret=self._secret,
-            what=what,
-            now=self._clock,
-            **kwargs,
-        )
 
     def check(self) -> str:
         """Call verify_credentials: proves the token and names the account."""
-        account = self._request("GET", "/api/v1/accounts/verify_credentials", "Mastodon login")
+        account = self._api.request("GET", "/api/v1/accounts/verify_credentials", "Mastodon login")
         self._account_id = str(account.get("id", ""))
         return f"authenticated as @{account.get('acct') or account.get('username') or '?'}"
 
@@ -74,7 +63,7 @@ class MastodonConnector:
             # An answer to an inbox item: in its thread (the text already mentions the author).
             body["in_reply_to_id"] = str(row.thread["status_id"])
         try:
-            status = self._request(
+            status = self._api.request(
                 "POST",
                 "/api/v1/statuses",
                 "Mastodon post",
@@ -99,7 +88,7 @@ class MastodonConnector:
         try:
             if not self._account_id:
                 self.check()
-            statuses = self._request(
+            statuses = self._api.request(
                 "GET",
                 f"/api/v1/accounts/{self._account_id}/statuses",
                 "Mastodon reconciliation",

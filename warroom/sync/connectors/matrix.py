@@ -91,18 +91,7 @@ class MatrixConnector:
         self._memory = memory or ForgetfulMemory()
         self._session = http.make_session(self._settings)
         self._session.headers["Authorization"] = f"Bearer {secret}"
-
-    def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        return http.request_json(
-            self._session,
-            method,
-            self._base + path,
-            settings=self._settings,
-            secret=self._secret,
-            what=what,
-            now=self._clock,
-            **kwargs,
-        )
+        self._api = http.JsonApi(self._session, self._base, self._settings, secret, clock)
 
     def room_id(self) -> str:
         """Return the room id, resolving an alias once (and keeping the answer)."""
@@ -111,7 +100,7 @@ class MatrixConnector:
         if self._room.startswith("!"):
             self._room_id = self._room
             return self._room_id
-        answer = self._request(
+        answer = self._api.request(
             "GET", f"{API}/directory/room/{quote(self._room, safe='')}", "Matrix room alias"
         )
         room_id = str(answer.get("room_id") or "") if isinstance(answer, dict) else ""
@@ -123,7 +112,7 @@ class MatrixConnector:
 
     def check(self) -> str:
         """Call whoami (proves the token) and resolve the room alias if there is one."""
-        me = self._request("GET", f"{API}/account/whoami", "Matrix login")
+        me = self._api.request("GET", f"{API}/account/whoami", "Matrix login")
         user = str(me.get("user_id") or "?") if isinstance(me, dict) else "?"
         room = self.room_id()
         where = f" (room {self._room} is {room})" if room != self._room else ""
@@ -142,7 +131,7 @@ class MatrixConnector:
             f"{quote(row.idempotency_key, safe='')}"
         )
         try:
-            answer = self._request("PUT", path, "Matrix send", json=event_content(row))
+            answer = self._api.request("PUT", path, "Matrix send", json=event_content(row))
         except http.MaybeSent as error:
             # Safe to retry: the transaction id (or, with another token, the lookup) dedupes.
             raise TransientError(str(error)) from None
@@ -172,7 +161,7 @@ class MatrixConnector:
         path = f"{API}/rooms/{quote(room_id, safe='')}/messages"
         try:
             for _page in range(LOOKUP_PAGES):
-                answer = self._request("GET", path, "Matrix history", params=params)
+                answer = self._api.request("GET", path, "Matrix history", params=params)
                 chunk = answer.get("chunk") if isinstance(answer, dict) else None
                 for event in chunk if isinstance(chunk, list) else []:
                     content = event.get("content") if isinstance(event, dict) else None

@@ -68,26 +68,15 @@ class StatuspageConnector:
         self._memory = memory or ForgetfulMemory()
         self._session = http.make_session(self._settings)
         self._session.headers["Authorization"] = f"OAuth {secret}"
+        self._api = http.JsonApi(self._session, self._base, self._settings, secret, clock)
 
     @property
     def _page_path(self) -> str:
         return f"/v1/pages/{quote(self._page, safe='')}"
 
-    def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        return http.request_json(
-            self._session,
-            method,
-            self._base + path,
-            settings=self._settings,
-            secret=self._secret,
-            what=what,
-            now=self._clock,
-            **kwargs,
-        )
-
     def check(self) -> str:
         """Read the page (``GET /v1/pages/{page_id}``): proves the key and the page id."""
-        page = self._request("GET", self._page_path, "Statuspage page")
+        page = self._api.request("GET", self._page_path, "Statuspage page")
         name = str(page.get("name") or self._page) if isinstance(page, dict) else self._page
         return f"page {name!r} answered"
 
@@ -125,7 +114,7 @@ class StatuspageConnector:
             **self._fields(row),
             "metadata": {"warroom": {"incident": marker(self._channel, row.incident_id)}},
         }
-        answer = self._request(
+        answer = self._api.request(
             "POST",
             f"{self._page_path}/incidents",
             "Statuspage incident",
@@ -138,7 +127,7 @@ class StatuspageConnector:
         return self._result(remote, "page incident created", answer)
 
     def _update(self, row: Delivery, remote: str) -> DeliveryResult:
-        answer = self._request(
+        answer = self._api.request(
             "PATCH",
             f"{self._page_path}/incidents/{quote(remote, safe='')}",
             "Statuspage update",
@@ -161,7 +150,7 @@ class StatuspageConnector:
             ),
         ]
         for path, params in searches:
-            found = self._request("GET", path, "Statuspage lookup", params=params)
+            found = self._api.request("GET", path, "Statuspage lookup", params=params)
             for incident in found if isinstance(found, list) else []:
                 meta = incident.get("metadata") if isinstance(incident, dict) else None
                 ours = meta.get("warroom") if isinstance(meta, dict) else None
@@ -171,7 +160,7 @@ class StatuspageConnector:
 
     def _update_exists(self, row: Delivery, remote: str) -> bool:
         """Tell whether an interrupted attempt already added this update."""
-        incident = self._request(
+        incident = self._api.request(
             "GET", f"{self._page_path}/incidents/{quote(remote, safe='')}", "Statuspage lookup"
         )
         updates = incident.get("incident_updates") if isinstance(incident, dict) else None
