@@ -1,7 +1,7 @@
 """The form of Tools > Channels…: one channel's kind, settings and secret (never shown).
 
-Only the rows of the chosen kind are shown (``KIND_ROWS``); a kind without a secret (the
-status folder) hides the secret row.
+Only the rows of the chosen kind are shown (the settings it accepts, ``KIND_SETTINGS``); a
+kind without a secret (the status folder) hides the secret row.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.domain.channels import Channel, ChannelKind, WebhookFormat
+from warroom.services.channel_settings import KIND_SETTINGS
 from warroom.services.channel_setup import SECURITY_CHOICES
 
 SECRET_NAMES = {
@@ -40,26 +41,6 @@ URL_HINTS = {
     ChannelKind.WEBHOOK: "https://hooks.example/warroom",
     ChannelKind.MATRIX: "https://matrix.example.org (the homeserver)",
     ChannelKind.STATUSPAGE: "empty: https://api.statuspage.io",
-}
-#: The settings rows each kind shows (besides name, kind, CA bundle and secret).
-KIND_ROWS: dict[ChannelKind, tuple[str, ...]] = {
-    ChannelKind.EMAIL: (
-        "host",
-        "port",
-        "security",
-        "user",
-        "from",
-        "to",
-        "bcc",
-        "reply_to",
-        "groups",
-    ),
-    ChannelKind.MASTODON: ("url",),
-    ChannelKind.BLUESKY: ("url", "handle"),
-    ChannelKind.WEBHOOK: ("url", "format"),
-    ChannelKind.MATRIX: ("url", "room"),
-    ChannelKind.STATUSPAGE: ("url", "page", "component"),
-    ChannelKind.STATUSDIR: ("path", "title"),
 }
 
 
@@ -293,7 +274,7 @@ class ChannelForm(QGroupBox):
     def kind_changed(self) -> None:
         """Show the fields of the chosen kind and name its secret."""
         kind = self.kind()
-        shown = KIND_ROWS[kind]
+        shown = KIND_SETTINGS[kind]
         for key, widget in self._rows.items():
             self.form.setRowVisible(widget, key in shown)
         self.form.setRowVisible(self.secret_edit, kind is not ChannelKind.STATUSDIR)
