@@ -115,6 +115,15 @@ def validate_settings(kind: ChannelKind, settings: Mapping[str, Any]) -> dict[st
     language = settings.get("language")
     if language:
         cleaned["language"] = validate_language(str(language))
+    cleaned.update(connection_settings(settings))
+    return cleaned
+
+
+def connection_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the checked settings of how a server is reached, shared by channels and
+    listening sources: a CA bundle (an existing file, kept as its full path) and the connect
+    and read timeouts (0 to 600 seconds)."""
+    cleaned: dict[str, Any] = {}
     ca_bundle = settings.get("ca_bundle")
     if ca_bundle:
         path = Path(str(ca_bundle)).expanduser()

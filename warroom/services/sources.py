@@ -12,7 +12,6 @@ import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from warroom.domain.changes import Area
@@ -20,6 +19,7 @@ from warroom.domain.channels import Channel, ChannelKind
 from warroom.domain.errors import ValidationError
 from warroom.domain.inbox import Source, SourceKind, check_query, validate_source_name
 from warroom.domain.people import Action
+from warroom.services.channel_settings import connection_settings
 from warroom.services.context import ServiceContext
 from warroom.services.people import authorize
 from warroom.storage import changes, channel_repo, source_repo
@@ -243,18 +243,7 @@ def validate_settings(kind: SourceKind, settings: Mapping[str, Any]) -> dict[str
             cleaned[key] = list(
                 dict.fromkeys(v.lstrip("#") if key == "tags" else v for v in values)
             )
-    ca_bundle = settings.get("ca_bundle")
-    if ca_bundle:
-        path = Path(str(ca_bundle)).expanduser()
-        if not path.is_file():
-            raise ValidationError(f"--ca-bundle {ca_bundle}: no such file")
-        cleaned["ca_bundle"] = str(path.resolve())
-    for key in ("connect_timeout", "read_timeout"):
-        if settings.get(key) is not None:
-            value = float(settings[key])
-            if not 0 < value <= 600:
-                raise ValidationError(f"--{key.replace('_', '-')} must be 0 to 600 seconds")
-            cleaned[key] = value
+    cleaned.update(connection_settings(settings))
     if settings.get("interval") is not None:
         interval = float(settings["interval"])
         if not MIN_INTERVAL <= interval <= 86_400:
